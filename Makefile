@@ -1,0 +1,50 @@
+# Two commands do everything: `make run` (install, prepare the database, serve) and `make test`.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
+
+.PHONY: help install db run test lint format bench clean
+
+help: ## Show the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the site with its development tools
+
+db: install ## Migrate, build the page tree, load demo content into an empty site, create the first admin
+	$(MANAGE) migrate --noinput
+	$(MANAGE) setup_site --demo
+	$(MANAGE) ensure_admin
+
+run: db ## Serve the site at http://127.0.0.1:$(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install ## Lint, check and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(MANAGE) check
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install ## Lint only
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## Benchmarks (not part of make test)
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtualenv, the SQLite database and collected files
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,114 @@
+"""The organisation's contact details (联系我们), edited by staff with drafts and revisions, and the contact page."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.search import index
+
+from .validators import phone_validator, postcode_validator, tel_uri
+
+
+class ContactDetails(
+    DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel
+):
+    """One site's contact block: shown in the footer of every page and on the contact page."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        verbose_name="站点",
+        on_delete=models.CASCADE,
+        related_name="contact_details",
+    )
+    name = models.CharField("单位名称", max_length=120)
+    address = models.CharField("地址", max_length=255)
+    postcode = models.CharField("邮编", max_length=6, validators=[postcode_validator])
+    office_hours = models.CharField(
+        "办公时间", max_length=255, blank=True, help_text="例如:周一至周五 8:30–12:00,14:30–17:30"
+    )
+
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("name"),
+        FieldPanel("address"),
+        FieldPanel("postcode"),
+        InlinePanel("phones", heading="电话", label="电话", min_num=1),
+        InlinePanel("emails", heading="邮箱", label="邮箱"),
+        FieldPanel("office_hours"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("address")]
+
+    class Meta:
+        verbose_name = "联系方式"
+        verbose_name_plural = "联系方式"
+
+    def __str__(self):
+        return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "contact/contact_details_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"contact": self.as_card(), "request": request}
+
+    def as_card(self):
+        """What templates need, as plain data so it can be cached: no queries when rendering."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "postcode": self.postcode,
+            "office_hours": self.office_hours,
+            "phones": [
+                {"label": phone.label, "number": phone.number, "tel": tel_uri(phone.number)}
+                for phone in self.phones.all()
+            ],
+            "emails": [
+                {"label": email.label, "address": email.address} for email in self.emails.all()
+            ],
+        }
+
+
+class ContactPhone(Orderable):
+    contact = ParentalKey(ContactDetails, on_delete=models.CASCADE, related_name="phones")
+    label = models.CharField("说明", max_length=40, blank=True, help_text="例如:办公室、传真")
+    number = models.CharField("电话号码", max_length=40, validators=[phone_validator])
+
+    panels = [FieldPanel("label"), FieldPanel("number")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "电话"
+
+
+class ContactEmail(Orderable):
+    contact = ParentalKey(ContactDetails, on_delete=models.CASCADE, related_name="emails")
+    label = models.CharField("说明", max_length=40, blank=True)
+    address = models.EmailField("邮箱地址")
+
+    panels = [FieldPanel("label"), FieldPanel("address")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "邮箱"
+
+
+class ContactPage(Page):
+    """联系我们: the live contact details in full, with an optional introduction."""
+
+    intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "联系我们页面"

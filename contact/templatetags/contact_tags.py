@@ -1,0 +1,21 @@
+"""`{% contact_footer %}`: the site's live contact details, from the cache."""
+
+from django import template
+from wagtail.models import Site
+
+from contact.live import live_contact
+
+register = template.Library()
+
+
+@register.inclusion_tag("contact/contact_block.html", takes_context=True)
+def contact_footer(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    return {"contact": live_contact(site)}
+
+
+@register.simple_tag(takes_context=True)
+def site_contact(context):
+    request = context.get("request")
+    return live_contact(Site.find_for_request(request) if request is not None else None)

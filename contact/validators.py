@@ -1,0 +1,25 @@
+"""Validation of contact fields, with the messages staff see in the admin."""
+
+import re
+
+from django.core.validators import RegexValidator
+
+postcode_validator = RegexValidator(r"^\d{6}$", "邮政编码必须是6位数字,例如 361024。")
+
+# Digits with the separators people write in Chinese phone numbers: 0592-6276720, (0592) 627 6720,
+# +86 592 6276720, 13400604028, with an optional extension such as 转 123.
+PHONE_RE = re.compile(
+    r"^(?P<main>\+?[\d\s()\uff08\uff09-]{5,30}?)(?:\s*(?:转|ext\.?|x)\s*(?P<ext>\d{1,6}))?$"
+)
+phone_validator = RegexValidator(
+    PHONE_RE, "电话号码只能包含数字、空格、括号、连字符和开头的 +,例如 0592-6276720。"
+)
+
+
+def tel_uri(number):
+    """The `tel:` link for a number as people write it, keeping an extension apart."""
+    match = PHONE_RE.match(number.strip())
+    if match is None:
+        return ""
+    digits = re.sub(r"[^\d+]", "", match["main"])
+    return f"tel:{digits};ext={match['ext']}" if match["ext"] else f"tel:{digits}"

@@ -1,0 +1,330 @@
+"""The newsroom's pages (home, column, article) and the click counts kept apart from them."""
+
+import secrets
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.timezone import localtime, now
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager, PageQuerySet, Site
+from wagtail.search import index
+from wagtail.url_routing import RouteResult
+
+from .blocks import ArticleBodyBlock
+from .structured_data import article_data, json_ld
+from .treecache import remember
+
+ARTICLES_PER_PAGE = 20
+
+
+class HomePage(Page):
+    """The portal's front page: latest articles of every column."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
+    latest_per_column = models.PositiveSmallIntegerField("每个栏目显示篇数", default=6)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("latest_per_column")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.NewsIndexPage", "contact.ContactPage"]
+
+    class Meta:
+        verbose_name = "首页"
+
+    def columns(self):
+        return NewsIndexPage.objects.child_of(self).live().public()
+
+    def route(self, request, path_components):
+        # Most requests go to a column or an article: fetch the column as its own type in one query.
+        if path_components:
+            column = NewsIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if column is not None:
+                if not column.live:
+                    raise Http404
+                return column.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def column_blocks(self):
+        """Each column with its latest articles, as plain data cached until the tree changes."""
+
+        def compute():
+            return [
+                {
+                    "pk": column.pk,
+                    "title": column.title,
+                    "url": column.url,
+                    "articles": [
+                        article_link(article)
+                        for article in column.articles()[: self.latest_per_column]
+                    ],
+                }
+                for column in self.columns()
+            ]
+
+        return remember(f"home:{self.pk}:columns", compute)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["column_blocks"] = self.column_blocks()
+        return context
+
+
+def article_link(article):
+    return {"title": article.title, "url": article.url, "published_at": article.published_at}
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def in_column(self, column):
+        return self.child_of(column)
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+class NewsIndexPage(Page):
+    """A column (栏目) such as 工作动态: its articles, newest first, twenty to a page."""
+
+    intro = RichTextField("栏目介绍", blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    class Meta:
+        verbose_name = "栏目"
+
+    def articles(self):
+        return ArticlePage.objects.live().public().in_column(self).newest_first()
+
+    def route(self, request, path_components):
+        # Articles live at <column>/<yyyy>/<mmdd>/<id>/; the slug URL Wagtail would use, and a
+        # URL whose date part is out of date, redirect there permanently.
+        if len(path_components) == 3 and all(part.isdigit() for part in path_components):
+            article = (
+                ArticlePage.objects.live()
+                .select_related("cover_image", "hit_count")
+                .filter(pk=int(path_components[2]))
+                .first()
+            )
+            if article is None:
+                raise Http404
+            is_canonical = article.path.startswith(self.path) and article.url_components == list(
+                path_components
+            )
+            return RouteResult(article, kwargs={"redirect_to_canonical": not is_canonical})
+        if len(path_components) == 1:
+            article = (
+                ArticlePage.objects.live().child_of(self).filter(slug=path_components[0]).first()
+            )
+            if article is not None:
+                return RouteResult(article, kwargs={"redirect_to_canonical": True})
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.articles(), ARTICLES_PER_PAGE)
+        context["articles"] = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
+        return context
+
+
+def clamp_page_number(raw, paginator):
+    """A page number from the query string, made safe: garbage is 1, out of range is the nearest page."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), paginator.num_pages)
+
+
+class ArticlePage(Page):
+    """One report: dated, sourced, with a body of paragraphs, pictures and agenda sections."""
+
+    published_at = models.DateTimeField("发布时间", default=now, db_index=True)
+    source = models.CharField("来源", max_length=100, blank=True)
+    author = models.CharField("作者", max_length=100, blank=True)
+    editor = models.CharField("责任编辑", max_length=100, blank=True)
+    summary = models.TextField("摘要", blank=True, max_length=500)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="封面图片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name="正文", blank=True)
+    # Identifies the source document of an imported article, so a re-import updates it.
+    import_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("published_at"), FieldPanel("source")]),
+                FieldRowPanel([FieldPanel("author"), FieldPanel("editor")]),
+            ],
+            heading="发布信息",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("source"),
+        index.SearchField("body"),
+        index.FilterField("published_at"),
+    ]
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+
+    # The slug never appears in a URL, so it is generated rather than derived from a Chinese title.
+    # Wagtail validates live pages with full_clean() and drafts with minimal_clean().
+    def ensure_slug(self):
+        if not self.slug:
+            self.slug = f"{localtime(self.published_at or now()):%Y%m%d}-{secrets.token_hex(3)}"
+
+    def full_clean(self, *args, **kwargs):
+        self.ensure_slug()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        self.ensure_slug()
+        super().minimal_clean()
+
+    # URLs ---------------------------------------------------------------------------------------
+
+    @property
+    def url_components(self):
+        local = localtime(self.published_at)
+        return [f"{local:%Y}", f"{local:%m%d}", str(self.pk)]
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request)
+        if parts is None or parts[2] is None or self.pk is None:
+            return parts
+        site_id, root_url, page_path = parts
+        column_path = page_path.rstrip("/").rsplit("/", 1)[0]
+        return site_id, root_url, "/".join([column_path, *self.url_components]) + "/"
+
+    def serve(self, request, *args, redirect_to_canonical=False, **kwargs):
+        if redirect_to_canonical:
+            url = self.get_url(request)
+            if request.META.get("QUERY_STRING"):
+                url += "?" + request.META["QUERY_STRING"]
+            return HttpResponsePermanentRedirect(url)
+        return super().serve(request, *args, **kwargs)
+
+    # What the article page shows ----------------------------------------------------------------
+
+    @cached_property
+    def click_count(self):
+        try:
+            return self.hit_count.hits
+        except PageHits.DoesNotExist:
+            return 0
+
+    @property
+    def teaser(self):
+        if self.summary:
+            return self.summary
+        for block in self.body:
+            if block.block_type == "paragraph":
+                return Truncator(strip_tags(block.value.source)).chars(120)
+        return ""
+
+    def sections(self):
+        """The agenda sections with their anchors, for the table of contents and the headings."""
+        blocks = [block for block in self.body if block.block_type == "section"]
+        return [(f"section-{number}", block) for number, block in enumerate(blocks, 1)]
+
+    def body_with_anchors(self):
+        anchors = {block.id: anchor for anchor, block in self.sections()}
+        return [(block, anchors.get(block.id)) for block in self.body]
+
+    def sibling_articles(self):
+        return ArticlePage.objects.live().public().sibling_of(self, inclusive=False)
+
+    def neighbours(self):
+        """上一篇 (the next older article in the column) and 下一篇 (the next newer), as links or None."""
+
+        def compute():
+            older = Q(published_at__lt=self.published_at) | Q(
+                published_at=self.published_at, pk__lt=self.pk
+            )
+            newer = Q(published_at__gt=self.published_at) | Q(
+                published_at=self.published_at, pk__gt=self.pk
+            )
+            siblings = self.sibling_articles().only("title", "url_path", "published_at")
+            previous = siblings.filter(older).newest_first().first()
+            following = siblings.filter(newer).order_by("published_at", "pk").first()
+            return (
+                article_link(previous) if previous else None,
+                article_link(following) if following else None,
+            )
+
+        return remember(f"article:{self.pk}:neighbours", compute)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.sections()
+        context["previous_article"], context["next_article"] = self.neighbours()
+        site = Site.find_for_request(request)
+        image_url = None
+        if self.cover_image:
+            image_url = request.build_absolute_uri(
+                self.cover_image.get_rendition("fill-1200x630").url
+            )
+        context["share_image_url"] = image_url
+        context["json_ld"] = json_ld(
+            article_data(self, request, site.site_name if site else "", image_url=image_url)
+        )
+        return context
+
+
+class PageHitsQuerySet(models.QuerySet):
+    def count_for(self, page_id):
+        return self.filter(page_id=page_id).values_list("hits", flat=True).first() or 0
+
+    def raise_to(self, page_id, count):
+        """Make the page's count at least `count`, never lowering what readers already added."""
+        _, created = self.get_or_create(page_id=page_id, defaults={"hits": count})
+        if not created:
+            self.filter(page_id=page_id, hits__lt=count).update(hits=count)
+
+
+class PageHits(models.Model):
+    """A page's click count (点击数), kept off the page model so that publishing never resets it."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="hit_count"
+    )
+    hits = models.PositiveBigIntegerField("点击数", default=0)
+
+    objects = PageHitsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "点击数"
+        verbose_name_plural = "点击数"
+
+    def __str__(self):
+        return f"{self.page_id}: {self.hits}"

@@ -1,0 +1,48 @@
+"""The page tree: home → columns → articles, and the contact page under home."""
+
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from contact.models import ContactPage
+from news.models import ArticlePage, HomePage, NewsIndexPage
+
+
+class PageTreeRulesTests(WagtailPageTestCase):
+    def test_home_page_sits_at_the_root_and_holds_columns_and_contact_page(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        self.assertAllowedSubpageTypes(HomePage, {NewsIndexPage, ContactPage})
+
+    def test_columns_live_under_home_and_hold_only_articles(self):
+        self.assertAllowedParentPageTypes(NewsIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(NewsIndexPage, {ArticlePage})
+
+    def test_articles_live_only_in_columns_and_have_no_children(self):
+        self.assertAllowedParentPageTypes(ArticlePage, {NewsIndexPage})
+        self.assertAllowedSubpageTypes(ArticlePage, set())
+
+    def test_contact_page_lives_under_home_and_has_no_children(self):
+        self.assertAllowedParentPageTypes(ContactPage, {HomePage})
+        self.assertAllowedSubpageTypes(ContactPage, set())
+
+    def test_article_cannot_be_created_under_home(self):
+        self.assertCanNotCreateAt(HomePage, ArticlePage)
+        self.assertCanCreateAt(NewsIndexPage, ArticlePage)
+
+
+def test_site_tree_is_built_once_with_home_columns_and_contact_page(site):
+    from news.sitetree import ensure_site_tree
+
+    ensure_site_tree()
+    home = site.root_page.specific
+    assert isinstance(home, HomePage)
+    assert [c.slug for c in NewsIndexPage.objects.child_of(home)] == ["news", "notices", "practice"]
+    assert ContactPage.objects.child_of(home).count() == 1
+    assert HomePage.objects.count() == 1
+
+
+def test_wagtail_placeholder_root_page_is_replaced(site):
+    assert not Page.objects.filter(depth=2).exclude(pk=site.root_page_id).exists()
+
+
+def test_only_one_contact_page_per_home(home):
+    assert not ContactPage.can_create_at(home)
