@@ -17,6 +17,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from .blocks import ArticleBodyBlock
+from .forms import ArticlePageForm
 from .structured_data import article_data, json_ld
 from .treecache import remember
 
@@ -167,6 +168,7 @@ class ArticlePage(Page):
     import_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     objects = ArticlePageManager()
+    base_form_class = ArticlePageForm
 
     content_panels = [
         *Page.content_panels,

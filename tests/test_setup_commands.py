@@ -1,0 +1,100 @@
+"""The commands behind `make run`: site tree, demo content and the first admin account."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from contact.models import ContactDetails
+from news.models import ArticlePage, NewsIndexPage, PageHits
+from news.sitetree import demo_files
+
+
+def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db):
+    call_command("setup_site", "--demo", stdout=StringIO())
+    columns = NewsIndexPage.objects.all()
+    assert columns.count() >= 3
+    assert all(ArticlePage.objects.child_of(column).exists() for column in columns)
+    articles = ArticlePage.objects.live()
+    assert articles.count() >= 12
+    with_sections = [a for a in articles if sum(b.block_type == "section" for b in a.body) >= 2]
+    assert len(with_sections) >= 10
+    assert PageHits.objects.filter(hits__gt=0).count() == articles.count()
+    assert ArticlePage.objects.exclude(cover_image=None).exists()
+    contact = ContactDetails.objects.get(live=True)
+    assert contact.phones.count() >= 2 and contact.emails.count() >= 2
+
+
+def test_demo_content_is_not_the_seed_text():
+    seed_title = "全市社会组织党建工作现场推进会召开"
+    for _, path in demo_files():
+        text = path.read_text(encoding="utf-8")
+        assert seed_title not in text
+        assert "厦门" not in text
+
+
+def test_setup_site_twice_loads_the_demo_once(db):
+    call_command("setup_site", "--demo", stdout=StringIO())
+    count = ArticlePage.objects.count()
+    call_command("setup_site", "--demo", stdout=StringIO())
+    assert ArticlePage.objects.count() == count
+    assert NewsIndexPage.objects.count() == 3
+
+
+def test_demo_site_serves_every_article(db):
+    call_command("setup_site", "--demo", stdout=StringIO())
+    client = Client()
+    for page in ArticlePage.objects.live():
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert "联系我们" in response.content.decode()
+
+
+def test_ensure_admin_creates_admin_once_with_a_printed_random_password(db, monkeypatch):
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
+    password = out.getvalue().split("密码 ")[1].split("。")[0]
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.check_password(password)
+    again = StringIO()
+    call_command("ensure_admin", stdout=again)
+    assert again.getvalue() == ""
+    assert get_user_model().objects.count() == 1
+
+
+def test_ensure_admin_takes_the_password_from_the_environment(db, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "from-the-env-123")
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
+    assert "from-the-env-123" not in out.getvalue()
+    assert get_user_model().objects.get(username="admin").check_password("from-the-env-123")
+
+
+def run_with_production_settings(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="sitecms.settings.production")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_refuse_to_start_without_secret_key_or_hosts():
+    missing_key = run_with_production_settings(ALLOWED_HOSTS="example.cn")
+    assert missing_key.returncode != 0
+    assert "SECRET_KEY must be set" in missing_key.stderr
+    missing_hosts = run_with_production_settings(SECRET_KEY="x" * 50)
+    assert missing_hosts.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in missing_hosts.stderr
+    ok = run_with_production_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.cn")
+    assert ok.returncode == 0, ok.stderr
