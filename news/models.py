@@ -268,6 +268,8 @@ class ArticlePage(Page):
 
     def neighbours(self):
         """上一篇 (the next older article in the column) and 下一篇 (the next newer), as links or None."""
+        if self.pk is None:  # previewing an article that has not been saved yet
+            return None, None
 
         def compute():
             older = Q(published_at__lt=self.published_at) | Q(

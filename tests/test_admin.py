@@ -153,3 +153,27 @@ def test_contact_preview_renders_the_footer_block(admin_client, site):
     html = admin_client.get(url).content.decode()
     assert "青溪市云岭区溪山路88号" in html
     assert 'href="tel:05991234567"' in html
+
+
+def test_editor_previews_a_new_article_before_saving(client, editor, column):
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:preview_on_add", args=("news", "articlepage", column.pk))
+    response = client.post(url, article_form())
+    assert response.json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "<h1 id=\"article-title\">后台创建的文章</h1>" in html
+    assert "<h3>睦邻服务站</h3>" in html
+    assert not ArticlePage.objects.exists()
+
+
+def test_editor_previews_changes_to_a_published_article(client, editor, column):
+    from tests.factories import ArticlePageFactory
+
+    page = ArticlePageFactory(parent=column, title="原标题")
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(page.pk,))
+    response = client.post(url, article_form(title="预览中的新标题"))
+    assert response.json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "预览中的新标题" in html
+    assert client.get(page.url).content.decode().count("预览中的新标题") == 0
