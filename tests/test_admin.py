@@ -161,7 +161,7 @@ def test_editor_previews_a_new_article_before_saving(client, editor, column):
     response = client.post(url, article_form())
     assert response.json()["is_valid"]
     html = client.get(url).content.decode()
-    assert "<h1 id=\"article-title\">后台创建的文章</h1>" in html
+    assert '<h1 id="article-title">后台创建的文章</h1>' in html
     assert "<h3>睦邻服务站</h3>" in html
     assert not ArticlePage.objects.exists()
 
