@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
@@ -86,6 +87,16 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def most_read(self, since=None):
+        """Articles with their `views`, most read first: all time, or from a day on (daily buckets)."""
+        if since is None:
+            ranked = self.annotate(views=models.F("hit_count__hits"))
+        else:
+            ranked = self.filter(daily_hits__day__gte=since).annotate(
+                views=models.Sum("daily_hits__hits")
+            )
+        return ranked.filter(views__gt=0).order_by("-views", "-published_at")
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -238,12 +249,22 @@ class ArticlePage(Page):
 
     # What the article page shows ----------------------------------------------------------------
 
-    @cached_property
-    def click_count(self):
+    @property
+    def click_count_stored(self):
+        """The count in the database (loaded with the page where the query asked for it)."""
         try:
             return self.hit_count.hits
         except PageHits.DoesNotExist:
             return 0
+
+    @cached_property
+    def click_count(self):
+        """The count readers see: stored views plus any still buffered in Redis."""
+        from .hitstore import current_count
+
+        if self.pk is None:  # previewing an article that has not been saved yet
+            return 0
+        return current_count(self.pk, stored=self.click_count_stored)
 
     @property
     def teaser(self):
@@ -291,6 +312,7 @@ class ArticlePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.sections()
+        context["hit_mode"] = settings.HITCOUNT_MODE
         context["previous_article"], context["next_article"] = self.neighbours()
         site = Site.find_for_request(request)
         image_url = None
@@ -332,3 +354,35 @@ class PageHits(models.Model):
 
     def __str__(self):
         return f"{self.page_id}: {self.hits}"
+
+
+class PageDailyHits(models.Model):
+    """Views of a page on one day (Asia/Shanghai), for the 今日 / 本周 / 本月 figures and rankings."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="daily_hits"
+    )
+    day = models.DateField("日期", db_index=True)
+    hits = models.PositiveBigIntegerField("点击数", default=0)
+
+    class Meta:
+        verbose_name = "每日点击数"
+        verbose_name_plural = "每日点击数"
+        constraints = [models.UniqueConstraint(fields=["page", "day"], name="unique_page_day_hits")]
+
+    def __str__(self):
+        return f"{self.page_id} {self.day}: {self.hits}"
+
+
+class HitBatch(models.Model):
+    """A batch of buffered hits that has been applied: replaying the same batch is then a no-op."""
+
+    id = models.CharField(primary_key=True, max_length=40)
+    applied_at = models.DateTimeField(default=now, db_index=True)
+
+    class Meta:
+        verbose_name = "已写入的点击批次"
+        verbose_name_plural = "已写入的点击批次"
+
+    def __str__(self):
+        return self.id

@@ -45,3 +45,52 @@ def image(db):
     buffer = io.BytesIO()
     PillowImage.new("RGB", (1200, 800), (166, 27, 27)).save(buffer, "JPEG")
     return Image.objects.create(title="测试图片", file=ImageFile(buffer, name="test.jpg"))
+
+
+CHROME_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+@pytest.fixture
+def reader():
+    """A browser client, as a reader's."""
+    from django.test import Client
+
+    return Client(HTTP_USER_AGENT=CHROME_UA)
+
+
+def using_postgres():
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def redis_answers(url="redis://127.0.0.1:6379/15"):
+    try:
+        import redis
+
+        return redis.Redis.from_url(url, socket_timeout=0.5).ping()
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def redis_buffer(settings):
+    """Hit buffering in a real Redis (database 15, emptied before and after)."""
+    import redis
+
+    from news import hitstore
+
+    url = "redis://127.0.0.1:6379/15"
+    if not redis_answers(url):
+        pytest.skip("Redis is not answering on 127.0.0.1:6379")
+    client = redis.Redis.from_url(url, decode_responses=True)
+    client.flushdb()
+    settings.REDIS_URL = url
+    settings.HITCOUNT_FLUSH_INTERVAL = 0  # tests flush explicitly
+    hitstore._redis_client = None
+    yield client
+    client.flushdb()
+    hitstore._redis_client = None

@@ -55,6 +55,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Counting sits above the page cache so that views served from the cache are counted too.
+    "news.hits.HitCounterMiddleware",
+    "news.pagecache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -173,3 +176,24 @@ LOGGING = {
 # Seconds a cached menu, breadcrumb or neighbour list may live; any publish replaces them at once
 # in this process and, with Redis as the cache, in every process.
 TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
+
+# Click counting (点击数) --------------------------------------------------------------------------
+HITCOUNT_ENABLED = env_bool("HITCOUNT_ENABLED", default=True)
+# A reader reloading the same article within this many seconds counts once; 0 counts every view.
+HITCOUNT_WINDOW = int(os.environ.get("HITCOUNT_WINDOW", "1800"))
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
+HITCOUNT_TRUSTED_PROXIES = int(os.environ.get("HITCOUNT_TRUSTED_PROXIES", "0"))
+# With Redis, buffered views are moved to the database at most this many seconds apart while there
+# is traffic (`manage.py flush_hits` does it on demand, e.g. from cron).
+HITCOUNT_FLUSH_INTERVAL = float(os.environ.get("HITCOUNT_FLUSH_INTERVAL", "5"))
+HITCOUNT_REDIS_TIMEOUT = float(os.environ.get("HITCOUNT_REDIS_TIMEOUT", "0.25"))
+
+# Full-page caching for anonymous readers: "off", "django" (pages kept in Django's cache) or "cdn"
+# (also `Cache-Control: public, s-maxage` for a CDN or proxy that never reaches Django).
+PAGE_CACHE = os.environ.get("PAGE_CACHE", "off").strip().lower()
+if PAGE_CACHE not in {"off", "django", "cdn"}:
+    raise ValueError(f"PAGE_CACHE must be off, django or cdn, not {PAGE_CACHE!r}")
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Views reach Django only when no CDN answers for it; in "cdn" mode the page's beacon counts instead
+# of the middleware, so that no view is counted twice.
+HITCOUNT_MODE = "beacon" if PAGE_CACHE == "cdn" else "server"

@@ -1,0 +1,178 @@
+"""What counts as a click (点击数), and the middleware that counts it after the response.
+
+A view counts when it is a successful GET of a live article, made by a reader: not a preview, not a
+prefetch or prerender, not a crawler or a command-line tool, not a signed-in editor, and not a
+reload by the same reader within HITCOUNT_WINDOW seconds. Readers are recognised by a keyed hash of
+the day, the page, their IP address and their User-Agent; no cookie is read or set for it and no IP
+is stored. Nothing here can break a page: any failure is logged and the response goes out as it is.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.timezone import localdate
+
+from . import hitstore
+
+logger = logging.getLogger(__name__)
+
+# Set on the request by the before_serve_page hook when the page being served is a live article.
+COUNTABLE_PAGE_ATTR = "countable_article_id"
+# The rendered count, rewritten with the current number once the view has been counted.
+COUNT_MARKER_RE = re.compile(rb"(<span data-hit-count>)\d+(</span>)")
+
+CRAWLER_RE = re.compile(
+    r"bot\b|bot/|spider|crawl|slurp|baidu|bytespider|yisou|sogou|360spider|haosou|yandex|"
+    r"curl|wget|python-requests|python-urllib|python-httpx|aiohttp|go-http-client|java/|okhttp|"
+    r"libwww|httpclient|node-fetch|axios|scrapy|headlesschrome|phantomjs|lighthouse|pingdom|"
+    r"uptime|monitor|feedfetcher|facebookexternalhit|preview",
+    re.IGNORECASE,
+)
+
+
+def is_crawler(user_agent):
+    return not user_agent.strip() or CRAWLER_RE.search(user_agent) is not None
+
+
+def is_prefetch(meta):
+    """Prefetch and prerender requests, by every header browsers and proxies use to say so."""
+    purpose = meta.get("HTTP_SEC_PURPOSE") or meta.get("HTTP_PURPOSE") or ""
+    if purpose.strip().lower().startswith("prefetch"):
+        return True
+    if meta.get("HTTP_X_PURPOSE", "").strip().lower() in {"preview", "prefetch"}:
+        return True
+    return meta.get("HTTP_X_MOZ", "").strip().lower() == "prefetch"
+
+
+def is_preview(request):
+    return bool(getattr(request, "is_preview", False) or getattr(request, "is_dummy", False))
+
+
+def is_editor(request):
+    """A signed-in user with admin access. Anonymous readers' sessions are never loaded."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    accessed = getattr(session, "accessed", False)
+    try:
+        user = getattr(request, "user", None)
+        return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+    finally:
+        # Looking did not use the session for the page, so it must not add "Vary: Cookie".
+        if session is not None:
+            session.accessed = accessed
+
+
+def _parse_ip(value):
+    value = value.strip()
+    if value.startswith("["):  # [IPv6]:port
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:  # IPv4:port
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped or address)
+
+
+def client_ip(request):
+    """The reader's address: REMOTE_ADDR, or with HITCOUNT_TRUSTED_PROXIES = N the address the
+    outermost of our N proxies saw, which is the N-th from the end of X-Forwarded-For + REMOTE_ADDR.
+    Addresses a client put further left cannot be trusted and are ignored."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.HITCOUNT_TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [
+            part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        chain = [*forwarded, remote]
+        candidate = _parse_ip(chain[-(proxies + 1)] if len(chain) > proxies else chain[0])
+        if candidate:
+            return candidate
+    return _parse_ip(remote) or remote
+
+
+def reader_key(request, page_id):
+    """A keyed hash recognising the same reader of the same page on the same day; no IP is kept."""
+    message = "|".join(
+        [
+            localdate().isoformat(),
+            str(page_id),
+            client_ip(request),
+            request.META.get("HTTP_USER_AGENT", ""),
+        ]
+    )
+    digest = hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return f"hits:seen:{digest[:40]}"
+
+
+def first_view_in_window(request, page_id):
+    window = settings.HITCOUNT_WINDOW
+    if window <= 0:
+        return True
+    return cache.add(reader_key(request, page_id), 1, window)
+
+
+def is_reader(request):
+    """Every check but the page's own, cheapest first."""
+    meta = request.META
+    return not (
+        is_preview(request)
+        or is_prefetch(meta)
+        or is_crawler(meta.get("HTTP_USER_AGENT", ""))
+        or is_editor(request)
+    )
+
+
+def count_view(request, page_id):
+    """Count the view if it is a reader's first in the window. Returns the new total if known."""
+    if not is_reader(request) or not first_view_in_window(request, page_id):
+        return None
+    total = hitstore.record_view(page_id)
+    return total if total is not None else hitstore.current_count(page_id)
+
+
+def show_count(response, total):
+    """Put the current count into the page the reader is about to see."""
+    if total is None or getattr(response, "streaming", False):
+        return
+    body = COUNT_MARKER_RE.sub(
+        rb"\g<1>" + str(total).encode() + rb"\g<2>", response.content, count=1
+    )
+    if body != response.content:
+        response.content = body
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(body))
+
+
+class HitCounterMiddleware:
+    """Counts article views after the response is made. Place it above any page-cache middleware
+    so that views served from the cache are counted too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method != "GET" or response.status_code != 200 or not settings.HITCOUNT_ENABLED:
+            return response
+        page_id = getattr(request, COUNTABLE_PAGE_ATTR, None)
+        if page_id is None or settings.HITCOUNT_MODE != "server":
+            return response
+        try:
+            total = count_view(request, page_id)
+            if total is None and getattr(request, "served_from_page_cache", False):
+                total = hitstore.current_count(page_id)  # the cached page holds an older number
+            show_count(response, total)
+        except Exception:
+            logger.exception(
+                "Counting a view of page %s failed; the page is served as it is", page_id
+            )
+        return response

@@ -1,0 +1,263 @@
+"""Where click counts are kept: atomic upserts into the database, optionally buffered in Redis.
+
+Without Redis every view is one `INSERT … ON CONFLICT DO UPDATE` on the page's total and one on
+its daily bucket. With `REDIS_URL`, views are `HINCRBY`s on a pending hash; a flush renames that
+hash to a batch (so views arriving meanwhile start a new one), applies the batch to the database in
+one transaction that also records the batch id, and then deletes it. A crash after the commit leaves
+a batch whose id is already recorded, so replaying it is skipped; a crash before the commit leaves
+the batch in Redis to be applied by the next flush. If Redis cannot be reached, views go straight
+to the database.
+"""
+
+import logging
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils.timezone import localdate, now
+
+from .models import HitBatch, PageDailyHits, PageHits
+
+logger = logging.getLogger(__name__)
+
+PENDING_KEY = "hits:pending"
+BATCHES_KEY = "hits:batches"  # the batch keys renamed from pending and not yet deleted
+BATCH_PREFIX = "hits:batch:"
+LOCK_KEY = "hits:flush-lock"
+LOCK_SECONDS = 60
+APPLIED_BATCHES_KEPT = timedelta(days=2)
+
+
+# The database ---------------------------------------------------------------------------------
+
+
+def _upsert_sql(table, key_columns):
+    quote = connection.ops.quote_name
+    columns = [*key_columns, "hits"]
+    # Only quoted table and column names from the models are formatted in; values are parameters.
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(map(quote, key_columns))}) "
+        f"DO UPDATE SET {quote('hits')} = {quote(table)}.{quote('hits')} + excluded.{quote('hits')} "
+        f"RETURNING {quote('hits')}"
+    )
+
+
+def add_to_database(counts):
+    """Add {(page_id, day): views} to the totals and daily buckets, atomically; returns new totals."""
+    totals = Counter()
+    for (page_id, _day), views in counts.items():
+        totals[page_id] += views
+    new_totals = {}
+    total_sql = _upsert_sql(PageHits._meta.db_table, ["page_id"])
+    daily_sql = _upsert_sql(PageDailyHits._meta.db_table, ["page_id", "day"])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A fixed order keeps two concurrent flushes from deadlocking on each other's rows.
+        for page_id in sorted(totals):
+            cursor.execute(total_sql, [page_id, totals[page_id]])
+            new_totals[page_id] = cursor.fetchone()[0]
+        for (page_id, day), views in sorted(counts.items()):
+            cursor.execute(daily_sql, [page_id, day, views])
+    return new_totals
+
+
+# Redis ----------------------------------------------------------------------------------------
+
+_redis_client = None
+_redis_lock = threading.Lock()
+
+
+def redis_client():
+    """The shared Redis client, or None without REDIS_URL. Short timeouts: Redis down must not stall pages."""
+    global _redis_client
+    if not settings.REDIS_URL:
+        return None
+    with _redis_lock:
+        if _redis_client is None:
+            import redis
+
+            _redis_client = redis.Redis.from_url(
+                settings.REDIS_URL,
+                socket_timeout=settings.HITCOUNT_REDIS_TIMEOUT,
+                socket_connect_timeout=settings.HITCOUNT_REDIS_TIMEOUT,
+                decode_responses=True,
+            )
+        return _redis_client
+
+
+def _redis_errors():
+    import redis
+
+    return (redis.RedisError, OSError)
+
+
+def _total_field(page_id):
+    return f"t:{page_id}"
+
+
+def _day_field(page_id, day):
+    return f"d:{page_id}:{day:%Y%m%d}"
+
+
+def _parse_batch(fields):
+    counts = Counter()
+    for field, value in fields.items():
+        kind, *parts = field.split(":")
+        if kind == "d":
+            page_id, day = parts
+            counts[(int(page_id), date(int(day[:4]), int(day[4:6]), int(day[6:])))] += int(value)
+    return counts
+
+
+# Recording and reading ------------------------------------------------------------------------
+
+
+def record_view(page_id):
+    """Count one view of a page. Returns the new total when it is known without another query."""
+    client = redis_client()
+    day = localdate()
+    if client is not None:
+        try:
+            pipe = client.pipeline(transaction=True)
+            pipe.hincrby(PENDING_KEY, _total_field(page_id), 1)
+            pipe.hincrby(PENDING_KEY, _day_field(page_id, day), 1)
+            pipe.execute()
+        except _redis_errors():
+            logger.warning(
+                "Redis unavailable, counting page %s in the database", page_id, exc_info=True
+            )
+        else:
+            flush_soon()
+            return None
+    return add_to_database({(page_id, day): 1})[page_id]
+
+
+def current_count(page_id, stored=None):
+    """The page's count including views still buffered in Redis.
+
+    `stored` is the database value already loaded with the page; without Redis it is the answer.
+    With Redis, buffered views and the database are read so that a batch being flushed at that
+    moment is counted exactly once: a single SQL statement returns the total together with which of
+    the in-flight batches it already includes.
+    """
+    client = redis_client()
+    if client is None:
+        return stored if stored is not None else PageHits.objects.count_for(page_id)
+    try:
+        pending, batches = _read_buffer(client, page_id)
+    except _redis_errors():
+        logger.warning("Redis unavailable, showing the stored count of page %s", page_id)
+        return stored if stored is not None else PageHits.objects.count_for(page_id)
+    if not batches:
+        # Nothing in flight: the total read now includes every flushed view.
+        return PageHits.objects.count_for(page_id) + pending
+    hits, applied = _read_total_and_applied(page_id, list(batches))
+    return hits + pending + sum(views for batch, views in batches.items() if batch not in applied)
+
+
+def _read_buffer(client, page_id):
+    pipe = client.pipeline(transaction=True)
+    pipe.hget(PENDING_KEY, _total_field(page_id))
+    pipe.smembers(BATCHES_KEY)
+    pending, batch_keys = pipe.execute()
+    batches = {}
+    if batch_keys:
+        pipe = client.pipeline(transaction=False)
+        for key in batch_keys:
+            pipe.hget(key, _total_field(page_id))
+        for key, views in zip(batch_keys, pipe.execute(), strict=True):
+            batches[key.removeprefix(BATCH_PREFIX)] = int(views or 0)
+    return int(pending or 0), batches
+
+
+def _read_total_and_applied(page_id, batch_ids):
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(batch_ids))
+    # Quoted model names only are formatted in; values are parameters.
+    sql = (
+        f"SELECT '', {quote('hits')} FROM {quote(PageHits._meta.db_table)} WHERE {quote('page_id')} = %s "  # noqa: S608
+        f"UNION ALL SELECT {quote('id')}, 0 FROM {quote(HitBatch._meta.db_table)} "
+        f"WHERE {quote('id')} IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [page_id, *batch_ids])
+        rows = cursor.fetchall()
+    hits = sum(value for key, value in rows if key == "")
+    return hits, {key for key, _ in rows if key != ""}
+
+
+# Flushing -------------------------------------------------------------------------------------
+
+_last_flush = 0.0
+_flush_guard = threading.Lock()
+
+
+def flush_soon():
+    """Start a flush in the background when this process has not tried one for a while."""
+    global _last_flush
+    interval = settings.HITCOUNT_FLUSH_INTERVAL
+    if interval <= 0 or time.monotonic() - _last_flush < interval:
+        return
+    if not _flush_guard.acquire(blocking=False):
+        return
+    _last_flush = time.monotonic()
+    threading.Thread(target=_flush_in_background, name="flush-hits", daemon=True).start()
+
+
+def _flush_in_background():
+    try:
+        flush()
+    except Exception:
+        logger.exception("Flushing buffered hits failed; they stay in Redis for the next flush")
+    finally:
+        close_old_connections()
+        connection.close()
+        _flush_guard.release()
+
+
+def flush():
+    """Move buffered views from Redis into the database. Returns the number of views applied."""
+    client = redis_client()
+    if client is None:
+        return 0
+    token = uuid.uuid4().hex
+    if not client.set(LOCK_KEY, token, nx=True, ex=LOCK_SECONDS):
+        return 0  # another process is flushing
+    try:
+        # Batches a crashed flush left behind come first, then whatever is pending now.
+        applied = sum(_apply_batch(client, key) for key in sorted(client.smembers(BATCHES_KEY)))
+        batch_key = f"{BATCH_PREFIX}{now():%Y%m%d%H%M%S}-{token[:12]}"
+        if not client.exists(PENDING_KEY):
+            return applied
+        pipe = client.pipeline(transaction=True)
+        pipe.sadd(BATCHES_KEY, batch_key)
+        pipe.rename(PENDING_KEY, batch_key)
+        pipe.execute()
+        applied += _apply_batch(client, batch_key)
+        HitBatch.objects.filter(applied_at__lt=now() - APPLIED_BATCHES_KEPT).delete()
+        return applied
+    finally:
+        if client.get(LOCK_KEY) == token:
+            client.delete(LOCK_KEY)
+
+
+def _apply_batch(client, batch_key):
+    batch_id = batch_key.removeprefix(BATCH_PREFIX)
+    counts = _parse_batch(client.hgetall(batch_key))
+    views = 0
+    with transaction.atomic():
+        _, created = HitBatch.objects.get_or_create(id=batch_id)
+        if created and counts:
+            add_to_database(counts)
+            views = sum(counts.values())
+    # Only after the commit: a crash before this line leaves a batch that is recorded as applied.
+    pipe = client.pipeline(transaction=True)
+    pipe.delete(batch_key)
+    pipe.srem(BATCHES_KEY, batch_key)
+    pipe.execute()
+    return views

@@ -1,0 +1,90 @@
+"""Full-page caching for anonymous readers, with the click count kept exact and current.
+
+With PAGE_CACHE = "django" or "cdn", a successful GET of a public page by a visitor without a
+session is kept in Django's cache, keyed by the live-tree version, so any publish, unpublish, move,
+delete or contact-details change serves fresh pages at once. The counter middleware above this one
+still sees every view served from the cache and writes the current count into it. With "cdn", pages
+also carry `Cache-Control: public, s-maxage` for a proxy that answers without asking Django; their
+script's beacon then does the counting.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+from .hits import COUNTABLE_PAGE_ATTR
+from .treecache import tree_version
+
+SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
+
+
+def cache_key(request):
+    return f"page:{tree_version()}:{request.get_host()}:{request.get_full_path()}"
+
+
+def is_anonymous_get(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(("/admin/", "/documents/", "/hits/", "/static/", "/media/"))
+    )
+
+
+def is_cacheable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if "cookie" in response.get("Vary", "").lower():
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE == "off" or not is_anonymous_get(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            setattr(request, SERVED_FROM_CACHE_ATTR, True)
+            if stored["page_id"] is not None:
+                setattr(request, COUNTABLE_PAGE_ATTR, stored["page_id"])
+            return self.rebuild(stored)
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and is_cacheable(response)
+            and not getattr(request, "is_preview", False)
+        ):
+            cache.set(
+                key,
+                {
+                    "content": response.content,
+                    "headers": {
+                        name: response[name] for name in KEPT_HEADERS if response.has_header(name)
+                    },
+                    "page_id": getattr(request, COUNTABLE_PAGE_ATTR, None),
+                },
+                settings.PAGE_CACHE_SECONDS,
+            )
+            self.add_shared_cache_headers(response)
+        return response
+
+    def rebuild(self, stored):
+        response = HttpResponse(stored["content"])
+        for name, value in stored["headers"].items():
+            response[name] = value
+        self.add_shared_cache_headers(response)
+        return response
+
+    @staticmethod
+    def add_shared_cache_headers(response):
+        if settings.PAGE_CACHE == "cdn":
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS
+            )

@@ -1,0 +1,601 @@
+"""Click counts (点击数): what counts, exactly once, and never at the cost of a page."""
+
+import threading
+from datetime import datetime
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+
+from news import hits, hitstore
+from news.models import PageDailyHits, PageHits
+from tests.conftest import CHROME_UA, redis_answers
+from tests.factories import SHANGHAI, ArticlePageFactory
+
+UAS_THAT_COUNT = {
+    "chrome": CHROME_UA,
+    "safari": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "firefox": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "wechat": "Mozilla/5.0 (Linux; Android 14; V2309A Build/UP1A.231005.007; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.120 Mobile Safari/537.36 XWEB/1220133 "
+    "MMWEBSDK/20240404 MMWEBID/1234 MicroMessenger/8.0.49.2600(0x2800313D) WeChat/arm64 Weixin "
+    "NetType/WIFI Language/zh_CN ABI/arm64",
+}
+CRAWLER_UAS = {
+    "googlebot": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "bingbot": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "baiduspider": "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+    "bytespider": "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile "
+    "Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)",
+    "yisouspider": "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/69.0.3497.81 YisouSpider/5.0 Safari/537.36",
+    "sogou": "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",
+    "360spider": "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/50.0.2661.102 Safari/537.36; 360Spider",
+    "curl": "curl/8.5.0",
+    "wget": "Wget/1.21.4",
+    "python-requests": "python-requests/2.32.3",
+    "headlesschrome": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/131.0.0.0 Safari/537.36",
+    "empty": "",
+}
+PREFETCH_HEADERS = {
+    "sec-purpose prefetch": {"HTTP_SEC_PURPOSE": "prefetch"},
+    "sec-purpose prerender": {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
+    "purpose": {"HTTP_PURPOSE": "prefetch"},
+    "x-purpose preview": {"HTTP_X_PURPOSE": "preview"},
+    "x-moz": {"HTTP_X_MOZ": "prefetch"},
+}
+
+
+@pytest.fixture
+def article(column):
+    return ArticlePageFactory(
+        parent=column, published_at=datetime(2024, 5, 1, 10, tzinfo=SHANGHAI), hits=10
+    )
+
+
+def count(page):
+    return hitstore.current_count(page.pk)
+
+
+def view(page, ua=CHROME_UA, ip="203.0.113.7", **headers):
+    return Client(HTTP_USER_AGENT=ua, REMOTE_ADDR=ip).get(page.url, **headers)
+
+
+# What counts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ua", UAS_THAT_COUNT.values(), ids=UAS_THAT_COUNT.keys())
+def test_browsers_count_one(article, ua):
+    assert view(article, ua=ua).status_code == 200
+    assert count(article) == 11
+
+
+@pytest.mark.parametrize("ua", CRAWLER_UAS.values(), ids=CRAWLER_UAS.keys())
+def test_crawlers_tools_and_empty_user_agents_count_nothing(article, ua):
+    assert view(article, ua=ua).status_code == 200
+    assert count(article) == 10
+
+
+def test_missing_user_agent_counts_nothing(article):
+    assert Client().get(article.url).status_code == 200
+    assert count(article) == 10
+
+
+@pytest.mark.parametrize("headers", PREFETCH_HEADERS.values(), ids=PREFETCH_HEADERS.keys())
+def test_prefetch_and_prerender_requests_count_nothing(article, headers):
+    assert view(article, **headers).status_code == 200
+    assert count(article) == 10
+
+
+@pytest.mark.parametrize("method", ["head", "post", "options"])
+def test_other_methods_count_nothing(article, method):
+    getattr(Client(HTTP_USER_AGENT=CHROME_UA), method)(article.url)
+    assert count(article) == 10
+
+
+def test_not_found_redirects_and_other_pages_count_nothing(article, reader):
+    reader.get("/news/2024/0501/999999/")
+    reader.get(f"/news/{article.slug}/")  # redirects to the article
+    reader.get("/")
+    reader.get("/news/")
+    reader.get("/contact/")
+    assert PageHits.objects.exclude(page_id=article.pk).count() == 0
+    assert count(article) == 10
+
+
+def test_draft_articles_are_never_counted(column, reader):
+    page = ArticlePageFactory(parent=column, live=False)
+    assert (
+        reader.get(
+            f"/news/{page.url_components[0]}/{page.url_components[1]}/{page.pk}/"
+        ).status_code
+        == 404
+    )
+    assert not PageHits.objects.filter(page_id=page.pk).exists()
+
+
+def test_admin_preview_counts_nothing(article, admin_client):
+    from django.urls import reverse
+
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
+    admin_client.get(url, HTTP_USER_AGENT=CHROME_UA)
+    admin_client.get(
+        reverse("wagtailadmin_pages:view_draft", args=(article.pk,)), HTTP_USER_AGENT=CHROME_UA
+    )
+    assert count(article) == 10
+
+
+def test_signed_in_editors_count_nothing_but_other_signed_in_users_do(article, django_user_model):
+    editor = django_user_model.objects.create_user("editor", password="x")
+    group = Group.objects.create(name="后台")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    editor.groups.add(group)
+    member = django_user_model.objects.create_user("member", password="x")
+    client = Client(HTTP_USER_AGENT=CHROME_UA)
+    client.force_login(editor)
+    client.get(article.url)
+    assert count(article) == 10
+    client = Client(HTTP_USER_AGENT=CHROME_UA)
+    client.force_login(member)
+    client.get(article.url)
+    assert count(article) == 11
+
+
+def test_counting_sets_no_cookie_and_adds_no_vary_cookie(article):
+    response = view(article)
+    assert count(article) == 11
+    assert not response.cookies
+    assert "cookie" not in response.get("Vary", "").lower()
+
+
+def test_shown_number_includes_the_view_just_counted(article):
+    assert "点击数:<span data-hit-count>11</span>" in view(article).content.decode()
+
+
+# Dedupe ---------------------------------------------------------------------------------------
+
+
+def test_reload_within_window_counts_once(article):
+    for _ in range(3):
+        view(article)
+    assert count(article) == 11
+
+
+def test_reload_after_window_counts_again(article, settings):
+    settings.HITCOUNT_WINDOW = 60
+    view(article)
+    with mock.patch("django.core.cache.backends.locmem.time.time", return_value=10**10):
+        view(article)
+    assert count(article) == 12
+
+
+def test_window_zero_counts_every_view(article, settings):
+    settings.HITCOUNT_WINDOW = 0
+    for _ in range(3):
+        view(article)
+    assert count(article) == 13
+
+
+def test_different_readers_each_count(article):
+    view(article, ip="203.0.113.7")
+    view(article, ip="203.0.113.8")
+    view(article, ip="203.0.113.7", ua=UAS_THAT_COUNT["firefox"])
+    assert count(article) == 13
+
+
+def test_reader_key_is_a_hash_not_the_address(article):
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=CHROME_UA)
+    key = hits.reader_key(request, article.pk)
+    assert "203.0.113.7" not in key
+    assert key != hits.reader_key(RequestFactory().get("/", REMOTE_ADDR="203.0.113.8"), article.pk)
+
+
+def test_32_simultaneous_identical_readers_pass_dedupe_once(article):
+    request = RequestFactory().get(
+        article.url, REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=CHROME_UA
+    )
+    barrier = threading.Barrier(32)
+    results = []
+
+    def read():
+        barrier.wait()
+        results.append(hits.first_view_in_window(request, article.pk))
+
+    run_threads(read, 32)
+    assert sorted(results) == [False] * 31 + [True]
+
+
+def run_threads(target, number):
+    threads = [threading.Thread(target=target) for _ in range(number)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+# Client address ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "remote", "expected"),
+    [
+        (0, "198.51.100.1", "203.0.113.9", "203.0.113.9"),  # not trusted: X-Forwarded-For ignored
+        (1, "198.51.100.1", "10.0.0.2", "198.51.100.1"),
+        (1, "6.6.6.6, 198.51.100.1", "10.0.0.2", "198.51.100.1"),  # a spoofed first entry
+        (2, "6.6.6.6, 198.51.100.1, 10.0.0.3", "10.0.0.2", "198.51.100.1"),
+        (1, "2001:db8::1", "10.0.0.2", "2001:db8::1"),
+        (1, "[2001:db8:0:0::1]:4711", "10.0.0.2", "2001:db8::1"),
+        (1, "198.51.100.1:5555", "10.0.0.2", "198.51.100.1"),
+        (1, "", "10.0.0.2", "10.0.0.2"),
+        (3, "198.51.100.1", "10.0.0.2", "198.51.100.1"),  # fewer hops than proxies
+        (1, "not-an-ip", "10.0.0.2", "10.0.0.2"),
+        (0, "", "::ffff:192.0.2.5", "192.0.2.5"),
+    ],
+)
+def test_client_ip(settings, proxies, forwarded, remote, expected):
+    settings.HITCOUNT_TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert hits.client_ip(request) == expected
+
+
+# Storage -------------------------------------------------------------------------------------
+
+
+def test_views_land_in_the_total_and_todays_bucket(article):
+    view(article)
+    view(article, ip="198.51.100.2")
+    assert PageHits.objects.get(page_id=article.pk).hits == 12
+    bucket = PageDailyHits.objects.get(page_id=article.pk)
+    assert bucket.hits == 2
+
+
+def test_first_view_creates_exactly_one_row(column):
+    page = ArticlePageFactory(parent=column)
+    view(page)
+    view(page, ip="198.51.100.2")
+    assert PageHits.objects.filter(page_id=page.pk).count() == 1
+    assert count(page) == 2
+
+
+def test_publish_revert_and_copy_leave_the_count_alone(article, column):
+    view(article)
+    first_revision = article.save_revision()
+    first_revision.publish()
+    article.title = "改过的标题"
+    article.save_revision().publish()
+    assert count(article) == 11
+    first_revision.publish()  # revert to the earlier revision
+    assert count(article) == 11
+    article.refresh_from_db()
+    article.move(column, pos="last-child")
+    assert count(article) == 11
+    copy = article.copy(to=column, update_attrs={"slug": "copy", "title": "副本"})
+    assert count(article) == 11
+    assert count(copy) == 0
+
+
+def test_counter_failure_still_serves_the_page(article, caplog):
+    with mock.patch("news.hitstore.record_view", side_effect=RuntimeError("database is locked")):
+        response = view(article)
+    assert response.status_code == 200
+    assert "点击数:<span data-hit-count>10</span>" in response.content.decode()
+    assert "Counting a view of page" in caplog.text
+
+
+def test_counting_can_be_switched_off(article, settings):
+    settings.HITCOUNT_ENABLED = False
+    view(article)
+    assert count(article) == 10
+
+
+# Concurrency on PostgreSQL -------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_views_add_exactly_n_including_the_first_row(settings):
+    from news.sitetree import ensure_site_tree
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: DATABASE_URL points to another database")
+    settings.HITCOUNT_WINDOW = 0
+    site = ensure_site_tree()
+    column = site.root_page.get_children().get(slug="news")
+    page = ArticlePageFactory(parent=column)  # no PageHits row yet: the threads race to create it
+    threads, per_thread = 8, 30
+    barrier = threading.Barrier(threads)
+    errors = []
+
+    def read():
+        from django.db import connection as thread_connection
+
+        client = Client(HTTP_USER_AGENT=CHROME_UA)
+        barrier.wait()
+        try:
+            for _ in range(per_thread):
+                if client.get(page.url).status_code != 200:
+                    errors.append("status")
+        finally:
+            thread_connection.close()
+
+    run_threads(read, threads)
+    assert errors == []
+    assert PageHits.objects.filter(page_id=page.pk).count() == 1
+    assert PageHits.objects.get(page_id=page.pk).hits == threads * per_thread
+    assert PageDailyHits.objects.get(page_id=page.pk).hits == threads * per_thread
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_32_simultaneous_identical_requests_count_once():
+    from news.sitetree import ensure_site_tree
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: DATABASE_URL points to another database")
+    column = ensure_site_tree().root_page.get_children().get(slug="news")
+    page = ArticlePageFactory(parent=column)
+    barrier = threading.Barrier(32)
+    statuses = []
+
+    def read():
+        from django.db import connection as thread_connection
+
+        barrier.wait()
+        try:
+            statuses.append(view(page).status_code)
+        finally:
+            thread_connection.close()
+
+    run_threads(read, 32)
+    assert statuses == [200] * 32
+    assert PageHits.objects.get(page_id=page.pk).hits == 1
+
+
+# Behind the page cache ----------------------------------------------------------------------
+
+
+def test_cached_views_are_each_counted_and_show_the_current_number(article, settings):
+    settings.PAGE_CACHE = "django"
+    settings.HITCOUNT_WINDOW = 0
+    first = view(article)
+    assert "点击数:<span data-hit-count>11</span>" in first.content.decode()
+    for expected in range(12, 17):
+        response = view(article)
+        assert f"点击数:<span data-hit-count>{expected}</span>" in response.content.decode()
+    assert count(article) == 16
+
+
+def test_cached_view_by_the_same_reader_shows_the_current_number(article, settings):
+    settings.PAGE_CACHE = "django"
+    view(article)  # cached, counted: 11
+    view(article, ip="198.51.100.2")  # from the cache, counted: 12
+    response = view(article)  # from the cache, same reader as the first: not counted
+    assert "点击数:<span data-hit-count>12</span>" in response.content.decode()
+
+
+def test_page_cache_serves_from_cache_and_drops_it_on_publish(
+    article, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = "django"
+    settings.HITCOUNT_WINDOW = 0
+    view(article)
+    # Only the counting itself: two upserts inside one transaction (savepoint, release).
+    with django_assert_max_num_queries(4):
+        view(article)
+    article.title = "新标题"
+    article.save_revision().publish()
+    assert "新标题" in view(article).content.decode()
+
+
+def test_cdn_mode_sends_shared_cache_headers_and_leaves_counting_to_the_beacon(article, settings):
+    settings.PAGE_CACHE = "cdn"
+    settings.HITCOUNT_MODE = "beacon"
+    response = view(article)
+    assert "s-maxage=300" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    assert 'data-hit-mode="beacon"' in response.content.decode()
+    assert count(article) == 10
+    beacon = Client(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.7").post(
+        f"/hits/{article.pk}/"
+    )
+    assert beacon.status_code == 200
+    assert beacon.json() == {"count": 11}
+    assert "no-store" in beacon["Cache-Control"] or "no-cache" in beacon["Cache-Control"]
+    assert count(article) == 11
+
+
+def test_signed_in_pages_are_never_cached(article, settings, admin_client):
+    settings.PAGE_CACHE = "django"
+    admin_client.get(article.url)
+    assert not any(key.startswith(":1:page:") for key in cache._cache)
+
+
+# The beacon ---------------------------------------------------------------------------------
+
+
+def beacon(page, reason="", ua=CHROME_UA):
+    return Client(HTTP_USER_AGENT=ua, REMOTE_ADDR="203.0.113.7").post(
+        f"/hits/{page.pk}/", HTTP_X_HIT_REASON=reason
+    )
+
+
+def test_beacon_in_server_mode_only_reports_the_count(article):
+    assert beacon(article).json() == {"count": 10}
+    assert count(article) == 10
+
+
+def test_prerendered_view_counts_once_when_shown(article):
+    view(article, HTTP_SEC_PURPOSE="prefetch;prerender")  # the prerender itself: not counted
+    assert count(article) == 10
+    assert beacon(article, reason="prerender").json() == {"count": 11}  # shown: counted
+    assert beacon(article, reason="prerender").json() == {"count": 11}  # the same reader again
+    assert count(article) == 11
+
+
+def test_beacon_after_a_counted_view_does_not_count_again(article):
+    view(article)
+    assert beacon(article, reason="prefetch").json() == {"count": 11}
+
+
+def test_beacon_ignores_crawlers_get_and_unknown_pages(article):
+    assert beacon(article, reason="prerender", ua=CRAWLER_UAS["googlebot"]).json() == {"count": 10}
+    assert Client().get(f"/hits/{article.pk}/").status_code == 405
+    missing = Client(HTTP_USER_AGENT=CHROME_UA).post("/hits/999999/")
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "文章不存在或尚未发布。"
+
+
+# Redis buffering ----------------------------------------------------------------------------
+
+
+def test_redis_buffers_views_and_the_shown_count_includes_them(article, redis_buffer):
+    view(article)
+    view(article, ip="198.51.100.2")
+    assert PageHits.objects.get(page_id=article.pk).hits == 10  # not flushed yet
+    assert count(article) == 12
+    shown = view(article, ip="198.51.100.3").content.decode()
+    assert "点击数:<span data-hit-count>13</span>" in shown
+    assert hitstore.flush() == 3
+    assert PageHits.objects.get(page_id=article.pk).hits == 13
+    assert PageDailyHits.objects.get(page_id=article.pk).hits == 3
+    assert count(article) == 13
+    assert hitstore.flush() == 0
+
+
+def test_views_arriving_during_a_flush_are_neither_lost_nor_doubled(
+    article, redis_buffer, settings
+):
+    settings.HITCOUNT_WINDOW = 0
+    for _ in range(5):
+        view(article)
+    real_add = hitstore.add_to_database
+
+    def add_while_readers_keep_coming(counts):
+        for _ in range(4):
+            view(article)  # lands in a new pending hash while the batch is being applied
+        return real_add(counts)
+
+    with mock.patch("news.hitstore.add_to_database", side_effect=add_while_readers_keep_coming):
+        hitstore.flush()
+    assert PageHits.objects.get(page_id=article.pk).hits == 15
+    assert count(article) == 19
+    hitstore.flush()
+    assert PageHits.objects.get(page_id=article.pk).hits == 19
+
+
+def test_crash_before_commit_loses_nothing(article, redis_buffer, settings):
+    settings.HITCOUNT_WINDOW = 0
+    for _ in range(3):
+        view(article)
+    with (
+        mock.patch("news.hitstore.add_to_database", side_effect=RuntimeError("killed")),
+        pytest.raises(RuntimeError),
+    ):
+        hitstore.flush()
+    assert PageHits.objects.get(page_id=article.pk).hits == 10
+    assert count(article) == 13
+    assert hitstore.flush() == 3
+    assert PageHits.objects.get(page_id=article.pk).hits == 13
+
+
+def test_crash_after_commit_does_not_count_twice(article, redis_buffer, settings):
+    settings.HITCOUNT_WINDOW = 0
+    for _ in range(3):
+        view(article)
+    real_pipeline = redis_buffer.__class__.pipeline
+    calls = []
+
+    def pipeline_that_dies_at_cleanup(self, *args, **kwargs):
+        pipe = real_pipeline(self, *args, **kwargs)
+        real_delete = pipe.delete
+
+        def delete(*keys):
+            if any(key.startswith(hitstore.BATCH_PREFIX) for key in keys):
+                calls.append(keys)
+                raise ConnectionError("killed between commit and cleanup")
+            return real_delete(*keys)
+
+        pipe.delete = delete
+        return pipe
+
+    client = hitstore.redis_client()
+    with (
+        mock.patch.object(client.__class__, "pipeline", pipeline_that_dies_at_cleanup),
+        pytest.raises(ConnectionError),
+    ):
+        hitstore.flush()
+    assert calls
+    assert PageHits.objects.get(page_id=article.pk).hits == 13  # committed
+    assert count(article) == 13  # the leftover batch is known to be applied
+    redis_buffer.delete(hitstore.LOCK_KEY)  # the crashed process never released its lock
+    assert hitstore.flush() == 0
+    assert PageHits.objects.get(page_id=article.pk).hits == 13
+    assert redis_buffer.smembers(hitstore.BATCHES_KEY) == set()
+
+
+def test_redis_down_falls_back_to_the_database(article, redis_buffer, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    hitstore._redis_client = None
+    response = view(article)
+    assert response.status_code == 200
+    assert PageHits.objects.get(page_id=article.pk).hits == 11
+    assert "点击数:<span data-hit-count>11</span>" in response.content.decode()
+
+
+def test_flush_hits_command(article, redis_buffer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    view(article)
+    out = StringIO()
+    call_command("flush_hits", stdout=out)
+    assert "1" in out.getvalue()
+    assert PageHits.objects.get(page_id=article.pk).hits == 11
+
+
+def test_redis_stopped_mid_run_keeps_pages_serving(article, redis_buffer, settings, tmp_path):
+    import shutil
+    import subprocess
+    import time
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    settings.HITCOUNT_WINDOW = 0
+    port = 6391
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+        hitstore._redis_client = None
+        for _ in range(50):
+            if hitstore.redis_client() is not None and redis_answers(settings.REDIS_URL):
+                break
+            time.sleep(0.1)
+        assert view(article).status_code == 200  # buffered in this Redis
+        assert count(article) == 11
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    statuses = [view(article).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    # The three views made while Redis was down went straight to the database.
+    assert PageHits.objects.get(page_id=article.pk).hits == 13
