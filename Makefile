@@ -43,8 +43,9 @@ format: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmarks (not part of make test)
+bench: install ## Benchmarks (not part of make test): page rendering, and what click counting costs
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/hits.py
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) staticfiles

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 # Set on the request by the before_serve_page hook when the page being served is a live article.
 COUNTABLE_PAGE_ATTR = "countable_article_id"
 # The rendered count, rewritten with the current number once the view has been counted.
-COUNT_MARKER_RE = re.compile(rb"(<span data-hit-count>)\d+(</span>)")
+COUNT_MARKER_RE = re.compile(rb"(<span data-hit-count>)(\d+)(</span>)")
 
 CRAWLER_RE = re.compile(
     r"bot\b|bot/|spider|crawl|slurp|baidu|bytespider|yisou|sogou|360spider|haosou|yandex|"
@@ -131,25 +131,33 @@ def is_reader(request):
     )
 
 
+NOT_COUNTED = object()
+
+
 def count_view(request, page_id):
-    """Count the view if it is a reader's first in the window. Returns the new total if known."""
+    """Count the view if it is a reader's first in the window.
+
+    Returns NOT_COUNTED, or the new total when the store knows it (the database returns it from
+    the increment), or None when the view was counted but the total would cost another read.
+    """
     if not is_reader(request) or not first_view_in_window(request, page_id):
-        return None
-    total = hitstore.record_view(page_id)
-    return total if total is not None else hitstore.current_count(page_id)
+        return NOT_COUNTED
+    return hitstore.record_view(page_id)
 
 
-def show_count(response, total):
-    """Put the current count into the page the reader is about to see."""
-    if total is None or getattr(response, "streaming", False):
+def show_count(response, count):
+    """Write the count into the page the reader is about to see: a number, or a function of the
+    number already rendered there."""
+    if getattr(response, "streaming", False):
         return
-    body = COUNT_MARKER_RE.sub(
-        rb"\g<1>" + str(total).encode() + rb"\g<2>", response.content, count=1
-    )
-    if body != response.content:
-        response.content = body
-        if response.has_header("Content-Length"):
-            response["Content-Length"] = str(len(body))
+    match = COUNT_MARKER_RE.search(response.content)
+    if match is None:
+        return
+    total = count(int(match.group(2))) if callable(count) else count
+    start, end = match.span(2)
+    response.content = response.content[:start] + str(total).encode() + response.content[end:]
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
 
 
 class HitCounterMiddleware:
@@ -168,9 +176,16 @@ class HitCounterMiddleware:
             return response
         try:
             total = count_view(request, page_id)
-            if total is None and getattr(request, "served_from_page_cache", False):
-                total = hitstore.current_count(page_id)  # the cached page holds an older number
-            show_count(response, total)
+            if getattr(request, "served_from_page_cache", False):
+                # The cached page holds an older number.
+                show_count(
+                    response, total if isinstance(total, int) else hitstore.current_count(page_id)
+                )
+            elif isinstance(total, int):
+                show_count(response, total)
+            elif total is None:
+                # Counted into the Redis buffer: the page was rendered with the count just before.
+                show_count(response, lambda rendered: rendered + 1)
         except Exception:
             logger.exception(
                 "Counting a view of page %s failed; the page is served as it is", page_id

@@ -72,8 +72,11 @@ class HomePage(Page):
         return remember(f"home:{self.pk}:columns", compute)
 
     def get_context(self, request, *args, **kwargs):
+        from .ranking import hot_lists
+
         context = super().get_context(request, *args, **kwargs)
         context["column_blocks"] = self.column_blocks()
+        context["hot_lists"] = hot_lists()
         return context
 
 
@@ -144,8 +147,11 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from .ranking import hot_lists
+
         paginator = Paginator(self.articles(), ARTICLES_PER_PAGE)
         context["articles"] = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
+        context["hot_lists"] = hot_lists(self)
         return context
 
 

@@ -2,11 +2,14 @@
 
 import io
 import random
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.timezone import localdate
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 from wagtail.images.models import Image
@@ -15,7 +18,7 @@ from wagtail.models import Page, Site
 from contact.models import ContactPage
 
 from .importer import import_article, publish_contact
-from .models import ArticlePage, HomePage, NewsIndexPage
+from .models import ArticlePage, HomePage, NewsIndexPage, PageDailyHits
 from .seedformat import parse
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -88,6 +91,17 @@ def load_demo_content(site):
             contact_published = True
         if number < len(covers):
             add_pictures(page, cover=covers[number], picture=covers[(number + 1) % len(covers)])
+        add_recent_views(page, article.hits or 0, seed=number)
+
+
+def add_recent_views(page, total, seed):
+    """Spread a tenth of an article's count over the last 30 days, so 热点排行 has something to rank."""
+    rng = random.Random(seed)  # noqa: S311 - demo figures, not security
+    today = localdate()
+    buckets = Counter(today - timedelta(days=rng.randrange(30)) for _ in range(total // 10))
+    PageDailyHits.objects.bulk_create(
+        PageDailyHits(page_id=page.pk, day=day, hits=views) for day, views in buckets.items()
+    )
 
 
 def add_pictures(page: ArticlePage, cover, picture):

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import hitstore
-from .hits import count_view
+from .hits import NOT_COUNTED, count_view
 from .models import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def hit_beacon(request, page_id):
     )
     if page is None:
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)
-    total = None
+    total = NOT_COUNTED
     reason = request.headers.get("X-Hit-Reason", "")
     # In "beacon" mode this is how every view is counted; in "server" mode only views whose
     # request the server saw as a prefetch are, so nothing is counted twice.
@@ -38,6 +38,6 @@ def hit_beacon(request, page_id):
             total = count_view(request, page.pk)
         except Exception:
             logger.exception("Counting a beacon view of page %s failed", page.pk)
-    if total is None:
+    if not isinstance(total, int):
         total = hitstore.current_count(page.pk, stored=page.click_count_stored)
     return JsonResponse({"count": total})

@@ -1,8 +1,13 @@
 """Wagtail hooks of the newsroom: marking the article a request serves, the admin article listing,
 and the 阅读排行 report."""
 
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from .admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
 from .hits import COUNTABLE_PAGE_ATTR
 from .models import ArticlePage
 
@@ -16,3 +21,48 @@ def mark_countable_article(page, request, serve_args, serve_kwargs):
         and not serve_kwargs.get("redirect_to_canonical")
     ):
         setattr(request, COUNTABLE_PAGE_ATTR, page.pk)
+
+
+class ArticleListingViewSet(PageListingViewSet):
+    """文章: every article in one listing, with its column, date, source, status and click count."""
+
+    model = ArticlePage
+    name = "articles"
+    icon = "doc-full"
+    menu_label = "文章"
+    menu_order = 150
+    add_to_admin_menu = True
+    index_view_class = ArticleIndexView
+    columns = ARTICLE_COLUMNS
+    filterset_class = ArticleFilterSet
+
+
+@hooks.register("register_admin_viewset")
+def register_article_listing():
+    return ArticleListingViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_most_read_report_urls():
+    return [
+        path("reports/most-read/", MostReadView.as_view(), name="news_most_read"),
+        path(
+            "reports/most-read/results/",
+            MostReadView.as_view(results_only=True),
+            name="news_most_read_results",
+        ),
+    ]
+
+
+class PageReportMenuItem(MenuItem):
+    """Shown to the people who work on pages, as Wagtail's own page reports are."""
+
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_any_permission(
+            request.user, {"add", "change", "publish"}
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_most_read_report_menu_item():
+    return PageReportMenuItem("阅读排行", reverse("news_most_read"), icon_name="pick", order=100)

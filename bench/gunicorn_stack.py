@@ -1,0 +1,152 @@
+"""Helpers to run the production stack (gunicorn + sitecms.settings.production) for benchmarks."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+CHROME_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    print("wrk is not installed; installing Debian's package", flush=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+
+
+def postgres_answers():
+    try:
+        import psycopg2
+
+        psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2).close()
+        return True
+    except Exception:
+        return False
+
+
+def bench_database_url():
+    """BENCH_DATABASE_URL, else the machine's PostgreSQL, else SQLite in bench/."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    if postgres_answers():
+        import psycopg2
+
+        connection = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'sitecms_bench'")
+            if cursor.fetchone() is None:
+                cursor.execute("CREATE DATABASE sitecms_bench")
+        connection.close()
+        return "postgres://postgres@127.0.0.1:5432/sitecms_bench"
+    return f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
+
+
+def stack_env(database_url, **overrides):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sitecms.settings.production",
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "ERROR",
+    }
+    env.pop("REDIS_URL", None)
+    env.update({key: str(value) for key, value in overrides.items() if value is not None})
+    return {key: value for key, value in env.items() if value != ""}
+
+
+def manage(env, *args):
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def prepare(database_url):
+    env = stack_env(database_url)
+    manage(env, "migrate", "--noinput")
+    manage(env, "setup_site", "--demo")
+    manage(env, "collectstatic", "--noinput")
+    return env
+
+
+class Gunicorn:
+    def __init__(self, env, port, workers=2):
+        self.port = port
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "sitecms.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        self.wait_until_ready()
+
+    def wait_until_ready(self):
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2)
+                return
+            except Exception:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def wrk(url, seconds=10, connections=16, threads=2):
+    """Requests per second and p50 / p99 latency in ms, from wrk's own report."""
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"User-Agent: {CHROME_UA}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{output}")
+
+    def percentile(label):
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {"rps": rps, "p50": percentile("50"), "p99": percentile("99")}

@@ -1,0 +1,97 @@
+"""Where editors and readers see the counts: the admin listing, 阅读排行 and 热点排行."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
+from django.utils.timezone import localdate
+
+from news.models import PageDailyHits
+from news.ranking import period_start
+from tests.factories import ArticlePageFactory
+
+
+@pytest.fixture
+def ranked(column, other_column):
+    today = localdate()
+    popular = ArticlePageFactory(parent=column, title="本周最热的文章", hits=900)
+    older = ArticlePageFactory(parent=other_column, title="上月热门的文章", hits=5000)
+    quiet = ArticlePageFactory(parent=column, title="无人问津的文章", hits=0)
+    PageDailyHits.objects.create(page=popular, day=today, hits=40)
+    PageDailyHits.objects.create(page=older, day=today.replace(day=1) - timedelta(days=3), hits=700)
+    return popular, older, quiet
+
+
+def test_period_starts_follow_the_calendar():
+    from datetime import date
+
+    wednesday = date(2024, 5, 15)
+    assert period_start("day", wednesday) == wednesday
+    assert period_start("week", wednesday) == date(2024, 5, 13)
+    assert period_start("month", wednesday) == date(2024, 5, 1)
+    assert period_start("all", wednesday) is None
+
+
+def test_admin_article_listing_shows_column_source_status_and_click_count(admin_client, ranked):
+    response = admin_client.get(reverse("articles:index"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for heading in ["栏目", "发布时间", "来源", "状态", "点击数"]:
+        assert heading in html
+    assert "本周最热的文章" in html and "900" in html and "5000" in html
+
+
+def test_admin_article_listing_filters_by_column(admin_client, ranked, other_column):
+    html = admin_client.get(reverse("articles:index"), {"column": other_column.pk}).content.decode()
+    assert "上月热门的文章" in html
+    assert "本周最热的文章" not in html
+
+
+def test_most_read_report_ranks_by_period(admin_client, ranked):
+    url = reverse("news_most_read")
+    week = admin_client.get(url, {"period": "week"}).content.decode()
+    assert "本周最热的文章" in week and "上月热门的文章" not in week
+    everything = admin_client.get(url, {"period": "all"}).content.decode()
+    assert everything.index("上月热门的文章") < everything.index("本周最热的文章")
+    assert "无人问津的文章" not in everything
+
+
+def test_most_read_report_exports_csv(admin_client, ranked):
+    response = admin_client.get(reverse("news_most_read"), {"period": "all", "export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["标题", "栏目", "网址", "发布时间", "点击数"]
+    assert rows[1][0] == "上月热门的文章"
+    assert rows[1][1] == "通知公告"
+    assert rows[1][4] == "5000"
+
+
+def test_most_read_report_is_closed_to_users_without_page_permissions(
+    client, django_user_model, ranked
+):
+    user = django_user_model.objects.create_user("staff", password="x")
+    group = Group.objects.create(name="只能登录后台")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    client.force_login(user)
+    response = client.get(reverse("news_most_read"))
+    assert response.status_code in (302, 403)
+
+
+def test_home_and_column_pages_show_hot_lists(ranked):
+    home = Client().get("/").content.decode()
+    assert "热点排行" in home
+    assert "本周热点" in home and "本周最热的文章" in home
+    column = Client().get("/news/").content.decode()
+    hot = column.split('class="hot-list"')[1]
+    assert "本周最热的文章" in hot
+    assert "上月热门的文章" not in hot  # another column
+
+
+def test_no_hot_list_without_recent_views(column):
+    ArticlePageFactory(parent=column, hits=50)
+    assert "热点排行" not in Client().get("/").content.decode()
