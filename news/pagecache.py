@@ -24,10 +24,16 @@ def cache_key(request):
     return f"page:{tree_version()}:{request.get_host()}:{request.get_full_path()}"
 
 
+# Query parameters that select a different page of content; any other parameter bypasses the
+# cache, so random query strings cannot fill it.
+CACHED_QUERY_PARAMETERS = {"page"}
+
+
 def is_anonymous_get(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and set(request.GET) <= CACHED_QUERY_PARAMETERS
         and not request.path.startswith(("/admin/", "/documents/", "/hits/", "/static/", "/media/"))
     )
 

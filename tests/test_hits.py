@@ -599,3 +599,33 @@ def test_redis_stopped_mid_run_keeps_pages_serving(article, redis_buffer, settin
     assert statuses == [200, 200, 200]
     # The three views made while Redis was down went straight to the database.
     assert PageHits.objects.get(page_id=article.pk).hits == 13
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_buffered_views_reach_the_database_by_themselves_while_there_is_traffic(
+    redis_buffer, settings
+):
+    import time
+
+    from news.sitetree import ensure_site_tree
+
+    settings.HITCOUNT_WINDOW = 0
+    settings.HITCOUNT_FLUSH_INTERVAL = 0.2
+    hitstore._last_flush = 0.0
+    column = ensure_site_tree().root_page.get_children().get(slug="news")
+    page = ArticlePageFactory(parent=column)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        view(page)  # traffic: each view may start a background flush
+        if PageHits.objects.filter(page_id=page.pk, hits__gt=0).exists():
+            break
+        time.sleep(0.1)
+    assert PageHits.objects.get(page_id=page.pk).hits > 0
+
+
+def test_page_cache_ignores_requests_with_unknown_query_parameters(article, settings):
+    settings.PAGE_CACHE = "django"
+    Client(HTTP_USER_AGENT=CHROME_UA).get(article.url + "?utm_source=x")
+    Client(HTTP_USER_AGENT=CHROME_UA).get("/news/?page=2")
+    keys = [key for key in cache._cache if ":page:" in key]
+    assert len(keys) == 1 and keys[0].endswith("/news/?page=2")
