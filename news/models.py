@@ -19,6 +19,7 @@ from wagtail.url_routing import RouteResult
 
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
+from .search import index_tokens
 from .structured_data import article_data, json_ld
 from .treecache import remember
 
@@ -203,9 +204,7 @@ class ArticlePage(Page):
 
     search_fields = [
         *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("source"),
-        index.SearchField("body"),
+        index.SearchField("search_text"),
         index.FilterField("published_at"),
     ]
 
@@ -252,6 +251,17 @@ class ArticlePage(Page):
                 url += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(url)
         return super().serve(request, *args, **kwargs)
+
+    # Search --------------------------------------------------------------------------------------
+
+    def plain_text(self):
+        """Title, summary, source and body as plain text, for search and its snippets."""
+        parts = [self.title, self.summary, self.source, self.author]
+        parts += [stream_text(self.body)]
+        return " ".join(part for part in parts if part)
+
+    def search_text(self):
+        return index_tokens(self.plain_text())
 
     # What the article page shows ----------------------------------------------------------------
 
@@ -331,6 +341,22 @@ class ArticlePage(Page):
             article_data(self, request, site.site_name if site else "", image_url=image_url)
         )
         return context
+
+
+def stream_text(stream):
+    """The words of a body stream: paragraphs, captions, section labels, titles and sub-headings."""
+    parts = []
+    for block in stream:
+        value = block.value
+        if block.block_type == "paragraph":
+            parts.append(strip_tags(value.source))
+        elif block.block_type == "image":
+            parts.append(value.get("caption") or "")
+        elif block.block_type == "section":
+            parts += [value["label"], value["title"], stream_text(value["body"])]
+        elif block.block_type == "subsection":
+            parts += [value["heading"], stream_text(value["body"])]
+    return " ".join(part for part in parts if part)
 
 
 class PageHitsQuerySet(models.QuerySet):

@@ -6,11 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from news.search_views import search
 from news.views import hit_beacon
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("hits/<int:page_id>/", hit_beacon, name="hit_beacon"),
+    path("search/", search, name="search"),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
