@@ -1,11 +1,14 @@
 """The newsroom's pages (home, column, article) and the click counts kept apart from them."""
 
 import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -19,6 +22,7 @@ from wagtail.url_routing import RouteResult
 
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
+from .pictures import render_picture
 from .search import index_tokens
 from .structured_data import article_data, json_ld
 from .treecache import remember
@@ -31,8 +35,24 @@ class HomePage(Page):
 
     intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
     latest_per_column = models.PositiveSmallIntegerField("每个栏目显示篇数", default=6)
+    notices_column = models.ForeignKey(
+        "news.NewsIndexPage",
+        verbose_name="通知公告栏目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="在首页右上方以“通知公告”列出的栏目",
+    )
+    picture_news_count = models.PositiveSmallIntegerField("图片新闻篇数", default=5)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("latest_per_column")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("notices_column"),
+        FieldPanel("picture_news_count"),
+        FieldPanel("latest_per_column"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.NewsIndexPage", "contact.ContactPage"]
@@ -72,11 +92,33 @@ class HomePage(Page):
 
         return remember(f"home:{self.pk}:columns", compute)
 
+    def picture_news(self):
+        """The latest articles with a cover picture, for the home page's carousel."""
+
+        def compute():
+            articles = (
+                ArticlePage.objects.live()
+                .public()
+                .descendant_of(self)
+                .exclude(cover_image=None)
+                .select_related("cover_image")
+                .newest_first()[: self.picture_news_count]
+            )
+            return [
+                {**article_link(article), "picture": render_picture(article.cover_image, "slide")}
+                for article in articles
+            ]
+
+        return remember(f"home:{self.pk}:pictures", compute)
+
     def get_context(self, request, *args, **kwargs):
         from .ranking import hot_lists
 
         context = super().get_context(request, *args, **kwargs)
-        context["column_blocks"] = self.column_blocks()
+        blocks = self.column_blocks()
+        context["notices"] = next((b for b in blocks if b["pk"] == self.notices_column_id), None)
+        context["column_blocks"] = [b for b in blocks if b["pk"] != self.notices_column_id]
+        context["picture_news"] = self.picture_news()
         context["hot_lists"] = hot_lists()
         return context
 
@@ -122,6 +164,33 @@ class NewsIndexPage(Page):
     def articles(self):
         return ArticlePage.objects.live().public().in_column(self).newest_first()
 
+    def archive_url(self, year, month):
+        return f"{self.url}{year:04d}/{month:02d}/"
+
+    def archive_months(self):
+        """按月浏览: every month with articles, newest first, with its count and address."""
+
+        def compute():
+            months = (
+                self.articles()
+                .order_by()
+                .annotate(month=TruncMonth("published_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+                .values("month")
+                .annotate(count=Count("pk"))
+                .order_by("-month")
+            )
+            return [
+                {
+                    "year": row["month"].year,
+                    "month": row["month"].month,
+                    "count": row["count"],
+                    "url": self.archive_url(row["month"].year, row["month"].month),
+                }
+                for row in months
+            ]
+
+        return remember(f"column:{self.pk}:months", compute)
+
     def route(self, request, path_components):
         # Articles live at <column>/<yyyy>/<mmdd>/<id>/; the slug URL Wagtail would use, and a
         # URL whose date part is out of date, redirect there permanently.
@@ -138,6 +207,11 @@ class NewsIndexPage(Page):
                 path_components
             )
             return RouteResult(article, kwargs={"redirect_to_canonical": not is_canonical})
+        if len(path_components) == 2 and all(part.isdigit() for part in path_components):
+            year, month = (int(part) for part in path_components)
+            if not (1 <= month <= 12 and 1900 <= year <= 2999):
+                raise Http404
+            return RouteResult(self, kwargs={"archive": (year, month)})
         if len(path_components) == 1:
             article = (
                 ArticlePage.objects.live().child_of(self).filter(slug=path_components[0]).first()
@@ -146,11 +220,19 @@ class NewsIndexPage(Page):
                 return RouteResult(article, kwargs={"redirect_to_canonical": True})
         return super().route(request, path_components)
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def get_context(self, request, *args, archive=None, **kwargs):
         from .ranking import hot_lists
 
-        paginator = Paginator(self.articles(), ARTICLES_PER_PAGE)
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.articles()
+        if archive is not None:
+            year, month = archive
+            start = datetime(year, month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+            end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=start.tzinfo)
+            articles = articles.filter(published_at__gte=start, published_at__lt=end)
+            context["archive"] = {"year": year, "month": month}
+        context["archive_months"] = self.archive_months()
+        paginator = Paginator(articles, ARTICLES_PER_PAGE)
         context["articles"] = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
         context["hot_lists"] = hot_lists(self)
         return context

@@ -5,6 +5,7 @@ import random
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.images import ImageFile
@@ -32,40 +33,52 @@ COLUMNS = [
 DEMO_COVER_COUNT = 8
 
 
+def add_published(parent, page):
+    """Add a page and publish it through a revision, so it has a history and a publication date."""
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
 @transaction.atomic
 def ensure_site_tree():
     """The home page as the default site's root, with the standard columns and the contact page."""
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
-        home = root.add_child(instance=HomePage(title=settings.WAGTAIL_SITE_NAME, slug="portal"))
-    if site is None:
-        site = Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name=settings.WAGTAIL_SITE_NAME,
+        home = add_published(
+            Page.get_first_root_node(), HomePage(title=settings.WAGTAIL_SITE_NAME, slug="portal")
         )
-    elif site.root_page_id != home.pk:
-        old_root = site.root_page
+    if site is None:
+        site = Site(is_default_site=True)
+    if site.root_page_id != home.pk:
+        old_root = site.root_page if site.pk else None
+        # The site's own address, so that sitemaps and feeds name it (SITE_BASE_URL).
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site.hostname = address.hostname or "localhost"
+        site.port = address.port or (443 if address.scheme == "https" else 80)
         site.root_page = home
         site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
         # Wagtail's placeholder "Welcome" page is replaced, never a page someone has built on.
-        if type(old_root.specific) is Page and not old_root.get_children().exists():
+        if (
+            old_root is not None
+            and type(old_root.specific) is Page
+            and not old_root.get_children().exists()
+        ):
             old_root.delete()
 
     for slug, title, intro in COLUMNS:
         if not home.get_children().filter(slug=slug).exists():
-            home.add_child(
-                instance=NewsIndexPage(
-                    title=title, slug=slug, intro=f"<p>{intro}</p>", show_in_menus=True
-                )
+            add_published(
+                home,
+                NewsIndexPage(title=title, slug=slug, intro=f"<p>{intro}</p>", show_in_menus=True),
             )
     if not ContactPage.objects.child_of(home).exists():
-        home.add_child(instance=ContactPage(title="联系我们", slug="contact", show_in_menus=True))
+        add_published(home, ContactPage(title="联系我们", slug="contact", show_in_menus=True))
+    if home.notices_column_id is None:
+        home.notices_column = NewsIndexPage.objects.child_of(home).filter(slug="notices").first()
+        home.save_revision().publish()
     return site
 
 

@@ -4,8 +4,11 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from news.discovery_views import robots_txt
+from news.feeds import ArticleFeed
 from news.search_views import search
 from news.views import hit_beacon
 
@@ -13,6 +16,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("hits/<int:page_id>/", hit_beacon, name="hit_beacon"),
     path("search/", search, name="search"),
+    path("feed/", ArticleFeed(), name="site_feed"),
+    path("<slug:column>/feed/", ArticleFeed(), name="column_feed"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

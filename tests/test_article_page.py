@@ -197,8 +197,15 @@ def test_cover_and_body_images_render_with_alt_text_and_size(column, image):
         ],
     )
     html = get(page.url)
-    assert re.search(r'<img alt="[^"]+" height="\d+" src="[^"]+width-960[^"]*" width="\d+">', html)
-    assert re.search(r'<img alt="现场照片" height="\d+" loading="lazy"', html)
+    cover = html.split('class="article__cover">')[1].split("</figure>")[0]
+    assert '<source sizes="(max-width: 64rem) 100vw, 62rem" srcset="' in cover
+    assert 'type="image/webp"' in cover and ".webp 480w" in cover
+    assert re.search(
+        r'<img alt="[^"]+" height="\d+" sizes="[^"]+" src="[^"]+\.jpg" srcset="[^"]+" width="\d+">',
+        cover,
+    )
+    body = html.split('class="body-image">')[1].split("</figure>")[0]
+    assert re.search(r'<img alt="现场照片" height="\d+" loading="lazy"', body)
     assert "<figcaption>现场照片</figcaption>" in html
     assert '<meta property="og:image" content="http://testserver/' in html
 

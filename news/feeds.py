@@ -1,0 +1,70 @@
+"""RSS 2.0 feeds with the full text of each article: one for the whole site and one per column."""
+
+import re
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils.timezone import localtime
+from wagtail.models import Site
+
+from .models import ArticlePage, NewsIndexPage
+
+FEED_ITEMS = 20
+# A root-relative address at the start of an attribute value or of a srcset entry.
+RELATIVE_URL_RE = re.compile(r'(?<=["\s,])/(?=[^/\s])')
+
+
+class ArticleFeed(Feed):
+    def get_object(self, request, column=None):
+        self.request = request
+        self.site = Site.find_for_request(request)
+        if self.site is None:
+            raise Http404
+        if column is None:
+            return None
+        found = (
+            NewsIndexPage.objects.child_of(self.site.root_page)
+            .live()
+            .public()
+            .filter(slug=column)
+            .first()
+        )
+        if found is None:
+            raise Http404
+        return found
+
+    def title(self, column):
+        name = self.site.site_name or "青溪党建网"
+        return f"{column.title} - {name}" if column else name
+
+    def link(self, column):
+        return column.get_url(self.request) if column else self.site.root_page.get_url(self.request)
+
+    def description(self, column):
+        return f"{self.title(column)}的最新文章"
+
+    def items(self, column):
+        articles = ArticlePage.objects.live().public()
+        if column is not None:
+            articles = articles.in_column(column)
+        return articles.newest_first()[:FEED_ITEMS]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_link(self, article):
+        return self.request.build_absolute_uri(article.get_url(self.request))
+
+    def item_pubdate(self, article):
+        return localtime(article.published_at)
+
+    def item_updateddate(self, article):
+        return localtime(article.last_published_at or article.published_at)
+
+    def item_author_name(self, article):
+        return article.author or article.source or None
+
+    def item_description(self, article):
+        """The whole article, with addresses made absolute so feed readers can follow them."""
+        html = "".join(str(block.render_as_block()) for block in article.body)
+        return RELATIVE_URL_RE.sub(self.request.build_absolute_uri("/"), html)
