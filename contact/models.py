@@ -4,6 +4,7 @@ from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -112,3 +113,41 @@ class ContactPage(Page):
 
     class Meta:
         verbose_name = "联系我们页面"
+
+
+@register_setting(icon="doc-full")
+class FooterSettings(BaseSiteSetting):
+    """页脚信息: the filing numbers and copyright line every Chinese public site shows."""
+
+    copyright = models.CharField(
+        "版权信息", max_length=200, blank=True, help_text="例如:版权所有 © 青溪市社会组织党建服务中心"
+    )
+    icp_number = models.CharField("ICP 备案号", max_length=60, blank=True, help_text="例如:闽ICP备12345678号-1")
+    police_number = models.CharField(
+        "公安备案号", max_length=60, blank=True, help_text="例如:闽公网安备 35020302000001号"
+    )
+    police_record_code = models.CharField(
+        "公安备案编码", max_length=30, blank=True, help_text="公安备案号中的数字,用于链接到全国互联网安全管理服务平台"
+    )
+
+    panels = [
+        FieldPanel("copyright"),
+        FieldPanel("icp_number"),
+        FieldPanel("police_number"),
+        FieldPanel("police_record_code"),
+    ]
+
+    class Meta:
+        verbose_name = "页脚信息"
+
+    def as_card(self):
+        return {
+            "copyright": self.copyright,
+            "icp_number": self.icp_number,
+            "police_number": self.police_number,
+            "police_url": (
+                f"https://beian.mps.gov.cn/#/query/webSearch?code={self.police_record_code}"
+                if self.police_record_code
+                else ""
+            ),
+        }

@@ -8,7 +8,7 @@ from wagtail.signals import published, unpublished
 from news.treecache import forget_tree
 
 from .live import forget_live_contact
-from .models import ContactDetails
+from .models import ContactDetails, FooterSettings
 
 
 def forget_card(site_id):
@@ -28,3 +28,9 @@ def contact_saved(sender, instance, **kwargs):
 def live_contact_changed(sender, instance, **kwargs):
     forget_card(instance.site_id)
     forget_tree()  # every cached page shows the footer
+
+
+@receiver(post_save, sender=FooterSettings)
+def footer_settings_saved(sender, instance, **kwargs):
+    forget_card(instance.site_id)
+    forget_tree()

@@ -16,7 +16,7 @@ from PIL import ImageDraw
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
-from contact.models import ContactPage
+from contact.models import ContactPage, FooterSettings
 
 from .importer import import_article, publish_contact
 from .models import ArticlePage, HomePage, NewsIndexPage, PageDailyHits
@@ -102,6 +102,14 @@ def load_demo_content(site):
         if article.contact and not contact_published:
             publish_contact(article, site=site, name="青溪市社会组织党建服务中心")
             contact_published = True
+            FooterSettings.objects.update_or_create(
+                site=site,
+                defaults={
+                    "copyright": "版权所有 © 青溪市社会组织党建服务中心(示例站点)",
+                    "icp_number": "示ICP备00000000号-1",
+                    "police_number": "示公网安备 00000000000000号",
+                },
+            )
         if number < len(covers):
             add_pictures(page, cover=covers[number], picture=covers[(number + 1) % len(covers)])
         add_recent_views(page, article.hits or 0, seed=number)

@@ -148,3 +148,48 @@ def test_contact_fields_are_escaped(site):
     html = html_of("/")[1]
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;路" in html
+
+
+def test_footer_shows_filing_numbers_and_copyright_from_the_site_setting(site):
+    from contact.models import FooterSettings
+
+    html = html_of("/")[1]
+    assert "© " in html and "备案" not in html.split("site-info")[1]
+    FooterSettings.objects.update_or_create(
+        site=site,
+        defaults={"copyright": "版权所有 测试单位", "icp_number": "闽ICP备12345678号-1", "police_number": "闽公网安备 35020302000001号", "police_record_code": "35020302000001"},
+    )
+    for url in ["/", "/news/", "/contact/", "/no-such-page/"]:
+        footer = html_of(url)[1].split('class="site-info"')[1]
+        assert "版权所有 测试单位" in footer
+        assert '<a href="https://beian.miit.gov.cn/" rel="noopener">闽ICP备12345678号-1</a>' in footer
+        assert "code=35020302000001" in footer and "闽公网安备 35020302000001号" in footer
+
+
+def test_404_page_is_chinese_with_footer(site):
+    make_contact(site)
+    status, html = html_of("/no-such-page/")
+    assert status == 404
+    assert "抱歉,您要找的页面不存在" in html
+    assert "测试市测试路1号" in html
+
+
+def test_500_page_renders_without_the_database(site, settings):
+    from django.db import connections
+    from django.test import RequestFactory
+
+    from sitecms.errors import server_error
+
+    make_contact(site)
+    html_of("/")  # the contact card is now cached
+    request = RequestFactory().get("/")
+    real_cursor = connections["default"].cursor
+    connections["default"].cursor = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("database down"))
+    try:
+        response = server_error(request)
+    finally:
+        connections["default"].cursor = real_cursor
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "抱歉,服务器暂时出错" in html
+    assert "测试市测试路1号" in html

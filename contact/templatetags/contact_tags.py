@@ -3,16 +3,16 @@
 from django import template
 from wagtail.models import Site
 
-from contact.live import live_contact
+from contact.live import footer_info, live_contact
 
 register = template.Library()
 
 
-@register.inclusion_tag("contact/contact_block.html", takes_context=True)
+@register.inclusion_tag("contact/footer.html", takes_context=True)
 def contact_footer(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
-    return {"contact": live_contact(site)}
+    return {"contact": live_contact(site), "footer": footer_info(site), "site_name": site.site_name if site else ""}
 
 
 @register.simple_tag(takes_context=True)

@@ -1,11 +1,16 @@
-/* Applies the reader's remembered font size before the page is drawn, so the text never jumps. */
+/* Applies the reader's remembered font size and 适老化 mode before the page is drawn, so the text
+   never jumps. */
 (function () {
   try {
+    var root = document.documentElement;
     var size = window.localStorage.getItem("font-size");
     if (size === "large" || size === "small") {
-      document.documentElement.classList.add("font-" + size);
+      root.classList.add("font-" + size);
+    }
+    if (window.localStorage.getItem("elder-mode") === "on") {
+      root.classList.add("elder-mode");
     }
   } catch (e) {
-    /* Storage blocked: the default size is used. */
+    /* Storage blocked: the defaults are used. */
   }
 })();

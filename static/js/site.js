@@ -1,4 +1,5 @@
-/* Reading tools: the 大/中/小 font-size switch (remembered in localStorage) and the print button.
+/* Reading tools: the 大/中/小 font-size switch and the 适老化 mode (both remembered in localStorage),
+   and the print button.
    Both are hidden until this script runs, so readers without JavaScript never see dead buttons. */
 (function () {
   var root = document.documentElement;
@@ -28,12 +29,28 @@
   document.querySelectorAll("[data-font-size]").forEach(function (button) {
     button.addEventListener("click", function () {
       var size = button.getAttribute("data-font-size");
-      try {
-        window.localStorage.setItem("font-size", size);
-      } catch (e) {
-        /* Not remembered, but still applied to this page. */
-      }
+      remember("font-size", size);
       applySize(size);
+    });
+  });
+
+  function remember(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (e) {
+      /* Not remembered, but still applied to this page. */
+    }
+  }
+
+  document.querySelectorAll("[data-elder-toggle]").forEach(function (button) {
+    button.setAttribute("aria-pressed", String(root.classList.contains("elder-mode")));
+    button.addEventListener("click", function () {
+      var on = !root.classList.contains("elder-mode");
+      root.classList.toggle("elder-mode", on);
+      remember("elder-mode", on ? "on" : "off");
+      document.querySelectorAll("[data-elder-toggle]").forEach(function (other) {
+        other.setAttribute("aria-pressed", String(on));
+      });
     });
   });
 
