@@ -20,6 +20,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed ## Create .venv and install the site with its development tools
 
+# The HTML checker and axe-core for the tests; without npm those checks are skipped, saying why.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the HTML validity and accessibility checks will be skipped"; fi
+
 db: install ## Migrate, build the page tree, load demo content into an empty site, create the first admin
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_site --demo
@@ -28,7 +33,7 @@ db: install ## Migrate, build the page tree, load demo content into an empty sit
 run: db ## Serve the site at http://127.0.0.1:$(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install ## Lint, check and run the whole test suite
+test: install node_modules/.installed ## Lint, check and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(MANAGE) check

@@ -120,14 +120,22 @@ class FooterSettings(BaseSiteSetting):
     """页脚信息: the filing numbers and copyright line every Chinese public site shows."""
 
     copyright = models.CharField(
-        "版权信息", max_length=200, blank=True, help_text="例如:版权所有 © 青溪市社会组织党建服务中心"
+        "版权信息",
+        max_length=200,
+        blank=True,
+        help_text="例如:版权所有 © 青溪市社会组织党建服务中心",
     )
-    icp_number = models.CharField("ICP 备案号", max_length=60, blank=True, help_text="例如:闽ICP备12345678号-1")
+    icp_number = models.CharField(
+        "ICP 备案号", max_length=60, blank=True, help_text="例如:闽ICP备12345678号-1"
+    )
     police_number = models.CharField(
         "公安备案号", max_length=60, blank=True, help_text="例如:闽公网安备 35020302000001号"
     )
     police_record_code = models.CharField(
-        "公安备案编码", max_length=30, blank=True, help_text="公安备案号中的数字,用于链接到全国互联网安全管理服务平台"
+        "公安备案编码",
+        max_length=30,
+        blank=True,
+        help_text="公安备案号中的数字,用于链接到全国互联网安全管理服务平台",
     )
 
     panels = [

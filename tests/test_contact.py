@@ -157,12 +157,19 @@ def test_footer_shows_filing_numbers_and_copyright_from_the_site_setting(site):
     assert "© " in html and "备案" not in html.split("site-info")[1]
     FooterSettings.objects.update_or_create(
         site=site,
-        defaults={"copyright": "版权所有 测试单位", "icp_number": "闽ICP备12345678号-1", "police_number": "闽公网安备 35020302000001号", "police_record_code": "35020302000001"},
+        defaults={
+            "copyright": "版权所有 测试单位",
+            "icp_number": "闽ICP备12345678号-1",
+            "police_number": "闽公网安备 35020302000001号",
+            "police_record_code": "35020302000001",
+        },
     )
     for url in ["/", "/news/", "/contact/", "/no-such-page/"]:
         footer = html_of(url)[1].split('class="site-info"')[1]
         assert "版权所有 测试单位" in footer
-        assert '<a href="https://beian.miit.gov.cn/" rel="noopener">闽ICP备12345678号-1</a>' in footer
+        assert (
+            '<a href="https://beian.miit.gov.cn/" rel="noopener">闽ICP备12345678号-1</a>' in footer
+        )
         assert "code=35020302000001" in footer and "闽公网安备 35020302000001号" in footer
 
 
@@ -184,7 +191,9 @@ def test_500_page_renders_without_the_database(site, settings):
     html_of("/")  # the contact card is now cached
     request = RequestFactory().get("/")
     real_cursor = connections["default"].cursor
-    connections["default"].cursor = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("database down"))
+    connections["default"].cursor = lambda *a, **k: (_ for _ in ()).throw(
+        RuntimeError("database down")
+    )
     try:
         response = server_error(request)
     finally:

@@ -12,7 +12,11 @@ register = template.Library()
 def contact_footer(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
-    return {"contact": live_contact(site), "footer": footer_info(site), "site_name": site.site_name if site else ""}
+    return {
+        "contact": live_contact(site),
+        "footer": footer_info(site),
+        "site_name": site.site_name if site else "",
+    }
 
 
 @register.simple_tag(takes_context=True)

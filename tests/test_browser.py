@@ -1,0 +1,136 @@
+"""The public site in a real browser (Debian's Chromium through Playwright): accessibility by
+axe-core in normal and 适老化 mode, reading at 320 and 1280 pixels, and remembered reader settings."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import load_demo_site, pages_to_check
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop on this thread; the tests' own ORM calls are
+    # still synchronous, so Django's guard against ORM use inside a running loop is lifted here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site_url(live_server):
+    load_demo_site()
+    return live_server.url
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG_AA}}
+    )
+    return [
+        f"{violation['id']}: {violation['help']} — {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in result["violations"]
+    ]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="needs `npm ci` (node_modules/axe-core)")
+def test_every_kind_of_page_passes_axe_in_normal_and_elder_mode(browser, site_url):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    problems = []
+    for mode in ["normal", "elder"]:
+        for name, url in pages_to_check():
+            page.goto(site_url + url)
+            if mode == "elder":
+                page.evaluate("document.documentElement.classList.add('elder-mode')")
+            problems += [f"{mode} {name}: {violation}" for violation in axe_violations(page)]
+    context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_article_reads_at_320_and_1280_pixels_and_font_size_is_remembered(browser, site_url):
+    from news.models import ArticlePage
+
+    article = ArticlePage.objects.live().exclude(cover_image=None).first()
+    for width in (320, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(site_url + article.url)
+        assert page.locator("h1#article-title").inner_text() == article.title
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.locator(".article__meta").is_visible()
+        context.close()
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + article.url)
+    normal = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.get_by_role("button", name="大", exact=True).click()
+    page.reload()
+    assert page.evaluate("document.documentElement.classList.contains('font-large')")
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > normal
+    assert page.get_by_role("button", name="大", exact=True).get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="适老化").click()
+    page.goto(site_url + "/")
+    assert page.evaluate("document.documentElement.classList.contains('elder-mode')")
+    context.close()
+
+
+def test_pages_work_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + "/")
+    assert page.locator(".carousel__slide").count() >= 1
+    page.fill("#header-search", "党建")
+    page.press("#header-search", "Enter")
+    page.wait_for_url("**/search/**")
+    assert page.locator(".search-results li").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+def test_screenshots_of_home_and_article(browser, site_url):
+    """The pictures in the README. Saved to docs/screenshots when SAVE_SCREENSHOTS=1."""
+    from news.models import ArticlePage
+
+    article = ArticlePage.objects.live().exclude(cover_image=None).first()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    shots = {}
+    for name, url in [("home", "/"), ("article", article.url)]:
+        page.goto(site_url + url)
+        shots[name] = page.screenshot(full_page=False)
+        assert len(shots[name]) > 10_000
+    context.close()
+    if os.environ.get("SAVE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for name, png in shots.items():
+            (SCREENSHOTS / f"{name}.png").write_bytes(png)
