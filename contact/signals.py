@@ -31,6 +31,8 @@ def live_contact_changed(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=FooterSettings)
-def footer_settings_saved(sender, instance, **kwargs):
-    forget_card(instance.site_id)
-    forget_tree()
+def footer_settings_saved(sender, instance, created, **kwargs):
+    # Wagtail creates an empty settings row the first time a page asks for it; only edits matter.
+    if not created:
+        forget_card(instance.site_id)
+        forget_tree()

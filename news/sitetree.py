@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils.timezone import localdate
 from PIL import Image as PillowImage
 from PIL import ImageDraw
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images.models import Image
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from contact.models import ContactPage, FooterSettings
 
@@ -40,15 +41,25 @@ def add_published(parent, page):
     return page
 
 
+def ensure_roots():
+    """The tree roots Wagtail's migrations create, for a database that was emptied since."""
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 @transaction.atomic
 def ensure_site_tree():
     """The home page as the default site's root, with the standard columns and the contact page."""
+    root = ensure_roots()
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     home = HomePage.objects.first()
     if home is None:
-        home = add_published(
-            Page.get_first_root_node(), HomePage(title=settings.WAGTAIL_SITE_NAME, slug="portal")
-        )
+        home = add_published(root, HomePage(title=settings.WAGTAIL_SITE_NAME, slug="portal"))
     if site is None:
         site = Site(is_default_site=True)
     if site.root_page_id != home.pk:
