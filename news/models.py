@@ -500,3 +500,16 @@ class HitBatch(models.Model):
 
     def __str__(self):
         return self.id
+
+
+class SchedulerLock(models.Model):
+    """A row to lock so that one server process at a time runs scheduled publishing."""
+
+    name = models.CharField(primary_key=True, max_length=40)
+
+    class Meta:
+        verbose_name = "定时发布锁"
+        verbose_name_plural = "定时发布锁"
+
+    def __str__(self):
+        return self.name

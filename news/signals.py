@@ -16,6 +16,16 @@ def live_tree_changed(sender, **kwargs):
     forget_tree()
 
 
+@receiver(page_published)
+def new_column_gets_roles(sender, instance, **kwargs):
+    from .models import NewsIndexPage
+    from .roles import grant_column
+
+    # A column added later is open to editors and reviewers, and goes through review, at once.
+    if isinstance(instance, NewsIndexPage):
+        grant_column(instance)
+
+
 @receiver(post_delete)
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):

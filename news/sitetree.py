@@ -21,6 +21,7 @@ from contact.models import ContactPage, FooterSettings
 
 from .importer import import_article, publish_contact
 from .models import ArticlePage, HomePage, NewsIndexPage, PageDailyHits
+from .roles import ensure_roles
 from .seedformat import parse
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -90,6 +91,7 @@ def ensure_site_tree():
     if home.notices_column_id is None:
         home.notices_column = NewsIndexPage.objects.child_of(home).filter(slug="notices").first()
         home.save_revision().publish()
+    ensure_roles()
     return site
 
 

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn and other WSGI servers."""
+"""WSGI entry point for gunicorn, runserver and other WSGI servers."""
 
 import os
 
@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecms.settings.production")
 
 application = get_wsgi_application()
+
+# Serving processes also publish scheduled articles; commands and tests never import this module.
+from news.scheduler import start_scheduler  # noqa: E402
+
+start_scheduler()

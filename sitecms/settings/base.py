@@ -199,3 +199,12 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Views reach Django only when no CDN answers for it; in "cdn" mode the page's beacon counts instead
 # of the middleware, so that no view is counted twice.
 HITCOUNT_MODE = "beacon" if PAGE_CACHE == "cdn" else "server"
+
+# Articles go through the 审核 (review) step before publishing; set ARTICLE_REVIEW=0 to let editors
+# publish directly (then run `manage.py setup_site` to update their permissions).
+ARTICLE_REVIEW = env_bool("ARTICLE_REVIEW", default=True)
+WAGTAIL_WORKFLOW_ENABLED = ARTICLE_REVIEW
+
+# Scheduled publishing from within the server (see news/scheduler.py): on by default, every 30 s.
+SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", default=True)
+SCHEDULER_INTERVAL = float(os.environ.get("SCHEDULER_INTERVAL", "30"))

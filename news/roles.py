@@ -1,0 +1,144 @@
+"""The site's three roles, created idempotently.
+
+- 编辑 (editors): create and edit articles in the columns and submit them for review; upload and
+  choose images and documents.
+- 审核 (reviewers): everything editors do, plus approving, publishing, unpublishing and unlocking.
+- 联系信息维护 (contact staff): edit, preview and publish the contact details only.
+
+Groups and their model permissions are made by a data migration (`ensure_groups`); page
+permissions on each column and the 文章审核 workflow need the columns to exist, so `setup_site`
+and the creation of a new column add them (`ensure_roles`, `grant_column`).
+"""
+
+from django.conf import settings
+
+EDITORS = "编辑"
+REVIEWERS = "审核"
+CONTACT_STAFF = "联系信息维护"
+WORKFLOW_NAME = "文章审核"
+TASK_NAME = "审核"
+
+ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+MEDIA_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+]
+CONTACT_PERMISSIONS = [
+    ("contact", "add_contactdetails"),
+    ("contact", "change_contactdetails"),
+    ("contact", "publish_contactdetails"),
+    ("contact", "lock_contactdetails"),
+    ("contact", "unlock_contactdetails"),
+]
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+REVIEWER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+
+def editor_page_permissions():
+    # Without the review step editors publish their own articles.
+    if settings.ARTICLE_REVIEW:
+        return EDITOR_PAGE_PERMISSIONS
+    return [*EDITOR_PAGE_PERMISSIONS, "publish_page"]
+
+
+def _permission(apps, app_label, codename):
+    """A permission, created if need be: Wagtail adds publish/lock/unlock permissions of snippets
+    only after all migrations have run."""
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if found is not None:
+        return found
+    action, model = codename.split("_", 1)
+    content_type = ContentType.objects.get(app_label=app_label, model=model)
+    return Permission.objects.create(
+        content_type=content_type, codename=codename, name=f"Can {action} {model}"
+    )
+
+
+def ensure_groups(apps):
+    """Groups with their admin, media and contact permissions (usable from a migration)."""
+    Group = apps.get_model("auth", "Group")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0]
+        for name in (EDITORS, REVIEWERS, CONTACT_STAFF)
+    }
+    access = _permission(apps, *ADMIN_ACCESS)
+    for group in groups.values():
+        group.permissions.add(access)
+    groups[CONTACT_STAFF].permissions.add(
+        *[_permission(apps, *perm) for perm in CONTACT_PERMISSIONS]
+    )
+    root_collection = Collection.objects.filter(depth=1).first()
+    if root_collection is not None:
+        for name in (EDITORS, REVIEWERS):
+            for perm in MEDIA_PERMISSIONS:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=groups[name],
+                    collection=root_collection,
+                    permission=_permission(apps, *perm),
+                )
+    return groups
+
+
+def grant_column(column):
+    """Page permissions of editors and reviewers on one column and everything in it."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    groups = ensure_groups(apps)
+    wanted = {EDITORS: editor_page_permissions(), REVIEWERS: REVIEWER_PAGE_PERMISSIONS}
+    for name, codenames in wanted.items():
+        group = groups[name]
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=column,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+        # Switching the review step back on takes publishing away from editors again.
+        if name == EDITORS and settings.ARTICLE_REVIEW:
+            GroupPagePermission.objects.filter(
+                group=group, page=column, permission__codename="publish_page"
+            ).delete()
+    assign_review_workflow(column)
+    return Group.objects.filter(name__in=wanted)
+
+
+def review_workflow():
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.add(Group.objects.get(name=REVIEWERS))
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    return workflow
+
+
+def assign_review_workflow(column):
+    from wagtail.models import WorkflowPage
+
+    WorkflowPage.objects.update_or_create(page=column, defaults={"workflow": review_workflow()})
+
+
+def ensure_roles():
+    """Groups, their permissions on every column, and the review workflow on every column."""
+    from django.apps import apps
+
+    from .models import NewsIndexPage
+
+    ensure_groups(apps)
+    for column in NewsIndexPage.objects.all():
+        grant_column(column)

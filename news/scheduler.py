@@ -1,0 +1,62 @@
+"""Scheduled publishing that fires without cron: a small thread in each server process runs
+Wagtail's `publish_scheduled` every SCHEDULER_INTERVAL seconds, under a database lock so that only
+one process publishes at a time. Articles with a go-live time appear, and expired ones disappear,
+within a minute; `manage.py publish_scheduled` from cron does the same job for those who prefer it.
+"""
+
+import logging
+import threading
+from io import StringIO
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import close_old_connections, connection, transaction
+
+from .models import SchedulerLock
+
+logger = logging.getLogger(__name__)
+LOCK_NAME = "publish_scheduled"
+
+_started = False
+_start_guard = threading.Lock()
+
+
+def run_due():
+    """Publish what has come due and unpublish what has expired, unless another process is at it.
+    Returns True when this process did the run."""
+    with transaction.atomic():
+        SchedulerLock.objects.get_or_create(name=LOCK_NAME)
+    with transaction.atomic():
+        # PostgreSQL: a row lock that another process skips; SQLite: its single writer does the same.
+        lock = (
+            SchedulerLock.objects.select_for_update(skip_locked=True).filter(name=LOCK_NAME).first()
+        )
+        if lock is None:
+            return False
+        call_command("publish_scheduled", stdout=StringIO())
+        return True
+
+
+def _loop(stop):
+    while not stop.wait(settings.SCHEDULER_INTERVAL):
+        try:
+            run_due()
+        except Exception:
+            logger.exception("Scheduled publishing failed; it will be tried again")
+        finally:
+            close_old_connections()
+            connection.close()
+
+
+def start_scheduler():
+    """Start the publishing thread once per process (called when the WSGI application loads)."""
+    global _started
+    if not settings.SCHEDULER_ENABLED:
+        return None
+    with _start_guard:
+        if _started:
+            return None
+        _started = True
+    stop = threading.Event()
+    threading.Thread(target=_loop, args=(stop,), name="publish-scheduled", daemon=True).start()
+    return stop
