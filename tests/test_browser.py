@@ -27,7 +27,7 @@ pytestmark = [
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
     ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

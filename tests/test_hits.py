@@ -298,7 +298,7 @@ def test_counting_can_be_switched_off(article, settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_views_add_exactly_n_including_the_first_row(settings):
     from news.sitetree import ensure_site_tree
 
@@ -332,7 +332,7 @@ def test_concurrent_views_add_exactly_n_including_the_first_row(settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_32_simultaneous_identical_requests_count_once():
     from news.sitetree import ensure_site_tree
 
@@ -601,7 +601,7 @@ def test_redis_stopped_mid_run_keeps_pages_serving(article, redis_buffer, settin
     assert PageHits.objects.get(page_id=article.pk).hits == 13
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_buffered_views_reach_the_database_by_themselves_while_there_is_traffic(
     redis_buffer, settings
 ):

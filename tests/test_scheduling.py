@@ -69,7 +69,7 @@ def test_scheduler_can_be_switched_off(settings, monkeypatch):
     assert scheduler.start_scheduler() is None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_running_scheduler_publishes_due_articles_by_itself(settings, monkeypatch):
     from news.sitetree import ensure_site_tree
 
@@ -91,7 +91,7 @@ def test_running_scheduler_publishes_due_articles_by_itself(settings, monkeypatc
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_only_one_process_publishes_at_a_time():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: row locks that other connections skip")

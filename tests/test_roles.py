@@ -1,0 +1,180 @@
+"""The three roles: each can do its job, and gets no entry anywhere else, including the
+permission holes Wagtail has had (revision compare, history, copy, settings by URL, previews)."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from wagtail.models import GroupPagePermission, WorkflowState
+
+from contact.models import ContactDetails, FooterSettings
+from news.models import ArticlePage
+from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS, ensure_roles
+from tests.factories import ArticlePageFactory, make_contact
+from tests.test_admin import article_form, contact_form
+
+
+def user_in(django_user_model, group_name, username):
+    user = django_user_model.objects.create_user(username, password="pw-for-tests")
+    user.groups.add(Group.objects.get(name=group_name))
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+@pytest.fixture
+def editor(site, django_user_model):
+    return user_in(django_user_model, EDITORS, "editor")[1]
+
+
+@pytest.fixture
+def reviewer(site, django_user_model):
+    return user_in(django_user_model, REVIEWERS, "reviewer")[1]
+
+
+@pytest.fixture
+def staff(site, django_user_model):
+    return user_in(django_user_model, CONTACT_STAFF, "staff")[1]
+
+
+def denied(response):
+    """Wagtail answers 403, or redirects to the dashboard with a "no permission" message."""
+    return response.status_code == 403 or (
+        response.status_code == 302
+        and response["Location"] in {reverse("wagtailadmin_home"), "/admin/"}
+    )
+
+
+def test_roles_are_idempotent(site):
+    ensure_roles()
+    ensure_roles()
+    assert Group.objects.filter(name__in=[EDITORS, REVIEWERS, CONTACT_STAFF]).count() == 3
+
+
+def submit_article(editor, column):
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
+    response = editor.post(url, {**article_form(), "action-submit": "submit"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return ArticlePage.objects.get(title="后台创建的文章")
+
+
+def test_editor_creates_and_submits_but_cannot_publish(editor, column):
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
+    assert editor.get(url).status_code == 200
+    editor.post(url, {**article_form(title="想直接发布"), "action-publish": "publish"})
+    assert not ArticlePage.objects.filter(title="想直接发布", live=True).exists()
+    page = submit_article(editor, column)
+    assert not page.live
+    assert WorkflowState.objects.filter(object_id=str(page.pk), status="in_progress").exists()
+
+
+def test_editor_uploads_images(editor):
+    assert editor.get(reverse("wagtailimages:add")).status_code == 200
+    assert editor.get(reverse("wagtaildocs:add")).status_code == 200
+
+
+def approve(reviewer, page, action="approve", comment="同意发布"):
+    state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
+    task_state = state.current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, action, task_state.pk))
+    return reviewer.post(url, {"comment": comment})
+
+
+def test_reviewer_approves_with_a_comment_and_the_article_goes_live(editor, reviewer, column):
+    page = submit_article(editor, column)
+    response = approve(reviewer, page)
+    assert response.status_code in (200, 302)
+    page.refresh_from_db()
+    assert page.live
+    assert Client().get(page.url).status_code == 200
+
+
+def test_reviewer_requests_changes_and_the_editor_sees_them(editor, reviewer, column):
+    page = submit_article(editor, column)
+    approve(reviewer, page, action="reject", comment="请补充议程二")
+    page.refresh_from_db()
+    assert not page.live
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    assert state.status == "needs_changes"
+    edit = editor.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    assert "请补充议程二" in edit
+
+
+def test_reviewer_unpublishes(reviewer, column):
+    page = ArticlePageFactory(parent=column)
+    response = reviewer.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,)))
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live
+
+
+def test_editor_cannot_reach_the_home_page_contact_or_settings(editor, site, home):
+    contact = make_contact(site)
+    contact.save_revision()
+    for url in [
+        reverse("wagtailadmin_pages:edit", args=(home.pk,)),
+        reverse("wagtailadmin_pages:history", args=(home.pk,)),
+        reverse("wagtailadmin_pages:revisions_compare", args=(home.pk, "earliest", "latest")),
+        reverse("wagtailadmin_pages:copy", args=(home.pk,)),
+        reverse("wagtailadmin_pages:preview_on_edit", args=(home.pk,)),
+        reverse("wagtailsnippets_contact_contactdetails:list"),
+        reverse("wagtailsnippets_contact_contactdetails:edit", args=(contact.pk,)),
+        reverse("wagtailsnippets_contact_contactdetails:history", args=(contact.pk,)),
+        reverse("wagtailsnippets_contact_contactdetails:copy", args=(contact.pk,)),
+        reverse("wagtailsettings:edit", args=("contact", "footersettings", site.pk)),
+        reverse("wagtailusers_users:index"),
+    ]:
+        assert denied(editor.get(url)), url
+    assert denied(
+        editor.post(
+            reverse("wagtailsettings:edit", args=("contact", "footersettings", site.pk)),
+            {"icp_number": "x"},
+        )
+    )
+    assert not FooterSettings.objects.filter(icp_number="x").exists()
+
+
+def test_contact_staff_publish_contact_details(staff, site):
+    url = reverse("wagtailsnippets_contact_contactdetails:add")
+    response = staff.post(url, {**contact_form(site), "action-publish": "publish"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert ContactDetails.objects.get().live
+
+
+def test_contact_staff_cannot_touch_pages(staff, column, home):
+    page = ArticlePageFactory(parent=column)
+    for url in [
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk)),
+        reverse("wagtailadmin_pages:history", args=(page.pk,)),
+        reverse("wagtailadmin_pages:revisions_compare", args=(page.pk, "earliest", "latest")),
+        reverse("wagtailadmin_pages:copy", args=(page.pk,)),
+        reverse("wagtailadmin_pages:preview_on_edit", args=(page.pk,)),
+        reverse("wagtailimages:add"),
+        reverse("news_most_read"),
+    ]:
+        assert denied(staff.get(url)), url
+
+
+def test_new_column_is_open_to_editors_at_once(editor, home):
+    from news.models import NewsIndexPage
+
+    column = NewsIndexPage(title="新栏目", slug="new-column")
+    home.add_child(instance=column)
+    column.save_revision().publish()
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
+    assert editor.get(url).status_code == 200
+
+
+def test_review_step_can_be_switched_off(settings, site, editor, column):
+    settings.ARTICLE_REVIEW = False
+    settings.WAGTAIL_WORKFLOW_ENABLED = False
+    ensure_roles()
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
+    editor.post(url, {**article_form(), "action-publish": "publish"})
+    assert ArticlePage.objects.get(title="后台创建的文章").live
+    settings.ARTICLE_REVIEW = True
+    ensure_roles()
+    assert not GroupPagePermission.objects.filter(
+        group__name=EDITORS, permission__codename="publish_page"
+    ).exists()
