@@ -9,6 +9,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
 from .hits import COUNTABLE_PAGE_ATTR
+from .import_views import ImportArticlesView, can_import
 from .models import ArticlePage
 
 
@@ -42,9 +43,22 @@ def register_article_listing():
     return ArticleListingViewSet()
 
 
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        "导入文章", reverse("news_import_articles"), icon_name="upload", order=160
+    )
+
+
 @hooks.register("register_admin_urls")
 def register_most_read_report_urls():
     return [
+        path("import-articles/", ImportArticlesView.as_view(), name="news_import_articles"),
         path("reports/most-read/", MostReadView.as_view(), name="news_most_read"),
         path(
             "reports/most-read/results/",

@@ -1,0 +1,96 @@
+"""导入文章 in the admin: editors upload files in the seed format and get drafts, or one clear
+error per file with its line number, through the same importer as `manage.py import_articles`."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from .importer import import_article
+from .models import NewsIndexPage
+from .seedformat import SeedFormatError, parse
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_FILES = 50
+
+
+def columns_for(user):
+    """The columns the user may add articles to."""
+    policy = PagePermissionPolicy()
+    allowed = policy.instances_user_has_permission_for(user, "add")
+    return NewsIndexPage.objects.filter(pk__in=allowed.values("pk")).order_by("path")
+
+
+def can_import(user):
+    return columns_for(user).exists()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+        if not files:
+            raise ValidationError("请选择至少一个文件。")
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"一次最多导入 {MAX_FILES} 个文件。")
+        return files
+
+
+class ImportForm(forms.Form):
+    column = forms.ModelChoiceField(
+        label="导入到栏目", queryset=NewsIndexPage.objects.none(), empty_label=None
+    )
+    files = MultipleFileField(
+        label="文章文件",
+        help_text="UTF-8 编码的文本文件,格式与抓取的网页相同(标题行、“来源:… 点击数:… 日期:…”行、议程)。可一次选择多个。",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["column"].queryset = columns_for(user)
+
+
+def import_file(upload, column):
+    """(file name, page or None, error message or None) for one uploaded file."""
+    name = upload.name
+    if upload.size > MAX_FILE_BYTES:
+        return name, None, "文件过大(超过 1 MB)。"
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return name, None, "文件不是 UTF-8 编码。"
+    try:
+        article = parse(text)
+        result = import_article(article, column, publish=False)
+    except SeedFormatError as error:
+        return name, None, str(error)
+    except ValidationError as error:
+        return name, None, " ".join(error.messages)
+    return name, result, None
+
+
+class ImportArticlesView(WagtailAdminTemplateMixin, FormView):
+    template_name = "news/admin/import_articles.html"
+    page_title = "导入文章"
+    header_icon = "upload"
+    form_class = ImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_import(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        column = form.cleaned_data["column"]
+        results = [import_file(upload, column) for upload in form.cleaned_data["files"]]
+        return self.render_to_response(self.get_context_data(form=form, results=results))
