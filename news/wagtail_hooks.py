@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
+from .dashboard import AwaitingReviewPanel, MostReadPanel
 from .hits import COUNTABLE_PAGE_ATTR
 from .import_views import ImportArticlesView, can_import
 from .models import ArticlePage
@@ -80,3 +81,10 @@ class PageReportMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_most_read_report_menu_item():
     return PageReportMenuItem("阅读排行", reverse("news_most_read"), icon_name="pick", order=100)
+
+
+@hooks.register("construct_homepage_panels")
+def add_newsroom_panels(request, panels):
+    # Only for the people who work on articles; contact staff see Wagtail's own dashboard.
+    if PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change", "publish"}):
+        panels.extend([AwaitingReviewPanel(), MostReadPanel()])

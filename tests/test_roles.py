@@ -178,3 +178,79 @@ def test_review_step_can_be_switched_off(settings, site, editor, column):
     assert not GroupPagePermission.objects.filter(
         group__name=EDITORS, permission__codename="publish_page"
     ).exists()
+
+
+def test_dashboard_shows_drafts_awaiting_review_and_most_read(editor, reviewer, column):
+    from django.utils.timezone import localdate
+
+    from news.models import PageDailyHits
+
+    submit_article(editor, column)
+    popular = ArticlePageFactory(parent=column, title="本周热门")
+    PageDailyHits.objects.create(page=popular, day=localdate(), hits=12)
+    html = reviewer.get(reverse("wagtailadmin_home")).content.decode()
+    assert "待审核的稿件" in html and "后台创建的文章" in html
+    assert "本周阅读排行" in html and "本周热门" in html and "12 次" in html
+
+
+def test_contact_staff_dashboard_has_no_newsroom_panels(staff):
+    html = staff.get(reverse("wagtailadmin_home")).content.decode()
+    assert "待审核的稿件" not in html
+
+
+def test_locked_contact_details_cannot_be_saved_by_someone_else_who_keeps_their_text(
+    site, django_user_model
+):
+    contact = make_contact(site)
+    contact.save_revision().publish()
+    first_user, first = user_in(django_user_model, CONTACT_STAFF, "first")
+    _, second = user_in(django_user_model, CONTACT_STAFF, "second")
+    first.post(reverse("wagtailsnippets_contact_contactdetails:lock", args=(contact.pk,)))
+    contact.refresh_from_db()
+    assert contact.locked and contact.locked_by == first_user
+    url = reverse("wagtailsnippets_contact_contactdetails:edit", args=(contact.pk,))
+    form = contact_form(site, address="第二个人改的地址")
+    response = second.post(url, {**form, "action-publish": "publish"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "locked" in html or "锁定" in html
+    assert "第二个人改的地址" in html  # their text is still in the form
+    contact.refresh_from_db()
+    assert contact.address == "测试市测试路1号"
+
+
+def test_two_editors_saving_in_turn_both_keep_their_versions(staff, site):
+    from wagtail.models import Revision
+
+    contact = make_contact(site)
+    contact.save_revision().publish()
+    url = reverse("wagtailsnippets_contact_contactdetails:edit", args=(contact.pk,))
+    staff.post(url, contact_form(site, address="甲的地址"))
+    staff.post(url, contact_form(site, address="乙的地址"))
+    addresses = [
+        rev.content["address"] for rev in Revision.objects.for_instance(contact).order_by("pk")
+    ]
+    assert addresses[-2:] == ["甲的地址", "乙的地址"]
+
+
+def test_contact_staff_revert_to_an_earlier_revision(staff, site):
+    from wagtail.models import Revision
+
+    contact = make_contact(site)
+    first = contact.save_revision()
+    first.publish()
+    url = reverse("wagtailsnippets_contact_contactdetails:edit", args=(contact.pk,))
+    staff.post(url, {**contact_form(site, address="改错的地址"), "action-publish": "publish"})
+    contact.refresh_from_db()
+    assert contact.address == "改错的地址"
+    revert = reverse(
+        "wagtailsnippets_contact_contactdetails:revisions_revert", args=(contact.pk, first.pk)
+    )
+    assert staff.get(revert).status_code == 200
+    staff.post(
+        revert, {**contact_form(site, address="测试市测试路1号"), "action-publish": "publish"}
+    )
+    contact.refresh_from_db()
+    assert contact.address == "测试市测试路1号"
+    assert Revision.objects.for_instance(contact).count() == 3
+    assert "测试市测试路1号" in Client().get("/").content.decode()
