@@ -232,7 +232,7 @@ class NewsIndexPage(Page):
             articles = articles.filter(published_at__gte=start, published_at__lt=end)
             context["archive"] = {"year": year, "month": month}
         context["archive_months"] = self.archive_months()
-        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        paginator = Paginator(articles.select_related("hit_count"), ARTICLES_PER_PAGE)
         context["articles"] = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
         context["hot_lists"] = hot_lists(self)
         return context

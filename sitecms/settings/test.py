@@ -1,6 +1,7 @@
 """Test runs: fast hashing, local-memory cache, plain static files, media in a temporary folder."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import STORAGES
@@ -17,3 +18,10 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="sitecms-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="sitecms-test-static-")
 WHITENOISE_USE_FINDERS = True
+
+# SQLite's shared in-memory test database answers "table is locked" at once when the live server's
+# threads write while another reads; a file with WAL and a busy timeout waits instead.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="sitecms-test-db-")) / "test.sqlite3")
+    }
