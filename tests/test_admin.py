@@ -177,3 +177,15 @@ def test_editor_previews_changes_to_a_published_article(client, editor, column):
     html = client.get(url).content.decode()
     assert "预览中的新标题" in html
     assert client.get(page.url).content.decode().count("预览中的新标题") == 0
+
+
+def test_agenda_section_block_previews_in_the_editor(admin_client):
+    from news.models import ArticlePage
+
+    section_block = ArticlePage.body.field.stream_block.child_blocks["section"]
+    response = admin_client.get(
+        reverse("wagtailadmin_block_preview"), {"id": section_block.definition_prefix}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "议程一" in html and "实地观摩" in html and "<h3>云岭区睦邻服务站</h3>" in html
