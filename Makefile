@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
 
-.PHONY: help install db run test lint format bench clean
+.PHONY: help install db run serve test lint format bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,6 +32,23 @@ db: install ## Migrate, build the page tree, load demo content into an empty sit
 
 run: db ## Serve the site at http://127.0.0.1:$(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The production stack on this machine: gunicorn, whitenoise, production settings over plain HTTP.
+# A random SECRET_KEY is kept in .serve-secret (never committed) unless SECRET_KEY is set.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=sitecms.settings.production \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .serve-secret)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
+
+.serve-secret:
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: install .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT)
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) setup_site --demo
+	$(SERVE_ENV) $(MANAGE) ensure_admin
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py sitecms.wsgi
 
 test: install node_modules/.installed ## Lint, check and run the whole test suite
 	$(BIN)/ruff check .

@@ -98,3 +98,49 @@ def test_production_settings_refuse_to_start_without_secret_key_or_hosts():
     assert "ALLOWED_HOSTS must be set" in missing_hosts.stderr
     ok = run_with_production_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.cn")
     assert ok.returncode == 0, ok.stderr
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    monkeypatch.setenv("PORT", "9123")
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    spec = importlib.util.spec_from_file_location(
+        "gunicorn_conf", Path(settings.BASE_DIR) / "gunicorn.conf.py"
+    )
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    assert conf.bind == "127.0.0.1:9123"
+    assert conf.workers == 3
+    assert conf.max_requests > 0 and 0 < conf.max_requests_jitter < conf.max_requests
+    assert conf.timeout == 30
+
+
+def test_production_settings_use_redis_as_cache_and_keep_connections():
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.CACHES['default']['BACKEND'], s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+            "s.SECURE_SSL_REDIRECT, s.STORAGES['staticfiles']['BACKEND'])",
+        ],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "sitecms.settings.production",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "example.cn",
+            "REDIS_URL": "redis://127.0.0.1:6379/13",
+            "SECURE_SSL_REDIRECT": "0",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    backend, health_checks, ssl_redirect, static_storage = probe.stdout.split()
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert health_checks == "True"
+    assert ssl_redirect == "False"
+    assert static_storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
