@@ -1,7 +1,7 @@
 """Where click counts are kept: atomic upserts into the database, optionally buffered in Redis.
 
-Without Redis every view is one `INSERT … ON CONFLICT DO UPDATE` on the page's total and one on
-its daily bucket. With `REDIS_URL`, views are `HINCRBY`s on a pending hash; a flush renames that
+Without Redis every view is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` on the page's
+total, which a database trigger also adds to the day's bucket. With `REDIS_URL`, views are `HINCRBY`s on a pending hash; a flush renames that
 hash to a batch (so views arriving meanwhile start a new one), applies the batch to the database in
 one transaction that also records the batch id, and then deletes it. A crash after the commit leaves
 a batch whose id is already recorded, so replaying it is skipped; a crash before the commit leaves
@@ -14,13 +14,14 @@ import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import nullcontext
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils.timezone import localdate, now
 
-from .models import HitBatch, PageDailyHits, PageHits
+from .models import HitBatch, PageHits
 
 logger = logging.getLogger(__name__)
 
@@ -35,34 +36,32 @@ APPLIED_BATCHES_KEPT = timedelta(days=2)
 # The database ---------------------------------------------------------------------------------
 
 
-def _upsert_sql(table, key_columns):
+def _count_sql():
     quote = connection.ops.quote_name
-    columns = [*key_columns, "hits"]
-    # Only quoted table and column names from the models are formatted in; values are parameters.
+    table, hits, last_day = map(quote, (PageHits._meta.db_table, "hits", "last_day"))
+    # Only quoted table and column names from the model are formatted in; values are parameters.
+    # The database's trigger (migration 0006) books the increase to the last_day's daily bucket.
     return (
-        f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(map(quote, key_columns))}) "
-        f"DO UPDATE SET {quote('hits')} = {quote(table)}.{quote('hits')} + excluded.{quote('hits')} "
-        f"RETURNING {quote('hits')}"
+        f"INSERT INTO {table} ({quote('page_id')}, {hits}, {last_day}) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT ({quote('page_id')}) "
+        f"DO UPDATE SET {hits} = {table}.{hits} + excluded.{hits}, {last_day} = excluded.{last_day} "
+        f"RETURNING {hits}"
     )
 
 
 def add_to_database(counts):
-    """Add {(page_id, day): views} to the totals and daily buckets, atomically; returns new totals."""
-    totals = Counter()
-    for (page_id, _day), views in counts.items():
-        totals[page_id] += views
+    """Add {(page_id, day): views} to the totals and daily buckets; returns the new totals.
+
+    One view is one statement; a batch of several is applied in one transaction.
+    """
+    sql = _count_sql()
     new_totals = {}
-    total_sql = _upsert_sql(PageHits._meta.db_table, ["page_id"])
-    daily_sql = _upsert_sql(PageDailyHits._meta.db_table, ["page_id", "day"])
-    with transaction.atomic(), connection.cursor() as cursor:
+    batch = transaction.atomic() if len(counts) > 1 else nullcontext()
+    with batch, connection.cursor() as cursor:
         # A fixed order keeps two concurrent flushes from deadlocking on each other's rows.
-        for page_id in sorted(totals):
-            cursor.execute(total_sql, [page_id, totals[page_id]])
-            new_totals[page_id] = cursor.fetchone()[0]
         for (page_id, day), views in sorted(counts.items()):
-            cursor.execute(daily_sql, [page_id, day, views])
+            cursor.execute(sql, [page_id, views, day])
+            new_totals[page_id] = cursor.fetchone()[0]
     return new_totals
 
 

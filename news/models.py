@@ -449,7 +449,8 @@ class PageHitsQuerySet(models.QuerySet):
         """Make the page's count at least `count`, never lowering what readers already added."""
         _, created = self.get_or_create(page_id=page_id, defaults={"hits": count})
         if not created:
-            self.filter(page_id=page_id, hits__lt=count).update(hits=count)
+            # Without a last_day the raise is not booked to any day's views.
+            self.filter(page_id=page_id, hits__lt=count).update(hits=count, last_day=None)
 
 
 class PageHits(models.Model):
@@ -459,6 +460,9 @@ class PageHits(models.Model):
         "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="hit_count"
     )
     hits = models.PositiveBigIntegerField("点击数", default=0)
+    # The day (Asia/Shanghai) the last counted views belong to. A database trigger adds every
+    # increase of `hits` to that day's PageDailyHits row, so counting a view is one statement.
+    last_day = models.DateField("最近计数日期", null=True, blank=True)
 
     objects = PageHitsQuerySet.as_manager()
 
