@@ -29,6 +29,10 @@ PENDING_KEY = "hits:pending"
 BATCHES_KEY = "hits:batches"  # the batch keys renamed from pending and not yet deleted
 BATCH_PREFIX = "hits:batch:"
 LOCK_KEY = "hits:flush-lock"
+# Each page's database total as of the last flush that changed it, set in the same Redis
+# transaction that removes the flushed batch, so that counts can be read from Redis alone.
+STORED_KEY = "hits:stored"
+STORED_SECONDS = 24 * 3600
 LOCK_SECONDS = 60
 APPLIED_BATCHES_KEPT = timedelta(days=2)
 
@@ -116,62 +120,107 @@ def _parse_batch(fields):
 # Recording and reading ------------------------------------------------------------------------
 
 
+# Counts a view when given a day field, then reads the page's count in one atomic step: the
+# stored total (or nothing), the views pending, and each in-flight batch's views of the page.
+_COUNT_SCRIPT = """
+local total_field, day_field = ARGV[1], ARGV[2]
+if day_field ~= '' then
+    redis.call('HINCRBY', KEYS[2], total_field, 1)
+    redis.call('HINCRBY', KEYS[2], day_field, 1)
+end
+local in_flight = {}
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+    table.insert(in_flight, key)
+    table.insert(in_flight, redis.call('HGET', key, total_field) or '0')
+end
+return {
+    redis.call('HGET', KEYS[1], total_field) or false,
+    redis.call('HGET', KEYS[2], total_field) or '0',
+    in_flight,
+}
+"""
+_count_script = None
+# Pages this process counted straight into the database while Redis was unreachable: their
+# stored totals in Redis are out of date and are dropped at the next successful contact.
+_written_around_redis = set()
+
+
+def _count_in_redis(client, page_id, day=None):
+    """(stored total or None, pending views, {batch id: views}) of the page, after counting a view
+    on `day` if one is given."""
+    global _count_script
+    if _count_script is None:
+        _count_script = client.register_script(_COUNT_SCRIPT)
+    if _written_around_redis:
+        stale = list(_written_around_redis)
+        client.hdel(STORED_KEY, *map(_total_field, stale))
+        _written_around_redis.difference_update(stale)
+    stored, pending, in_flight = _count_script(
+        keys=[STORED_KEY, PENDING_KEY, BATCHES_KEY],
+        args=[_total_field(page_id), _day_field(page_id, day) if day else ""],
+        client=client,
+    )
+    batches = {
+        key.removeprefix(BATCH_PREFIX): int(views)
+        for key, views in zip(in_flight[::2], in_flight[1::2], strict=True)
+    }
+    return (None if stored is None else int(stored)), int(pending), batches
+
+
 def record_view(page_id):
     """Count one view of a page. Returns the new total when it is known without another query."""
     client = redis_client()
     day = localdate()
     if client is not None:
         try:
-            pipe = client.pipeline(transaction=True)
-            pipe.hincrby(PENDING_KEY, _total_field(page_id), 1)
-            pipe.hincrby(PENDING_KEY, _day_field(page_id, day), 1)
-            pipe.execute()
+            stored, pending, batches = _count_in_redis(client, page_id, day)
         except _redis_errors():
             logger.warning(
                 "Redis unavailable, counting page %s in the database", page_id, exc_info=True
             )
+            _written_around_redis.add(page_id)
         else:
             flush_soon()
-            return None
+            return None if stored is None else stored + pending + sum(batches.values())
     return add_to_database({(page_id, day): 1})[page_id]
+
+
+def forget_stored_count(page_id):
+    """After a change to the database total made outside counting (an import), Redis must not
+    answer with the total it recorded before."""
+    client = redis_client()
+    if client is None:
+        return
+    try:
+        client.hdel(STORED_KEY, _total_field(page_id))
+    except _redis_errors():
+        _written_around_redis.add(page_id)
 
 
 def current_count(page_id, stored=None):
     """The page's count including views still buffered in Redis.
 
     `stored` is the database value already loaded with the page; without Redis it is the answer.
-    With Redis, buffered views and the database are read so that a batch being flushed at that
-    moment is counted exactly once: a single SQL statement returns the total together with which of
-    the in-flight batches it already includes.
+    With Redis the answer comes from Redis alone once a flush has recorded the page's total there.
+    Before that the database is read too, so that a batch being flushed at that moment is counted
+    exactly once: a single SQL statement returns the total together with which of the in-flight
+    batches it already includes.
     """
     client = redis_client()
     if client is None:
         return stored if stored is not None else PageHits.objects.count_for(page_id)
     try:
-        pending, batches = _read_buffer(client, page_id)
+        stored_in_redis, pending, batches = _count_in_redis(client, page_id)
     except _redis_errors():
         logger.warning("Redis unavailable, showing the stored count of page %s", page_id)
         return stored if stored is not None else PageHits.objects.count_for(page_id)
+    if stored_in_redis is not None:
+        return stored_in_redis + pending + sum(batches.values())
     if not batches:
         # Nothing in flight: the total read now includes every flushed view.
         return PageHits.objects.count_for(page_id) + pending
     hits, applied = _read_total_and_applied(page_id, list(batches))
     return hits + pending + sum(views for batch, views in batches.items() if batch not in applied)
-
-
-def _read_buffer(client, page_id):
-    pipe = client.pipeline(transaction=True)
-    pipe.hget(PENDING_KEY, _total_field(page_id))
-    pipe.smembers(BATCHES_KEY)
-    pending, batch_keys = pipe.execute()
-    batches = {}
-    if batch_keys:
-        pipe = client.pipeline(transaction=False)
-        for key in batch_keys:
-            pipe.hget(key, _total_field(page_id))
-        for key, views in zip(batch_keys, pipe.execute(), strict=True):
-            batches[key.removeprefix(BATCH_PREFIX)] = int(views or 0)
-    return int(pending or 0), batches
 
 
 def _read_total_and_applied(page_id, batch_ids):
@@ -248,15 +297,22 @@ def flush():
 def _apply_batch(client, batch_key):
     batch_id = batch_key.removeprefix(BATCH_PREFIX)
     counts = _parse_batch(client.hgetall(batch_key))
-    views = 0
+    new_totals = {}
     with transaction.atomic():
         _, created = HitBatch.objects.get_or_create(id=batch_id)
         if created and counts:
-            add_to_database(counts)
-            views = sum(counts.values())
+            new_totals = add_to_database(counts)
     # Only after the commit: a crash before this line leaves a batch that is recorded as applied.
+    # Its views leave the buffer as the stored totals take them in, in one Redis transaction; a
+    # batch applied earlier by a crashed flush gives no totals, so its pages' are dropped instead.
     pipe = client.pipeline(transaction=True)
+    for page_id in {page_id for page_id, _day in counts}:
+        if page_id in new_totals:
+            pipe.hset(STORED_KEY, _total_field(page_id), new_totals[page_id])
+        else:
+            pipe.hdel(STORED_KEY, _total_field(page_id))
+    pipe.expire(STORED_KEY, STORED_SECONDS)
     pipe.delete(batch_key)
     pipe.srem(BATCHES_KEY, batch_key)
     pipe.execute()
-    return views
+    return sum(counts.values()) if new_totals else 0
