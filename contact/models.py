@@ -16,6 +16,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from news.serving import CachedViewRestrictionsMixin
+
 from .validators import phone_validator, postcode_validator, tel_uri
 
 
@@ -100,7 +102,7 @@ class ContactEmail(Orderable):
         verbose_name = "邮箱"
 
 
-class ContactPage(Page):
+class ContactPage(CachedViewRestrictionsMixin, Page):
     """联系我们: the live contact details in full, with an optional introduction."""
 
     intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])

@@ -1,7 +1,11 @@
 """StreamField blocks of an article body: paragraphs, captioned images and agenda sections."""
 
+import copy
+
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
+
+from .pictures import known_images, load_images
 
 RICH_TEXT_FEATURES = [
     "bold",
@@ -28,8 +32,19 @@ class ParagraphBlock(blocks.RichTextBlock):
         template = "blocks/paragraph.html"
 
 
+class BodyImageChooserBlock(ImageChooserBlock):
+    """Takes the images prefetched for the request, or loads them with their renditions."""
+
+    def bulk_to_python(self, values):
+        values = list(values)
+        images = known_images(values)
+        images.update(load_images(set(values) - set(images)))
+        # A picture used twice in a body gets an instance for each use.
+        return [copy.copy(images[value]) if value in images else None for value in values]
+
+
 class CaptionedImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label="图片")
+    image = BodyImageChooserBlock(label="图片")
     caption = blocks.CharBlock(label="图片说明", required=False, max_length=255)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.timezone import localtime
 from wagtail.models import Site
 
 from .models import ArticlePage, NewsIndexPage
+from .pictures import prefetch_pictures
 
 FEED_ITEMS = 20
 # A root-relative address at the start of an attribute value or of a srcset entry.
@@ -47,7 +48,9 @@ class ArticleFeed(Feed):
         articles = ArticlePage.objects.live().public()
         if column is not None:
             articles = articles.in_column(column)
-        return articles.newest_first()[:FEED_ITEMS]
+        articles = list(articles.newest_first()[:FEED_ITEMS])
+        prefetch_pictures(articles)  # every picture of every item in two queries
+        return articles
 
     def item_title(self, article):
         return article.title

@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime, now
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -22,15 +24,16 @@ from wagtail.url_routing import RouteResult
 
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
-from .pictures import render_picture
+from .pictures import prefetch_pictures, render_picture
 from .search import index_tokens
+from .serving import CachedViewRestrictionsMixin
 from .structured_data import article_data, json_ld
 from .treecache import remember
 
 ARTICLES_PER_PAGE = 20
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The portal's front page: latest articles of every column."""
 
     intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
@@ -96,14 +99,14 @@ class HomePage(Page):
         """The latest articles with a cover picture, for the home page's carousel."""
 
         def compute():
-            articles = (
+            articles = list(
                 ArticlePage.objects.live()
                 .public()
                 .descendant_of(self)
                 .exclude(cover_image=None)
-                .select_related("cover_image")
                 .newest_first()[: self.picture_news_count]
             )
+            prefetch_pictures(articles)
             return [
                 {**article_link(article), "picture": render_picture(article.cover_image, "slide")}
                 for article in articles
@@ -148,7 +151,7 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(CachedViewRestrictionsMixin, Page):
     """A column (栏目) such as 工作动态: its articles, newest first, twenty to a page."""
 
     intro = RichTextField("栏目介绍", blank=True, features=["bold", "italic", "link"])
@@ -195,18 +198,7 @@ class NewsIndexPage(Page):
         # Articles live at <column>/<yyyy>/<mmdd>/<id>/; the slug URL Wagtail would use, and a
         # URL whose date part is out of date, redirect there permanently.
         if len(path_components) == 3 and all(part.isdigit() for part in path_components):
-            article = (
-                ArticlePage.objects.live()
-                .select_related("cover_image", "hit_count")
-                .filter(pk=int(path_components[2]))
-                .first()
-            )
-            if article is None:
-                raise Http404
-            is_canonical = article.path.startswith(self.path) and article.url_components == list(
-                path_components
-            )
-            return RouteResult(article, kwargs={"redirect_to_canonical": not is_canonical})
+            return self.route_to_article(self.path, path_components)
         if len(path_components) == 2 and all(part.isdigit() for part in path_components):
             year, month = (int(part) for part in path_components)
             if not (1 <= month <= 12 and 1900 <= year <= 2999):
@@ -219,6 +211,25 @@ class NewsIndexPage(Page):
             if article is not None:
                 return RouteResult(article, kwargs={"redirect_to_canonical": True})
         return super().route(request, path_components)
+
+    @staticmethod
+    def route_to_article(column_path, path_components):
+        """The route to the article a `<yyyy>/<mmdd>/<id>` URL of the column at `column_path` names:
+        one query, whichever column the article is in now (elsewhere, or with another date, the
+        route redirects to its current URL)."""
+        article = (
+            ArticlePage.objects.live()
+            .select_related("hit_count")
+            .defer("body")  # loaded only when its rendering is not cached
+            .filter(pk=int(path_components[2]))
+            .first()
+        )
+        if article is None:
+            raise Http404
+        is_canonical = article.path.startswith(column_path) and article.url_components == list(
+            path_components
+        )
+        return RouteResult(article, kwargs={"redirect_to_canonical": not is_canonical})
 
     def get_context(self, request, *args, archive=None, **kwargs):
         from .ranking import hot_lists
@@ -247,7 +258,7 @@ def clamp_page_number(raw, paginator):
     return min(max(number, 1), paginator.num_pages)
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedViewRestrictionsMixin, Page):
     """One report: dated, sourced, with a body of paragraphs, pictures and agenda sections."""
 
     published_at = models.DateTimeField("发布时间", default=now, db_index=True)
@@ -339,7 +350,7 @@ class ArticlePage(Page):
     def plain_text(self):
         """Title, summary, source and body as plain text, for search and its snippets."""
         parts = [self.title, self.summary, self.source, self.author]
-        parts += [stream_text(self.body)]
+        parts += [stream_text(self.body.raw_data)]
         return " ".join(part for part in parts if part)
 
     def search_text(self):
@@ -407,36 +418,66 @@ class ArticlePage(Page):
 
         return remember(f"article:{self.pk}:neighbours", compute)
 
+    def published_parts(self, request):
+        """What changes only when the article is published: its cover, contents and body
+        rendered to HTML, its share picture and its teaser. Cached per published revision (and
+        tree version); a preview is always rendered afresh."""
+
+        def compute():
+            prefetch_pictures([self])
+            share_image = (
+                self.cover_image.get_rendition("fill-1200x630") if self.cover_image else None
+            )
+            return {
+                "main": mark_safe(  # noqa: S308 - rendered by a template with autoescaping
+                    render_to_string(
+                        "news/includes/article_main.html",
+                        {"page": self, "sections": self.sections()},
+                    )
+                ),
+                "share_image": share_image.url if share_image else None,
+                "teaser": self.teaser,
+            }
+
+        if getattr(request, "is_preview", False) or self.pk is None:
+            return compute()
+        return remember(f"article:{self.pk}:{self.live_revision_id}:published", compute)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.sections()
+        published = context["published"] = self.published_parts(request)
         context["hit_mode"] = settings.HITCOUNT_MODE
         context["previous_article"], context["next_article"] = self.neighbours()
         site = Site.find_for_request(request)
-        image_url = None
-        if self.cover_image:
-            image_url = request.build_absolute_uri(
-                self.cover_image.get_rendition("fill-1200x630").url
-            )
+        image_url = published["share_image"] and request.build_absolute_uri(
+            published["share_image"]
+        )
         context["share_image_url"] = image_url
         context["json_ld"] = json_ld(
-            article_data(self, request, site.site_name if site else "", image_url=image_url)
+            article_data(
+                self,
+                request,
+                site.site_name if site else "",
+                image_url=image_url,
+                teaser=published["teaser"],
+            )
         )
         return context
 
 
-def stream_text(stream):
-    """The words of a body stream: paragraphs, captions, section labels, titles and sub-headings."""
+def stream_text(raw_blocks):
+    """The words of a body's raw stream data: paragraphs, captions, section labels, titles and
+    sub-headings. Raw data needs no database: the images are never loaded for it."""
     parts = []
-    for block in stream:
-        value = block.value
-        if block.block_type == "paragraph":
-            parts.append(strip_tags(value.source))
-        elif block.block_type == "image":
+    for block in raw_blocks:
+        value = block["value"]
+        if block["type"] == "paragraph":
+            parts.append(strip_tags(value))
+        elif block["type"] == "image":
             parts.append(value.get("caption") or "")
-        elif block.block_type == "section":
+        elif block["type"] == "section":
             parts += [value["label"], value["title"], stream_text(value["body"])]
-        elif block.block_type == "subsection":
+        elif block["type"] == "subsection":
             parts += [value["heading"], stream_text(value["body"])]
     return " ".join(part for part in parts if part)
 
@@ -451,6 +492,9 @@ class PageHitsQuerySet(models.QuerySet):
         if not created:
             # Without a last_day the raise is not booked to any day's views.
             self.filter(page_id=page_id, hits__lt=count).update(hits=count, last_day=None)
+        from .hitstore import forget_stored_count
+
+        forget_stored_count(page_id)
 
 
 class PageHits(models.Model):

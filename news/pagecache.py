@@ -25,15 +25,28 @@ def cache_key(request):
 
 
 # Query parameters that select a different page of content; any other parameter bypasses the
-# cache, so random query strings cannot fill it.
+# cache, so random query strings cannot fill it. Searches are cached too (a shared report brings
+# many readers searching for the same words), but only short ones.
 CACHED_QUERY_PARAMETERS = {"page"}
+SEARCH_PATH = "/search/"
+CACHED_SEARCH_PARAMETERS = {"q", "column", "page"}
+CACHED_SEARCH_LENGTH = 40
+
+
+def cacheable_query(request):
+    if request.path == SEARCH_PATH:
+        return (
+            set(request.GET) <= CACHED_SEARCH_PARAMETERS
+            and len(request.GET.get("q", "")) <= CACHED_SEARCH_LENGTH
+        )
+    return set(request.GET) <= CACHED_QUERY_PARAMETERS
 
 
 def is_anonymous_get(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and set(request.GET) <= CACHED_QUERY_PARAMETERS
+        and cacheable_query(request)
         and not request.path.startswith(("/admin/", "/documents/", "/hits/", "/static/", "/media/"))
     )
 

@@ -1,8 +1,8 @@
 """Drop the cached page-tree views whenever the live tree changes."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from .treecache import forget_tree
@@ -29,4 +29,19 @@ def new_column_gets_roles(sender, instance, **kwargs):
 @receiver(post_delete)
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
+        forget_tree()
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def routing_changed(sender, **kwargs):
+    # Sites, restrictions and aliases are what serving.py caches besides the live tree.
+    forget_tree()
+
+
+@receiver(post_save)
+def alias_saved(sender, instance, **kwargs):
+    if isinstance(instance, Page) and instance.alias_of_id is not None:
         forget_tree()

@@ -13,7 +13,7 @@ def json_ld(data):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
 
 
-def article_data(page, request, site_name, image_url=None):
+def article_data(page, request, site_name, image_url=None, teaser=None):
     url = request.build_absolute_uri(page.get_url(request))
     data = {
         "@context": "https://schema.org",
@@ -33,8 +33,9 @@ def article_data(page, request, site_name, image_url=None):
             "userInteractionCount": page.click_count,
         },
     }
-    if page.teaser:
-        data["description"] = page.teaser
+    teaser = page.teaser if teaser is None else teaser
+    if teaser:
+        data["description"] = teaser
     if page.author:
         data["author"] = {"@type": "Person", "name": page.author}
     if page.source:

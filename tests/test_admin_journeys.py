@@ -91,6 +91,8 @@ def test_editor_writes_reviewer_approves_reader_reads(browser, live_site):  # no
     editor.locator(".public-DraftEditor-content").last.click()
     editor.keyboard.type("服务站为居民提供多样服务。")
     add_block(editor, "body-0-value-body-count", "图片")
+    # The new block's chooser, once the block is on the page (before, .last is the cover's).
+    editor.wait_for_selector("input[name='body-0-value-body-1-value-caption']")
     editor.get_by_role("button", name="选择一个图片").last.click()
     editor.locator(".modal a[data-chooser-modal-choice]").first.click()
     editor.wait_for_selector(".modal", state="hidden")

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Counting sits above the page cache so that views served from the cache are counted too.
     "news.hits.HitCounterMiddleware",
     "news.pagecache.PageCacheMiddleware",
+    "news.serving.CachedRouteMiddleware",
+    "news.pictures.PrefetchedPicturesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

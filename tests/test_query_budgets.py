@@ -1,0 +1,147 @@
+"""What serving a page costs in SQL queries: fixed budgets for the article page, and list pages
+whose query count does not grow with the number of articles they show."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction
+
+from tests.factories import ArticlePageFactory, section
+
+# The budgets the site promises (README, "Speed"): an article read without the page cache costs
+# at most 6 queries with its counting, one from the page cache, none with Redis buffering.
+UNCACHED_ARTICLE_BUDGET = 6
+CACHED_ARTICLE_BUDGET = 1
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.fixture
+def article(column, image):
+    page = ArticlePageFactory(
+        parent=column,
+        cover_image=image,
+        hits=10,
+        body=[section("议程一", "实地观摩", "段落。"), picture_block(image)],
+    )
+    return page
+
+
+def picture_block(image):
+    return {"type": "image", "value": {"image": image.pk, "caption": "现场"}}
+
+
+@pytest.fixture
+def counting_every_view(settings):
+    settings.HITCOUNT_WINDOW = 0
+    settings.HITCOUNT_ENABLED = True
+
+
+def test_uncached_article_view_with_its_counting_stays_within_budget(
+    article, reader, counting_every_view
+):
+    reader.get(article.url)  # renditions, menu and footer exist on a visited site
+    made = queries(reader, article.url)
+    assert len(made) <= UNCACHED_ARTICLE_BUDGET, made
+    # The article, and its click in one statement: its rendering is cached since the first view.
+    assert len(made) == 2, made
+
+
+def test_article_view_counts_in_a_single_statement(article, reader, counting_every_view):
+    reader.get(article.url)
+    made = queries(reader, article.url)
+    writes = [sql for sql in made if not sql.lstrip().upper().startswith("SELECT")]
+    assert len(writes) == 1 and "ON CONFLICT" in writes[0]
+
+
+def test_article_served_from_the_page_cache_costs_one_query(
+    article, reader, settings, counting_every_view
+):
+    settings.PAGE_CACHE = "django"
+    reader.get(article.url)
+    made = queries(reader, article.url)
+    assert len(made) <= CACHED_ARTICLE_BUDGET, made
+    assert "点击数:<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
+
+
+def test_article_from_the_page_cache_with_redis_buffering_costs_no_query(
+    article, reader, settings, redis_buffer, counting_every_view
+):
+    from news import hitstore
+
+    settings.PAGE_CACHE = "django"
+    reader.get(article.url)
+    hitstore.flush()  # Redis now knows the stored total
+    assert queries(reader, article.url) == []
+    response = reader.get(article.url)
+    assert "点击数:<span data-hit-count>13</span>" in response.content.decode()
+
+
+def test_uncached_article_with_redis_buffering_costs_only_the_article_query(
+    article, reader, redis_buffer, counting_every_view
+):
+    from news import hitstore
+
+    reader.get(article.url)
+    hitstore.flush()
+    made = queries(reader, article.url)
+    assert len(made) == 1, made
+    assert "点击数:<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
+
+
+def test_a_view_restriction_added_later_is_enforced_at_once(article, reader):
+    reader.get(article.url)
+    PageViewRestriction.objects.create(page=article.get_parent(), restriction_type="login")
+    response = reader.get(article.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+# Lists: the query count does not grow with the articles shown -------------------------------
+
+
+def add_articles(column, image, count):
+    for _ in range(count):
+        ArticlePageFactory(parent=column, cover_image=image, body=[picture_block(image)])
+
+
+def cold_queries(client, url):
+    """Queries of a request after a first one made the renditions, with every cache emptied."""
+    client.get(url)
+    cache.clear()
+    return queries(client, url)
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/news/", "/news/2024/01/", "/feed/", "/news/feed/", "/search/?q=测试"]
+)
+def test_list_pages_make_as_many_queries_for_many_articles_as_for_few(
+    url, column, image, reader, settings
+):
+    settings.HITCOUNT_ENABLED = False
+    add_articles(column, image, 2)
+    few = cold_queries(reader, url)
+    add_articles(column, image, 8)
+    many = cold_queries(reader, url)
+    assert len(many) == len(few), "\n".join(many)
+
+
+def test_renditions_are_not_created_during_a_readers_request_once_they_exist(
+    article, column, image, reader
+):
+    add_articles(column, image, 3)
+    urls = ["/", "/news/", article.url, "/feed/"]
+    for url in urls:
+        reader.get(url)
+    renditions = get_image_model().get_rendition_model().objects.count()
+    cache.clear()
+    for url in urls:
+        made = queries(reader, url)
+        assert not [sql for sql in made if "INSERT" in sql and "rendition" in sql], url
+    assert get_image_model().get_rendition_model().objects.count() == renditions
