@@ -1,7 +1,7 @@
 """gunicorn settings for the production stack (`make serve`, and any server running sitecms.wsgi).
 
 Every value can be overridden from the environment: PORT / BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT,
-GUNICORN_MAX_REQUESTS.
+GUNICORN_MAX_REQUESTS (0: never recycle), GUNICORN_ACCESS_LOG.
 """
 
 import multiprocessing
@@ -17,6 +17,7 @@ keepalive = 5
 # Recycle workers now and then, at different moments, so slow leaks never add up.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# GUNICORN_ACCESS_LOG="" turns the access log off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

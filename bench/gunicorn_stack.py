@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -83,31 +84,43 @@ def prepare(database_url):
 
 
 class Gunicorn:
+    """The project's gunicorn.conf.py with `workers` sync workers, no access log, and no worker
+    recycling, so that the memory measured at the end is that of workers that served the run."""
+
     def __init__(self, env, port, workers=2):
         self.port = port
+        env = {
+            **env,
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_MAX_REQUESTS": "0",
+            "GUNICORN_ACCESS_LOG": "",
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}",
+        }
         self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "sitecms.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--log-level",
-                "warning",
-            ],
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "sitecms.wsgi"],
             cwd=ROOT,
             env=env,
         )
         self.wait_until_ready()
+
+    def worker_memory_mb(self):
+        """Resident memory of each worker, in MB."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        sizes = []
+        for child in children:
+            status = Path(f"/proc/{child}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+        return sizes
 
     def wait_until_ready(self):
         for _ in range(100):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2)
                 return
+            except urllib.error.HTTPError:
+                return  # it answers
             except Exception:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")

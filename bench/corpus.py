@@ -1,0 +1,128 @@
+"""A generated corpus for the benchmarks: `python bench/corpus.py N` grows the site to N generated
+articles (import key `bench-…`), spread over the columns, with bodies, covers and click counts
+taken from the demo articles, and indexed for search. `python bench/corpus.py 0` removes them.
+
+Pages are written in bulk (tree paths computed here, as treebeard would) because adding 10,000
+pages one by one through Wagtail would take longer than the benchmark itself.
+"""
+
+import os
+import random
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecms.settings.production")
+
+import django
+
+django.setup()
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.utils.timezone import now  # noqa: E402
+from wagtail.models import Page  # noqa: E402
+from wagtail.search.backends import get_search_backend  # noqa: E402
+
+from news.models import ArticlePage, NewsIndexPage, PageHits  # noqa: E402
+from news.treecache import forget_tree  # noqa: E402
+
+PREFIX = "bench-"
+BATCH = 500
+TOPICS = ["党建引领", "社会组织", "志愿服务", "主题党日", "基层治理", "友邻中心", "学习教育"]
+
+
+def generated():
+    return ArticlePage.objects.filter(import_key__startswith=PREFIX)
+
+
+def remove_all():
+    with transaction.atomic():
+        Page.objects.filter(pk__in=list(generated().values_list("pk", flat=True))).delete()
+        for column in NewsIndexPage.objects.all():
+            column.numchild = column.get_children().count()
+            column.save(update_fields=["numchild"])
+
+
+def grow_to(target):
+    have = generated().count()
+    if have > target:
+        remove_all()
+        have = 0
+    models = list(ArticlePage.objects.live().exclude(import_key__startswith=PREFIX))
+    columns = list(NewsIndexPage.objects.live().order_by("path"))
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    randomness = random.Random(have)  # noqa: S311 - made-up click counts
+    number = have
+    while number < target:
+        count = min(BATCH, target - number)
+        with transaction.atomic():
+            column = NewsIndexPage.objects.select_for_update().get(pk=columns[number % 3].pk)
+            articles = add_batch(column, count, number, models, content_type, randomness)
+        get_search_backend().add_bulk(ArticlePage, articles)
+        number += count
+        print(f"  {number} / {target} generated articles", flush=True)
+    forget_tree()
+
+
+def add_batch(column, count, first_number, models, content_type, randomness):
+    last = column.get_last_child()
+    step = Page._str2int(last.path[-Page.steplen :]) if last else 0
+    published = now() - timedelta(days=3650)
+    articles = []
+    for offset in range(count):
+        number = first_number + offset
+        model = models[number % len(models)]
+        slug = f"{PREFIX}{number}"
+        title = f"{TOPICS[number % len(TOPICS)]}工作简报第{number}期"
+        articles.append(
+            ArticlePage(
+                path=Page._get_path(column.path, column.depth + 1, step + offset + 1),
+                depth=column.depth + 1,
+                numchild=0,
+                title=title,
+                draft_title=title,
+                slug=slug,
+                url_path=f"{column.url_path}{slug}/",
+                content_type=content_type,
+                locale_id=column.locale_id,
+                translation_key=uuid.uuid4(),
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=published,
+                last_published_at=published,
+                published_at=published + timedelta(minutes=number * 5),
+                source=model.source,
+                author=model.author,
+                editor=model.editor,
+                summary=model.summary,
+                cover_image_id=model.cover_image_id,
+                body=model.body.raw_data[:],
+                import_key=slug,
+            )
+        )
+    page_fields = [field.attname for field in Page._meta.concrete_fields if field.attname != "id"]
+    pages = Page.objects.bulk_create(
+        Page(**{name: getattr(article, name) for name in page_fields}) for article in articles
+    )
+    for article, page in zip(articles, pages, strict=True):
+        article.pk = article.page_ptr_id = page.pk
+        # Only the article's own row: the page row is written above.
+        article.save_base(raw=True, force_insert=True)
+    PageHits.objects.bulk_create(
+        PageHits(page_id=page.pk, hits=randomness.randint(20, 2000)) for page in pages
+    )
+    column.numchild += count
+    column.save(update_fields=["numchild"])
+    return articles
+
+
+if __name__ == "__main__":
+    wanted = int(sys.argv[1])
+    if wanted == 0:
+        remove_all()
+        forget_tree()
+    else:
+        grow_to(wanted)
