@@ -21,8 +21,9 @@ import django
 django.setup()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils.timezone import now  # noqa: E402
+from modelsearch.conf import get_app_config  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
@@ -30,6 +31,7 @@ from news.models import ArticlePage, NewsIndexPage, PageHits  # noqa: E402
 from news.treecache import forget_tree  # noqa: E402
 
 PREFIX = "bench-"
+IndexEntry = get_app_config().get_model("IndexEntry")
 BATCH = 500
 TOPICS = ["党建引领", "社会组织", "志愿服务", "主题党日", "基层治理", "友邻中心", "学习教育"]
 
@@ -39,8 +41,14 @@ def generated():
 
 
 def remove_all():
+    ids = list(generated().values_list("pk", flat=True))
     with transaction.atomic():
-        Page.objects.filter(pk__in=list(generated().values_list("pk", flat=True))).delete()
+        # Deleting through Page leaves the articles' search entries behind: they go first.
+        IndexEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ArticlePage),
+            object_id__in=[str(pk) for pk in ids],
+        ).delete()
+        Page.objects.filter(pk__in=ids).delete()
         for column in NewsIndexPage.objects.all():
             column.numchild = column.get_children().count()
             column.save(update_fields=["numchild"])
@@ -65,6 +73,14 @@ def grow_to(target):
         number += count
         print(f"  {number} / {target} generated articles", flush=True)
     forget_tree()
+    analyze()
+
+
+def analyze():
+    """Fresh planner statistics, as autovacuum would gather them some time after a bulk load."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def add_batch(column, count, first_number, models, content_type, randomness):
@@ -124,5 +140,6 @@ if __name__ == "__main__":
     if wanted == 0:
         remove_all()
         forget_tree()
+        analyze()
     else:
         grow_to(wanted)

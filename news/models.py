@@ -244,6 +244,10 @@ class NewsIndexPage(CachedViewRestrictionsMixin, Page):
             context["archive"] = {"year": year, "month": month}
         context["archive_months"] = self.archive_months()
         paginator = Paginator(articles.select_related("hit_count"), ARTICLES_PER_PAGE)
+        # Counting thousands of articles on every view would make the page slower as the column
+        # grows; the count changes only when the tree does.
+        period = "{}-{}".format(*archive) if archive else "all"
+        paginator.count = remember(f"column:{self.pk}:count:{period}", articles.count)
         context["articles"] = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
         context["hot_lists"] = hot_lists(self)
         return context

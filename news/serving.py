@@ -5,9 +5,8 @@ Wagtail's serve view reuses `request._wagtail_site` and `request._wagtail_route_
 they are already set. The middleware sets them for what it can answer from the tree cache and
 leaves every other request to Wagtail's own routing. The cache entries are keyed by the tree
 version, which changes with any publish, move, delete, site or view-restriction change.
+The home page, a column and its archive cost one query each to route; an article too.
 """
-
-import re
 
 from django.http import Http404
 from django.http.request import split_domain_port
@@ -15,8 +14,6 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 
 from .treecache import remember
-
-ARTICLE_PATH_RE = re.compile(r"^/([^/]+)/(\d{4})/(\d{4})/(\d+)/$")
 
 
 def site_for_request(request):
@@ -38,12 +35,14 @@ def site_for_request(request):
 
 
 def live_columns(site):
-    """{slug: tree path} of the live columns directly under the site's home page."""
+    """{slug: (tree path, id)} of the live columns directly under the site's home page."""
     from .models import NewsIndexPage
 
     def compute():
         columns = NewsIndexPage.objects.child_of(Page.objects.get(pk=site.root_page_id))
-        return dict(columns.live().values_list("slug", "path"))
+        return {
+            slug: (path, pk) for slug, path, pk in columns.live().values_list("slug", "path", "pk")
+        }
 
     return remember(f"site:{site.pk}:columns", compute)
 
@@ -54,26 +53,45 @@ class CachedRouteMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_site"):
-            site = site_for_request(request)
-            request._wagtail_site = site
-            match = ARTICLE_PATH_RE.match(request.path_info)
-            if site is not None and match:
-                self.route_article(request, site, match.groups())
+            request._wagtail_site = site_for_request(request)
         return self.get_response(request)
 
-    @staticmethod
-    def route_article(request, site, components):
-        from .models import NewsIndexPage
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.views import serve as wagtail_serve
 
-        column_slug, *article_components = components
-        column_path = live_columns(site).get(column_slug)
-        if column_path is None:
-            return  # not a column of this site: Wagtail routes it (and answers 404)
+        # Only requests that reach Wagtail's page view are routed here.
+        site = getattr(request, "_wagtail_site", None)
+        if view_func is not wagtail_serve or site is None:
+            return None
         try:
-            route = NewsIndexPage.route_to_article(column_path, article_components)
+            route = self.route(request, site)
         except Http404:
             route = None
-        request._wagtail_route_for_request = route
+        if route is not NOT_ROUTED:
+            request._wagtail_route_for_request = route
+        return None
+
+    @staticmethod
+    def route(request, site):
+        """The route to the home page, a column (or its archive) or an article, in one query; or
+        NOT_ROUTED for anything else, which Wagtail's own routing then finds."""
+        from .models import HomePage, NewsIndexPage
+
+        components = [part for part in request.path_info.split("/") if part]
+        if not components:
+            home = HomePage.objects.filter(pk=site.root_page_id).first()
+            return home.route(request, []) if home else NOT_ROUTED
+        column = live_columns(site).get(components[0])
+        if column is None:
+            return NOT_ROUTED
+        column_path, column_id = column
+        rest = components[1:]
+        if len(rest) == 3 and all(part.isdigit() for part in rest):
+            return NewsIndexPage.route_to_article(column_path, rest)
+        return NewsIndexPage.objects.get(pk=column_id).route(request, rest)
+
+
+NOT_ROUTED = object()
 
 
 def restricted_paths():
