@@ -8,14 +8,17 @@ numbers are kept whole.
 """
 
 import functools
+import hashlib
 import operator
 import re
 
 from django.db import connection
-from django.db.models import IntegerField
+from django.db.models import CharField, Exists, IntegerField, OuterRef
 from django.db.models.functions import Cast
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from .treecache import remember
 
 CJK_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 # Latin (with accents), Greek and Cyrillic words and numbers; anything else is a separator.
@@ -62,18 +65,37 @@ def search_articles(articles, query):
     if not tokens:
         return articles.none()
     if connection.vendor == "postgresql":
-        return articles.filter(pk__in=postgres_matches(tokens)).order_by("-published_at", "-pk")
+        # Walking the articles newest first and probing each one's index entry stops after a page
+        # of results, however many articles hold a common word such as 党建.
+        matches = postgres_matches(tokens).filter(object_id=Cast(OuterRef("pk"), CharField()))
+        return articles.filter(Exists(matches)).order_by("-published_at", "-pk")
     return articles.order_by("-published_at").search(
         " ".join(tokens), operator="and", order_by_relevance=False
     )
 
 
+def count_matches(articles, query, results, scope):
+    """How many articles `search_articles` finds, kept until the page tree changes."""
+    tokens = query_tokens(query_terms(query))
+    if not tokens:
+        return 0
+    if connection.vendor == "postgresql":
+        # The set of matching ids is cheaper to count than the probes above.
+        def count():
+            ids = postgres_matches(tokens).annotate(page_id=Cast("object_id", IntegerField()))
+            return articles.filter(pk__in=ids.values("page_id")).count()
+    else:
+        count = results.count
+    digest = hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32]
+    return remember(f"search:{scope}:{digest}:count", count)
+
+
 def postgres_matches(tokens):
-    """Ids of the articles whose index entry holds every token.
+    """The index entries of the articles that hold every token.
 
     Wagtail's backend matches `title || body`, a vector built for every row, which no index can
     answer; the body vector alone holds the title too (search_text includes it) and its GIN index
-    answers at once, whatever the size of the corpus.
+    answers at once.
     """
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.postgres.search import SearchQuery
@@ -85,13 +107,9 @@ def postgres_matches(tokens):
     IndexEntry = get_app_config().get_model("IndexEntry")
 
     lexemes = functools.reduce(operator.and_, (Lexeme(token) for token in tokens))
-    return (
-        IndexEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(ArticlePage),
-            body=SearchQuery(lexemes, search_type="raw"),
-        )
-        .annotate(page_id=Cast("object_id", IntegerField()))
-        .values("page_id")
+    return IndexEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ArticlePage),
+        body=SearchQuery(lexemes, search_type="raw"),
     )
 
 

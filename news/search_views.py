@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from .models import ArticlePage, NewsIndexPage, clamp_page_number
-from .search import highlight, query_terms, search_articles
+from .search import count_matches, highlight, query_terms, search_articles
 
 RESULTS_PER_PAGE = 10
 
@@ -23,6 +23,7 @@ def search(request):
         articles = articles.child_of(column)
     results = search_articles(articles, query) if terms else articles.none()
     paginator = Paginator(results, RESULTS_PER_PAGE)
+    paginator.count = count_matches(articles, query, results, scope=column.pk if column else "all")
     page = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
     column_titles = {c.path: c.title for c in columns}
     hits = [

@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from news.search import index_tokens, query_terms, query_tokens
-from tests.factories import ArticlePageFactory, section
+from tests.factories import SHANGHAI, ArticlePageFactory, section
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_75590902209970e4.txt"
 
@@ -135,3 +136,21 @@ def test_no_results_message(articles):
 
 def test_search_box_on_every_page(articles):
     assert 'action="/search/"' in get("/")
+
+
+def test_results_are_newest_first_and_a_new_article_is_counted_at_once(column):
+    for day in (3, 1, 2):
+        ArticlePageFactory(
+            parent=column,
+            title=f"睦邻简报{day}",
+            published_at=datetime(2024, 5, day, tzinfo=SHANGHAI),
+        )
+    html = get("/search/", q="睦邻")
+    assert result_titles(html) == ["睦邻简报3", "睦邻简报2", "睦邻简报1"]
+    assert "共找到 3 篇" in html
+    newest = ArticlePageFactory(
+        parent=column, title="睦邻简报4", published_at=datetime(2024, 5, 4, tzinfo=SHANGHAI)
+    )
+    newest.save_revision().publish()  # as the admin and the importer publish
+    html = get("/search/", q="睦邻")
+    assert "共找到 4 篇" in html and result_titles(html)[0] == "睦邻简报4"
