@@ -10,8 +10,9 @@ BENCH_DATABASE_URL) with the demo content and a generated corpus, and measures w
 2. with 10,000: a trivial Django view under the same settings, then the article, column, home and
    search pages without and with the page cache, each as a ratio to the trivial view.
 
-Every article request is a counted view (HITCOUNT_WINDOW=0). It ends by checking the goals and
-the workers' memory.
+Every article request is a counted view (HITCOUNT_WINDOW=0), one database write each, except in
+the last run, the cached article with counting off, which shows what counting costs. It ends by
+checking the goals and the workers' memory.
 """
 
 import os
@@ -74,6 +75,7 @@ def main():
     prepare(database_url)
     uncached = stack_env(database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="off")
     cached = stack_env(database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django")
+    not_counted = stack_env(database_url, HITCOUNT_ENABLED="0", PAGE_CACHE="django")
     trivial = stack_env(database_url, DJANGO_SETTINGS_MODULE="trivial_settings")
 
     scaling = {}
@@ -95,6 +97,10 @@ def main():
             for name, result in measure(PORT, paths).items():
                 results[f"{label} {name}"] = result
             memory[label] = server.worker_memory_mb()
+    print("Article, cached, counting off: what counting costs", flush=True)
+    with Gunicorn(not_counted, PORT):
+        path = middle_article(PORT)
+        results["cached, not counted"] = measure(PORT, {"article": path})["article"]
 
     report(database_url, scaling, results, memory)
 
