@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils.timezone import localdate, now
+from wagtail.models import Page
 
 from .models import HitBatch, PageHits
 
@@ -294,14 +295,29 @@ def flush():
             client.delete(LOCK_KEY)
 
 
+def _of_existing_pages(counts):
+    """The counts of pages that still exist: views of a page deleted while they waited in Redis
+    have nothing left to count for, and must not block the rest of the batch."""
+    existing = set(
+        Page.objects.filter(pk__in={page_id for page_id, _day in counts}).values_list(
+            "pk", flat=True
+        )
+    )
+    gone = {page_id for page_id, _day in counts} - existing
+    if gone:
+        logger.info("Dropping buffered views of deleted pages %s", sorted(gone))
+    return {key: views for key, views in counts.items() if key[0] in existing}
+
+
 def _apply_batch(client, batch_key):
     batch_id = batch_key.removeprefix(BATCH_PREFIX)
     counts = _parse_batch(client.hgetall(batch_key))
-    new_totals = {}
+    new_totals, applied = {}, {}
     with transaction.atomic():
         _, created = HitBatch.objects.get_or_create(id=batch_id)
         if created and counts:
-            new_totals = add_to_database(counts)
+            applied = _of_existing_pages(counts)
+            new_totals = add_to_database(applied)
     # Only after the commit: a crash before this line leaves a batch that is recorded as applied.
     # Its views leave the buffer as the stored totals take them in, in one Redis transaction; a
     # batch applied earlier by a crashed flush gives no totals, so its pages' are dropped instead.
@@ -315,4 +331,4 @@ def _apply_batch(client, batch_key):
     pipe.delete(batch_key)
     pipe.srem(BATCHES_KEY, batch_key)
     pipe.execute()
-    return sum(counts.values()) if new_totals else 0
+    return sum(applied.values())

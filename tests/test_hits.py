@@ -548,6 +548,18 @@ def test_redis_down_falls_back_to_the_database(article, redis_buffer, settings):
     assert "点击数:<span data-hit-count>11</span>" in response.content.decode()
 
 
+def test_views_of_an_article_deleted_before_the_flush_do_not_block_the_others(
+    article, column, redis_buffer
+):
+    other = ArticlePageFactory(parent=column, hits=5)
+    view(article)
+    view(other)
+    other.delete()
+    assert hitstore.flush() == 1
+    assert PageHits.objects.get(page_id=article.pk).hits == 11
+    assert redis_buffer.smembers(hitstore.BATCHES_KEY) == set()
+
+
 def test_flush_hits_command(article, redis_buffer):
     from io import StringIO
 
