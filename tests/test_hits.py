@@ -357,6 +357,36 @@ def test_32_simultaneous_identical_requests_count_once():
     assert PageHits.objects.get(page_id=page.pk).hits == 1
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("wait_for_disk", [False, True])
+def test_a_view_on_postgresql_commits_without_waiting_for_the_disk_unless_asked(
+    settings, wait_for_disk
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from news.sitetree import ensure_site_tree
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: DATABASE_URL points to another database")
+    settings.HITCOUNT_WINDOW = 0
+    settings.HITCOUNT_WAIT_FOR_DISK = wait_for_disk
+    column = ensure_site_tree().root_page.get_children().get(slug="news")
+    page = ArticlePageFactory(parent=column, hits=7)
+    with CaptureQueriesContext(connection) as captured:
+        response = view(page)
+    counting = [
+        sql
+        for sql in (query["sql"] for query in captured.captured_queries)
+        if 'INTO "news_pagehits"' in sql
+    ]
+    assert len(counting) == 1
+    assert ("synchronous_commit TO OFF" in counting[0]) is not wait_for_disk
+    assert "点击数:<span data-hit-count>8</span>" in response.content.decode()
+    assert PageHits.objects.get(page_id=page.pk).hits == 8
+    assert PageDailyHits.objects.get(page_id=page.pk).hits == 1
+
+
 # Behind the page cache ----------------------------------------------------------------------
 
 

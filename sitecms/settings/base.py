@@ -191,6 +191,9 @@ HITCOUNT_TRUSTED_PROXIES = int(os.environ.get("HITCOUNT_TRUSTED_PROXIES", "0"))
 # is traffic (`manage.py flush_hits` does it on demand, e.g. from cron).
 HITCOUNT_FLUSH_INTERVAL = float(os.environ.get("HITCOUNT_FLUSH_INTERVAL", "5"))
 HITCOUNT_REDIS_TIMEOUT = float(os.environ.get("HITCOUNT_REDIS_TIMEOUT", "0.25"))
+# On PostgreSQL a single view commits without waiting for the disk (a crash of the database server
+# itself can lose the last fraction of a second of views); 1 makes every view wait.
+HITCOUNT_WAIT_FOR_DISK = env_bool("HITCOUNT_WAIT_FOR_DISK", default=False)
 
 # Full-page caching for anonymous readers: "off", "django" (pages kept in Django's cache) or "cdn"
 # (also `Cache-Control: public, s-maxage` for a CDN or proxy that never reaches Django).
