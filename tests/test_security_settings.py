@@ -1,0 +1,75 @@
+"""The production settings pass Django's deployment checks, and every response carries the
+security headers; Wagtail's preview may still be framed by the admin itself."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
+
+from tests.factories import ArticlePageFactory
+
+
+def production(*command, **env):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sitecms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "www.example.cn",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = production("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_send_hsts_for_a_year_with_subdomains():
+    result = production(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.X_FRAME_OPTIONS, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
+    )
+    assert result.stdout.split()[-5:] == ["31536000", "True", "DENY", "True", "True"], result
+
+
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True)
+def test_public_pages_carry_the_security_headers(column):
+    article = ArticlePageFactory(parent=column)
+    response = Client().get(article.url, secure=True)
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"]
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_wagtail_preview_may_be_framed_by_the_admin_only(column):
+    article = ArticlePageFactory(parent=column)
+    admin = get_user_model().objects.create_superuser("preview-admin", password="x" * 12)
+    client = Client()
+    client.force_login(admin)
+    response = client.get(f"/admin/pages/{article.pk}/edit/preview/")
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_an_unknown_host_gets_400(column, settings):
+    settings.ALLOWED_HOSTS = ["www.example.cn"]
+    response = Client(HTTP_HOST="evil.example.com").get("/")
+    assert response.status_code == 400
