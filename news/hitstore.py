@@ -1,12 +1,13 @@
 """Where click counts are kept: atomic upserts into the database, optionally buffered in Redis.
 
-Without Redis every view is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` on the page's
-total, which a database trigger also adds to the day's bucket. With `REDIS_URL`, views are `HINCRBY`s on a pending hash; a flush renames that
-hash to a batch (so views arriving meanwhile start a new one), applies the batch to the database in
-one transaction that also records the batch id, and then deletes it. A crash after the commit leaves
-a batch whose id is already recorded, so replaying it is skipped; a crash before the commit leaves
-the batch in Redis to be applied by the next flush. If Redis cannot be reached, views go straight
-to the database.
+Without Redis every view is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` on the page's total,
+which a database trigger also adds to the day's bucket. With `REDIS_URL`, views are `HINCRBY`s on
+a pending hash; a flush renames that hash to a batch (so views arriving meanwhile start a new one),
+applies the batch to the database in one transaction that also records the batch id, and then
+deletes it while recording the pages' new totals in Redis. A crash after the commit leaves a batch
+whose id is already recorded, so replaying it is skipped; a crash before the commit leaves the
+batch in Redis to be applied by the next flush. If Redis cannot be reached, views go straight to
+the database.
 """
 
 import logging
