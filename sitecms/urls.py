@@ -32,4 +32,6 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "sitecms.errors.bad_request"
+handler403 = "sitecms.errors.permission_denied"
 handler500 = "sitecms.errors.server_error"

@@ -69,7 +69,15 @@ def test_wagtail_preview_may_be_framed_by_the_admin_only(column):
     assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
-def test_an_unknown_host_gets_400(column, settings):
+def test_an_unknown_host_gets_a_chinese_400_page(column, settings):
     settings.ALLOWED_HOSTS = ["www.example.cn"]
     response = Client(HTTP_HOST="evil.example.com").get("/")
     assert response.status_code == 400
+    assert "无法处理这个请求" in response.content.decode()
+
+
+def test_a_form_posted_without_its_csrf_token_gets_a_chinese_403_page(column):
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "表单已过期或缺少安全验证信息" in html and 'lang="zh-CN"' in html

@@ -66,6 +66,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sitecms.urls"
+# A form posted without its CSRF token gets the site's Chinese 403 page.
+CSRF_FAILURE_VIEW = "sitecms.errors.csrf_failure"
 WSGI_APPLICATION = "sitecms.wsgi.application"
 
 TEMPLATES = [
