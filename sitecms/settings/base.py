@@ -162,7 +162,18 @@ WAGTAILDOCS_EXTENSIONS = [
     "xls",
     "zip",
 ]
+# No SVG: an SVG is a document that can carry script.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Upload limits: a picture's file size and pixel count (a small file can still decompress to a
+# huge bitmap), and a document's size.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+WAGTAILIMAGES_IMAGE_FORM_BASE = "news.uploads.ImageForm"
+# Documents are always downloaded through Django (permissions and private collections apply) and
+# never shown inline, so an uploaded HTML or PDF cannot run in the site's origin.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 
 # Seconds the live contact details stay in the cache; publishing clears them at once.
