@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 INSTALLED_APPS = [
     "news",
     "contact",
+    "axes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers a locked-out address's login attempts with 429 (django-axes).
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Counting sits above the page cache so that views served from the cache are counted too.
@@ -66,6 +70,22 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sitecms.urls"
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins from one address, its
+# attempts are refused with 429 for the cool-off time. The address is the one click counting
+# trusts (HITCOUNT_TRUSTED_PROXIES), so a forged X-Forwarded-For cannot reset it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "news.hits.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_VERBOSE = False
+
 # A form posted without its CSRF token gets the site's Chinese 403 page.
 CSRF_FAILURE_VIEW = "sitecms.errors.csrf_failure"
 WSGI_APPLICATION = "sitecms.wsgi.application"
