@@ -136,6 +136,12 @@ class Gunicorn:
         self.stop()
 
 
+def article_path(port, column_page=1):
+    """The URL path of the first article listed on a page of the news column."""
+    html = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/?page={column_page}").read()
+    return re.search(r'href="(/news/\d{4}/\d{4}/\d+/)"', html.decode()).group(1)
+
+
 def wrk(url, seconds=10, connections=16, threads=2):
     """Requests per second and p50 / p99 latency in ms, from wrk's own report."""
     output = subprocess.run(

@@ -4,22 +4,22 @@ one run. HITCOUNT_WINDOW=0 makes every request a counted view, the most counting
 
 import os
 import sys
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gunicorn_stack import Gunicorn, bench_database_url, ensure_wrk, prepare, stack_env, wrk
+from gunicorn_stack import (
+    Gunicorn,
+    article_path,
+    bench_database_url,
+    ensure_wrk,
+    prepare,
+    stack_env,
+    wrk,
+)
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def article_path(port):
-    home = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/").read().decode()
-    import re
-
-    return re.search(r'href="(/news/\d{4}/\d{4}/\d+/)"', home).group(1)
 
 
 def main():

@@ -20,12 +20,20 @@ import platform
 import subprocess
 import sys
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gunicorn_stack import ROOT, Gunicorn, bench_database_url, ensure_wrk, prepare, stack_env, wrk
+from gunicorn_stack import (
+    ROOT,
+    Gunicorn,
+    article_path,
+    bench_database_url,
+    ensure_wrk,
+    prepare,
+    stack_env,
+    wrk,
+)
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SMALL_CORPUS, LARGE_CORPUS = 1_000, 10_000
@@ -42,11 +50,8 @@ def grow_corpus(env, count):
 
 
 def middle_article(port):
-    """The URL of an article in the middle of the news column's list."""
-    html = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/?page=50").read().decode()
-    import re
-
-    return re.search(r'href="(/news/\d{4}/\d{4}/\d+/)"', html).group(1)
+    """An article in the middle of the news column's list."""
+    return article_path(port, column_page=50)
 
 
 def measure(port, paths):

@@ -161,8 +161,8 @@ _written_around_redis = set()
 
 
 def _count_in_redis(client, page_id, day=None):
-    """(stored total or None, pending views, {batch id: views}) of the page, after counting a view
-    on `day` if one is given."""
+    """(total, pending views, {batch id: views}) of the page, after counting a view on `day` if one
+    is given. The total is None until a flush has recorded the page's stored total in Redis."""
     global _count_script
     if _count_script is None:
         _count_script = client.register_script(_COUNT_SCRIPT)
@@ -179,7 +179,9 @@ def _count_in_redis(client, page_id, day=None):
         key.removeprefix(BATCH_PREFIX): int(views)
         for key, views in zip(in_flight[::2], in_flight[1::2], strict=True)
     }
-    return (None if stored is None else int(stored)), int(pending), batches
+    pending = int(pending)
+    total = None if stored is None else int(stored) + pending + sum(batches.values())
+    return total, pending, batches
 
 
 def record_view(page_id):
@@ -188,7 +190,7 @@ def record_view(page_id):
     day = localdate()
     if client is not None:
         try:
-            stored, pending, batches = _count_in_redis(client, page_id, day)
+            total, _pending, _batches = _count_in_redis(client, page_id, day)
         except _redis_errors():
             logger.warning(
                 "Redis unavailable, counting page %s in the database", page_id, exc_info=True
@@ -196,7 +198,7 @@ def record_view(page_id):
             _written_around_redis.add(page_id)
         else:
             flush_soon()
-            return None if stored is None else stored + pending + sum(batches.values())
+            return total
     return add_to_database({(page_id, day): 1})[page_id]
 
 
@@ -225,12 +227,12 @@ def current_count(page_id, stored=None):
     if client is None:
         return stored if stored is not None else PageHits.objects.count_for(page_id)
     try:
-        stored_in_redis, pending, batches = _count_in_redis(client, page_id)
+        total, pending, batches = _count_in_redis(client, page_id)
     except _redis_errors():
         logger.warning("Redis unavailable, showing the stored count of page %s", page_id)
         return stored if stored is not None else PageHits.objects.count_for(page_id)
-    if stored_in_redis is not None:
-        return stored_in_redis + pending + sum(batches.values())
+    if total is not None:
+        return total
     if not batches:
         # Nothing in flight: the total read now includes every flushed view.
         return PageHits.objects.count_for(page_id) + pending
@@ -312,12 +314,9 @@ def flush():
 def _of_existing_pages(counts):
     """The counts of pages that still exist: views of a page deleted while they waited in Redis
     have nothing left to count for, and must not block the rest of the batch."""
-    existing = set(
-        Page.objects.filter(pk__in={page_id for page_id, _day in counts}).values_list(
-            "pk", flat=True
-        )
-    )
-    gone = {page_id for page_id, _day in counts} - existing
+    counted = {page_id for page_id, _day in counts}
+    existing = set(Page.objects.filter(pk__in=counted).values_list("pk", flat=True))
+    gone = counted - existing
     if gone:
         logger.info("Dropping buffered views of deleted pages %s", sorted(gone))
     return {key: views for key, views in counts.items() if key[0] in existing}

@@ -197,7 +197,7 @@ class NewsIndexPage(CachedViewRestrictionsMixin, Page):
     def route(self, request, path_components):
         # Articles live at <column>/<yyyy>/<mmdd>/<id>/; the slug URL Wagtail would use, and a
         # URL whose date part is out of date, redirect there permanently.
-        if len(path_components) == 3 and all(part.isdigit() for part in path_components):
+        if is_article_path(path_components):
             return self.route_to_article(self.path, path_components)
         if len(path_components) == 2 and all(part.isdigit() for part in path_components):
             year, month = (int(part) for part in path_components)
@@ -251,6 +251,11 @@ class NewsIndexPage(CachedViewRestrictionsMixin, Page):
         context["articles"] = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
         context["hot_lists"] = hot_lists(self)
         return context
+
+
+def is_article_path(path_components):
+    """Whether the path below a column is an article's `<yyyy>/<mmdd>/<id>`."""
+    return len(path_components) == 3 and all(part.isdigit() for part in path_components)
 
 
 def clamp_page_number(raw, paginator):

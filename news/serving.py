@@ -75,7 +75,7 @@ class CachedRouteMiddleware:
     def route(request, site):
         """The route to the home page, a column (or its archive) or an article, in one query; or
         NOT_ROUTED for anything else, which Wagtail's own routing then finds."""
-        from .models import HomePage, NewsIndexPage
+        from .models import HomePage, NewsIndexPage, is_article_path
 
         components = [part for part in request.path_info.split("/") if part]
         if not components:
@@ -86,7 +86,7 @@ class CachedRouteMiddleware:
             return NOT_ROUTED
         column_path, column_id = column
         rest = components[1:]
-        if len(rest) == 3 and all(part.isdigit() for part in rest):
+        if is_article_path(rest):
             return NewsIndexPage.route_to_article(column_path, rest)
         return NewsIndexPage.objects.get(pk=column_id).route(request, rest)
 

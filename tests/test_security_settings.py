@@ -1,34 +1,19 @@
 """The production settings pass Django's deployment checks, and every response carries the
 security headers; Wagtail's preview may still be framed by the admin itself."""
 
-import os
 import secrets
-import subprocess
-import sys
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
+from tests.conftest import run_with_production_settings
 from tests.factories import ArticlePageFactory
 
 
-def production(*command, **env):
-    environment = {
-        # Not what a deployment has: the browser tests allow async-unsafe calls in this process.
-        **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "sitecms.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "www.example.cn",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+def production(*command):
+    """A manage.py command under the production settings, with a fresh secret key."""
+    return run_with_production_settings(
+        "manage.py", *command, SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="www.example.cn"
     )
 
 

@@ -1,8 +1,5 @@
 """The commands behind `make run`: site tree, demo content and the first admin account."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
 
 from django.conf import settings
@@ -13,6 +10,7 @@ from django.test import Client
 from contact.models import ContactDetails
 from news.models import ArticlePage, NewsIndexPage, PageHits
 from news.sitetree import demo_files
+from tests.conftest import run_with_production_settings
 
 
 def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db):
@@ -76,27 +74,18 @@ def test_ensure_admin_takes_the_password_from_the_environment(db, monkeypatch):
     assert get_user_model().objects.get(username="admin").check_password("from-the-env-123")
 
 
-def run_with_production_settings(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
-    environment.update(env, DJANGO_SETTINGS_MODULE="sitecms.settings.production")
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def start_with_production_settings(**env):
+    return run_with_production_settings("-c", "import django; django.setup()", **env)
 
 
 def test_production_settings_refuse_to_start_without_secret_key_or_hosts():
-    missing_key = run_with_production_settings(ALLOWED_HOSTS="example.cn")
+    missing_key = start_with_production_settings(ALLOWED_HOSTS="example.cn")
     assert missing_key.returncode != 0
     assert "SECRET_KEY must be set" in missing_key.stderr
-    missing_hosts = run_with_production_settings(SECRET_KEY="x" * 50)
+    missing_hosts = start_with_production_settings(SECRET_KEY="x" * 50)
     assert missing_hosts.returncode != 0
     assert "ALLOWED_HOSTS must be set" in missing_hosts.stderr
-    ok = run_with_production_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.cn")
+    ok = start_with_production_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.cn")
     assert ok.returncode == 0, ok.stderr
 
 
@@ -118,27 +107,17 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
 
 
 def test_production_settings_use_redis_as_cache_and_keep_connections():
-    probe = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.CACHES['default']['BACKEND'], s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
-            "s.SECURE_SSL_REDIRECT, s.STORAGES['staticfiles']['BACKEND'])",
-        ],
-        cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "sitecms.settings.production",
-            "SECRET_KEY": "x" * 50,
-            "ALLOWED_HOSTS": "example.cn",
-            "REDIS_URL": "redis://127.0.0.1:6379/13",
-            "SECURE_SSL_REDIRECT": "0",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
+    probe = run_with_production_settings(
+        "-c",
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+        "s.SECURE_SSL_REDIRECT, s.STORAGES['staticfiles']['BACKEND'])",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="example.cn",
+        REDIS_URL="redis://127.0.0.1:6379/13",
+        SECURE_SSL_REDIRECT="0",
     )
+    assert probe.returncode == 0, probe.stderr
     backend, health_checks, ssl_redirect, static_storage = probe.stdout.split()
     assert backend == "django.core.cache.backends.redis.RedisCache"
     assert health_checks == "True"

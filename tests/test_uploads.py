@@ -39,15 +39,20 @@ def noisy_picture():
     return buffer.getvalue()
 
 
-def upload_image(client, name, content):
+def upload(client, library, name, content):
+    """Send a file through the admin's add form of the image or document library."""
     return client.post(
-        "/admin/images/add/",
+        f"/admin/{library}/add/",
         {
             "title": "上传测试",
             "collection": Collection.get_first_root_node().pk,
             "file": SimpleUploadedFile(name, content),
         },
     )
+
+
+def upload_image(client, name, content):
+    return upload(client, "images", name, content)
 
 
 def test_a_good_picture_is_accepted(admin_client):
@@ -84,14 +89,7 @@ def test_a_picture_over_the_size_limit_is_refused(admin_client, settings):
 
 
 def upload_document(client, name, content):
-    return client.post(
-        "/admin/documents/add/",
-        {
-            "title": "文档测试",
-            "collection": Collection.get_first_root_node().pk,
-            "file": SimpleUploadedFile(name, content),
-        },
-    )
+    return upload(client, "documents", name, content)
 
 
 def test_documents_outside_the_allow_list_are_refused(admin_client):
