@@ -14,6 +14,8 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# The longest request line gunicorn accepts (its maximum); a longer one gets its own short 400.
+limit_request_line = 8190
 # Recycle workers now and then, at different moments, so slow leaks never add up.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
@@ -21,3 +23,28 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def _answer_unparsable_requests_in_chinese():
+    """gunicorn answers a request it cannot parse (a request line over the limit, bytes that are
+    not ASCII) itself, with an English page that repeats the request line; send the site's plain
+    Chinese page instead, with the same status."""
+    from http import HTTPStatus
+
+    from gunicorn import util
+
+    from sitecms.plain_pages import page_for
+
+    def write_error(sock, status_int, reason, mesg):
+        body = page_for(status_int).encode()
+        head = (
+            f"HTTP/1.1 {status_int} {HTTPStatus(status_int).phrase}\r\n"
+            "Connection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        util.write_nonblock(sock, head.encode("latin-1") + body)
+
+    util.write_error = write_error
+
+
+_answer_unparsable_requests_in_chinese()

@@ -5,6 +5,7 @@ import copy
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from . import richtext
 from .pictures import known_images, load_images
 
 RICH_TEXT_FEATURES = [
@@ -25,6 +26,9 @@ class ParagraphBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", RICH_TEXT_FEATURES)
         super().__init__(**kwargs)
+
+    def get_prep_value(self, value):
+        return richtext.clean(super().get_prep_value(value), self.features)
 
     class Meta:
         icon = "pilcrow"

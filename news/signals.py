@@ -1,11 +1,38 @@
-"""Drop the cached page-tree views whenever the live tree changes."""
+"""Drop the cached page-tree views whenever the live tree changes; clean rich text when saved."""
 
-from django.db.models.signals import post_delete, post_save
+from functools import cache
+
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.rich_text import features as feature_registry
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from sitecms.cache import reconnected
+
+from . import richtext
 from .treecache import forget_tree
+
+
+@cache
+def rich_text_fields(model):
+    return [f for f in model._meta.concrete_fields if isinstance(f, RichTextField | StreamField)]
+
+
+@receiver(pre_save)
+def clean_rich_text(sender, instance, **kwargs):
+    """Whatever saved it (the editor, the importer, a script), stored rich text is cleaned."""
+    for field in rich_text_fields(sender):
+        value = getattr(instance, field.attname)
+        if isinstance(field, StreamField):
+            # Blocks given as raw data would be stored as they are; once converted, every
+            # paragraph is stored through ParagraphBlock.get_prep_value, which cleans it.
+            for _block in value or ():
+                pass
+        else:
+            features = field.features or feature_registry.get_default_features()
+            setattr(instance, field.attname, richtext.clean(value, features))
 
 
 @receiver(page_published)
@@ -13,6 +40,12 @@ from .treecache import forget_tree
 @receiver(post_page_move)
 @receiver(page_slug_changed)
 def live_tree_changed(sender, **kwargs):
+    forget_tree()
+
+
+@receiver(reconnected)
+def cache_reconnected(sender, **kwargs):
+    # The tree may have changed while the cache could not be told.
     forget_tree()
 
 

@@ -1,6 +1,7 @@
 """Wagtail hooks of the newsroom: marking the article a request serves, the admin article listing,
 and the 阅读排行 report."""
 
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -12,6 +13,20 @@ from .dashboard import AwaitingReviewPanel, MostReadPanel
 from .hits import COUNTABLE_PAGE_ATTR
 from .import_views import ImportArticlesView, can_import
 from .models import ArticlePage
+
+READ_METHODS = ("GET", "HEAD")
+
+
+@hooks.register("before_serve_page")
+def only_reading(page, request, serve_args, serve_kwargs):
+    """Pages are for reading: anything but GET and HEAD gets 405 (OPTIONS says what is allowed)."""
+    if request.method in READ_METHODS:
+        return None
+    if request.method == "OPTIONS":
+        response = HttpResponse()
+        response["Allow"] = ", ".join([*READ_METHODS, "OPTIONS"])
+        return response
+    return HttpResponseNotAllowed(READ_METHODS)
 
 
 @hooks.register("before_serve_page")

@@ -1,26 +1,31 @@
-"""Error pages (400, 403, CSRF failure, 500) in Chinese, rendered without asking the database,
-which may be the thing that failed; the footer's contact card comes from the cache."""
+"""Error pages (400, 403, 405, CSRF failure, 500, 503) in Chinese, rendered without asking the
+database, which may be the thing that failed; the footer's contact card comes from the cache."""
 
 import logging
+import sys
 
 from django.core.cache import cache
-from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+)
 from django.template import loader
+from django.urls import reverse
+
+from .plain_pages import PLAIN_400, PLAIN_403, PLAIN_405, PLAIN_500, PLAIN_503
 
 logger = logging.getLogger(__name__)
 
-PLAIN_500 = (
-    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>服务器暂时出错</title></head>'
-    "<body><h1>抱歉,服务器暂时出错</h1><p>请稍后刷新页面重试。</p></body></html>"
-)
-PLAIN_400 = (
-    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求有误</title></head>'
-    "<body><h1>抱歉,无法处理这个请求</h1></body></html>"
-)
-PLAIN_403 = (
-    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>无权访问</title></head>'
-    "<body><h1>抱歉,您无权进行此操作</h1></body></html>"
-)
+# What the database driver raises when the server is down or the connection was cut.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+class HttpResponseServiceUnavailable(HttpResponse):
+    status_code = 503
 
 
 def render_error(template, response_class, plain, **context):
@@ -38,8 +43,67 @@ def render_error(template, response_class, plain, **context):
     return response_class(html)
 
 
+def html_body(response, template, plain):
+    """Give a response made without a body (a 405 from any view) the Chinese page."""
+    page = render_error(template, HttpResponse, plain)
+    response.content = page.content
+    response["Content-Type"] = page["Content-Type"]
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return response
+
+
+class ErrorBodyMiddleware:
+    """Readers and bots get a Chinese page, never a blank one, for a 4xx that a view sent empty:
+    Django's and Wagtail's 405s, or a view's bare HttpResponseBadRequest. The admin is left as is;
+    its scripts read its own empty answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = reverse("wagtailadmin_home")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            400 <= response.status_code < 500
+            and request.method != "HEAD"
+            and not getattr(response, "streaming", False)
+            and not response.content
+            and not request.path_info.startswith(self.admin_prefix)
+        ):
+            if response.status_code == 405:
+                return html_body(response, "405.html", PLAIN_405)
+            return html_body(response, "400.html", PLAIN_400)
+        return response
+
+
+def database_unavailable():
+    """503 with Retry-After while the database cannot be reached; the site recovers by itself,
+    because Django drops a connection that failed and opens a new one for the next request."""
+    response = render_error("503.html", HttpResponseServiceUnavailable, PLAIN_503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request, *args, **kwargs):
+    # Django calls this while handling the exception, so it can still be looked at.
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return database_unavailable()
     return render_error("500.html", HttpResponseServerError, PLAIN_500)
+
+
+class DatabaseDownLogFilter(logging.Filter):
+    """While the database is down every request fails alike: one line each, not a traceback."""
+
+    def filter(self, record):
+        if record.exc_info and isinstance(record.exc_info[1], DATABASE_DOWN):
+            record.msg = f"{record.msg} (database unavailable: %s)"
+            error = record.exc_info[1]
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            record.args = (*(record.args or ()), first_line)
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def bad_request(request, exception=None, *args, **kwargs):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -11,15 +12,17 @@ from news.discovery_views import robots_txt
 from news.feeds import ArticleFeed
 from news.search_views import search
 from news.views import hit_beacon
+from sitecms import csp
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("hits/<int:page_id>/", hit_beacon, name="hit_beacon"),
     path("search/", search, name="search"),
-    path("feed/", ArticleFeed(), name="site_feed"),
-    path("<slug:column>/feed/", ArticleFeed(), name="column_feed"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("feed/", require_safe(ArticleFeed()), name="site_feed"),
+    path("<slug:column>/feed/", require_safe(ArticleFeed()), name="column_feed"),
+    path("sitemap.xml", require_safe(sitemap), name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("csp-report/", csp.report, name="csp_report"),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

@@ -119,7 +119,7 @@ def test_production_settings_use_redis_as_cache_and_keep_connections():
     )
     assert probe.returncode == 0, probe.stderr
     backend, health_checks, ssl_redirect, static_storage = probe.stdout.split()
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert backend == "sitecms.cache.TolerantRedisCache"
     assert health_checks == "True"
     assert ssl_redirect == "False"
     assert static_storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"

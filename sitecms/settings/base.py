@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "news",
     "contact",
     "axes",
+    "csp",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -52,6 +55,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: strict on public pages, relaxed in the admin (sitecms/csp.py).
+    "sitecms.csp.AreaPolicyMiddleware",
+    # A Chinese page for any 4xx a view answered without a body, such as a 405.
+    "sitecms.errors.ErrorBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,9 +137,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, treating an unreachable Redis as empty (sitecms/cache.py).
+            "BACKEND": "sitecms.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sitecms",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -155,6 +164,36 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Content-Security-Policy (django-csp, sitecms/csp.py). Public pages may load only the site's
+# own files: no inline script or style, no plugins, no framing. The admin enforces only its own
+# short policy and reports what the public one would have blocked.
+POLICY_REPORT_URI = reverse_lazy("csp_report")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": [POLICY_REPORT_URI],
+    }
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # The admin frames its own preview of a page; nobody else may frame it.
+        "frame-ancestors": [SELF],
+        "report-uri": [POLICY_REPORT_URI],
+    }
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -202,7 +241,8 @@ CONTACT_CACHE_TIMEOUT = int(os.environ.get("CONTACT_CACHE_TIMEOUT", "3600"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"database_down": {"()": "sitecms.errors.DatabaseDownLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["database_down"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "news": {"level": os.environ.get("LOG_LEVEL", "INFO")},

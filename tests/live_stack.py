@@ -1,0 +1,262 @@
+"""The production stack as a separate program, for the tests that fire at a live server or
+take its database or cache away: gunicorn with sitecms.settings.production on a database of its
+own, and, where a test stops them, a private PostgreSQL cluster and a private Redis server."""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+BIN = Path(sys.executable).parent
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(check, seconds=30, interval=0.1):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return False
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster in a temporary folder, which a test may stop and start again."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.folder, "postgres", "postgres")
+        self._as_postgres("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+        subprocess.run(
+            [
+                PG_BIN / "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "site",
+            ],
+            check=True,
+        )
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/site"
+
+    def _as_postgres(self, program, *args):
+        command = ["runuser", "-u", "postgres", "--", str(PG_BIN / program), *map(str, args)]
+        subprocess.run(command, check=True, capture_output=True)
+
+    def start(self):
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder}"
+        )
+        self._as_postgres(
+            "pg_ctl", "-D", self.data, "-o", options, "-w", "-l", self.folder / "log", "start"
+        )
+
+    def stop(self):
+        self._as_postgres("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def close(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PrivateRedis:
+    """A Redis server that keeps nothing on disk, which a test may stop and start again."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+        self.start()
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        assert wait_for(self._answers), "redis-server did not start"
+
+    def _answers(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def close(self):
+        if self.process.poll() is None:
+            self.stop()
+
+
+def stack_environment(database_url, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="sitecms.settings.production",
+        SECRET_KEY="live-stack-test-" + "k" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=database_url,
+        PYTHONUNBUFFERED="1",
+    )
+    environment.update({key: str(value) for key, value in env.items()})
+    return environment
+
+
+def manage(environment, *args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+
+
+def prepare_site(environment):
+    """What `make serve` does before starting gunicorn: migrate, the demo site, the first admin
+    (DJANGO_SUPERUSER_PASSWORD in the environment) and the collected static files."""
+    manage(environment, "migrate", "--noinput")
+    manage(environment, "setup_site", "--demo")
+    manage(environment, "ensure_admin")
+    manage(environment, "collectstatic", "--noinput")
+
+
+class LiveStack:
+    """gunicorn with the project's gunicorn.conf.py; everything it prints goes to `log_path`."""
+
+    def __init__(self, environment, log_path, workers=2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_path)
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - kept open while gunicorn runs
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "sitecms.wsgi"],
+            cwd=ROOT,
+            env={
+                **environment,
+                "BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": str(workers),
+                "GUNICORN_MAX_REQUESTS": "0",
+            },
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        assert wait_for(self._answers, seconds=60), self.log()
+
+    def _answers(self):
+        try:
+            return self.request("GET", "/robots.txt", timeout=2).status == 200
+        except OSError:
+            return False
+
+    def request(self, method, path, **options):
+        return send(self.port, method, path, **options)
+
+    def worker_pids(self):
+        pid = self.process.pid
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self._log.close()
+
+
+@dataclass
+class Answer:
+    status: int
+    all_headers: list  # (lower-case name, value), in order, repeated names included
+    body: bytes
+
+    @property
+    def headers(self):
+        return dict(self.all_headers)
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", errors="replace")
+
+
+def send(port, method, path, *, headers=None, body=b"", timeout=10):
+    """One request written byte for byte to the server (a path may be any bytes), and its answer."""
+    if isinstance(path, str):
+        path = path.encode()
+    lines = [method.encode() + b" " + path + b" HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
+    for name, value in (headers or {}).items():
+        lines.append(f"{name}: ".encode() + (value if isinstance(value, bytes) else value.encode()))
+    if body:
+        lines.append(b"Content-Length: " + str(len(body)).encode())
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, content = received.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    answer_headers = []
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        answer_headers.append((name.strip().lower(), value.strip()))
+    if ("transfer-encoding", "chunked") in answer_headers:
+        content = _unchunk(content)
+    return Answer(int(status_line.split()[1]), answer_headers, content)
+
+
+def _unchunk(content):
+    body = b""
+    while content:
+        size, _, rest = content.partition(b"\r\n")
+        length = int(size.split(b";")[0], 16)
+        if length == 0:
+            break
+        body += rest[:length]
+        content = rest[length + 2 :]
+    return body
