@@ -16,13 +16,20 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from news.publishing import AtomicPublishMixin
 from news.serving import CachedViewRestrictionsMixin
 
 from .validators import phone_validator, postcode_validator, tel_uri
 
 
 class ContactDetails(
-    DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel
+    AtomicPublishMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
 ):
     """One site's contact block: shown in the footer of every page and on the contact page."""
 
@@ -102,7 +109,7 @@ class ContactEmail(Orderable):
         verbose_name = "邮箱"
 
 
-class ContactPage(CachedViewRestrictionsMixin, Page):
+class ContactPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """联系我们: the live contact details in full, with an optional introduction."""
 
     intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])

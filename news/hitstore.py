@@ -191,9 +191,9 @@ def record_view(page_id):
     if client is not None:
         try:
             total, _pending, _batches = _count_in_redis(client, page_id, day)
-        except _redis_errors():
+        except _redis_errors() as error:
             logger.warning(
-                "Redis unavailable, counting page %s in the database", page_id, exc_info=True
+                "Redis unavailable (%s), counting page %s in the database", error, page_id
             )
             _written_around_redis.add(page_id)
         else:

@@ -25,6 +25,7 @@ from wagtail.url_routing import RouteResult
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
 from .pictures import prefetch_pictures, render_picture
+from .publishing import AtomicPublishMixin
 from .search import index_tokens
 from .serving import CachedViewRestrictionsMixin
 from .structured_data import article_data, json_ld
@@ -33,7 +34,7 @@ from .treecache import remember
 ARTICLES_PER_PAGE = 20
 
 
-class HomePage(CachedViewRestrictionsMixin, Page):
+class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """The portal's front page: latest articles of every column."""
 
     intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
@@ -151,7 +152,7 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-class NewsIndexPage(CachedViewRestrictionsMixin, Page):
+class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """A column (栏目) such as 工作动态: its articles, newest first, twenty to a page."""
 
     intro = RichTextField("栏目介绍", blank=True, features=["bold", "italic", "link"])
@@ -267,7 +268,7 @@ def clamp_page_number(raw, paginator):
     return min(max(number, 1), paginator.num_pages)
 
 
-class ArticlePage(CachedViewRestrictionsMixin, Page):
+class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """One report: dated, sourced, with a body of paragraphs, pictures and agenda sections."""
 
     published_at = models.DateTimeField("发布时间", default=now, db_index=True)

@@ -4,15 +4,20 @@ own, and, where a test stops them, a private PostgreSQL cluster and a private Re
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
+
+from tests.conftest import CHROME_UA
 
 ROOT = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
@@ -37,11 +42,11 @@ def wait_for(check, seconds=30, interval=0.1):
 class PrivatePostgres:
     """A PostgreSQL cluster in a temporary folder, which a test may stop and start again."""
 
-    def __init__(self, folder):
-        self.folder = Path(folder)
+    def __init__(self):
+        # Its own folder in /tmp: the postgres user cannot enter pytest's private ones.
+        self.folder = Path(tempfile.mkdtemp(prefix="sitecms-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
-        self.folder.mkdir(parents=True, exist_ok=True)
         shutil.chown(self.folder, "postgres", "postgres")
         self._as_postgres("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync")
         self.start()
@@ -225,13 +230,70 @@ class Answer:
         return self.body.decode("utf-8", errors="replace")
 
 
+class AdminSession:
+    """A browser-like session in the admin over raw requests: cookies and the CSRF token."""
+
+    def __init__(self, live, password, username="admin"):
+        self.live = live
+        self.cookies = {}
+        self.get("/admin/login/")
+        answer = self.post_form("/admin/login/", {"username": username, "password": password})
+        assert answer.status == 302, answer.text[:500]
+
+    def post_form(self, path, data):
+        """A form post with the CSRF token Django accepts: the cookie's own secret."""
+        body = urlencode({**data, "csrfmiddlewaretoken": self.cookies["csrftoken"]}, doseq=True)
+        return self.post(path, body, "application/x-www-form-urlencoded")
+
+    def _send(self, method, path, **options):
+        headers = options.pop("headers", {})
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers["Referer"] = self.live.url + path
+        answer = self.live.request(method, path, headers=headers, **options)
+        for name, value in answer.all_headers:
+            if name == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";")[0]
+        return answer
+
+    def get(self, path):
+        return self._send("GET", path)
+
+    def post(self, path, body, content_type):
+        body = body.encode() if isinstance(body, str) else body
+        return self._send("POST", path, body=body, headers={"Content-Type": content_type})
+
+    def upload_image(self, name, content):
+        token = self.cookies["csrftoken"]
+        boundary = "----sitecms" + secrets.token_hex(8)
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n',
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n测试\r\n',
+        ]
+        body = (
+            "".join(parts).encode()
+            + (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: image/jpeg\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        return self.post("/admin/images/add/", body, f"multipart/form-data; boundary={boundary}")
+
+
 def send(port, method, path, *, headers=None, body=b"", timeout=10):
-    """One request written byte for byte to the server (a path may be any bytes), and its answer."""
+    """One request written byte for byte to the server (a path may be any bytes), and its answer.
+    A header may be given as None to leave it out."""
     if isinstance(path, str):
         path = path.encode()
     lines = [method.encode() + b" " + path + b" HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
-    for name, value in (headers or {}).items():
-        lines.append(f"{name}: ".encode() + (value if isinstance(value, bytes) else value.encode()))
+    # A reader's browser unless told otherwise: requests without one are not counted as views.
+    for name, value in {"User-Agent": CHROME_UA, **(headers or {})}.items():
+        if value is not None:
+            lines.append(
+                f"{name}: ".encode() + (value if isinstance(value, bytes) else value.encode())
+            )
     if body:
         lines.append(b"Content-Length: " + str(len(body)).encode())
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:

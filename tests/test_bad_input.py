@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from PIL import Image as PillowImage
 
-from tests.live_stack import LiveStack, prepare_site, stack_environment
+from tests.live_stack import AdminSession, LiveStack, prepare_site, stack_environment
 
 CHINESE = re.compile("[\u4e00-\u9fff]")
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
@@ -196,61 +196,6 @@ def test_a_request_line_longer_than_gunicorn_accepts_is_refused_in_chinese(live)
     assert_log_clean(live)
 
 
-class AdminSession:
-    """A browser-like session in the admin over raw requests: cookies and the CSRF token."""
-
-    def __init__(self, live):
-        self.live = live
-        self.cookies = {}
-        login = self.get("/admin/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
-        answer = self.post(
-            "/admin/login/",
-            urlencode(
-                {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
-            ),
-            "application/x-www-form-urlencoded",
-        )
-        assert answer.status == 302, answer.text[:500]
-
-    def _send(self, method, path, **options):
-        headers = options.pop("headers", {})
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        headers["Referer"] = self.live.url + path
-        answer = self.live.request(method, path, headers=headers, **options)
-        for name, value in answer.all_headers:
-            if name == "set-cookie":
-                key, _, rest = value.partition("=")
-                self.cookies[key] = rest.split(";")[0]
-        return answer
-
-    def get(self, path):
-        return self._send("GET", path)
-
-    def post(self, path, body, content_type):
-        body = body.encode() if isinstance(body, str) else body
-        return self._send("POST", path, body=body, headers={"Content-Type": content_type})
-
-    def upload_image(self, name, content):
-        page = self.get("/admin/images/add/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        boundary = "----sitecms" + secrets.token_hex(8)
-        parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n',
-            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n测试\r\n',
-        ]
-        body = (
-            "".join(parts).encode()
-            + (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                "Content-Type: image/jpeg\r\n\r\n"
-            ).encode()
-            + content
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
-        return self.post("/admin/images/add/", body, f"multipart/form-data; boundary={boundary}")
-
-
 def png(width, height):
     buffer = io.BytesIO()
     PillowImage.new("L", (width, height)).save(buffer, "PNG", optimize=True)
@@ -258,7 +203,7 @@ def png(width, height):
 
 
 def test_hostile_picture_uploads_are_refused_with_a_chinese_message(live):
-    admin = AdminSession(live)
+    admin = AdminSession(live, ADMIN_PASSWORD)
     bomb = png(8000, 6000)  # 48 megapixels in a file of a few dozen kilobytes
     mislabelled = png(40, 30)
     photo = io.BytesIO()

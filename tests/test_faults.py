@@ -1,0 +1,262 @@
+"""Faults: the database or the cache going away, a worker killed in the middle of its work, a
+publish failing half-way. Readers get a Chinese 503 and no traceback while the database is gone,
+and the site recovers by itself; no click that was answered and no revision that was saved is lost;
+and a failed publish leaves the old version live."""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import threading
+import time
+
+import psycopg2
+import pytest
+from wagtail.signals import page_published
+
+from news.models import ArticlePage
+from tests.factories import ArticlePageFactory
+from tests.live_stack import (
+    PG_BIN,
+    AdminSession,
+    LiveStack,
+    PrivatePostgres,
+    PrivateRedis,
+    manage,
+    prepare_site,
+    stack_environment,
+    wait_for,
+)
+from tests.test_admin import article_form
+
+ADMIN_PASSWORD = secrets.token_urlsafe(16)
+needs_postgres_programs = pytest.mark.skipif(
+    PG_BIN is None or os.geteuid() != 0 or not shutil.which("runuser"),
+    reason="needs PostgreSQL's programs and root (to run a private cluster as postgres)",
+)
+
+
+# A publish that fails half-way ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_failing_half_way_leaves_the_old_version_live(reader, column):
+    page = ArticlePageFactory(parent=column, title="旧标题")
+    page.save_revision().publish()
+    old_revision = ArticlePage.objects.get(pk=page.pk).live_revision_id
+    page.title = "新标题"
+    revision = page.save_revision()
+
+    def fail(**kwargs):
+        raise RuntimeError("injected: the step after saving the page fails")
+
+    page_published.connect(fail, dispatch_uid="injected-failure")
+    try:
+        with pytest.raises(RuntimeError, match="injected"):
+            revision.publish()
+    finally:
+        page_published.disconnect(dispatch_uid="injected-failure")
+
+    stored = ArticlePage.objects.get(pk=page.pk)
+    assert stored.title == "旧标题"
+    assert stored.live_revision_id == old_revision
+    html = reader.get(stored.url).content.decode()
+    assert "旧标题" in html and "新标题" not in html
+
+    revision.publish()  # the same revision publishes once the fault is gone
+    assert ArticlePage.objects.get(pk=page.pk).title == "新标题"
+
+
+# The production stack on a private PostgreSQL ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    cluster = PrivatePostgres()
+    environment = stack_environment(
+        cluster.url,
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
+        PAGE_CACHE="off",
+        HITCOUNT_WINDOW=0,
+        DB_CONN_MAX_AGE=60,
+    )
+    prepare_site(environment)
+    yield cluster, environment
+    cluster.close()
+
+
+def query(cluster, sql, *args):
+    with psycopg2.connect(cluster.url) as connection, connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return cursor.fetchall()
+
+
+def first_article(stack):
+    html = stack.request("GET", "/news/").text
+    return re.search(r'href="(/news/\d{4}/\d{4}/(\d+)/)"', html).groups()
+
+
+def assert_no_traceback(stack):
+    assert "Traceback" not in stack.log(), stack.log()[-5000:]
+
+
+@needs_postgres_programs
+def test_readers_get_a_503_while_postgres_is_down_and_the_site_recovers_by_itself(
+    postgres, tmp_path
+):
+    cluster, environment = postgres
+    stack = LiveStack(environment, tmp_path / "gunicorn.log")
+    try:
+        article, _ = first_article(stack)
+        assert stack.request("GET", article).status == 200
+        cluster.stop()
+        for path in [article, "/", "/news/", "/search/?q=abc", article]:
+            answer = stack.request("GET", path)
+            assert answer.status == 503, f"{path}: {answer.status}"
+            assert "网站暂时无法访问" in answer.text
+            assert answer.headers["retry-after"] == "30"
+        cluster.start()
+        back = time.monotonic()
+        assert wait_for(lambda: stack.request("GET", article).status == 200, seconds=10)
+        recovered_in = time.monotonic() - back
+        assert recovered_in < 5, recovered_in
+        assert stack.request("GET", "/news/").status == 200
+        assert "database unavailable" in stack.log()
+        assert_no_traceback(stack)
+    finally:
+        stack.close()
+
+
+@needs_postgres_programs
+def test_a_worker_killed_under_load_loses_no_answered_click_and_no_saved_revision(
+    postgres, tmp_path
+):
+    cluster, environment = postgres
+    stack = LiveStack(environment, tmp_path / "gunicorn.log", workers=3)
+    try:
+        article, page_id = first_article(stack)
+        [(column_id,)] = query(
+            cluster, "SELECT id FROM wagtailcore_page WHERE slug = %s AND depth = 3", "news"
+        )
+        [(before,)] = query(
+            cluster, "SELECT coalesce(sum(hits), 0) FROM news_pagehits WHERE page_id = %s", page_id
+        )
+        answered, sent, saved, stop = [0], [0], [], threading.Event()
+        lock = threading.Lock()
+
+        def reader():
+            while not stop.is_set():
+                with lock:
+                    sent[0] += 1
+                try:
+                    if stack.request("GET", article, timeout=5).status == 200:
+                        with lock:
+                            answered[0] += 1
+                except OSError:
+                    pass  # the connection the killed worker held
+
+        def editor():
+            admin = AdminSession(stack, ADMIN_PASSWORD)
+            add = f"/admin/pages/add/news/articlepage/{column_id}/"
+            number = 0
+            while not stop.is_set():
+                number += 1
+                title = f"断电测试稿件{number}"
+                try:
+                    if admin.post_form(add, article_form(title=title)).status == 302:
+                        saved.append(title)
+                except OSError:
+                    pass
+
+        threads = [threading.Thread(target=reader) for _ in range(4)]
+        threads.append(threading.Thread(target=editor))
+        for thread in threads:
+            thread.start()
+        time.sleep(3)
+        os.kill(stack.worker_pids()[0], signal.SIGKILL)
+        time.sleep(3)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+
+        [(after,)] = query(
+            cluster, "SELECT coalesce(sum(hits), 0) FROM news_pagehits WHERE page_id = %s", page_id
+        )
+        assert answered[0] > 50 and saved
+        # Every answered view was committed before its answer was sent; a view cut off by the
+        # kill may or may not have been.
+        assert answered[0] <= after - before <= sent[0]
+        stored = {
+            title
+            for (title,) in query(
+                cluster,
+                "SELECT p.title FROM wagtailcore_page p JOIN wagtailcore_revision r "
+                "ON r.object_id = p.id::text WHERE p.title LIKE %s",
+                "断电测试稿件%",
+            )
+        }
+        assert set(saved) <= stored
+        assert stack.request("GET", article).status == 200  # gunicorn replaced the worker
+    finally:
+        stack.close()
+
+
+# The production stack with Redis as cache and click buffer ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_redis(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("redis-site")
+    redis = PrivateRedis()
+    environment = stack_environment(
+        f"sqlite:///{folder / 'site.sqlite3'}",
+        MEDIA_ROOT=folder / "media",
+        REDIS_URL=redis.url,
+        PAGE_CACHE="django",
+        HITCOUNT_WINDOW=0,
+        HITCOUNT_FLUSH_INTERVAL=0.2,
+    )
+    prepare_site(environment)
+    yield redis, environment, folder
+    redis.close()
+
+
+def stored_hits(folder, page_id):
+    import sqlite3
+
+    with sqlite3.connect(folder / "site.sqlite3") as connection:
+        row = connection.execute(
+            "SELECT hits FROM news_pagehits WHERE page_id = ?", (page_id,)
+        ).fetchone()
+    return row[0] if row else 0
+
+
+def test_with_redis_stopped_pages_keep_serving_and_clicks_go_to_the_database(with_redis, tmp_path):
+    redis, environment, folder = with_redis
+    stack = LiveStack(environment, tmp_path / "gunicorn.log")
+    try:
+        article, page_id = first_article(stack)
+        start = stored_hits(folder, page_id)
+        for _ in range(5):
+            assert stack.request("GET", article).status == 200
+        manage(environment, "flush_hits")  # as cron would; a flush also follows traffic
+        assert stored_hits(folder, page_id) == start + 5
+
+        redis.stop()
+        for path in [article, "/", "/news/", "/search/?q=abc", "/contact/"] * 2:
+            answer = stack.request("GET", path)
+            assert answer.status == 200, f"{path}: {answer.status}"
+        assert stored_hits(folder, page_id) == start + 7  # counted straight into the database
+
+        redis.start()
+        time.sleep(5.5)  # the cache is asked again after its retry pause
+        for _ in range(3):
+            assert stack.request("GET", article).status == 200
+        manage(environment, "flush_hits")
+        assert stored_hits(folder, page_id) == start + 10
+        assert "Redis cache unreachable" in stack.log()
+        assert_no_traceback(stack)
+    finally:
+        stack.close()
