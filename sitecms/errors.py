@@ -96,7 +96,8 @@ class DatabaseDownLogFilter(logging.Filter):
     """While the database is down every request fails alike: one line each, not a traceback."""
 
     def filter(self, record):
-        if record.exc_info and isinstance(record.exc_info[1], DATABASE_DOWN):
+        down = record.exc_info and isinstance(record.exc_info[1], DATABASE_DOWN)
+        if down and isinstance(record.args or (), tuple):
             record.msg = f"{record.msg} (database unavailable: %s)"
             error = record.exc_info[1]
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
