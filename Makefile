@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
 
-.PHONY: help install db run serve test lint format bench clean
+.PHONY: help install db run serve backup restore test lint format bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -50,6 +50,12 @@ serve: install .serve-secret ## Run the production stack (gunicorn) at http://12
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py sitecms.wsgi
 
+backup: install ## Archive the database and the media files into backups/ (or BACKUP_DIR)
+	$(MANAGE) backup
+
+restore: install ## Replace the database and the media files with a backup: make restore FILE=…
+	$(MANAGE) restore "$(FILE)"
+
 test: install node_modules/.installed ## Lint, check and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -65,9 +71,10 @@ format: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmarks (not part of make test): page rendering, and what click counting costs
+bench: install ## Benchmarks (not part of make test): page rendering, click counting, a 10-minute soak
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hits.py
+	$(BIN)/python bench/soak.py
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) staticfiles

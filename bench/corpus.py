@@ -1,6 +1,7 @@
 """A generated corpus for the benchmarks: `python bench/corpus.py N` grows the site to N generated
 articles (import key `bench-…`), spread over the columns, with bodies, covers and click counts
-taken from the demo articles, and indexed for search. `python bench/corpus.py 0` removes them.
+taken from the demo articles, and indexed for search. `python bench/corpus.py 0` removes them;
+`python bench/corpus.py --at-least N` keeps a larger corpus as it is.
 
 Pages are written in bulk (tree paths computed here, as treebeard would) because adding 10,000
 pages one by one through Wagtail would take longer than the benchmark itself.
@@ -136,7 +137,9 @@ def add_batch(column, count, first_number, models, content_type, randomness):
 
 
 if __name__ == "__main__":
-    wanted = int(sys.argv[1])
+    wanted = int(sys.argv[-1])
+    if "--at-least" in sys.argv[1:-1]:
+        wanted = max(wanted, generated().count())
     if wanted == 0:
         remove_all()
         forget_tree()

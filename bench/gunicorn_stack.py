@@ -54,6 +54,21 @@ def bench_database_url():
     return f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
 
 
+def bench_redis_url():
+    """BENCH_REDIS_URL, else database 14 of the machine's Redis."""
+    return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def redis_answers(url):
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        return True
+    except Exception:
+        return False
+
+
 def stack_env(database_url, **overrides):
     env = {
         **os.environ,
@@ -83,6 +98,18 @@ def prepare(database_url):
     return env
 
 
+def grow_corpus(env, count, at_least=False):
+    """Grow the generated corpus to `count` articles; with `at_least`, a larger one is kept."""
+    print(f"Generating the corpus: {'at least ' if at_least else ''}{count} articles", flush=True)
+    options = ["--at-least"] if at_least else []
+    subprocess.run([PYTHON, "bench/corpus.py", *options, str(count)], cwd=ROOT, env=env, check=True)
+
+
+def resident_mb(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
 class Gunicorn:
     """The project's gunicorn.conf.py with `workers` sync workers, no access log, and no worker
     recycling, so that the memory measured at the end is that of workers that served the run."""
@@ -104,15 +131,15 @@ class Gunicorn:
         )
         self.wait_until_ready()
 
+    def worker_pids(self):
+        pid = self.process.pid
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+
     def worker_memory_mb(self):
         """Resident memory of each worker, in MB."""
-        pid = self.process.pid
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        sizes = []
-        for child in children:
-            status = Path(f"/proc/{child}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
-        return sizes
+        return [resident_mb(pid) for pid in self.worker_pids()]
 
     def wait_until_ready(self):
         for _ in range(100):
@@ -136,36 +163,57 @@ class Gunicorn:
         self.stop()
 
 
+def article_paths(port, column_page=1):
+    """The URL paths of the articles listed on a page of the news column, in the listed order."""
+    html = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/?page={column_page}").read()
+    found = re.findall(r'href="(/news/\d{4}/\d{4}/\d+/)"', html.decode())
+    return list(dict.fromkeys(found))
+
+
 def article_path(port, column_page=1):
     """The URL path of the first article listed on a page of the news column."""
-    html = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/?page={column_page}").read()
-    return re.search(r'href="(/news/\d{4}/\d{4}/\d+/)"', html.decode()).group(1)
+    return article_paths(port, column_page)[0]
 
 
-def wrk(url, seconds=10, connections=16, threads=2):
-    """Requests per second and p50 / p99 latency in ms, from wrk's own report."""
-    output = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            f"User-Agent: {CHROME_UA}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{output}")
+def wrk_report(url, seconds=10, connections=16, threads=2, script=None):
+    """wrk's own report: requests, requests per second, p50 / p99 latency in ms, error responses
+    (status 400 and above) and socket errors (connect, read, write, timeout); `script` is a wrk Lua
+    script choosing the requests."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += ["-H", f"User-Agent: {CHROME_UA}"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    error_responses = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
 
     def percentile(label):
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", output).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"rps": rps, "p50": percentile("50"), "p99": percentile("99")}
+    # wrk writes a minute's run as "1.00m".
+    requests, duration, unit = re.search(
+        r"(\d+) requests in ([\d.]+)(us|ms|s|m|h)", output
+    ).groups()
+    return {
+        "requests": int(requests),
+        "seconds": float(duration) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}[unit],
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "error_responses": int(error_responses.group(1)) if error_responses else 0,
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        "output": output,
+    }
+
+
+def wrk(url, seconds=10, connections=16, threads=2):
+    """Requests per second and p50 / p99 latency in ms of one URL; an error response stops the run."""
+    result = wrk_report(url, seconds, connections, threads)
+    if result["error_responses"]:
+        raise RuntimeError(
+            f"{url}: {result['error_responses']} error responses\n{result['output']}"
+        )
+    return result

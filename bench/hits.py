@@ -12,6 +12,7 @@ from gunicorn_stack import (
     Gunicorn,
     article_path,
     bench_database_url,
+    bench_redis_url,
     ensure_wrk,
     prepare,
     stack_env,
@@ -19,7 +20,7 @@ from gunicorn_stack import (
 )
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_URL = bench_redis_url()
 
 
 def main():

@@ -17,7 +17,6 @@ checking the goals and the workers' memory.
 
 import os
 import platform
-import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
@@ -25,11 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gunicorn_stack import (
-    ROOT,
     Gunicorn,
     article_path,
     bench_database_url,
     ensure_wrk,
+    grow_corpus,
     prepare,
     stack_env,
     wrk,
@@ -42,11 +41,6 @@ SEARCH = "/search/?q=" + urllib.parse.quote("党建")
 GOALS = {"uncached article": 0.10, "cached article": 0.50}
 P99_GOAL_MS = 100
 MEMORY_GOAL_MB = 150
-
-
-def grow_corpus(env, count):
-    print(f"Generating the corpus: {count} articles", flush=True)
-    subprocess.run([sys.executable, "bench/corpus.py", str(count)], cwd=ROOT, env=env, check=True)
 
 
 def middle_article(port):
