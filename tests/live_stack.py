@@ -301,6 +301,9 @@ def send(port, method, path, *, headers=None, body=b"", timeout=10):
         received = b""
         while chunk := connection.recv(65536):
             received += chunk
+    if not received:
+        # A worker killed while holding the connection closes it without a word.
+        raise ConnectionResetError("the connection closed without an answer")
     head, _, content = received.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     answer_headers = []
