@@ -14,7 +14,8 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# The longest request line gunicorn accepts (its maximum); a longer one gets its own short 400.
+# The longest request line gunicorn accepts (its maximum); a longer one gets a 414, with the
+# Chinese page below.
 limit_request_line = 8190
 # Recycle workers now and then, at different moments, so slow leaks never add up.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))

@@ -1,5 +1,5 @@
-"""Wagtail hooks of the newsroom: marking the article a request serves, the admin article listing,
-and the 阅读排行 report."""
+"""Wagtail hooks of the newsroom: pages served for reading only, marking the article a request
+serves, the admin article listing, and the 阅读排行 report."""
 
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
