@@ -1,8 +1,11 @@
-"""manage.py setup_site: the page tree, and with --demo the demo content when there are no articles yet."""
+"""manage.py setup_site: the page tree, a search index that segments Chinese, and with --demo the
+demo content when there are no articles yet."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from news.models import ArticlePage
+from news.search_backend import index_is_segmented
 from news.sitetree import ensure_site_tree, load_demo_content
 
 
@@ -17,4 +20,8 @@ class Command(BaseCommand):
         if demo and not ArticlePage.objects.exists():
             load_demo_content(site)
             self.stdout.write(f"已载入示例内容:{ArticlePage.objects.count()} 篇文章。")
+        if not index_is_segmented():
+            # A site upgraded from a version that indexed Chinese titles as whole words.
+            call_command("update_index", stdout=self.stdout)
+            self.stdout.write("已重建搜索索引,中文词语可在标题中找到。")
         self.stdout.write("站点结构已就绪。")
