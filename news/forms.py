@@ -1,17 +1,21 @@
-"""Admin form of the article page."""
+"""Admin form for copying an article to a column."""
 
-from wagtail.admin.forms import WagtailAdminPageForm
+from django import forms
+from wagtail.admin.forms.pages import CopyForm
+
+from .slugs import new_article_slug
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class ArticleCopyForm(CopyForm):
+    """Copying an article never asks for a slug: the copy gets a new one, free in the column it is
+    copied to."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            # Article URLs are built from the column, date and id; a Chinese title gives no slug,
-            # so an empty one is generated instead of blocking the editor.
-            self.fields["slug"].required = False
-            self.fields[
-                "slug"
-            ].help_text = (
-                "可留空,系统会自动生成。文章网址由栏目、日期和编号组成,修改标题不会改变网址。"
-            )
+        self.fields["new_slug"].required = False
+        self.fields["new_slug"].widget = forms.HiddenInput()
+
+    def clean(self):
+        parent = self.cleaned_data.get("new_parent_page") or self.page.get_parent()
+        self.cleaned_data["new_slug"] = new_article_slug(parent)
+        return super().clean()
