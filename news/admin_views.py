@@ -1,10 +1,11 @@
 """Admin views of the newsroom: the article listing with click counts, and the 阅读排行 report."""
 
 import django_filters
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import Length, RowNumber, Substr
+from django.utils.timezone import localdate
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.ui.tables.pages import (
     BulkActionsColumn,
     PageStatusColumn,
@@ -12,12 +13,13 @@ from wagtail.admin.ui.tables.pages import (
     ParentPageColumn,
 )
 from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
-from wagtail.admin.views.reports import PageReportView
+from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .models import ArticlePage, NewsIndexPage
-from .ranking import PERIODS, most_read
+from .ranking import DEFAULT_PERIOD, PERIODS, most_read, period_start
+from .spreadsheets import SafeSpreadsheetExportMixin
 
 
 class ArticleFilterSet(PageFilterSet):
@@ -35,6 +37,12 @@ class ArticleFilterSet(PageFilterSet):
         return queryset.child_of(value) if value else queryset
 
 
+class LocalDateTimeColumn(Column):
+    """A date and time as it reads on the site (2024-03-15 10:30, Beijing time), not "3 天前"."""
+
+    cell_template_name = "news/admin/datetime_cell.html"
+
+
 class ArticleIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(views=F("hit_count__hits"))
@@ -44,7 +52,7 @@ ARTICLE_COLUMNS = [
     BulkActionsColumn("bulk_actions"),
     PageTitleColumn("title", label="标题", classname="title"),
     ParentPageColumn("parent", label="栏目"),
-    DateColumn("published_at", label="发布时间", sort_key="published_at"),
+    LocalDateTimeColumn("published_at", label="发布时间", sort_key="published_at"),
     Column("source", label="来源"),
     PageStatusColumn("status", label="状态", sort_key="live"),
     Column("views", label="点击数", sort_key="views"),
@@ -72,26 +80,32 @@ def with_column_title(articles):
     return articles.annotate(column_title=Subquery(parents.values("title")[:1]))
 
 
-class MostReadView(PageReportView):
+class MostReadView(SafeSpreadsheetExportMixin, ReportView):
+    """阅读排行: rank, title, column, publication time and the views in the chosen period."""
+
     page_title = "阅读排行"
     header_icon = "pick"
     index_url_name = "news_most_read"
     index_results_url_name = "news_most_read_results"
+    results_template_name = "news/admin/most_read_results.html"
     filterset_class = PeriodFilterSet
     paginate_by = 50
+    model = ArticlePage
     permission_policy = PagePermissionPolicy()
     any_permission_required = ["add", "change", "publish"]
     columns = [
+        Column("rank", label="排名", width="8%"),
         TitleColumn("title", label="标题", url_name="wagtailadmin_pages:edit"),
         Column("column_title", label="栏目"),
-        DateColumn("published_at", label="发布时间"),
+        LocalDateTimeColumn("published_at", label="发布时间"),
         Column("views", label="点击数"),
     ]
-    list_export = ["title", "column_title", "url", "published_at", "views"]
+    list_export = ["rank", "title", "column_title", "full_url", "published_at", "views"]
     export_headings = {
+        "rank": "排名",
         "title": "标题",
         "column_title": "栏目",
-        "url": "网址",
+        "full_url": "网址",
         "published_at": "发布时间",
         "views": "点击数",
     }
@@ -99,13 +113,29 @@ class MostReadView(PageReportView):
     @property
     def period(self):
         period = self.request.GET.get("period")
-        return period if period in PERIODS else "week"
+        return period if period in PERIODS else DEFAULT_PERIOD
+
+    def get_filterset_kwargs(self):
+        # The select shows the period the ranking is for, also when none was chosen.
+        kwargs = super().get_filterset_kwargs()
+        kwargs["data"] = {**kwargs["data"].dict(), "period": self.period}
+        return kwargs
 
     def get_queryset(self):
-        return with_column_title(most_read(self.period))
+        ranked = most_read(self.period).annotate(
+            rank=Window(RowNumber(), order_by=[F("views").desc(), F("published_at").desc()])
+        )
+        return with_column_title(ranked)
 
     def get_filtered_queryset(self):
         return self.get_queryset()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start = period_start(self.period)
+        context["period_label"] = PERIODS[self.period]
+        context["period_since"] = start
+        return context
+
     def get_filename(self):
-        return f"most-read-{self.period}"
+        return f"阅读排行-{PERIODS[self.period]}-{localdate():%Y%m%d}"

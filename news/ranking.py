@@ -13,6 +13,7 @@ PERIODS = {
     "month": "本月",
     "all": "全部",
 }
+DEFAULT_PERIOD = "week"
 
 
 def period_start(period, today=None):
@@ -27,7 +28,7 @@ def period_start(period, today=None):
     return None
 
 
-def most_read(period="week", column=None):
+def most_read(period=DEFAULT_PERIOD, column=None):
     articles = ArticlePage.objects.live().public()
     if column is not None:
         articles = articles.in_column(column)

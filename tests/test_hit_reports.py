@@ -1,14 +1,17 @@
 """Where editors and readers see the counts: the admin listing, 阅读排行 and 热点排行."""
 
+import codecs
 import csv
 import io
+import re
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
-from django.utils.timezone import localdate
+from django.utils.timezone import localdate, localtime
 
 from news.models import PageDailyHits
 from news.ranking import period_start
@@ -60,14 +63,86 @@ def test_most_read_report_ranks_by_period(admin_client, ranked):
     assert "无人问津的文章" not in everything
 
 
-def test_most_read_report_exports_csv(admin_client, ranked):
+def cells(html, title):
+    """The text of the cells of the report row holding `title`."""
+    row = next(row for row in html.split("<tr")[1:] if title in row)
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+    ]
+
+
+def test_most_read_report_shows_rank_and_the_periods_count(admin_client, ranked):
+    _, older, _ = ranked
+    html = admin_client.get(reverse("news_most_read"), {"period": "all"}).content.decode()
+    for heading in ["排名", "标题", "栏目", "发布时间", "点击数"]:
+        assert f">{heading}<" in re.sub(r"\s*<", "<", re.sub(r">\s*", ">", html))
+    row = cells(html, "上月热门的文章")
+    assert row[0] == "1" and row[-1] == "5000" and row[2] == "通知公告"
+    assert localtime(older.published_at).strftime("%Y-%m-%d %H:%M") in row[3]
+    # This week only the 40 views of this week count.
+    week = admin_client.get(reverse("news_most_read"), {"period": "week"}).content.decode()
+    row = cells(week, "本周最热的文章")
+    assert row[0] == "1" and row[-1] == "40"
+
+
+def test_most_read_period_select_shows_the_period_shown(admin_client, ranked):
+    html = admin_client.get(reverse("news_most_read")).content.decode()
+    assert re.search(r'<option value="week"\s+selected', html)
+    assert not re.search(r'<option value="day"\s+selected', html)
+    assert "本周(" in html
+    html = admin_client.get(reverse("news_most_read"), {"period": "month"}).content.decode()
+    assert re.search(r'<option value="month"\s+selected', html)
+
+
+def csv_rows(response):
+    content = b"".join(response.streaming_content)
+    assert content.startswith(codecs.BOM_UTF8)  # Chinese Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_most_read_report_exports_csv_for_chinese_excel(admin_client, ranked):
+    _, older, _ = ranked
     response = admin_client.get(reverse("news_most_read"), {"period": "all", "export": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0] == ["标题", "栏目", "网址", "发布时间", "点击数"]
-    assert rows[1][0] == "上月热门的文章"
-    assert rows[1][1] == "通知公告"
-    assert rows[1][4] == "5000"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = csv_rows(response)
+    assert rows[0] == ["排名", "标题", "栏目", "网址", "发布时间", "点击数"]
+    assert rows[1][:3] == ["1", "上月热门的文章", "通知公告"]
+    assert rows[1][3] == older.full_url and older.full_url.startswith("http")
+    assert rows[1][4] == localtime(older.published_at).strftime("%Y-%m-%d %H:%M")
+    assert rows[1][5] == "5000"
+
+
+@pytest.mark.parametrize(
+    "title", ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "  =1+1"]
+)
+def test_exported_titles_never_become_formulas(admin_client, column, title):
+    ArticlePageFactory(parent=column, title=title, hits=10)
+    url = reverse("news_most_read")
+    rows = csv_rows(admin_client.get(url, {"period": "all", "export": "csv"}))
+    assert rows[1][1] == "'" + title
+
+    response = admin_client.get(url, {"period": "all", "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == "'" + title and cell.data_type == "s"
+
+
+def test_xlsx_export_has_beijing_times(admin_client, ranked):
+    _, older, _ = ranked
+    response = admin_client.get(reverse("news_most_read"), {"period": "all", "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [cell.value for cell in sheet[1]] == [
+        "排名",
+        "标题",
+        "栏目",
+        "网址",
+        "发布时间",
+        "点击数",
+    ]
+    assert sheet.cell(row=2, column=5).value == localtime(older.published_at).replace(tzinfo=None)
+    assert sheet.cell(row=2, column=6).value == 5000
 
 
 def test_most_read_report_is_closed_to_users_without_page_permissions(
