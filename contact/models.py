@@ -19,7 +19,7 @@ from wagtail.search import index
 from news.publishing import AtomicPublishMixin
 from news.serving import CachedViewRestrictionsMixin
 
-from .validators import phone_validator, postcode_validator, tel_uri
+from .validators import half_width, phone_validator, postcode_validator, tel_uri
 
 
 class ContactDetails(
@@ -64,6 +64,27 @@ class ContactDetails(
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        self.postcode = half_width(self.postcode)
+
+    def number_rows(self):
+        """Phones and e-mails made in code rather than in the form take the place they are listed
+        in; a row with no place would jump about when staff next edit the record."""
+        for rows in (self.phones.all(), self.emails.all()):
+            for position, row in enumerate(rows):
+                if row.sort_order is None:
+                    row.sort_order = position
+
+    def save(self, *args, **kwargs):
+        self.number_rows()
+        super().save(*args, **kwargs)
+
+    def serializable_data(self):
+        # What a revision stores, so a version restored later keeps its order too.
+        self.number_rows()
+        return super().serializable_data()
+
     def get_preview_template(self, request, mode_name):
         return "contact/contact_details_preview.html"
 
@@ -96,6 +117,10 @@ class ContactPhone(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = "电话"
+
+    def clean(self):
+        super().clean()
+        self.number = half_width(self.number)
 
 
 class ContactEmail(Orderable):

@@ -1,8 +1,16 @@
 """Validation of contact fields, with the messages staff see in the admin."""
 
 import re
+import unicodedata
 
 from django.core.validators import RegexValidator
+
+
+def half_width(text):
+    """Full-width digits, brackets, hyphens, plus signs and spaces (３５０９００, （０５９２）) as
+    the ASCII ones every phone and postcode is stored and shown with."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
 
 postcode_validator = RegexValidator(r"^\d{6}$", "邮政编码必须是6位数字,例如 361024。")
 

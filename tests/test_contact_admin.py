@@ -1,0 +1,133 @@
+"""Contact staff in the admin: rows stay where staff put them, full-width digits are stored as
+ASCII, every version in 历史 can be restored, and no second record is offered."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Revision
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+from contact.models import ContactDetails
+from news.importer import publish_contact
+from news.seedformat import ContactBlock, ParsedArticle
+from tests.test_admin import contact_form
+
+pytestmark = pytest.mark.django_db
+
+EDIT = "wagtailsnippets_contact_contactdetails:edit"
+
+
+@pytest.fixture
+def imported(site):
+    """The record as the demo content and the importer make it: two phones, two e-mails."""
+    block = ContactBlock(
+        address="青溪市云岭区溪山路88号",
+        postcode="350900",
+        phones=[("办公室", "0599-1234567"), ("传真", "0599-7654321")],
+        emails=["office@example.cn", "service@example.cn"],
+    )
+    article = ParsedArticle(title="", source="", published_at=None, hits=None, contact=block)
+    contact = publish_contact(article, site=site, name="党建服务中心")
+    return ContactDetails.objects.get(pk=contact.pk)
+
+
+def form_of(contact, phones, emails, **overrides):
+    """The edit form as the browser sends it: every row with its id and place (ORDER)."""
+    return nested_form_data(
+        {
+            "site": contact.site_id,
+            "name": contact.name,
+            "address": contact.address,
+            "postcode": contact.postcode,
+            "office_hours": "",
+            "phones": inline_formset(phones, initial=len(phones), min=1),
+            "emails": inline_formset(emails, initial=len(emails)),
+            **overrides,
+        }
+    )
+
+
+def test_imported_rows_have_their_places_in_the_record_and_its_version(imported):
+    assert [(p.sort_order, p.label) for p in imported.phones.all()] == [(0, "办公室"), (1, "传真")]
+    content = Revision.objects.get(pk=imported.live_revision_id).content
+    assert [row["sort_order"] for row in content["phones"]] == [0, 1]
+    assert [row["sort_order"] for row in content["emails"]] == [0, 1]
+
+
+def test_editing_the_first_phone_keeps_it_first(admin_client, imported):
+    phones = [
+        {"id": p.pk, "label": p.label, "number": p.number, "ORDER": i + 1}
+        for i, p in enumerate(imported.phones.all())
+    ]
+    emails = [
+        {"id": e.pk, "label": "", "address": e.address, "ORDER": i + 1}
+        for i, e in enumerate(imported.emails.all())
+    ]
+    phones[0]["number"] = "0599-1111111"
+    emails[0]["address"] = "first@example.cn"
+    response = admin_client.post(
+        reverse(EDIT, args=(imported.pk,)),
+        {**form_of(imported, phones, emails), "action-publish": "publish"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contact = ContactDetails.objects.get()
+    assert [p.number for p in contact.phones.all()] == ["0599-1111111", "0599-7654321"]
+    assert contact.emails.first().address == "first@example.cn"
+    footer = admin_client.get("/").content.decode()
+    assert footer.index("0599-1111111") < footer.index("0599-7654321")
+
+
+def test_full_width_postcode_and_phone_are_stored_half_width(admin_client, site):
+    form = contact_form(
+        site,
+        postcode="３５０９００",
+        phones=inline_formset([{"label": "办公室", "number": "（０５９９）１２３４５６７"}], min=1),
+    )
+    response = admin_client.post(
+        reverse("wagtailsnippets_contact_contactdetails:add"), {**form, "action-publish": "publish"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contact = ContactDetails.objects.get()
+    assert contact.postcode == "350900"
+    assert contact.phones.get().number == "(0599)1234567"
+    assert 'href="tel:05991234567"' in admin_client.get("/").content.decode()
+
+
+def test_the_first_version_can_be_restored_from_history(admin_client, imported):
+    first = imported.live_revision
+    imported.address = "青溪市新址路1号"
+    imported.save_revision(log_action=True).publish(log_action=True)
+    html = admin_client.get(
+        reverse("wagtailsnippets_contact_contactdetails:history", args=(imported.pk,))
+    ).content.decode()
+    revert = reverse(
+        "wagtailsnippets_contact_contactdetails:revisions_revert", args=(imported.pk, first.pk)
+    )
+    assert revert in html
+    assert "恢复此版本" in html
+    # The restore screen is the edit form filled with that version; publishing it restores it.
+    page = admin_client.get(revert).content.decode()
+    assert "青溪市云岭区溪山路88号" in page
+    phones = [
+        {"id": p.pk, "label": p.label, "number": p.number, "ORDER": i + 1}
+        for i, p in enumerate(imported.phones.all())
+    ]
+    emails = [
+        {"id": e.pk, "label": "", "address": e.address, "ORDER": i + 1}
+        for i, e in enumerate(imported.emails.all())
+    ]
+    form = form_of(imported, phones, emails, address="青溪市云岭区溪山路88号")
+    response = admin_client.post(revert, {**form, "action-publish": "publish"})
+    assert response.status_code == 302
+    assert ContactDetails.objects.get().address == "青溪市云岭区溪山路88号"
+
+
+def test_no_second_record_is_offered_once_the_site_has_one(admin_client, imported):
+    listing = admin_client.get(reverse("wagtailsnippets_contact_contactdetails:list"))
+    add_url = reverse("wagtailsnippets_contact_contactdetails:add")
+    assert add_url not in listing.content.decode()
+    assert admin_client.get(add_url).status_code in (302, 403)
+
+
+def test_a_site_without_a_record_is_offered_one(admin_client, site):
+    listing = admin_client.get(reverse("wagtailsnippets_contact_contactdetails:list"))
+    assert reverse("wagtailsnippets_contact_contactdetails:add") in listing.content.decode()
