@@ -107,6 +107,21 @@ class DatabaseDownLogFilter(logging.Filter):
         return True
 
 
+class MailDownLogFilter(logging.Filter):
+    """A mail server that does not answer (refused, timed out, rejected the login) is one line in
+    the log: the notification is lost, the reviewer's action is not, and a traceback helps no one."""
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        # smtplib's errors, refused connections and timeouts are all OSErrors.
+        if isinstance(error, OSError) and record.name.startswith("wagtail.admin"):
+            record.msg = f"{record.getMessage()} (mail server unavailable: {error})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def bad_request(request, exception=None, *args, **kwargs):
     return render_error("400.html", HttpResponseBadRequest, PLAIN_400)
 

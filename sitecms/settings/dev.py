@@ -10,6 +10,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Review notifications are printed where runserver writes its log.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Static files come from the app folders through the finders; whitenoise only needs the folder to exist.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(exist_ok=True)

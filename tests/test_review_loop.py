@@ -1,0 +1,143 @@
+"""The review loop in the admin: the reviewer's comment waits at the top of the article for the
+editor, the status names the reviewer, the dashboard lists each article once while it awaits a
+decision, confirmations say what happened, and a silent mail server costs no traceback."""
+
+import json
+import logging
+import socket
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from wagtail.models import WorkflowState
+
+from news.roles import REVIEWERS
+from tests.test_admin import article_form
+from tests.test_roles import submit_article, user_in
+
+pytestmark = pytest.mark.django_db
+
+COMMENT = "第二段的日期有误,请核实后再提交。"
+
+
+@pytest.fixture
+def editor(site, django_user_model):
+    user, client = user_in(django_user_model, "编辑", "editor")
+    user.first_name = "王编辑"
+    user.save()
+    return client
+
+
+@pytest.fixture
+def reviewer(site, django_user_model):
+    user, client = user_in(django_user_model, REVIEWERS, "reviewer")
+    user.first_name = "李审核"
+    user.email = "reviewer@example.cn"
+    user.save()
+    return client
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+def decide(reviewer, page, action, comment=""):
+    """The reviewer's choice from the edit view's action menu, as the browser posts it."""
+    data = {
+        **article_form(),
+        "action-workflow-action": "true",
+        "workflow-action-name": action,
+        "workflow-action-extra-data": json.dumps({"comment": comment}),
+    }
+    return reviewer.post(edit_url(page), data)
+
+
+def last_message(response):
+    return [str(message) for message in get_messages(response.wsgi_request)][-1]
+
+
+def test_the_reviewers_comment_waits_at_the_top_of_the_editors_form(editor, reviewer, column):
+    page = submit_article(editor, column)
+    response = decide(reviewer, page, "reject", COMMENT)
+    assert response.status_code == 302
+    assert "已退回修改" in last_message(response)
+
+    html = editor.get(edit_url(page)).content.decode()
+    assert "此稿已被退回修改" in html
+    assert COMMENT in html
+    assert html.index(COMMENT) < html.index('name="title"')  # above the form
+    assert "李审核" in html
+
+    # Resubmitting takes the notice away.
+    # 重新提交给审核 in the editor's action menu.
+    response = editor.post(edit_url(page), {**article_form(), "action-submit": "1"})
+    assert response.status_code == 302
+    assert "重新提交审核" in last_message(response)
+    assert "此稿已被退回修改" not in editor.get(edit_url(page)).content.decode()
+
+
+def test_the_status_panel_names_the_reviewer_who_sent_it_back(editor, reviewer, column):
+    page = submit_article(editor, column)
+    decide(reviewer, page, "reject", COMMENT)
+    html = editor.get(edit_url(page)).content.decode()
+    status = html[html.index('data-side-panel="status"') :]
+    assert "已退回修改" in status
+    assert "李审核" in status
+
+
+def awaiting_review(client):
+    """The dashboard's panels that list articles awaiting review (ours, and Wagtail's own)."""
+    html = client.get("/admin/").content.decode()
+    panels = [
+        html[start : html.index("</section>", start)]
+        for start in [html.find('id="news-awaiting-review-heading"')]
+        if start >= 0
+    ]
+    assert "workflow_objects_to_moderate" not in html and "等待你的审查" not in html
+    return "".join(panels)
+
+
+def test_dashboard_lists_an_article_once_while_it_awaits_a_decision(editor, reviewer, column):
+    page = submit_article(editor, column)
+    panel = awaiting_review(reviewer)
+    assert panel.count(f'href="{edit_url(page)}"') == 1
+    assert "王编辑" in panel
+
+    decide(reviewer, page, "reject", COMMENT)
+    assert f'href="{edit_url(page)}"' not in awaiting_review(reviewer)
+
+    editor.post(edit_url(page), {**article_form(), "action-submit": "1"})
+    panel = awaiting_review(reviewer)
+    assert panel.count(f'href="{edit_url(page)}"') == 1
+    assert "退回后重新提交" in panel
+
+
+def test_confirmations_say_submitted_and_approved_and_published(editor, reviewer, column):
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
+    response = editor.post(url, {**article_form(), "action-submit": "submit"})
+    assert "已提交审核" in last_message(response)
+    page = WorkflowState.objects.get(status="in_progress").content_object
+    response = decide(reviewer, page, "approve")
+    assert last_message(response) == "《后台创建的文章》已批准并发布。"
+    page.refresh_from_db()
+    assert page.live
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_mail_server_that_does_not_answer_costs_one_log_line(
+    editor, reviewer, column, settings, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    with caplog.at_level(logging.WARNING):
+        page = submit_article(editor, column)  # notifies the reviewer by mail
+        response = decide(reviewer, page, "reject", COMMENT)  # notifies the editor
+    assert response.status_code == 302
+    failures = [r for r in caplog.records if "mail server unavailable" in r.getMessage()]
+    assert failures, [r.getMessage() for r in caplog.records]
+    assert all(r.exc_info is None for r in caplog.records if r.name.startswith("wagtail"))
