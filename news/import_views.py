@@ -10,6 +10,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from .importer import import_article
 from .models import NewsIndexPage
 from .seedformat import SeedFormatError, parse
+from .textfiles import UnreadableFile, read_text
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_FILES = 50
@@ -34,8 +35,9 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        files = [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+        # Each file is judged on its own in import_file: an empty or unreadable one is reported
+        # by name and the others are imported.
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         if not files:
             raise ValidationError("请选择至少一个文件。")
         if len(files) > MAX_FILES:
@@ -49,7 +51,7 @@ class ImportForm(forms.Form):
     )
     files = MultipleFileField(
         label="文章文件",
-        help_text="UTF-8 编码的文本文件,格式与抓取的网页相同(标题行、“来源:… 点击数:… 日期:…”行、议程)。可一次选择多个。",
+        help_text="纯文本文件(.txt,UTF-8 或 GBK 编码均可),格式与抓取的网页相同(标题行、“来源:… 点击数:… 日期:…”行、议程)。可一次选择多个。",
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -63,9 +65,9 @@ def import_file(upload, column):
     if upload.size > MAX_FILE_BYTES:
         return name, None, "文件过大(超过 1 MB)。"
     try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return name, None, "文件不是 UTF-8 编码。"
+        text, _encoding = read_text(upload.read(), name)
+    except UnreadableFile as error:
+        return name, None, str(error)
     try:
         article = parse(text)
         result = import_article(article, column, publish=False)

@@ -36,14 +36,55 @@ def test_editor_imports_files_as_drafts_with_an_error_per_bad_file(editor, colum
     assert not article.live
 
 
-def test_import_rejects_non_utf8_and_missing_files(editor, column):  # noqa: F811
-    url = reverse("news_import_articles")
-    response = editor.post(
-        url,
-        {"column": column.pk, "files": [SimpleUploadedFile("gbk.txt", VALID.encode("gb18030"))]},
+def post_files(editor, column, *files):  # noqa: F811
+    return editor.post(reverse("news_import_articles"), {"column": column.pk, "files": list(files)})
+
+
+def test_gbk_and_utf16_files_from_windows_notepad_are_read(editor, column):  # noqa: F811
+    response = post_files(
+        editor,
+        column,
+        SimpleUploadedFile("记事本.txt", VALID.encode("gbk")),
+        SimpleUploadedFile("unicode.txt", VALID.replace("测试导入", "另一篇").encode("utf-16")),
     )
-    assert "gbk.txt</strong>:文件不是 UTF-8 编码。" in response.content.decode()
-    response = editor.post(url, {"column": column.pk})
+    html = response.content.decode()
+    assert html.count("已创建草稿") == 2, html
+    assert set(ArticlePage.objects.values_list("title", flat=True)) == {
+        "测试导入的文章标题",
+        "另一篇的文章标题",
+    }
+
+
+def test_an_empty_or_binary_file_is_named_and_the_others_are_imported(editor, column):  # noqa: F811
+    response = post_files(
+        editor,
+        column,
+        SimpleUploadedFile("empty.txt", b""),
+        SimpleUploadedFile("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        upload("good.txt", VALID),
+    )
+    html = response.content.decode()
+    assert "empty.txt</strong>:文件是空的。" in html
+    assert "photo.txt</strong>:这不是文本文件" in html
+    assert "已创建草稿" in html
+    assert ArticlePage.objects.get().title == "测试导入的文章标题"
+
+
+def test_a_word_document_gets_a_message_about_word(editor, column):  # noqa: F811
+    docx = b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 10
+    response = post_files(editor, column, SimpleUploadedFile("报告.docx", docx))
+    html = response.content.decode()
+    assert "报告.docx</strong>:这是 Word 文档" in html
+    assert "纯文本" in html
+    assert not ArticlePage.objects.exists()
+
+
+def test_undecodable_text_and_no_file_are_refused(editor, column):  # noqa: F811
+    response = post_files(editor, column, SimpleUploadedFile("x.txt", b"\xff\xfe\xfd abc \x81"))
+    assert "无法识别文件的文字编码" in response.content.decode() or "这不是文本文件" in (
+        response.content.decode()
+    )
+    response = editor.post(reverse("news_import_articles"), {"column": column.pk})
     assert (
         "请选择至少一个文件" in response.content.decode()
         or "这个字段是必填项" in response.content.decode()

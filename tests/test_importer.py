@@ -231,13 +231,16 @@ def test_malformed_file_alone_writes_nothing(column, tmp_path):
     assert not ContactDetails.objects.exists()
 
 
-def test_missing_and_non_utf8_files_are_reported(column, tmp_path):
-    latin = tmp_path / "gbk.txt"
-    latin.write_bytes(VALID.encode("gb18030"))
-    code, _, err = run_import(tmp_path / "missing.txt", latin)
+def test_missing_and_unreadable_files_are_reported_and_gbk_is_read(column, tmp_path):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(VALID.encode("gb18030"))
+    word = tmp_path / "报告.docx"
+    word.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    code, out, err = run_import(tmp_path / "missing.txt", gbk, word)
     assert code == 1
     assert "missing.txt: 无法读取文件" in err
-    assert "gbk.txt: 文件不是 UTF-8 编码" in err
+    assert "报告.docx: 这是 Word 文档" in err
+    assert "gbk.txt: 已创建《测试导入的文章标题》" in out
 
 
 def test_text_from_the_file_is_escaped(column, tmp_path):

@@ -14,6 +14,7 @@ from news.importer import (
     publish_contact,
 )
 from news.seedformat import SeedFormatError, parse
+from news.textfiles import UnreadableFile, read_text
 
 
 class Command(BaseCommand):
@@ -40,14 +41,15 @@ class Command(BaseCommand):
         for name in files:
             try:
                 self.import_file(Path(name), column, contact=contact, dry_run=dry_run, draft=draft)
-            except (SeedFormatError, ValidationError, OSError, UnicodeDecodeError) as error:
+            except (SeedFormatError, ValidationError, OSError, UnreadableFile) as error:
                 failures += 1
                 self.stderr.write(f"{name}: {describe(error)}")
         if failures:
             raise CommandError(f"{failures} 个文件未能导入,其余文件已处理。")
 
     def import_file(self, path, column, *, contact, dry_run, draft):
-        article = parse(path.read_text(encoding="utf-8"))
+        text, _encoding = read_text(path.read_bytes(), path.name)
+        article = parse(text)
         if contact and article.contact is None:
             raise SeedFormatError(1, "使用了 --contact,但文件开头没有“联系我们”块。")
         if dry_run:
@@ -79,8 +81,6 @@ def describe(error):
             if hasattr(error, "error_dict")
             else " ".join(error.messages)
         )
-    if isinstance(error, UnicodeDecodeError):
-        return "文件不是 UTF-8 编码。"
     if isinstance(error, OSError):
         return f"无法读取文件({error.strerror or error})。"
     return str(error)
