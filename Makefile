@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
 
-.PHONY: help install db run serve backup restore test lint format bench clean
+.PHONY: help install translations db run serve backup restore test lint format bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -20,12 +20,20 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed ## Create .venv and install the site with its development tools
 
+# The admin's Chinese: the project's catalogue, compiled whenever it changes.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po)
+locale/.compiled: $(VENV)/.installed $(CATALOGUES)
+	$(MANAGE) compile_translations
+	touch $@
+
+translations: locale/.compiled ## Compile the translation catalogues in locale/
+
 # The HTML checker and axe-core for the tests; without npm those checks are skipped, saying why.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the HTML validity and accessibility checks will be skipped"; fi
 
-db: install ## Migrate, build the page tree, load demo content into an empty site, create the first admin
+db: install translations ## Migrate, build the page tree, load demo content into an empty site, create the first admin
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_site --demo
 	$(MANAGE) ensure_admin
@@ -43,7 +51,7 @@ SERVE_ENV = DJANGO_SETTINGS_MODULE=sitecms.settings.production \
 .serve-secret:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-serve: install .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT)
+serve: install translations .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT)
 	$(SERVE_ENV) $(MANAGE) migrate --noinput
 	$(SERVE_ENV) $(MANAGE) setup_site --demo
 	$(SERVE_ENV) $(MANAGE) ensure_admin
@@ -56,7 +64,7 @@ backup: install ## Archive the database and the media files into backups/ (or BA
 restore: install ## Replace the database and the media files with a backup: make restore FILE=…
 	$(MANAGE) restore "$(FILE)"
 
-test: install node_modules/.installed ## Lint, check and run the whole test suite
+test: install translations node_modules/.installed ## Lint, check and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(MANAGE) check

@@ -1,9 +1,9 @@
 """The newsroom's pages (home, column, article) and the click counts kept apart from them."""
 
-import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
@@ -23,11 +23,12 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from .blocks import ArticleBodyBlock
-from .forms import ArticlePageForm
+from .forms import ArticleCopyForm
 from .pictures import prefetch_pictures, render_picture
 from .publishing import AtomicPublishMixin
-from .search import index_tokens
+from .review import ReviewFeedbackPanel
 from .serving import CachedViewRestrictionsMixin
+from .slugs import is_usable, new_article_slug
 from .structured_data import article_data, json_ld
 from .treecache import remember
 
@@ -289,10 +290,15 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     import_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     objects = ArticlePageManager()
-    base_form_class = ArticlePageForm
+    copy_form_class = ArticleCopyForm
 
     content_panels = [
-        *Page.content_panels,
+        ReviewFeedbackPanel(heading="审核意见"),
+        # Not Wagtail's TitleFieldPanel: it copies the title into a slug field, which articles
+        # do not have (news/slugs.py).
+        FieldPanel(
+            "title", classname="title", widget=forms.TextInput(attrs={"placeholder": "文章标题*"})
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("published_at"), FieldPanel("source")]),
@@ -303,6 +309,13 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         FieldPanel("summary"),
         FieldPanel("cover_image"),
         FieldPanel("body"),
+    ]
+
+    # No slug: an article's URL is its column, date and id (news/slugs.py).
+    promote_panels = [
+        MultiFieldPanel(
+            [FieldPanel("seo_title"), FieldPanel("search_description")], heading="搜索引擎"
+        )
     ]
 
     search_fields = [
@@ -318,11 +331,12 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         verbose_name = "文章"
         verbose_name_plural = "文章"
 
-    # The slug never appears in a URL, so it is generated rather than derived from a Chinese title.
+    # The slug never appears in a URL and is not in the form (news/slugs.py).
     # Wagtail validates live pages with full_clean() and drafts with minimal_clean().
     def ensure_slug(self):
-        if not self.slug:
-            self.slug = f"{localtime(self.published_at or now()):%Y%m%d}-{secrets.token_hex(3)}"
+        if not is_usable(self.slug):
+            parent = self.get_parent() if self.path else None
+            self.slug = new_article_slug(parent, self.published_at, self)
 
     def full_clean(self, *args, **kwargs):
         self.ensure_slug()
@@ -364,7 +378,8 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return " ".join(part for part in parts if part)
 
     def search_text(self):
-        return index_tokens(self.plain_text())
+        # Segmented for Chinese by the search backend (news/search_backend.py), as every field is.
+        return self.plain_text()
 
     # What the article page shows ----------------------------------------------------------------
 

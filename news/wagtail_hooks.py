@@ -9,10 +9,11 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
-from .dashboard import AwaitingReviewPanel, MostReadPanel
+from .dashboard import AwaitingReviewPanel, MostReadPanel, can_review
 from .hits import COUNTABLE_PAGE_ATTR
 from .import_views import ImportArticlesView, can_import
 from .models import ArticlePage
+from .review import confirmation, replace_last_success_message
 
 READ_METHODS = ("GET", "HEAD")
 
@@ -40,6 +41,18 @@ def mark_countable_article(page, request, serve_args, serve_kwargs):
         setattr(request, COUNTABLE_PAGE_ATTR, page.pk)
 
 
+def works_on_pages(user):
+    """Editors, reviewers and admins: the people who work on articles (contact staff do not)."""
+    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
+
+
+class PageWorkMenuItem(MenuItem):
+    """A menu item for the people who work on pages, as Wagtail's own page reports are."""
+
+    def is_shown(self, request):
+        return works_on_pages(request.user)
+
+
 class ArticleListingViewSet(PageListingViewSet):
     """文章: every article in one listing, with its column, date, source, status and click count."""
 
@@ -52,6 +65,7 @@ class ArticleListingViewSet(PageListingViewSet):
     index_view_class = ArticleIndexView
     columns = ARTICLE_COLUMNS
     filterset_class = ArticleFilterSet
+    menu_item_class = PageWorkMenuItem
 
 
 @hooks.register("register_admin_viewset")
@@ -84,22 +98,40 @@ def register_most_read_report_urls():
     ]
 
 
-class PageReportMenuItem(MenuItem):
-    """Shown to the people who work on pages, as Wagtail's own page reports are."""
-
-    def is_shown(self, request):
-        return PagePermissionPolicy().user_has_any_permission(
-            request.user, {"add", "change", "publish"}
-        )
-
-
 @hooks.register("register_reports_menu_item")
 def register_most_read_report_menu_item():
-    return PageReportMenuItem("阅读排行", reverse("news_most_read"), icon_name="pick", order=100)
+    return PageWorkMenuItem("阅读排行", reverse("news_most_read"), icon_name="pick", order=100)
 
 
 @hooks.register("construct_homepage_panels")
 def add_newsroom_panels(request, panels):
-    # Only for the people who work on articles; contact staff see Wagtail's own dashboard.
-    if PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change", "publish"}):
-        panels.extend([AwaitingReviewPanel(), MostReadPanel()])
+    # 待审核的稿件 takes the place of Wagtail's "awaiting your review", which lists the same
+    # tasks; contact staff see Wagtail's own dashboard.
+    panels[:] = [panel for panel in panels if panel.name != "workflow_objects_to_moderate"]
+    if can_review(request.user):
+        panels.append(AwaitingReviewPanel())
+    if works_on_pages(request.user):
+        panels.append(MostReadPanel())
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def say_what_the_review_action_did(request, page):
+    # Wagtail confirms a reviewer's decision with "页面…已被更新。"; say what happened instead.
+    if isinstance(page.specific_deferred, ArticlePage) and (text := confirmation(request, page)):
+        replace_last_success_message(request, text)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def only_published_pages_for_non_editors(pages, request):
+    # Contact staff may link to a page, but have no business seeing titles of unpublished drafts.
+    if works_on_pages(request.user):
+        return pages
+    return pages.live()
+
+
+@hooks.register("construct_reports_menu")
+def page_type_report_for_administrators_only(request, menu_items):
+    # A table of model names (news.articlepage…) that tells editors nothing.
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

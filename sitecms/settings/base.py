@@ -5,8 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
-from django.urls import reverse_lazy
+
+from sitecms.csp import PUBLIC_POLICY
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -155,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -165,35 +167,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-# Content-Security-Policy (django-csp, sitecms/csp.py). Public pages may load only the site's
-# own files: no inline script or style, no plugins, no framing. The admin enforces only its own
-# short policy and reports what the public one would have blocked.
-POLICY_REPORT_URI = reverse_lazy("csp_report")
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-        "report-uri": [POLICY_REPORT_URI],
-    }
-}
-ADMIN_CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        # The admin frames its own preview of a page; nobody else may frame it.
-        "frame-ancestors": [SELF],
-        "report-uri": [POLICY_REPORT_URI],
-    }
-}
+# Content-Security-Policy (django-csp): the public pages' policy; the admin's and the previews'
+# policies, and why they differ, are in sitecms/csp.py.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_POLICY}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -207,7 +183,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 # Chinese titles must never become percent-encoded slugs; articles get date/id URLs instead.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search with Chinese segmented in the index and in every query (news/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "news.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
@@ -233,16 +210,45 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "news.uploads.ImageForm"
 # never shown inline, so an uploaded HTML or PDF cannot run in the site's origin.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+# The admin needs nothing from outside the site: no avatars from Gravatar, no upgrade check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Every member of staff works in China's time: the admin asks nobody for a time zone.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 
 # Seconds the live contact details stay in the cache; publishing clears them at once.
 CONTACT_CACHE_TIMEOUT = int(os.environ.get("CONTACT_CACHE_TIMEOUT", "3600"))
 
+# Mail (review notifications to reviewers and editors). With EMAIL_HOST set, mail goes out over
+# SMTP; without it, each message is written to a file in MAIL_DIR, where nothing can fail.
+# Development settings print mail to the console instead.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ.get("MAIL_DIR", str(BASE_DIR / "mail"))
+# A mail server that does not answer delays a reviewer's click by at most this long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"database_down": {"()": "sitecms.errors.DatabaseDownLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["database_down"]}},
+    "filters": {
+        "database_down": {"()": "sitecms.errors.DatabaseDownLogFilter"},
+        "mail_down": {"()": "sitecms.errors.MailDownLogFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["database_down", "mail_down"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "news": {"level": os.environ.get("LOG_LEVEL", "INFO")},
