@@ -85,6 +85,24 @@ class ContactDetails(
         self.number_rows()
         return super().serializable_data()
 
+    def with_content_json(self, content):
+        """A stored version as a record. A phone or e-mail deleted since that version still has
+        its old id in it, which the form would refuse (a hidden field's "not a valid choice");
+        such rows come back as new rows, so an old version can always be restored."""
+        restored = super().with_content_json(content)
+        for relation in ("phones", "emails"):
+            rows = list(getattr(restored, relation).all())
+            model = getattr(type(self), relation).rel.related_model
+            still_there = set(
+                model.objects.filter(pk__in=[row.pk for row in rows if row.pk]).values_list(
+                    "pk", flat=True
+                )
+            )
+            for row in rows:
+                if row.pk not in still_there:
+                    row.pk = None
+        return restored
+
     def get_preview_template(self, request, mode_name):
         return "contact/contact_details_preview.html"
 

@@ -14,6 +14,7 @@ class ArticleCopyForm(CopyForm):
         super().__init__(*args, **kwargs)
         self.fields["new_slug"].required = False
         self.fields["new_slug"].widget = forms.HiddenInput()
+        self.fields["new_slug"].label = ""
 
     def clean(self):
         parent = self.cleaned_data.get("new_parent_page") or self.page.get_parent()

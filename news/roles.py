@@ -134,7 +134,8 @@ def assign_review_workflow(column):
 
 
 def ensure_roles():
-    """Groups, their permissions on every column, and the review workflow on every column."""
+    """Groups, their permissions on every column, the review workflow on every column, and the
+    permission names in Chinese."""
     from django.apps import apps
 
     from .models import NewsIndexPage
@@ -142,3 +143,50 @@ def ensure_roles():
     ensure_groups(apps)
     for column in NewsIndexPage.objects.all():
         grant_column(column)
+    name_permissions_in_chinese()
+
+
+ACTIONS = {
+    "add": "添加",
+    "change": "修改",
+    "delete": "删除",
+    "view": "查看",
+    "publish": "发布",
+    "lock": "锁定",
+    "unlock": "解锁",
+    "choose": "选择",
+}
+# Wagtail's own wording for these says more than the action and the model.
+PERMISSION_NAMES = {
+    "access_admin": "可以登录管理后台",
+    "bulk_delete_page": "可以删除含有子页面的页面",
+    "lock_page": "可以锁定页面(并解锁自己锁定的页面)",
+    "publish_page": "可以发布页面",
+    "unlock_page": "可以解锁任何页面",
+}
+
+
+def permission_name(permission):
+    """The Chinese name of a permission, or None to keep the one it has."""
+    if permission.codename in PERMISSION_NAMES:
+        return PERMISSION_NAMES[permission.codename]
+    action, _, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action not in ACTIONS or model is None or model_name != permission.content_type.model:
+        return None
+    return f"可以{ACTIONS[action]}{model._meta.verbose_name}"
+
+
+def name_permissions_in_chinese():
+    """Django names permissions "Can add page" in English whatever the language, and the group
+    form lists them by name; renamed here, idempotently (a permission made later is renamed by the
+    next setup_site)."""
+    from django.contrib.auth.models import Permission
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        for permission in Permission.objects.select_related("content_type"):
+            name = permission_name(permission)
+            if name and permission.name != name:
+                permission.name = str(name)[: Permission._meta.get_field("name").max_length]
+                permission.save(update_fields=["name"])

@@ -1,6 +1,8 @@
 """Contact staff in the admin: rows stay where staff put them, full-width digits are stored as
 ASCII, every version in 历史 can be restored, and no second record is offered."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import Revision
@@ -46,6 +48,19 @@ def form_of(contact, phones, emails, **overrides):
     )
 
 
+def rows_of(contact):
+    """The phone and e-mail rows of the form as the browser shows them: id, values and place."""
+    phones = [
+        {"id": p.pk, "label": p.label, "number": p.number, "ORDER": i + 1}
+        for i, p in enumerate(contact.phones.all())
+    ]
+    emails = [
+        {"id": e.pk, "label": e.label, "address": e.address, "ORDER": i + 1}
+        for i, e in enumerate(contact.emails.all())
+    ]
+    return phones, emails
+
+
 def test_imported_rows_have_their_places_in_the_record_and_its_version(imported):
     assert [(p.sort_order, p.label) for p in imported.phones.all()] == [(0, "办公室"), (1, "传真")]
     content = Revision.objects.get(pk=imported.live_revision_id).content
@@ -54,14 +69,7 @@ def test_imported_rows_have_their_places_in_the_record_and_its_version(imported)
 
 
 def test_editing_the_first_phone_keeps_it_first(admin_client, imported):
-    phones = [
-        {"id": p.pk, "label": p.label, "number": p.number, "ORDER": i + 1}
-        for i, p in enumerate(imported.phones.all())
-    ]
-    emails = [
-        {"id": e.pk, "label": "", "address": e.address, "ORDER": i + 1}
-        for i, e in enumerate(imported.emails.all())
-    ]
+    phones, emails = rows_of(imported)
     phones[0]["number"] = "0599-1111111"
     emails[0]["address"] = "first@example.cn"
     response = admin_client.post(
@@ -107,14 +115,7 @@ def test_the_first_version_can_be_restored_from_history(admin_client, imported):
     # The restore screen is the edit form filled with that version; publishing it restores it.
     page = admin_client.get(revert).content.decode()
     assert "青溪市云岭区溪山路88号" in page
-    phones = [
-        {"id": p.pk, "label": p.label, "number": p.number, "ORDER": i + 1}
-        for i, p in enumerate(imported.phones.all())
-    ]
-    emails = [
-        {"id": e.pk, "label": "", "address": e.address, "ORDER": i + 1}
-        for i, e in enumerate(imported.emails.all())
-    ]
+    phones, emails = rows_of(imported)
     form = form_of(imported, phones, emails, address="青溪市云岭区溪山路88号")
     response = admin_client.post(revert, {**form, "action-publish": "publish"})
     assert response.status_code == 302
@@ -131,3 +132,30 @@ def test_no_second_record_is_offered_once_the_site_has_one(admin_client, importe
 def test_a_site_without_a_record_is_offered_one(admin_client, site):
     listing = admin_client.get(reverse("wagtailsnippets_contact_contactdetails:list"))
     assert reverse("wagtailsnippets_contact_contactdetails:add") in listing.content.decode()
+
+
+def test_a_version_whose_email_was_deleted_since_is_restored_with_it(admin_client, imported):
+    first = imported.live_revision
+    second_email = imported.emails.all()[1]
+    imported.emails.remove(second_email)
+    imported.save_revision(log_action=True).publish(log_action=True)
+    assert ContactDetails.objects.get().emails.count() == 1
+
+    revert = reverse(
+        "wagtailsnippets_contact_contactdetails:revisions_revert", args=(imported.pk, first.pk)
+    )
+    page = admin_client.get(revert).content.decode()
+    # The deleted row comes back as a new row: no stale id the form would refuse.
+    [id_input] = re.findall(r'<input[^>]*name="emails-1-id"[^>]*>', page)
+    assert f'value="{second_email.pk}"' not in id_input
+    phones, _ = rows_of(imported)
+    emails = [
+        {"id": imported.emails.first().pk, "label": "", "address": "office@example.cn", "ORDER": 1},
+        {"id": "", "label": "", "address": "service@example.cn", "ORDER": 2},
+    ]
+    response = admin_client.post(
+        revert, {**form_of(imported, phones, emails), "action-publish": "publish"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    restored = ContactDetails.objects.get()
+    assert [e.address for e in restored.emails.all()] == ["office@example.cn", "service@example.cn"]

@@ -254,3 +254,44 @@ def test_contact_staff_revert_to_an_earlier_revision(staff, site):
     assert contact.address == "测试市测试路1号"
     assert Revision.objects.for_instance(contact).count() == 3
     assert "测试市测试路1号" in Client().get("/").content.decode()
+
+
+def test_only_the_sites_roles_exist_and_permissions_have_chinese_names(admin_client, site):
+    assert set(Group.objects.values_list("name", flat=True)) == {EDITORS, REVIEWERS, CONTACT_STAFF}
+    group = Group.objects.get(name=EDITORS)
+    html = admin_client.get(reverse("wagtailusers_groups:edit", args=(group.pk,))).content.decode()
+    assert "Can add" not in html and "Can change" not in html and "Publish any page" not in html
+    assert "可以添加页面" in html and "可以登录管理后台" in html
+    from wagtail.models import Workflow
+
+    assert not Workflow.objects.filter(name="Moderators approval").exists()
+
+
+def test_members_of_wagtails_default_groups_keep_working_in_the_sites_roles(
+    site, django_user_model
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("news.migrations.0008_only_the_sites_roles")
+    moderators = Group.objects.create(name="Moderators")
+    user = django_user_model.objects.create_user("old-moderator", password="x")
+    user.groups.add(moderators)
+    migration.keep_only_the_sites_roles(apps, None)
+    assert not Group.objects.filter(name="Moderators").exists()
+    assert list(user.groups.values_list("name", flat=True)) == [REVIEWERS]
+
+
+def test_contact_staff_see_no_draft_titles_in_the_page_chooser_and_no_article_menu(staff, column):
+    ArticlePageFactory(parent=column, title="尚未发布的草稿标题", live=False)
+    ArticlePageFactory(parent=column, title="已经发布的文章标题")
+    chooser = staff.get(reverse("wagtailadmin_choose_page_child", args=(column.pk,)))
+    html = chooser.json()["html"]
+    assert "已经发布的文章标题" in html
+    assert "尚未发布的草稿标题" not in html
+    search = staff.get(reverse("wagtailadmin_choose_page_search"), {"q": "标题"}).content.decode()
+    assert "尚未发布的草稿标题" not in search
+    dashboard = staff.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("articles:index") not in dashboard
+    assert reverse("news_most_read") not in dashboard

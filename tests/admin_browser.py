@@ -1,0 +1,168 @@
+"""Staff in the admin as they meet it: Debian's Chromium under the headers the site sends, no
+policy switched off and nothing injected past it, with every Content-Security-Policy violation,
+script error and left-over English string on the screens visited recorded."""
+
+import contextlib
+import re
+import time
+
+from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+PASSWORD = "journey-pw-1234"
+VIEWPORT = {"width": 1280, "height": 900}
+
+# What Wagtail 8.0 showed in English before the project's catalogue (and a few of its own
+# templates) completed the Chinese; none of it may appear on a screen a member of staff sees.
+LEFT_OVER_ENGLISH = [
+    "Search all pages",
+    "Choose parent",
+    "Create a new",
+    "Insert a block",
+    "Toggle checks",
+    "Saved",
+    "Autosave is paused",
+    "Go-live:",
+    "Schedule to publish",
+    "Anyone can edit this",
+    "Date updated",
+    "Edited by",
+    "Has child pages",
+    "Page types usage",
+    "Shortcuts",
+    "Keyboard shortcuts",
+    "Locking:",
+    "Referenced",
+    "Content metrics",
+    "Reading time",
+    "Go to the first error",
+    "You are viewing a previous version",
+    "Can add page",
+    "Moderators",
+    "Editors",
+    "Changes requested",
+    "Review this version",
+    "Exploring",
+    "Actions",
+    "Approve",
+    "Request changes",
+    "Search",
+]
+RANGE_OF = re.compile(r"\d+-\d+ of \d+")
+
+# Every violation is handed to the test through a binding, from the page and from its frames
+# (the preview panel): an init script runs before the page's own scripts, and is no script
+# added to the page, so the policy is never bypassed.
+REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', event => {
+  window.reportViolation(`${event.violatedDirective} ${event.blockedURI} on ${location.pathname}`);
+});
+"""
+
+# The words a person sees: visible text and the labels read out to them, in the page and in the
+# preview frame.
+SCREEN_TEXT = """() => {
+  const texts = [];
+  const read = doc => {
+    const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const element = walker.currentNode.parentElement;
+      if (!element || element.closest('script, style, template, noscript')) continue;
+      const style = getComputedStyle(element);
+      if (style.display === 'none' || style.visibility === 'hidden') continue;
+      const text = walker.currentNode.textContent.trim();
+      if (text) texts.push(text);
+    }
+    const labelled = '[aria-label], [title], [placeholder], input[type=submit][value]';
+    for (const element of doc.querySelectorAll(labelled)) {
+      for (const name of ['aria-label', 'title', 'placeholder', 'value']) {
+        const value = element.getAttribute(name);
+        if (value) texts.push(value);
+      }
+    }
+  };
+  read(document);
+  for (const frame of document.querySelectorAll('iframe')) {
+    try { if (frame.contentDocument && frame.contentDocument.body) read(frame.contentDocument); }
+    catch (error) { /* another origin: not ours to read */ }
+  }
+  return texts;
+}"""
+
+
+class Staff:
+    """One member of staff, logged in, in a browser context of their own."""
+
+    def __init__(self, browser, base_url, username, viewport=VIEWPORT):
+        self.base_url = base_url
+        self.username = username
+        self.violations, self.errors, self.english = [], [], set()
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+        self.context.expose_binding(
+            "reportViolation", lambda _source, text: self.violations.append(text)
+        )
+        self.context.add_init_script(REPORT_VIOLATIONS)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"{self.page.url}: {error}"))
+        self.goto(reverse("wagtailadmin_login"))
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        with self.page.expect_navigation():
+            self.page.click("button[type=submit]")
+        assert self.page.url == base_url + reverse("wagtailadmin_home"), self.page.url
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(f"{self.page.url}: {message.text[:300]}")
+
+    def goto(self, path):
+        response = self.page.goto(self.base_url + path)
+        self.settle()
+        return response
+
+    def settle(self):
+        """Wait until the page has loaded what it asks for, then read the screen. An edit form
+        with the preview panel open keeps talking to the server, so quiet is not waited for
+        long."""
+        self.page.wait_for_load_state("load")
+        with contextlib.suppress(PlaywrightTimeout):
+            self.page.wait_for_load_state("networkidle", timeout=3000)
+        self.look()
+
+    def look(self):
+        """Note any left-over English on the screen as it is now."""
+        for text in self.page.evaluate(SCREEN_TEXT):
+            for english in LEFT_OVER_ENGLISH:
+                if english in text:
+                    self.english.add(f"{english!r} in {text[:80]!r} on {self.page.url}")
+            if RANGE_OF.search(text):
+                self.english.add(f"{text[:80]!r} on {self.page.url}")
+
+    def click_and_wait(self, locator):
+        """Click something that loads another page (a form's button, a link)."""
+        with self.page.expect_navigation():
+            locator.click()
+        self.settle()
+
+    def open_actions_menu(self):
+        """The arrow beside the main button at the foot of an edit form."""
+        self.page.locator("footer [data-w-dropdown-target=toggle]").last.click()
+        self.look()
+
+    def assert_met_no_obstacle(self):
+        """Nothing the policy refused, no script error, no English: what the journey is for."""
+        assert self.violations == [], "\n".join(self.violations)
+        assert self.errors == [], "\n".join(self.errors)
+        assert not self.english, "\n".join(sorted(self.english))
+
+    def close(self):
+        self.context.close()
+
+
+def wait_for(check, seconds=10):
+    """The live server's threads commit on their own schedule; give them a moment."""
+    deadline = time.monotonic() + seconds
+    while (result := check()) in (None, False) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return result
