@@ -69,12 +69,16 @@ class ContactDetails(
         self.postcode = half_width(self.postcode)
 
     def number_rows(self):
-        """Phones and e-mails made in code rather than in the form take the place they are listed
-        in; a row with no place would jump about when staff next edit the record."""
+        """Phones and e-mails made in code rather than in the form get a place: after the rows
+        that have one, in the order they were added. A row with no place would jump about when
+        staff next edit the record."""
         for rows in (self.phones.all(), self.emails.all()):
-            for position, row in enumerate(rows):
+            placed = [row.sort_order for row in rows if row.sort_order is not None]
+            next_place = max(placed, default=-1) + 1
+            for row in rows:
                 if row.sort_order is None:
-                    row.sort_order = position
+                    row.sort_order = next_place
+                    next_place += 1
 
     def save(self, *args, **kwargs):
         self.number_rows()

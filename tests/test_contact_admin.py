@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from contact.models import ContactDetails
+from contact.models import ContactDetails, ContactPhone
 from news.importer import publish_contact
 from news.seedformat import ContactBlock, ParsedArticle
 from tests.test_admin import contact_form
@@ -159,3 +159,15 @@ def test_a_version_whose_email_was_deleted_since_is_restored_with_it(admin_clien
     assert response.status_code == 302, response.content.decode()[:2000]
     restored = ContactDetails.objects.get()
     assert [e.address for e in restored.emails.all()] == ["office@example.cn", "service@example.cn"]
+
+
+def test_a_phone_added_in_code_goes_after_the_others(imported):
+    imported.phones.add(ContactPhone(label="值班室", number="0592-1234567"))
+    imported.save_revision().publish()
+    contact = ContactDetails.objects.get()
+    assert [p.number for p in contact.phones.all()] == [
+        "0599-1234567",
+        "0599-7654321",
+        "0592-1234567",
+    ]
+    assert [p.sort_order for p in contact.phones.all()] == [0, 1, 2]
