@@ -483,5 +483,22 @@ def test_the_choosers_and_pickers_of_groups_workflows_the_home_page_and_listings
     picker.locator("td.xdsoft_date:not(.xdsoft_other_month)[data-date='1']").click()
     assert re.fullmatch(r"\d{4}-\d{2}-01", start.input_value()), start.input_value()
     boss.look()
+
+    # The reports, the libraries and the settings, each under the same policy.
+    from wagtail.models import Site
+
+    from contact.models import FooterSettings
+
+    footer = FooterSettings.for_site(Site.objects.get(is_default_site=True))
+    for url in [
+        reverse("news_most_read"),
+        reverse("wagtailadmin_reports:site_history"),
+        reverse("wagtailadmin_reports:workflow"),
+        reverse("wagtailimages:index"),
+        reverse("wagtaildocs:index"),
+        reverse("wagtailusers_users:index"),
+        reverse("wagtailsettings:edit", args=("contact", "footersettings", footer.site_id)),
+    ]:
+        assert boss.goto(url).status == 200, url
     boss.assert_met_no_obstacle()
     boss.close()
