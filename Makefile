@@ -82,6 +82,7 @@ format: install ## Format the code
 bench: install ## Benchmarks (not part of make test): page rendering, click counting, a 10-minute soak
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hits.py
+	$(BIN)/python bench/generation.py
 	$(BIN)/python bench/soak.py
 
 clean: ## Remove the virtualenv, the SQLite database and collected files

@@ -28,8 +28,8 @@ from modelsearch.conf import get_app_config  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
+from news.generation import bump  # noqa: E402
 from news.models import ArticlePage, NewsIndexPage, PageHits  # noqa: E402
-from news.treecache import forget_tree  # noqa: E402
 
 PREFIX = "bench-"
 IndexEntry = get_app_config().get_model("IndexEntry")
@@ -73,7 +73,7 @@ def grow_to(target):
         get_search_backend().add_bulk(ArticlePage, articles)
         number += count
         print(f"  {number} / {target} generated articles", flush=True)
-    forget_tree()
+    bump()
     analyze()
 
 
@@ -142,7 +142,7 @@ if __name__ == "__main__":
         wanted = max(wanted, generated().count())
     if wanted == 0:
         remove_all()
-        forget_tree()
+        bump()
         analyze()
     else:
         grow_to(wanted)

@@ -5,6 +5,7 @@ latest migration of each app), the database (`database.sqlite3`, a consistent SQ
 `database.pgdump`, pg_dump's custom format) and `media/`, the MEDIA_ROOT folder as it was.
 """
 
+import contextlib
 import io
 import json
 import os
@@ -22,12 +23,14 @@ import django
 import wagtail
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.timezone import localtime
+
+from . import generation
 
 FORMAT = "sitecms-backup"
 VERSION = 1
@@ -131,7 +134,8 @@ def restore_backup(path):
     """Replace the database and the media files with the archive's; returns its manifest.
 
     Everything that can be checked is checked before anything is replaced; the database is then
-    replaced in one transaction (all or nothing), the media folder after it, and the cache cleared.
+    replaced in one transaction (all or nothing), the media folder after it, and the caches of
+    every process made stale.
     """
     path = Path(path)
     if not path.is_file():
@@ -162,8 +166,11 @@ def restore_backup(path):
             restore_postgresql(database)
         replace_folder_contents(media, work / MEDIA)
     # Rendered pages, tree fragments, the contact card and (with Redis) the click counts held
-    # there all describe the database that was just replaced.
+    # there all describe the database that was just replaced. A new site generation makes every
+    # running process drop what it holds in its own memory too.
     cache.clear()
+    with contextlib.suppress(DatabaseError):  # an archive from before the generation existed
+        generation.bump()
     return manifest
 
 

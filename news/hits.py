@@ -4,7 +4,9 @@ A view counts when it is a successful GET of a live article, made by a reader: n
 prefetch or prerender, not a crawler or a command-line tool, not a signed-in editor, and not a
 reload by the same reader within HITCOUNT_WINDOW seconds. Readers are recognised by a keyed hash of
 the day, the page, their IP address and their User-Agent; no cookie is read or set for it and no IP
-is stored. Nothing here can break a page: any failure is logged and the response goes out as it is.
+is stored. Whether that reader was seen is decided in one place for every worker and machine (the
+database, or Redis when configured), together with the count (news/hitstore.py). Nothing here can
+break a page: any failure is logged and the response goes out as it is.
 """
 
 import hashlib
@@ -14,7 +16,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.timezone import localdate
 
 from . import hitstore
@@ -100,7 +101,8 @@ def client_ip(request):
 
 
 def reader_key(request, page_id):
-    """A keyed hash recognising the same reader of the same page on the same day; no IP is kept."""
+    """A keyed hash recognising the same reader of the same page on the same day (40 hex
+    characters); no IP is kept."""
     message = "|".join(
         [
             localdate().isoformat(),
@@ -110,14 +112,7 @@ def reader_key(request, page_id):
         ]
     )
     digest = hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
-    return f"hits:seen:{digest[:40]}"
-
-
-def first_view_in_window(request, page_id):
-    window = settings.HITCOUNT_WINDOW
-    if window <= 0:
-        return True
-    return cache.add(reader_key(request, page_id), 1, window)
+    return digest[:40]
 
 
 def is_reader(request):
@@ -131,7 +126,7 @@ def is_reader(request):
     )
 
 
-NOT_COUNTED = object()
+NOT_COUNTED = hitstore.NOT_COUNTED
 
 
 def count_view(request, page_id):
@@ -140,9 +135,10 @@ def count_view(request, page_id):
     Returns NOT_COUNTED, or the new total when the store knows it (the database returns it from
     the increment), or None when the view was counted but the total would cost another read.
     """
-    if not is_reader(request) or not first_view_in_window(request, page_id):
+    if not is_reader(request):
         return NOT_COUNTED
-    return hitstore.record_view(page_id)
+    reader = reader_key(request, page_id) if settings.HITCOUNT_WINDOW > 0 else None
+    return hitstore.record_view(page_id, reader)
 
 
 def show_count(response, count):

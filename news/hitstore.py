@@ -1,7 +1,11 @@
-"""Where click counts are kept: atomic upserts into the database, optionally buffered in Redis.
+"""Where click counts are kept: atomic upserts into the database, optionally buffered in Redis,
+and where readers seen within HITCOUNT_WINDOW are remembered, in the same step as the count.
 
-Without Redis every view is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` on the page's total,
-which a database trigger also adds to the day's bucket. With `REDIS_URL`, views are `HINCRBY`s on
+Without Redis a reader's view is one transaction: the reader's row in `RecentReader` is inserted,
+or renewed if its window has passed, and only then is the page's total raised with an
+`INSERT … ON CONFLICT DO UPDATE … RETURNING`, which a database trigger also adds to the day's
+bucket (on PostgreSQL both are one statement). Every worker on every machine asks the same table,
+and nothing else lives there, so no flood of other requests can make it forget a reader. With `REDIS_URL`, views are `HINCRBY`s on
 a pending hash; a flush renames that hash to a batch (so views arriving meanwhile start a new one),
 applies the batch to the database in one transaction that also records the batch id, and then
 deletes it while recording the pages' new totals in Redis. A crash after the commit leaves a batch
@@ -23,7 +27,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils.timezone import localdate, now
 from wagtail.models import Page
 
-from .models import HitBatch, PageHits
+from .models import HitBatch, PageHits, RecentReader
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +41,11 @@ STORED_KEY = "hits:stored"
 STORED_SECONDS = 24 * 3600
 LOCK_SECONDS = 60
 APPLIED_BATCHES_KEPT = timedelta(days=2)
+SEEN_PREFIX = "hits:seen:"
+# Every this many readers' first views, a process removes the readers whose window has passed.
+FORGET_EVERY = 500
+# Returned instead of a total when the view is the same reader's again within the window.
+NOT_COUNTED = object()
 
 
 # The database ---------------------------------------------------------------------------------
@@ -82,6 +91,56 @@ def add_to_database(counts):
             cursor.execute(sql, [page_id, views, day])
             new_totals[page_id] = cursor.fetchone()[0]
     return new_totals
+
+
+def _reader_sql():
+    quote = connection.ops.quote_name
+    table, key, until = map(quote, (RecentReader._meta.db_table, "key", "until"))
+    # A new reader, or one whose window has passed, gives a row; a reader seen within it, none.
+    return (
+        f"INSERT INTO {table} ({key}, {until}) VALUES (%s, %s) "  # noqa: S608 - quoted names
+        f"ON CONFLICT ({key}) DO UPDATE SET {until} = excluded.{until} "
+        f"WHERE {table}.{until} <= %s RETURNING 1"
+    )
+
+
+_first_views = 0
+
+
+def count_first_view_in_database(page_id, day, reader):
+    """Count a reader's view if it is their first in the window, in one transaction with the
+    reader's row; returns the new total, or NOT_COUNTED."""
+    global _first_views
+    moment = now()
+    reader_params = [reader, moment + timedelta(seconds=settings.HITCOUNT_WINDOW), moment]
+    if connection.vendor == "postgresql":
+        # One statement: the reader's row and the count commit together or not at all.
+        prefix = "" if settings.HITCOUNT_WAIT_FOR_DISK else "SET LOCAL synchronous_commit TO OFF; "
+        quote = connection.ops.quote_name
+        table, hits, last_day = map(quote, (PageHits._meta.db_table, "hits", "last_day"))
+        # Only quoted table and column names are formatted in; values are parameters.
+        sql = (
+            f"{prefix}WITH seen AS ({_reader_sql()}) "  # noqa: S608
+            f"INSERT INTO {table} ({quote('page_id')}, {hits}, {last_day}) "
+            "SELECT %s, 1, %s FROM seen "
+            f"ON CONFLICT ({quote('page_id')}) "
+            f"DO UPDATE SET {hits} = {table}.{hits} + excluded.{hits}, "
+            f"{last_day} = excluded.{last_day} RETURNING {hits}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*reader_params, page_id, day])
+            row = cursor.fetchone()
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_reader_sql(), reader_params)
+            row = cursor.fetchone() and add_to_database({(page_id, day): 1}).get(page_id)
+            row = (row,) if row else None
+    if row is None:
+        return NOT_COUNTED
+    _first_views += 1
+    if _first_views % FORGET_EVERY == 0:
+        RecentReader.objects.filter(until__lt=moment).delete()
+    return row[0]
 
 
 # Redis ----------------------------------------------------------------------------------------
@@ -138,8 +197,11 @@ def _parse_batch(fields):
 # Counts a view when given a day field, then reads the page's count in one atomic step: the
 # stored total (or nothing), the views pending, and each in-flight batch's views of the page.
 _COUNT_SCRIPT = """
-local total_field, day_field = ARGV[1], ARGV[2]
+local total_field, day_field, window = ARGV[1], ARGV[2], tonumber(ARGV[3])
 if day_field ~= '' then
+    if window > 0 and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', window) then
+        return {'seen'}
+    end
     redis.call('HINCRBY', KEYS[2], total_field, 1)
     redis.call('HINCRBY', KEYS[2], day_field, 1)
 end
@@ -160,9 +222,10 @@ _count_script = None
 _written_around_redis = set()
 
 
-def _count_in_redis(client, page_id, day=None):
+def _count_in_redis(client, page_id, day=None, reader=None):
     """(total, pending views, {batch id: views}) of the page, after counting a view on `day` if one
-    is given. The total is None until a flush has recorded the page's stored total in Redis."""
+    is given (and the reader, if given, was not seen within the window; else NOT_COUNTED). The
+    total is None until a flush has recorded the page's stored total in Redis."""
     global _count_script
     if _count_script is None:
         _count_script = client.register_script(_COUNT_SCRIPT)
@@ -170,11 +233,18 @@ def _count_in_redis(client, page_id, day=None):
         stale = list(_written_around_redis)
         client.hdel(STORED_KEY, *map(_total_field, stale))
         _written_around_redis.difference_update(stale)
-    stored, pending, in_flight = _count_script(
-        keys=[STORED_KEY, PENDING_KEY, BATCHES_KEY],
-        args=[_total_field(page_id), _day_field(page_id, day) if day else ""],
+    answer = _count_script(
+        keys=[STORED_KEY, PENDING_KEY, BATCHES_KEY, SEEN_PREFIX + (reader or "")],
+        args=[
+            _total_field(page_id),
+            _day_field(page_id, day) if day else "",
+            settings.HITCOUNT_WINDOW if reader else 0,
+        ],
         client=client,
     )
+    if answer == ["seen"]:
+        return NOT_COUNTED
+    stored, pending, in_flight = answer
     batches = {
         key.removeprefix(BATCH_PREFIX): int(views)
         for key, views in zip(in_flight[::2], in_flight[1::2], strict=True)
@@ -184,22 +254,28 @@ def _count_in_redis(client, page_id, day=None):
     return total, pending, batches
 
 
-def record_view(page_id):
-    """Count one view of a page. Returns the new total when it is known without another query."""
+def record_view(page_id, reader=None):
+    """Count one view of a page, unless `reader` (a reader_key) was seen within the window.
+    Returns the new total when it is known without another query, None when it is not, or
+    NOT_COUNTED."""
     client = redis_client()
     day = localdate()
     if client is not None:
         try:
-            total, _pending, _batches = _count_in_redis(client, page_id, day)
+            counted = _count_in_redis(client, page_id, day, reader)
         except _redis_errors() as error:
             logger.warning(
                 "Redis unavailable (%s), counting page %s in the database", error, page_id
             )
             _written_around_redis.add(page_id)
         else:
+            if counted is NOT_COUNTED:
+                return NOT_COUNTED
             flush_soon()
-            return total
-    return add_to_database({(page_id, day): 1})[page_id]
+            return counted[0]
+    if reader is None:
+        return add_to_database({(page_id, day): 1})[page_id]
+    return count_first_view_in_database(page_id, day, reader)
 
 
 def forget_stored_count(page_id):

@@ -24,13 +24,13 @@ from wagtail.url_routing import RouteResult
 
 from .blocks import ArticleBodyBlock
 from .forms import ArticleCopyForm
+from .generation import remember
 from .pictures import prefetch_pictures, render_picture
 from .publishing import AtomicPublishMixin
 from .review import ReviewFeedbackPanel
 from .serving import CachedViewRestrictionsMixin
 from .slugs import is_usable, new_article_slug
 from .structured_data import article_data, json_ld
-from .treecache import remember
 
 ARTICLES_PER_PAGE = 20
 
@@ -586,3 +586,34 @@ class SchedulerLock(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SiteGeneration(models.Model):
+    """The site's generation (news/generation.py): one row, whose value every change a reader can
+    see increases, in the same transaction."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField("版本号", default=1)
+
+    class Meta:
+        verbose_name = "站点版本号"
+        verbose_name_plural = "站点版本号"
+
+    def __str__(self):
+        return str(self.value)
+
+
+class RecentReader(models.Model):
+    """A reader who viewed an article within HITCOUNT_WINDOW, known by a keyed hash of the day,
+    the article, the address and the browser (no address is stored): kept in the database so
+    that every worker on every machine knows them."""
+
+    key = models.CharField(primary_key=True, max_length=40)
+    until = models.DateTimeField("有效至", db_index=True)
+
+    class Meta:
+        verbose_name = "近期读者"
+        verbose_name_plural = "近期读者"
+
+    def __str__(self):
+        return f"{self.key} ({self.until:%Y-%m-%d %H:%M})"

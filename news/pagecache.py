@@ -1,27 +1,27 @@
 """Full-page caching for anonymous readers, with the click count kept exact and current.
 
 With PAGE_CACHE = "django" or "cdn", a successful GET of a public page by a visitor without a
-session is kept in Django's cache, keyed by the live-tree version, so any publish, unpublish, move,
-delete or contact-details change serves fresh pages at once. The counter middleware above this one
+session is kept in this process's memory (and in Redis when configured), keyed by the site
+generation (news/generation.py), so any publish, unpublish, move, delete, new restriction or
+contact-details change serves fresh pages on the next request of every process. The counter middleware above this one
 still sees every view served from the cache and writes the current count into it. With "cdn", pages
 also carry `Cache-Control: public, s-maxage` for a proxy that answers without asking Django; their
 script's beacon then does the counting.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from . import generation
 from .hits import COUNTABLE_PAGE_ATTR
-from .treecache import tree_version
 
 SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
 
 
-def cache_key(request):
-    return f"page:{tree_version()}:{request.get_host()}:{request.get_full_path()}"
+def cache_name(request):
+    return f"page:{request.get_host()}:{request.get_full_path()}"
 
 
 # Query parameters that select a different page of content; any other parameter bypasses the
@@ -67,8 +67,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if settings.PAGE_CACHE == "off" or not is_anonymous_get(request):
             return self.get_response(request)
-        key = cache_key(request)
-        stored = cache.get(key)
+        name = cache_name(request)
+        stored = generation.get(name, tier="pages")
         if stored is not None:
             setattr(request, SERVED_FROM_CACHE_ATTR, True)
             if stored["page_id"] is not None:
@@ -80,8 +80,8 @@ class PageCacheMiddleware:
             and is_cacheable(response)
             and not getattr(request, "is_preview", False)
         ):
-            cache.set(
-                key,
+            generation.put(
+                name,
                 {
                     "content": response.content,
                     "headers": {
@@ -89,7 +89,8 @@ class PageCacheMiddleware:
                     },
                     "page_id": getattr(request, COUNTABLE_PAGE_ATTR, None),
                 },
-                settings.PAGE_CACHE_SECONDS,
+                timeout=settings.PAGE_CACHE_KEEP_SECONDS,
+                tier="pages",
             )
             self.add_shared_cache_headers(response)
         return response

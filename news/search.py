@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .treecache import remember
+from .generation import remember
 
 CJK_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 # Latin (with accents), Greek and Cyrillic words and numbers; anything else is a separator.

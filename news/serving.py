@@ -13,7 +13,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 
-from .treecache import remember
+from .generation import remember
 
 
 def site_for_request(request):

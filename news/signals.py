@@ -1,18 +1,18 @@
-"""Drop the cached page-tree views whenever the live tree changes; clean rich text when saved."""
+"""A new site generation (news/generation.py) with every change a reader can see; clean rich text
+when saved."""
 
 from functools import cache
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.images import get_image_model
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.rich_text import features as feature_registry
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from sitecms.cache import reconnected
-
-from . import richtext
-from .treecache import forget_tree
+from . import generation, richtext
 
 
 @cache
@@ -40,13 +40,8 @@ def clean_rich_text(sender, instance, **kwargs):
 @receiver(post_page_move)
 @receiver(page_slug_changed)
 def live_tree_changed(sender, **kwargs):
-    forget_tree()
-
-
-@receiver(reconnected)
-def cache_reconnected(sender, **kwargs):
-    # The tree may have changed while the cache could not be told.
-    forget_tree()
+    # Sent inside the publish's transaction (news/publishing.py), the move's and the slug change's.
+    generation.bump()
 
 
 @receiver(page_published)
@@ -62,19 +57,26 @@ def new_column_gets_roles(sender, instance, **kwargs):
 @receiver(post_delete)
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
-        forget_tree()
+        generation.bump()
 
 
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
-def routing_changed(sender, **kwargs):
-    # Sites, restrictions and aliases are what serving.py caches besides the live tree.
-    forget_tree()
+@receiver(post_save, sender=CollectionViewRestriction)
+@receiver(post_delete, sender=CollectionViewRestriction)
+@receiver(post_save, sender=get_image_model())
+@receiver(post_delete, sender=get_image_model())
+@receiver(post_save, sender=get_document_model())
+@receiver(post_delete, sender=get_document_model())
+def what_readers_see_changed(sender, **kwargs):
+    # Sites and restrictions route and guard pages; a picture or document replaced or deleted
+    # changes the pages that show it.
+    generation.bump()
 
 
 @receiver(post_save)
 def alias_saved(sender, instance, **kwargs):
     if isinstance(instance, Page) and instance.alias_of_id is not None:
-        forget_tree()
+        generation.bump()

@@ -5,8 +5,8 @@ Without this, every page would fail while Redis restarts. Here a failed call cou
 not asked at all, so readers don't each wait for a connection timeout. Pages are then rendered
 from the database, and click counting goes to the database as it does without Redis.
 
-Writes skipped meanwhile may include the news that the page tree changed; `reconnected` is sent
-when Redis answers again, so that the cached page tree can be declared stale.
+Nothing is lost by skipped writes: what is cached is keyed by the site generation, which lives in
+the database (news/generation.py).
 """
 
 import functools
@@ -14,14 +14,12 @@ import logging
 import time
 
 from django.core.cache.backends.redis import RedisCache
-from django.dispatch import Signal
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-reconnected = Signal()
 
 
 def _tolerant(when_down):
@@ -43,7 +41,6 @@ def _tolerant(when_down):
             if self._down:
                 self._down = False
                 logger.warning("Redis cache reachable again")
-                reconnected.send(sender=type(self), cache=self)
             return result
 
         return call
@@ -69,8 +66,7 @@ class TolerantRedisCache(RedisCache):
     get = _tolerant(_default)(RedisCache.get)
     get_many = _tolerant(_returning({}))(RedisCache.get_many)
     has_key = _tolerant(_returning(False))(RedisCache.has_key)
-    # `add` reports success while Redis is away so whoever asked goes on as if first: a reader's
-    # view is then counted rather than dropped.
+    # `add` reports success while Redis is away, so whoever asked goes on as if first.
     add = _tolerant(_returning(True))(RedisCache.add)
     set = _tolerant(_returning(None))(RedisCache.set)
     set_many = _tolerant(_returning([]))(RedisCache.set_many)

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from news.models import NewsIndexPage
 from news.sitetree import ensure_site_tree
@@ -7,9 +7,12 @@ from news.sitetree import ensure_site_tree
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
+    # Every tier: the shared cache and each process-memory one (news/generation.py).
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

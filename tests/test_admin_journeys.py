@@ -177,7 +177,8 @@ def test_editor_writes_an_article_with_every_widget_previews_it_on_a_phone_and_s
 
     editor.open_actions_menu()
     editor.click_and_wait(page.get_by_role("button", name="提交给文章审核"))
-    assert "已提交审核" in page.locator(".messages").inner_text()
+    errors = [e.inner_text() for e in page.locator(".error-message, .w-field__errors").all()]
+    assert "已提交审核" in page.locator(".messages").inner_text(), errors
 
     article = wait_for(lambda: ArticlePage.objects.filter(title=TITLE).first())
     assert not article.live

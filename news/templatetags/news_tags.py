@@ -3,7 +3,7 @@
 from django import template
 from wagtail.models import Page, Site
 
-from news.treecache import remember
+from news.generation import remember
 
 register = template.Library()
 

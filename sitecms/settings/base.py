@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Each request reads the site generation once, on first use (news/generation.py).
+    "news.generation.GenerationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy: strict on public pages, relaxed in the admin (sitecms/csp.py).
     "sitecms.csp.AreaPolicyMiddleware",
@@ -146,6 +148,21 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every process keeps what it has built (fragments, whole pages) in its own memory too, keyed by
+# the site generation, so it never needs telling when something changed (news/generation.py).
+LOCAL_CACHES = {
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+CACHES.update(LOCAL_CACHES)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,9 +234,6 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 
-# Seconds the live contact details stay in the cache; publishing clears them at once.
-CONTACT_CACHE_TIMEOUT = int(os.environ.get("CONTACT_CACHE_TIMEOUT", "3600"))
-
 # Mail (review notifications to reviewers and editors). With EMAIL_HOST set, mail goes out over
 # SMTP; without it, each message is written to a file in MAIL_DIR, where nothing can fail.
 # Development settings print mail to the console instead.
@@ -256,8 +270,9 @@ LOGGING = {
     },
 }
 
-# Seconds a cached menu, breadcrumb or neighbour list may live; any publish replaces them at once
-# in this process and, with Redis as the cache, in every process.
+# Seconds a cached fragment (menu, breadcrumbs, neighbours, the contact card, rankings) may live.
+# Any change a reader can see replaces them all at once in every process (news/generation.py);
+# this bounds only what changes without such a change, such as the counts behind a ranking.
 TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 
 # Click counting (点击数) --------------------------------------------------------------------------
@@ -279,7 +294,12 @@ HITCOUNT_WAIT_FOR_DISK = env_bool("HITCOUNT_WAIT_FOR_DISK", default=False)
 PAGE_CACHE = os.environ.get("PAGE_CACHE", "off").strip().lower()
 if PAGE_CACHE not in {"off", "django", "cdn"}:
     raise ValueError(f"PAGE_CACHE must be off, django or cdn, not {PAGE_CACHE!r}")
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long a shared cache in front of the site (a CDN, nginx in deploy/) may keep a page it got
+# with `Cache-Control: public`: a withdrawn or restricted article is gone from it within this.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "5"))
+# How long this site's own page cache keeps a page. It is keyed by the site generation, so a
+# change is seen at once however long this is.
+PAGE_CACHE_KEEP_SECONDS = int(os.environ.get("PAGE_CACHE_KEEP_SECONDS", "300"))
 # Views reach Django only when no CDN answers for it; in "cdn" mode the page's beacon counts instead
 # of the middleware, so that no view is counted twice.
 HITCOUNT_MODE = "beacon" if PAGE_CACHE == "cdn" else "server"

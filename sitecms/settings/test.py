@@ -4,13 +4,13 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import LOCAL_CACHES, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, **LOCAL_CACHES}
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,136 @@
+"""What one shared site generation costs (`make bench`; never part of `make test`).
+
+On the production stack (gunicorn, 2 sync workers, production settings, the machine's PostgreSQL
+or BENCH_DATABASE_URL, 1,000 generated articles), in one run:
+
+1. the cached article with counting on, and the time one read of the generation takes (measured
+   in a process of its own on the same database): the read's share of a request's time, against
+   the goal of at most 5 %;
+2. the uncached and the cached article with the local-memory cache and then with Redis
+   configured (BENCH_REDIS_URL, default database 14 of the machine's Redis): fragments and pages
+   live in each process's memory under the generation in both, so Redis must reach at least 90 %
+   of the local-memory figure.
+
+Every article request is a counted view (HITCOUNT_WINDOW=0).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gunicorn_stack import (
+    PYTHON,
+    ROOT,
+    Gunicorn,
+    article_path,
+    bench_database_url,
+    bench_redis_url,
+    ensure_wrk,
+    grow_corpus,
+    prepare,
+    redis_answers,
+    stack_env,
+    wrk,
+)
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CORPUS = 1_000
+PORT = 8810
+WORKERS = 2
+READ_GOAL = 0.05
+REDIS_GOAL = 0.90
+
+TIME_A_READ = """
+import time, django
+django.setup()
+from news import generation
+generation.read()
+rounds = 20000
+start = time.perf_counter()
+for _ in range(rounds):
+    generation.read()
+print((time.perf_counter() - start) / rounds)
+"""
+
+
+def read_seconds(env):
+    """The time of one read of the generation, in a process of its own on the same database."""
+    answer = subprocess.run(
+        [PYTHON, "-c", TIME_A_READ], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return float(answer.stdout.strip().splitlines()[-1])
+
+
+def measure(env, label):
+    with Gunicorn(env, PORT, workers=WORKERS):
+        path = article_path(PORT, column_page=5)
+        url = f"http://127.0.0.1:{PORT}{path}"
+        wrk(url, seconds=2)
+        result = wrk(url, seconds=SECONDS)
+    print(f"  {label:<34}{result['rps']:>9.1f} req/s  p99 {result['p99']:.1f} ms", flush=True)
+    return result
+
+
+def main():
+    ensure_wrk()
+    database_url = bench_database_url()
+    prepare(database_url)
+    base = {"HITCOUNT_WINDOW": "0"}
+    local = {
+        "uncached": stack_env(database_url, PAGE_CACHE="off", **base),
+        "cached": stack_env(database_url, PAGE_CACHE="django", **base),
+    }
+    grow_corpus(local["uncached"], CORPUS, at_least=True)
+    redis_url = bench_redis_url()
+    if not redis_answers(redis_url):
+        sys.exit(f"Redis is not answering at {redis_url} (set BENCH_REDIS_URL)")
+    shared = {
+        name: {**env, "REDIS_URL": redis_url, "HITCOUNT_FLUSH_INTERVAL": "1"}
+        for name, env in local.items()
+    }
+
+    print("Article, local-memory cache and Redis, uncached and cached", flush=True)
+    results = {}
+    for name in ("uncached", "cached"):
+        results[f"{name}, local memory"] = measure(local[name], f"{name} article, local memory")
+        results[f"{name}, Redis"] = measure(shared[name], f"{name} article, Redis")
+    seconds = read_seconds(local["cached"])
+    report(database_url, results, seconds)
+
+
+def report(database_url, results, read_time):
+    database = database_url.split("://")[0]
+    print(f"\nDatabase: {database}; gunicorn {WORKERS} sync workers; {SECONDS} s per page")
+    print(f"{'article':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    for name, result in results.items():
+        print(f"{name:<24}{result['rps']:>9.1f}{result['p50']:>9.2f}{result['p99']:>9.2f}")
+
+    cached = results["cached, local memory"]["rps"]
+    # Each worker serves rps / WORKERS requests a second; one read takes read_time of each.
+    share = read_time * cached / WORKERS
+    print(f"\nOne read of the generation: {read_time * 1e6:.1f} µs")
+    print("Goals")
+    checks = [
+        (
+            f"reading the generation is {share:.1%} of a cached article's time "
+            f"(<= {READ_GOAL:.0%})",
+            share <= READ_GOAL,
+        )
+    ]
+    for name in ("uncached", "cached"):
+        ratio = results[f"{name}, Redis"]["rps"] / results[f"{name}, local memory"]["rps"]
+        checks.append(
+            (
+                f"{name} article with Redis at {ratio:.0%} of local memory (>= {REDIS_GOAL:.0%})",
+                ratio >= REDIS_GOAL,
+            )
+        )
+    for text, met in checks:
+        print(f"  {'met ' if met else 'MISSED'}  {text}")
+
+
+if __name__ == "__main__":
+    main()
