@@ -12,12 +12,11 @@ of the workers' memory from the start of the soak (after the warm-up) to its end
 
 Choices:
 - Every request is a counted view (HITCOUNT_WINDOW=0), as in run.py: the most counting can cost.
-- The cache is Redis (BENCH_REDIS_URL, as hits.py): the editor publishes from a process of its own
-  (bench/editor.py, started once), and only a shared cache lets a publish reach both workers' page
-  and tree caches (with the local-memory cache each worker would serve the old page for up to five
-  minutes, as the README says for several processes). Each publish is checked from the readers'
-  side: the new title must be served within EDIT_VISIBLE_SECONDS, or the publish counts as an
-  error. Redis also buffers the view counts, as it does in production wherever it is configured.
+- Redis is configured (BENCH_REDIS_URL, as hits.py), as the fullest production setup: it is a
+  second cache tier and buffers the view counts. The editor publishes from a process of its own
+  (bench/editor.py, started once); every worker sees the publish through the site generation
+  (news/generation.py), with or without Redis. Each publish is checked from the readers' side: the
+  new title must be served within EDIT_VISIBLE_SECONDS, or the publish counts as an error.
 - wrk paces itself through its Lua `delay()` hook: each thread keeps a schedule of send times at
   its share of the target rate and holds each connection until the next free time, catching up
   after a slow moment; the wall clock comes from clock_gettime through LuaJIT's FFI, which

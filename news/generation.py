@@ -69,6 +69,20 @@ def current():
     return value
 
 
+def last_read():
+    """The generation this process read last (None before its first read): what a request can
+    guess before it has read the current one."""
+    return _last_read
+
+
+def adopt(value):
+    """Take `value`, read with another statement, as this request's generation."""
+    global _last_read
+    _last_read = value
+    if _request_generation.get() is not None:
+        _request_generation.set(value)
+
+
 def bump():
     """Increase the generation, in the transaction the caller is in (a receiver of the change's
     signal); this request reads the new one next."""
@@ -121,9 +135,10 @@ def key_for(name, generation=None):
     return f"g:{current() if generation is None else generation}:{name}"
 
 
-def get(name, default=None, tier="local"):
-    """The value cached under `name` for this generation: this process's memory, then Redis."""
-    key = key_for(name)
+def get(name, default=None, tier="local", generation=None):
+    """The value cached under `name` for this generation (or the one given): this process's
+    memory, then Redis."""
+    key = key_for(name, generation)
     local = caches[tier]
     value = local.get(key, MISSING)
     if value is MISSING and (shared := shared_cache()) is not None:

@@ -27,7 +27,8 @@ from django.db import close_old_connections, connection, transaction
 from django.utils.timezone import localdate, now
 from wagtail.models import Page
 
-from .models import HitBatch, PageHits, RecentReader
+from . import generation
+from .models import HitBatch, PageHits, RecentReader, SiteGeneration
 
 logger = logging.getLogger(__name__)
 
@@ -107,40 +108,70 @@ def _reader_sql():
 _first_views = 0
 
 
-def count_first_view_in_database(page_id, day, reader):
-    """Count a reader's view if it is their first in the window, in one transaction with the
-    reader's row; returns the new total, or NOT_COUNTED."""
+def count_first_view_in_database(page_id, day, reader, read_generation=False):
+    """Count a reader's view if it is their first in the window (every view when `reader` is
+    None), in one transaction with the reader's row; returns the new total or NOT_COUNTED, and
+    with `read_generation` also the site generation: (total, generation).
+
+    On PostgreSQL all of it is one statement, so a page served from the page cache costs one
+    round trip for its count and the check that it is current."""
     global _first_views
     moment = now()
-    reader_params = [reader, moment + timedelta(seconds=settings.HITCOUNT_WINDOW), moment]
     if connection.vendor == "postgresql":
-        # One statement: the reader's row and the count commit together or not at all.
-        prefix = "" if settings.HITCOUNT_WAIT_FOR_DISK else "SET LOCAL synchronous_commit TO OFF; "
-        quote = connection.ops.quote_name
-        table, hits, last_day = map(quote, (PageHits._meta.db_table, "hits", "last_day"))
-        # Only quoted table and column names are formatted in; values are parameters.
-        sql = (
-            f"{prefix}WITH seen AS ({_reader_sql()}) "  # noqa: S608
-            f"INSERT INTO {table} ({quote('page_id')}, {hits}, {last_day}) "
-            "SELECT %s, 1, %s FROM seen "
-            f"ON CONFLICT ({quote('page_id')}) "
-            f"DO UPDATE SET {hits} = {table}.{hits} + excluded.{hits}, "
-            f"{last_day} = excluded.{last_day} RETURNING {hits}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*reader_params, page_id, day])
-            row = cursor.fetchone()
+        total, current = _count_in_one_statement(page_id, day, reader, moment)
     else:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_reader_sql(), reader_params)
-            row = cursor.fetchone() and add_to_database({(page_id, day): 1}).get(page_id)
-            row = (row,) if row else None
-    if row is None:
-        return NOT_COUNTED
-    _first_views += 1
-    if _first_views % FORGET_EVERY == 0:
-        RecentReader.objects.filter(until__lt=moment).delete()
-    return row[0]
+        # The reader's row and the count in one transaction (a lone count is one statement).
+        with transaction.atomic() if reader else nullcontext(), connection.cursor() as cursor:
+            seen = True
+            if reader is not None:
+                cursor.execute(_reader_sql(), _reader_params(reader, moment))
+                seen = cursor.fetchone() is not None
+            total = add_to_database({(page_id, day): 1})[page_id] if seen else None
+        current = generation.read() if read_generation else None
+    if total is None:
+        total = NOT_COUNTED
+    elif reader is not None:
+        _first_views += 1
+        if _first_views % FORGET_EVERY == 0:
+            RecentReader.objects.filter(until__lt=moment).delete()
+    return (total, current) if read_generation else total
+
+
+def _reader_params(reader, moment):
+    return [reader, moment + timedelta(seconds=settings.HITCOUNT_WINDOW), moment]
+
+
+def _count_upsert(source):
+    """The count's upsert of one view, its row given by `source` (VALUES … or SELECT …)."""
+    quote = connection.ops.quote_name
+    table, hits, last_day = map(quote, (PageHits._meta.db_table, "hits", "last_day"))
+    # Only quoted table and column names are formatted in; values are parameters.
+    return (
+        f"INSERT INTO {table} ({quote('page_id')}, {hits}, {last_day}) {source} "
+        f"ON CONFLICT ({quote('page_id')}) "
+        f"DO UPDATE SET {hits} = {table}.{hits} + excluded.{hits}, "
+        f"{last_day} = excluded.{last_day} RETURNING {hits}"
+    )
+
+
+def _count_in_one_statement(page_id, day, reader, moment):
+    prefix = "" if settings.HITCOUNT_WAIT_FOR_DISK else "SET LOCAL synchronous_commit TO OFF; "
+    quote = connection.ops.quote_name
+    current = f"(SELECT value FROM {quote(SiteGeneration._meta.db_table)} WHERE id = 1)"  # noqa: S608
+    if reader is None:
+        sql = f"{prefix}{_count_upsert('VALUES (%s, 1, %s)')}, {current}"
+        params = [page_id, day]
+    else:
+        # The reader's row decides whether the count happens; the generation is read either way.
+        counted = _count_upsert("SELECT %s, 1, %s FROM seen")
+        sql = (
+            f"{prefix}WITH seen AS ({_reader_sql()}), counted AS ({counted}) "  # noqa: S608
+            f"SELECT (SELECT {quote('hits')} FROM counted), {current}"
+        )
+        params = [*_reader_params(reader, moment), page_id, day]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 # Redis ----------------------------------------------------------------------------------------
@@ -254,10 +285,10 @@ def _count_in_redis(client, page_id, day=None, reader=None):
     return total, pending, batches
 
 
-def record_view(page_id, reader=None):
+def record_view(page_id, reader=None, read_generation=False):
     """Count one view of a page, unless `reader` (a reader_key) was seen within the window.
     Returns the new total when it is known without another query, None when it is not, or
-    NOT_COUNTED."""
+    NOT_COUNTED; with `read_generation`, (that, the site generation)."""
     client = redis_client()
     day = localdate()
     if client is not None:
@@ -269,13 +300,13 @@ def record_view(page_id, reader=None):
             )
             _written_around_redis.add(page_id)
         else:
-            if counted is NOT_COUNTED:
-                return NOT_COUNTED
-            flush_soon()
-            return counted[0]
-    if reader is None:
+            if counted is not NOT_COUNTED:
+                flush_soon()
+                counted = counted[0]
+            return (counted, generation.read()) if read_generation else counted
+    if reader is None and not read_generation:
         return add_to_database({(page_id, day): 1})[page_id]
-    return count_first_view_in_database(page_id, day, reader)
+    return count_first_view_in_database(page_id, day, reader, read_generation)
 
 
 def forget_stored_count(page_id):

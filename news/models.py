@@ -393,11 +393,17 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     @cached_property
     def click_count(self):
-        """The count readers see: stored views plus any still buffered in Redis."""
+        """The count to render: stored views plus any still buffered in Redis.
+
+        When the server counts views, the counter middleware writes the exact number into every
+        article page it answers (news/hits.py), so the stored count is rendered as a placeholder
+        and Redis is asked once per request, by the counter, rather than twice."""
         from .hitstore import current_count
 
         if self.pk is None:  # previewing an article that has not been saved yet
             return 0
+        if settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server":
+            return self.click_count_stored
         return current_count(self.pk, stored=self.click_count_stored)
 
     @property

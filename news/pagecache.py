@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 from . import generation
-from .hits import COUNTABLE_PAGE_ATTR
+from .hits import COUNTABLE_PAGE_ATTR, COUNTED_ATTR, count_view_reading_generation
 
 SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
@@ -68,7 +68,7 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE == "off" or not is_anonymous_get(request):
             return self.get_response(request)
         name = cache_name(request)
-        stored = generation.get(name, tier="pages")
+        stored = self.lookup(request, name)
         if stored is not None:
             setattr(request, SERVED_FROM_CACHE_ATTR, True)
             if stored["page_id"] is not None:
@@ -94,6 +94,26 @@ class PageCacheMiddleware:
             )
             self.add_shared_cache_headers(response)
         return response
+
+    @staticmethod
+    def lookup(request, name):
+        """The page kept for this URL under the current site generation, or None.
+
+        A page that is a counted article is looked for under the generation this process read
+        last, and its view is counted in the same round trip that reads the current one: if the
+        two differ, the kept page is stale and the article is rendered afresh (its view is then
+        not counted again)."""
+        guess = generation.last_read()
+        counting = settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server"
+        if guess is not None and counting and request.method == "GET":
+            stored = generation.get(name, tier="pages", generation=guess)
+            if stored is not None and stored["page_id"] is not None:
+                total, current = count_view_reading_generation(request, stored["page_id"])
+                setattr(request, COUNTED_ATTR, total)
+                generation.adopt(current)
+                if current == guess:
+                    return stored
+        return generation.get(name, tier="pages")
 
     def rebuild(self, stored):
         response = HttpResponse(stored["content"])

@@ -34,6 +34,19 @@ def site_for_request(request):
     return Site.from_db("default", list(fields), list(fields.values()))
 
 
+def site_root_paths():
+    """Wagtail's site root paths (which every page URL is built from), kept under the site
+    generation like the rest. Wagtail keeps them in the default cache, cleared only where a
+    Site is saved: in another process's memory they would go stale, and in Redis they would cost
+    a round trip on every request."""
+
+    def compute():
+        Site.clear_site_root_paths_cache()
+        return Site.get_site_root_paths()
+
+    return remember("site-root-paths", compute)
+
+
 def live_columns(site):
     """{slug: (tree path, id)} of the live columns directly under the site's home page."""
     from .models import NewsIndexPage
@@ -54,6 +67,8 @@ class CachedRouteMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_site"):
             request._wagtail_site = site_for_request(request)
+            # Wagtail asks the request for them before its own cache (Page._get_site_root_paths).
+            request._wagtail_cached_site_root_paths = site_root_paths()
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
