@@ -70,7 +70,8 @@ def import_file(upload, column):
         return name, None, str(error)
     try:
         article = parse(text)
-        result = import_article(article, column, publish=False)
+        # Editors import drafts; a file's 点击数 is never taken here (counts come from readers).
+        result = import_article(article, column, publish=False, take_count=False)
     except SeedFormatError as error:
         return name, None, str(error)
     except ValidationError as error:

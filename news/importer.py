@@ -69,7 +69,13 @@ def existing_article(column, article: ParsedArticle):
 
 
 @transaction.atomic
-def import_article(article: ParsedArticle, column: NewsIndexPage, *, publish=True) -> ImportResult:
+def import_article(
+    article: ParsedArticle, column: NewsIndexPage, *, publish=True, take_count=True
+) -> ImportResult:
+    """Create or update the article from a parsed file. With `take_count` (the command line, an
+    operator's tool) the file's 点击数 becomes the article's starting count; without it (the
+    admin's 导入文章, open to editors) counts are left to readers: a new draft starts with none
+    and an existing article keeps its own."""
     page = existing_article(column, article)
     created = page is None
     if created:
@@ -84,7 +90,8 @@ def import_article(article: ParsedArticle, column: NewsIndexPage, *, publish=Tru
     revision = page.save_revision()
     if publish:
         revision.publish()
-    PageHits.objects.raise_to(page.pk, article.hits or 0)
+    if take_count:
+        PageHits.objects.raise_to(page.pk, article.hits or 0)
     return ImportResult(page=page, created=created)
 
 

@@ -201,7 +201,7 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         # URL whose date part is out of date, redirect there permanently.
         if is_article_path(path_components):
             return self.route_to_article(self.path, path_components)
-        if len(path_components) == 2 and all(part.isdigit() for part in path_components):
+        if len(path_components) == 2 and all(is_number(part) for part in path_components):
             year, month = (int(part) for part in path_components)
             if not (1 <= month <= 12 and 1900 <= year <= 2999):
                 raise Http404
@@ -255,9 +255,23 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return context
 
 
+# The largest id a database row can have (a signed 64-bit integer): a larger number in a URL can
+# name no article, and asking the database for it would overflow.
+MAX_ID = 2**63 - 1
+
+
+def is_number(part):
+    """ASCII digits only: str.isdigit() also accepts ² and ①, which int() refuses."""
+    return part.isascii() and part.isdigit()
+
+
 def is_article_path(path_components):
     """Whether the path below a column is an article's `<yyyy>/<mmdd>/<id>`."""
-    return len(path_components) == 3 and all(part.isdigit() for part in path_components)
+    return (
+        len(path_components) == 3
+        and all(is_number(part) for part in path_components)
+        and int(path_components[2]) <= MAX_ID
+    )
 
 
 def clamp_page_number(raw, paginator):

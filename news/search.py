@@ -25,7 +25,10 @@ CJK_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 WORD_RUN = r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+"
 TOKEN_RE = re.compile(rf"({CJK_RUN})|({WORD_RUN})")
 MAX_QUERY_CHARS = 64
-MAX_QUERY_TOKENS = 24
+# What one search may ask of the index, whatever was typed: a common character or pair matches
+# most articles, and each more one is another pass over them.
+MAX_QUERY_TOKENS = 8
+MAX_SINGLE_CHARACTERS = 2
 SNIPPET_CHARS = 120
 
 
@@ -41,19 +44,38 @@ def index_tokens(text):
     return " ".join(tokens)
 
 
+def is_cjk(term):
+    return re.fullmatch(CJK_RUN, term) is not None
+
+
 def query_terms(query):
-    """The words a reader typed, trimmed to a sane length: CJK runs and Latin words."""
+    """The words a reader typed, trimmed to a sane length: CJK runs and Latin words. Chinese
+    characters typed one by one with spaces between ("党 建 工 作") are the word they spell."""
     query = (query or "")[:MAX_QUERY_CHARS]
-    return [cjk or word for cjk, word in TOKEN_RE.findall(query)]
+    terms = []
+    for cjk, word in TOKEN_RE.findall(query):
+        term = cjk or word
+        if len(term) == 1 and is_cjk(term) and terms and terms[-1][1]:
+            terms[-1] = (terms[-1][0] + term, True)
+        else:
+            terms.append((term, len(term) == 1 and is_cjk(term)))
+    return [term for term, _single in terms]
 
 
 def query_tokens(terms):
-    tokens = []
+    """The index tokens a search asks for: each Chinese word's character pairs (a lone character
+    as itself), Latin words whole; no more than MAX_QUERY_TOKENS, of which at most
+    MAX_SINGLE_CHARACTERS lone characters, so no query costs more than a bounded search."""
+    tokens, singles = [], 0
     for term in terms:
-        if re.fullmatch(CJK_RUN, term):
-            tokens.extend(
-                [term] if len(term) == 1 else [term[i : i + 2] for i in range(len(term) - 1)]
-            )
+        if is_cjk(term):
+            if len(term) == 1:
+                singles += 1
+                if singles > MAX_SINGLE_CHARACTERS:
+                    continue
+                tokens.append(term)
+            else:
+                tokens.extend(term[i : i + 2] for i in range(len(term) - 1))
         else:
             tokens.append(term.lower())
     return list(dict.fromkeys(tokens))[:MAX_QUERY_TOKENS]

@@ -1,13 +1,78 @@
-"""站内搜索 at /search/?q=: Chinese full-text search over live articles, filterable by column."""
+"""站内搜索 at /search/?q=: Chinese full-text search over live articles, filterable by column.
 
+A search costs a bounded amount of work whatever is typed: the query is reduced to a few index
+tokens (news/search.py), the database gives each search SEARCH_TIME_LIMIT seconds at most (a
+statement timeout on PostgreSQL, a progress handler on SQLite), and each client may search
+SEARCH_RATE_LIMIT times a minute (django-ratelimit; per process unless Redis is configured).
+When a limit applies the reader is told so in Chinese, and no worker is held up.
+"""
+
+import contextlib
+import logging
+import time
+
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import OperationalError, connection, transaction
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
+from django_ratelimit.core import is_ratelimited
 
+from .hits import client_ip
 from .models import ArticlePage, NewsIndexPage, clamp_page_number
 from .search import count_matches, highlight, query_terms, search_articles
 
+logger = logging.getLogger(__name__)
+
 RESULTS_PER_PAGE = 10
+TOO_SLOW = "这次搜索用时过长,已停止。请换用更少、更具体的关键词再试。"
+TOO_OFTEN = "搜索太频繁了,请稍候一分钟再试。"
+# SQLite calls the progress handler every this many virtual-machine steps (well under 1 ms).
+PROGRESS_STEPS = 10_000
+
+
+class SearchTooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limited(seconds):
+    """Run the search's queries with a time limit; SearchTooSlow when it is reached."""
+    try:
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {int(seconds * 1000)}")
+                yield
+        else:
+            connection.ensure_connection()
+            deadline = time.monotonic() + seconds
+            raw = connection.connection
+            raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+            try:
+                yield
+            finally:
+                raw.set_progress_handler(None, 0)
+    except OperationalError as error:
+        message = str(error)
+        if "statement timeout" in message or "interrupted" in message:
+            raise SearchTooSlow from error
+        raise
+
+
+def limited(request):
+    """Whether this client has searched more than SEARCH_RATE_LIMIT times this minute."""
+    try:
+        return is_ratelimited(
+            request,
+            group="search",
+            key=lambda group, request: client_ip(request),
+            rate=settings.SEARCH_RATE_LIMIT,
+            increment=True,
+        )
+    except Exception as error:  # the cache went away: searching goes on
+        logger.warning("Search rate limit unavailable (%s)", error)
+        return False
 
 
 @require_safe
@@ -18,9 +83,25 @@ def search(request):
     )
     column = next((c for c in columns if str(c.pk) == request.GET.get("column", "")), None)
     terms = query_terms(query)
+    context = {"query": query, "terms": terms, "columns": columns, "column": column}
+    context.update(searched=bool(query), results=None, hits=[], limit_message="")
+    if terms and limited(request):
+        context["limit_message"] = TOO_OFTEN
+        return TemplateResponse(request, "news/search.html", context, status=429)
     articles = ArticlePage.objects.live().public()
     if column is not None:
         articles = articles.child_of(column)
+    try:
+        with time_limited(settings.SEARCH_TIME_LIMIT):
+            context.update(find(request, articles, query, terms, column, columns))
+    except SearchTooSlow:
+        context["limit_message"] = TOO_SLOW
+        return TemplateResponse(request, "news/search.html", context, status=503)
+    return TemplateResponse(request, "news/search.html", context)
+
+
+def find(request, articles, query, terms, column, columns):
+    """The page of results asked for, every query made here, within the time limit."""
     results = search_articles(articles, query) if terms else articles.none()
     paginator = Paginator(results, RESULTS_PER_PAGE)
     paginator.count = count_matches(articles, query, results, scope=column.pk if column else "all")
@@ -35,16 +116,4 @@ def search(request):
         }
         for article in page.object_list
     ]
-    return TemplateResponse(
-        request,
-        "news/search.html",
-        {
-            "query": query,
-            "terms": terms,
-            "columns": columns,
-            "column": column,
-            "results": page,
-            "hits": hits,
-            "searched": bool(query),
-        },
-    )
+    return {"results": page, "hits": hits}

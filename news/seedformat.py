@@ -82,8 +82,19 @@ def clean_line(line):
     return line.strip().replace("\ufeff", "")
 
 
+# What the article's fields and blocks hold (news/models.py, news/blocks.py): a longer value from a
+# file is reported with its line rather than failing when it is saved.
+LIMITS = {"title": 255, "source": 100, "label": 20, "section title": 120}
+MAX_HITS = 10**12
+YEARS = range(1900, 3000)
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def parse(text):
     """Parse one article; raises SeedFormatError naming the line and what was expected there."""
+    for number, raw in enumerate(text.splitlines(), 1):
+        if CONTROL_RE.search(raw):
+            raise SeedFormatError(number, "含有控制字符(如 NUL),文件可能已损坏,请检查后重新保存。")
     lines = [(number, clean_line(raw)) for number, raw in enumerate(text.splitlines(), 1)]
     content = [(number, line) for number, line in lines if line]
     if not content:
@@ -108,8 +119,7 @@ def parse(text):
         raise SeedFormatError(
             extra_number, "标题行之前有无法识别的内容,应为“联系我们”块或文章标题。"
         )
-    if len(title) > 255:
-        raise SeedFormatError(title_line_number, "标题过长(超过 255 个字符)。")
+    too_long(title_line_number, "title", "标题", title)
 
     source, hits, published_at = _parse_meta(meta_line_number, meta_line)
     lead, sections = _parse_body(content[meta_index + 1 :])
@@ -171,16 +181,22 @@ def _parse_meta(number, line):
     if match is None:
         raise SeedFormatError(number, "信息行格式应为“来源:… 点击数:… 日期:YYYY-MM-DD HH:MM:SS”。")
     raw_hits = match["hits"].strip()
-    if raw_hits and not raw_hits.isdecimal():
+    if raw_hits and not (raw_hits.isascii() and raw_hits.isdecimal()):
         raise SeedFormatError(number, f"点击数应为非负整数或留空,实际为“{raw_hits}”。")
+    if raw_hits and int(raw_hits) > MAX_HITS:
+        raise SeedFormatError(number, f"点击数过大(不能超过 {MAX_HITS}),实际为“{raw_hits}”。")
+    source = match["source"].strip()
+    too_long(number, "source", "来源", source)
     raw_date = match["date"].strip()
     for date_format in DATE_FORMATS:
         try:
             naive = datetime.strptime(raw_date, date_format)  # the site's local time
         except ValueError:
             continue
+        if naive.year not in YEARS:
+            raise SeedFormatError(number, f"日期的年份应在 1900 至 2999 之间,实际为“{raw_date}”。")
         published_at = naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-        return match["source"].strip(), int(raw_hits) if raw_hits else None, published_at
+        return source, int(raw_hits) if raw_hits else None, published_at
     raise SeedFormatError(number, f"日期应为 YYYY-MM-DD HH:MM:SS 格式,实际为“{raw_date}”。")
 
 
@@ -188,13 +204,22 @@ def is_subheading(line):
     return len(line) <= SUBHEADING_MAX_CHARS and not (set(line) & SENTENCE_PUNCTUATION)
 
 
+def too_long(number, field, name, value):
+    if len(value) > LIMITS[field]:
+        raise SeedFormatError(
+            number, f"{name}过长(最多 {LIMITS[field]} 个字符,实际为 {len(value)} 个)。"
+        )
+
+
 def _parse_body(content):
     if content and TRAILING_SOURCE_RE.match(content[-1][1]):
         content = content[:-1]
     lead, sections = [], []
-    for _, line in content:
+    for number, line in content:
         agenda = AGENDA_RE.match(line)
         if agenda:
+            too_long(number, "label", "议程编号", agenda["label"])
+            too_long(number, "section title", "议程标题", agenda["title"].strip())
             sections.append(AgendaSection(label=agenda["label"], title=agenda["title"].strip()))
         elif not sections:
             lead.append(line)

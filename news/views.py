@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import hitstore
 from .hits import NOT_COUNTED, count_view
-from .models import ArticlePage
+from .models import MAX_ID, ArticlePage
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,8 @@ UNSEEN_VIEW_REASONS = {"prerender", "prefetch"}
 @never_cache
 @require_POST
 def hit_beacon(request, page_id):
+    if page_id > MAX_ID:
+        return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)
     page = (
         ArticlePage.objects.live().public().filter(pk=page_id).select_related("hit_count").first()
     )

@@ -226,3 +226,21 @@ def test_home_page_makes_at_most_12_queries(site, column, django_assert_max_num_
     client.get("/")
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/news/2024/0315/9223372036854775808/",
+        "/news/2024/0315/99999999999999999999999999/",
+        "/news/2024/0315/²/",
+        "/news/２０２４/０３/",
+        "/news/2024/²/",
+    ],
+)
+def test_an_id_or_date_no_row_can_have_is_not_found(column, reader, path):
+    assert reader.get(path).status_code == 404
+
+
+def test_the_beacon_for_an_id_no_row_can_have_is_not_found(column, reader):
+    assert reader.post("/hits/9223372036854775808/").status_code == 404

@@ -97,3 +97,21 @@ def test_reviewers_see_the_import_and_contact_staff_do_not(reviewer, staff, site
     assert reviewer.get(url).status_code == 200
     assert staff.get(url).status_code in (302, 403)
     assert "导入文章" not in staff.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_an_admin_import_never_sets_a_count(editor, column):  # noqa: F811
+    from news.hitstore import current_count
+    from news.importer import import_article
+    from news.seedformat import parse
+
+    live = import_article(parse(VALID), column).page  # published by an operator, count 42
+    assert current_count(live.pk) == 42
+    attack = VALID.replace("点击数:42", "点击数:987654321")
+    response = post_files(editor, column, upload("same-article.txt", attack))
+    assert "已更新为新草稿" in response.content.decode()
+    assert current_count(live.pk) == 42
+
+    fresh = VALID.replace("测试导入的文章标题", "新的草稿").replace("点击数:42", "点击数:5000")
+    post_files(editor, column, upload("new.txt", fresh))
+    draft = ArticlePage.objects.get(title="新的草稿")
+    assert current_count(draft.pk) == 0

@@ -266,3 +266,24 @@ def test_parser_rejects_bad_contact_postcode():
     with pytest.raises(SeedFormatError) as error:
         parse(VALID.replace("邮编:350900", "邮编:3509"))
     assert error.value.line == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("点击数:42", "点击数:99999999999999999999"), "第 14 行: 点击数过大"),
+        (("日期:2024-03-15 09:42:10", "日期:0001-01-01 00:00:00"), "第 14 行: 日期的年份应在"),
+        (
+            ("议程一:实地观摩", "议程" + "一" * 30 + ":实地观摩"),
+            "第 18 行: 议程编号过长(最多 20 个字符",
+        ),
+        (("议程一:实地观摩", "议程一:" + "观" * 121), "第 18 行: 议程标题过长(最多 120 个字符"),
+        (("测试导入的文章标题", "标" * 256), "第 12 行: 标题过长(最多 255 个字符"),
+        (("来源:青溪党建网", "来源:" + "源" * 101), "第 14 行: 来源过长(最多 100 个字符"),
+        (("导语段落,说明会议情况。", "导语\x00段落"), "第 16 行: 含有控制字符"),
+    ],
+)
+def test_values_no_field_can_hold_are_line_errors_not_failures(change, message):
+    with pytest.raises(SeedFormatError) as error:
+        parse(VALID.replace(*change))
+    assert str(error.value).startswith(message), str(error.value)

@@ -275,6 +275,12 @@ LOGGING = {
 # this bounds only what changes without such a change, such as the counts behind a ranking.
 TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 
+# Search (news/search_views.py): the longest one search may take, and how often one client may
+# search a minute (django-ratelimit, in the default cache: shared with Redis, else per process).
+SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
+SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/m")
+RATELIMIT_FAIL_OPEN = True
+
 # Click counting (点击数) --------------------------------------------------------------------------
 HITCOUNT_ENABLED = env_bool("HITCOUNT_ENABLED", default=True)
 # A reader reloading the same article within this many seconds counts once; 0 counts every view.
