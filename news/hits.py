@@ -102,19 +102,42 @@ def client_ip(request):
     return _parse_ip(remote) or remote
 
 
+def _keyed(*parts):
+    message = "|".join(parts)
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def address_key(request, page_id):
+    """A keyed hash of the day, the article and the reader's address alone: the views one
+    address makes of an article in a day are capped (HITCOUNT_MAX_PER_ADDRESS)."""
+    return _keyed("address", localdate().isoformat(), str(page_id), client_ip(request))
+
+
 def reader_key(request, page_id):
     """A keyed hash recognising the same reader of the same page on the same day (40 hex
     characters); no IP is kept."""
-    message = "|".join(
-        [
-            localdate().isoformat(),
-            str(page_id),
-            client_ip(request),
-            request.META.get("HTTP_USER_AGENT", ""),
-        ]
+    return _keyed(
+        localdate().isoformat(),
+        str(page_id),
+        client_ip(request),
+        request.META.get("HTTP_USER_AGENT", ""),
     )
-    digest = hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
-    return digest[:40]
+
+
+def prefetch_key(request, page_id):
+    """A keyed hash naming the prefetch or prerender of an article by one reader, so that the
+    beacon that reports it shown can be matched to a page the server really sent."""
+    return _keyed(
+        "prefetch", str(page_id), client_ip(request), request.META.get("HTTP_USER_AGENT", "")
+    )
+
+
+def readers_of(request, page_id):
+    """(reader key, address key) for counting: None where that check is off."""
+    if settings.HITCOUNT_WINDOW <= 0:
+        return None, None
+    address = address_key(request, page_id) if settings.HITCOUNT_MAX_PER_ADDRESS > 0 else None
+    return reader_key(request, page_id), address
 
 
 def is_reader(request):
@@ -140,8 +163,7 @@ def count_view(request, page_id):
     """
     if not is_reader(request):
         return NOT_COUNTED
-    reader = reader_key(request, page_id) if settings.HITCOUNT_WINDOW > 0 else None
-    return hitstore.record_view(page_id, reader)
+    return hitstore.record_view(page_id, *readers_of(request, page_id))
 
 
 def count_view_reading_generation(request, page_id):
@@ -150,8 +172,8 @@ def count_view_reading_generation(request, page_id):
     nothing; the generation is then read on its own."""
     try:
         if is_reader(request):
-            reader = reader_key(request, page_id) if settings.HITCOUNT_WINDOW > 0 else None
-            return hitstore.record_view(page_id, reader, read_generation=True)
+            reader, address = readers_of(request, page_id)
+            return hitstore.record_view(page_id, reader, address, read_generation=True)
     except Exception:
         logger.exception("Counting a view of page %s failed; the page is served as it is", page_id)
     return NOT_COUNTED, generation.read()
@@ -185,6 +207,13 @@ class HitCounterMiddleware:
             return response
         page_id = getattr(request, COUNTABLE_PAGE_ATTR, None)
         if page_id is None or settings.HITCOUNT_MODE != "server":
+            return response
+        if is_prefetch(request.META):
+            # Counted only if the page's beacon later reports it shown (news/views.py).
+            try:
+                hitstore.remember_prefetch(prefetch_key(request, page_id))
+            except Exception:
+                logger.exception("Noting a prefetch of page %s failed", page_id)
             return response
         try:
             total = getattr(request, COUNTED_ATTR, MISSING)

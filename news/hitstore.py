@@ -28,7 +28,7 @@ from django.utils.timezone import localdate, now
 from wagtail.models import Page
 
 from . import generation
-from .models import HitBatch, PageHits, RecentReader, SiteGeneration
+from .models import AddressViews, HitBatch, PageHits, RecentReader, SiteGeneration
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ STORED_SECONDS = 24 * 3600
 LOCK_SECONDS = 60
 APPLIED_BATCHES_KEPT = timedelta(days=2)
 SEEN_PREFIX = "hits:seen:"
+ADDRESS_PREFIX = "hits:address:"
+ADDRESS_SECONDS = 2 * 24 * 3600
 # Every this many readers' first views, a process removes the readers whose window has passed.
 FORGET_EVERY = 500
 # Returned instead of a total when the view is the same reader's again within the window.
@@ -105,26 +107,41 @@ def _reader_sql():
     )
 
 
+def _address_sql(source):
+    quote = connection.ops.quote_name
+    table, key, day, views = map(quote, (AddressViews._meta.db_table, "key", "day", "views"))
+    # A row while the address is under its cap for the article today; none once it reaches it.
+    return (
+        f"INSERT INTO {table} ({key}, {day}, {views}) {source} "
+        f"ON CONFLICT ({key}) DO UPDATE SET {views} = {table}.{views} + 1 "
+        f"WHERE {table}.{views} < %s RETURNING 1"
+    )
+
+
 _first_views = 0
 
 
-def count_first_view_in_database(page_id, day, reader, read_generation=False):
+def count_first_view_in_database(page_id, day, reader, address=None, read_generation=False):
     """Count a reader's view if it is their first in the window (every view when `reader` is
-    None), in one transaction with the reader's row; returns the new total or NOT_COUNTED, and
-    with `read_generation` also the site generation: (total, generation).
+    None) and their address has not reached its cap for the article today, in one transaction
+    with the reader's and the address's rows; returns the new total or NOT_COUNTED, and with
+    `read_generation` also the site generation: (total, generation).
 
     On PostgreSQL all of it is one statement, so a page served from the page cache costs one
     round trip for its count and the check that it is current."""
     global _first_views
     moment = now()
     if connection.vendor == "postgresql":
-        total, current = _count_in_one_statement(page_id, day, reader, moment)
+        total, current = _count_in_one_statement(page_id, day, reader, address, moment)
     else:
-        # The reader's row and the count in one transaction (a lone count is one statement).
+        # The rows and the count in one transaction (a lone count is one statement).
         with transaction.atomic() if reader else nullcontext(), connection.cursor() as cursor:
             seen = True
             if reader is not None:
                 cursor.execute(_reader_sql(), _reader_params(reader, moment))
+                seen = cursor.fetchone() is not None
+            if seen and address is not None:
+                cursor.execute(_address_sql("VALUES (%s, %s, 1)"), [address, day, _cap()])
                 seen = cursor.fetchone() is not None
             total = add_to_database({(page_id, day): 1})[page_id] if seen else None
         current = generation.read() if read_generation else None
@@ -134,7 +151,29 @@ def count_first_view_in_database(page_id, day, reader, read_generation=False):
         _first_views += 1
         if _first_views % FORGET_EVERY == 0:
             RecentReader.objects.filter(until__lt=moment).delete()
+            AddressViews.objects.filter(day__lt=day).delete()
     return (total, current) if read_generation else total
+
+
+def _cap():
+    return settings.HITCOUNT_MAX_PER_ADDRESS
+
+
+# Prefetches: a page sent to a reader's browser ahead of their asking, not yet shown -----------
+
+PREFETCH_SECONDS = 30 * 60
+
+
+def remember_prefetch(key):
+    RecentReader.objects.update_or_create(
+        key=key, defaults={"until": now() + timedelta(seconds=PREFETCH_SECONDS)}
+    )
+
+
+def take_prefetch(key):
+    """Whether the server sent this prefetch (and it has not been reported shown before)."""
+    deleted, _ = RecentReader.objects.filter(key=key, until__gte=now()).delete()
+    return deleted > 0
 
 
 def _reader_params(reader, moment):
@@ -154,7 +193,7 @@ def _count_upsert(source):
     )
 
 
-def _count_in_one_statement(page_id, day, reader, moment):
+def _count_in_one_statement(page_id, day, reader, address, moment):
     prefix = "" if settings.HITCOUNT_WAIT_FOR_DISK else "SET LOCAL synchronous_commit TO OFF; "
     quote = connection.ops.quote_name
     current = f"(SELECT value FROM {quote(SiteGeneration._meta.db_table)} WHERE id = 1)"  # noqa: S608
@@ -162,13 +201,21 @@ def _count_in_one_statement(page_id, day, reader, moment):
         sql = f"{prefix}{_count_upsert('VALUES (%s, 1, %s)')}, {current}"
         params = [page_id, day]
     else:
-        # The reader's row decides whether the count happens; the generation is read either way.
-        counted = _count_upsert("SELECT %s, 1, %s FROM seen")
+        # The reader's row, then the address's, decide whether the count happens; the
+        # generation is read either way.
+        params = _reader_params(reader, moment)
+        source = "seen"
+        steps = f"seen AS ({_reader_sql()})"
+        if address is not None:
+            steps += f", under_cap AS ({_address_sql('SELECT %s, %s, 1 FROM seen')})"  # noqa: S608
+            params += [address, day, _cap()]
+            source = "under_cap"
+        counted = _count_upsert(f"SELECT %s, 1, %s FROM {source}")  # noqa: S608
         sql = (
-            f"{prefix}WITH seen AS ({_reader_sql()}), counted AS ({counted}) "  # noqa: S608
+            f"{prefix}WITH {steps}, counted AS ({counted}) "  # noqa: S608
             f"SELECT (SELECT {quote('hits')} FROM counted), {current}"
         )
-        params = [*_reader_params(reader, moment), page_id, day]
+        params += [page_id, day]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -233,6 +280,16 @@ if day_field ~= '' then
     if window > 0 and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', window) then
         return {'seen'}
     end
+    local cap = tonumber(ARGV[4])
+    if cap > 0 then
+        local views = redis.call('INCR', KEYS[5])
+        if views == 1 then
+            redis.call('EXPIRE', KEYS[5], ARGV[5])
+        end
+        if views > cap then
+            return {'seen'}
+        end
+    end
     redis.call('HINCRBY', KEYS[2], total_field, 1)
     redis.call('HINCRBY', KEYS[2], day_field, 1)
 end
@@ -253,7 +310,7 @@ _count_script = None
 _written_around_redis = set()
 
 
-def _count_in_redis(client, page_id, day=None, reader=None):
+def _count_in_redis(client, page_id, day=None, reader=None, address=None):
     """(total, pending views, {batch id: views}) of the page, after counting a view on `day` if one
     is given (and the reader, if given, was not seen within the window; else NOT_COUNTED). The
     total is None until a flush has recorded the page's stored total in Redis."""
@@ -265,11 +322,19 @@ def _count_in_redis(client, page_id, day=None, reader=None):
         client.hdel(STORED_KEY, *map(_total_field, stale))
         _written_around_redis.difference_update(stale)
     answer = _count_script(
-        keys=[STORED_KEY, PENDING_KEY, BATCHES_KEY, SEEN_PREFIX + (reader or "")],
+        keys=[
+            STORED_KEY,
+            PENDING_KEY,
+            BATCHES_KEY,
+            SEEN_PREFIX + (reader or ""),
+            ADDRESS_PREFIX + (address or ""),
+        ],
         args=[
             _total_field(page_id),
             _day_field(page_id, day) if day else "",
             settings.HITCOUNT_WINDOW if reader else 0,
+            _cap() if address else 0,
+            ADDRESS_SECONDS,
         ],
         client=client,
     )
@@ -285,15 +350,16 @@ def _count_in_redis(client, page_id, day=None, reader=None):
     return total, pending, batches
 
 
-def record_view(page_id, reader=None, read_generation=False):
-    """Count one view of a page, unless `reader` (a reader_key) was seen within the window.
-    Returns the new total when it is known without another query, None when it is not, or
-    NOT_COUNTED; with `read_generation`, (that, the site generation)."""
+def record_view(page_id, reader=None, address=None, read_generation=False):
+    """Count one view of a page, unless `reader` (a reader_key) was seen within the window or
+    `address` (an address_key) reached its cap for the page today. Returns the new total when
+    it is known without another query, None when it is not, or NOT_COUNTED; with
+    `read_generation`, (that, the site generation)."""
     client = redis_client()
     day = localdate()
     if client is not None:
         try:
-            counted = _count_in_redis(client, page_id, day, reader)
+            counted = _count_in_redis(client, page_id, day, reader, address)
         except _redis_errors() as error:
             logger.warning(
                 "Redis unavailable (%s), counting page %s in the database", error, page_id
@@ -306,7 +372,7 @@ def record_view(page_id, reader=None, read_generation=False):
             return (counted, generation.read()) if read_generation else counted
     if reader is None and not read_generation:
         return add_to_database({(page_id, day): 1})[page_id]
-    return count_first_view_in_database(page_id, day, reader, read_generation)
+    return count_first_view_in_database(page_id, day, reader, address, read_generation)
 
 
 def forget_stored_count(page_id):

@@ -637,3 +637,20 @@ class RecentReader(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.until:%Y-%m-%d %H:%M})"
+
+
+class AddressViews(models.Model):
+    """How many readers' views of an article one address made on one day (a keyed hash of the
+    day, the article and the address; no address is stored): beyond HITCOUNT_MAX_PER_ADDRESS they
+    are not counted, however the browser names itself."""
+
+    key = models.CharField(primary_key=True, max_length=40)
+    day = models.DateField("日期", db_index=True)
+    views = models.PositiveIntegerField("阅读次数", default=0)
+
+    class Meta:
+        verbose_name = "同一地址的阅读次数"
+        verbose_name_plural = "同一地址的阅读次数"
+
+    def __str__(self):
+        return f"{self.key} {self.day}: {self.views}"

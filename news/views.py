@@ -1,6 +1,7 @@
 """The click-count beacon: counts a view the server could not see, and answers with the count."""
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -9,7 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import hitstore
-from .hits import NOT_COUNTED, count_view
+from .hits import NOT_COUNTED, count_view, prefetch_key
+from .hitstore import take_prefetch
 from .models import MAX_ID, ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -18,12 +20,24 @@ logger = logging.getLogger(__name__)
 UNSEEN_VIEW_REASONS = {"prerender", "prefetch"}
 
 
-@csrf_exempt  # it only ever adds one deduplicated view; there is nothing to forge
+def cross_site(request):
+    """A post another site's page made: the browser says so in Sec-Fetch-Site, or its Origin is
+    not this site. (A CSRF token cannot be asked for: a page from a CDN is the same for all.)"""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
+        return True
+    origin = request.headers.get("Origin")
+    return origin is not None and urlsplit(origin).netloc != request.get_host()
+
+
+@csrf_exempt  # checked by cross_site() instead; it only ever adds one deduplicated view
 @never_cache
 @require_POST
 def hit_beacon(request, page_id):
     if page_id > MAX_ID:
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)
+    if cross_site(request):
+        return JsonResponse({"error": "不接受来自其他网站的请求。"}, status=403)
     page = (
         ArticlePage.objects.live().public().filter(pk=page_id).select_related("hit_count").first()
     )
@@ -32,9 +46,11 @@ def hit_beacon(request, page_id):
     total = NOT_COUNTED
     reason = request.headers.get("X-Hit-Reason", "")
     # In "beacon" mode this is how every view is counted; in "server" mode only views whose
-    # request the server saw as a prefetch are, so nothing is counted twice.
+    # request the server saw as a prefetch are, so nothing is counted twice, and only if this
+    # reader's browser was really sent that prefetch.
     if settings.HITCOUNT_ENABLED and (
-        settings.HITCOUNT_MODE == "beacon" or reason in UNSEEN_VIEW_REASONS
+        settings.HITCOUNT_MODE == "beacon"
+        or (reason in UNSEEN_VIEW_REASONS and take_prefetch(prefetch_key(request, page.pk)))
     ):
         try:
             total = count_view(request, page.pk)

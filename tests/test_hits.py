@@ -504,6 +504,56 @@ def test_prerendered_view_counts_once_when_shown(article):
     assert count(article) == 11
 
 
+def test_a_prerender_beacon_without_a_prerender_the_server_sent_counts_nothing(article):
+    # What an attacker sends: "shown" for pages this reader's browser was never sent.
+    for number in range(100):
+        beacon(article, reason="prerender", ua=f"{CHROME_UA} {number}")
+    assert count(article) == 10
+
+
+def test_rotating_user_agents_from_one_address_add_at_most_the_cap(article, settings):
+    settings.HITCOUNT_MAX_PER_ADDRESS = 5
+    for number in range(100):
+        view(article, ua=f"{CHROME_UA} rotation/{number}")
+    assert count(article) == 15
+    view(article, ip="203.0.113.99")  # another address still counts
+    assert count(article) == 16
+
+
+def test_the_address_cap_holds_in_redis_too(article, settings, redis_buffer):
+    settings.HITCOUNT_MAX_PER_ADDRESS = 5
+    for number in range(30):
+        view(article, ua=f"{CHROME_UA} rotation/{number}")
+    assert count(article) == 15
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+    ],
+)
+def test_a_cross_site_beacon_is_refused(article, settings, headers):
+    settings.PAGE_CACHE = "cdn"
+    settings.HITCOUNT_MODE = "beacon"
+    response = Client(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.7").post(
+        f"/hits/{article.pk}/", **headers
+    )
+    assert response.status_code == 403
+    assert count(article) == 10
+
+
+def test_the_sites_own_beacon_counts_in_cdn_mode(article, settings):
+    settings.PAGE_CACHE = "cdn"
+    settings.HITCOUNT_MODE = "beacon"
+    response = Client(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.7").post(
+        f"/hits/{article.pk}/", HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN="http://testserver"
+    )
+    assert response.json() == {"count": 11}
+
+
 def test_beacon_after_a_counted_view_does_not_count_again(article):
     view(article)
     assert beacon(article, reason="prefetch").json() == {"count": 11}

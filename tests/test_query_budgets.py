@@ -75,10 +75,11 @@ def test_a_readers_first_view_and_their_memory_are_written_together(article, rea
     )
     writes = [sql for sql in made if "INSERT INTO" in sql]
     if connection.vendor == "postgresql":
-        # One statement: the reader's row and the count.
+        # One statement: the reader's row, their address's views today and the count.
         assert len(writes) == 1 and "news_recentreader" in writes[0], writes
+        assert "news_addressviews" in writes[0]
     else:
-        assert len(writes) == 2, writes
+        assert len(writes) == 3, writes
 
 
 def test_article_view_counts_in_a_single_statement(article, reader, counting_every_view):

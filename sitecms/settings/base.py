@@ -285,6 +285,11 @@ RATELIMIT_FAIL_OPEN = True
 HITCOUNT_ENABLED = env_bool("HITCOUNT_ENABLED", default=True)
 # A reader reloading the same article within this many seconds counts once; 0 counts every view.
 HITCOUNT_WINDOW = int(os.environ.get("HITCOUNT_WINDOW", "1800"))
+# Views of one article from one address in one day, beyond which more are not counted however
+# the browser names itself (so rotating User-Agents cannot inflate a count). An office reaches
+# the site from one address behind its NAT: 50 colleagues reading the same report on the same day
+# all count. 0 sets no limit; with HITCOUNT_WINDOW=0 (benchmarks) none applies either.
+HITCOUNT_MAX_PER_ADDRESS = int(os.environ.get("HITCOUNT_MAX_PER_ADDRESS", "50"))
 # How many reverse proxies in front of the site append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 HITCOUNT_TRUSTED_PROXIES = int(os.environ.get("HITCOUNT_TRUSTED_PROXIES", "0"))
 # With Redis, buffered views are moved to the database at most this many seconds apart while there
