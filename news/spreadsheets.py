@@ -8,8 +8,11 @@ would take for a formula (also after leading spaces) is prefixed with an apostro
 shows as plain text.
 """
 
+import csv
 import datetime
+import io
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +34,8 @@ def local_time(value):
 
 
 class SafeSpreadsheetExportMixin:
-    """For views with Wagtail's SpreadsheetExportMixin (reports, listings)."""
+    """For views with Wagtail's SpreadsheetExportMixin (reports, listings): local times, and text
+    cells neutralised in XLSX as in CSV. (SafeAdminCsvMiddleware below does every admin CSV.)"""
 
     def preprocess_field_value(self, field, value, export_format):
         if isinstance(value, datetime.datetime):
@@ -40,12 +44,28 @@ class SafeSpreadsheetExportMixin:
         value = super().preprocess_field_value(field, value, export_format)
         return neutralised(value) if isinstance(value, str) else value
 
-    def stream_csv(self, queryset):
-        rows = super().stream_csv(queryset)
-        yield BOM.encode() + next(rows)  # Wagtail's rows are UTF-8 bytes
-        yield from rows
 
-    def write_csv_response(self, queryset):
-        response = super().write_csv_response(queryset)
-        response["Content-Type"] = "text/csv; charset=utf-8"
-        return response
+class SafeAdminCsvMiddleware:
+    """Every CSV the admin sends (Wagtail's own exports, such as 网站历史, as well as ours) is
+    rewritten the same way: formula-like cells neutralised, a UTF-8 byte-order mark in front."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path_info.startswith("/admin/") or not response.get(
+            "Content-Type", ""
+        ).startswith("text/csv"):
+            return response
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in rows:
+            writer.writerow([neutralised(cell) for cell in row])
+        safe = HttpResponse((BOM + out.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+        for name in ("Content-Disposition", "Cache-Control"):
+            if response.has_header(name):
+                safe[name] = response[name]
+        return safe

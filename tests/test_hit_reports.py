@@ -95,8 +95,12 @@ def test_most_read_period_select_shows_the_period_shown(admin_client, ranked):
     assert re.search(r'<option value="month"\s+selected', html)
 
 
+def content_of(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def csv_rows(response):
-    content = b"".join(response.streaming_content)
+    content = content_of(response)
     assert content.startswith(codecs.BOM_UTF8)  # Chinese Excel reads the file as UTF-8
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
@@ -170,3 +174,17 @@ def test_home_and_column_pages_show_hot_lists(ranked):
 def test_no_hot_list_without_recent_views(column):
     ArticlePageFactory(parent=column, hits=50)
     assert "热点排行" not in Client().get("/").content.decode()
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://evil.example")', "+1", "-1", "@SUM(A1)"])
+def test_wagtails_own_site_history_export_never_holds_a_formula(admin_client, column, title):
+    page = ArticlePageFactory(parent=column, title="正常标题")
+    page.title = title
+    page.save_revision(log_action=True)
+    response = admin_client.get("/admin/reports/site-history/", {"export": "csv"})
+    content = content_of(response)
+    assert content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.lstrip(" ").startswith(("=", "+", "-", "@"))]
+    assert any(cell.startswith("'") and title in cell for cell in cells), rows[:3]

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "sitecms.csp.AreaPolicyMiddleware",
     # A Chinese page for any 4xx a view answered without a body, such as a 405.
     "sitecms.errors.ErrorBodyMiddleware",
+    # The admin's CSV exports with formula-like cells neutralised (news/spreadsheets.py).
+    "news.spreadsheets.SafeAdminCsvMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
