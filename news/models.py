@@ -250,7 +250,7 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         # grows; the count changes only when the tree does.
         period = "{}-{}".format(*archive) if archive else "all"
         paginator.count = remember(f"column:{self.pk}:count:{period}", articles.count)
-        context["articles"] = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
+        context["articles"] = paginated(request, paginator)
         context["hot_lists"] = hot_lists(self)
         return context
 
@@ -272,6 +272,20 @@ def is_article_path(path_components):
         and all(is_number(part) for part in path_components)
         and int(path_components[2]) <= MAX_ID
     )
+
+
+# Set on the request when the page number asked for is the one served, written as the site
+# writes it: only such pages go into the page cache, so random ?page= values cannot fill it.
+CANONICAL_PAGE_ATTR = "page_number_is_canonical"
+
+
+def paginated(request, paginator):
+    """The page of `paginator` the request asks for (clamped into range), noting on the request
+    whether that is exactly the page asked for."""
+    raw = request.GET.get("page")
+    page = paginator.page(clamp_page_number(raw, paginator))
+    setattr(request, CANONICAL_PAGE_ATTR, raw is None or raw == str(page.number))
+    return page
 
 
 def clamp_page_number(raw, paginator):

@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 
 from . import generation
 from .hits import COUNTABLE_PAGE_ATTR, COUNTED_ATTR, count_view_reading_generation
+from .models import CANONICAL_PAGE_ATTR
 
 SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
@@ -25,7 +26,9 @@ def cache_name(request):
 
 
 # Query parameters that select a different page of content; any other parameter bypasses the
-# cache, so random query strings cannot fill it. Searches are cached too (a shared report brings
+# cache, so random query strings cannot fill it, and a page number is cached only where a list
+# served exactly the page asked for (news/models.py, paginated()): never on the sitemap or with
+# out-of-range or oddly written numbers. Searches are cached too (a shared report brings
 # many readers searching for the same words), but only short ones.
 CACHED_QUERY_PARAMETERS = {"page"}
 SEARCH_PATH = "/search/"
@@ -79,6 +82,7 @@ class PageCacheMiddleware:
             request.method == "GET"
             and is_cacheable(response)
             and not getattr(request, "is_preview", False)
+            and ("page" not in request.GET or getattr(request, CANONICAL_PAGE_ATTR, False))
         ):
             generation.put(
                 name,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
 
 from .hits import client_ip
-from .models import ArticlePage, NewsIndexPage, clamp_page_number
+from .models import ArticlePage, NewsIndexPage, paginated
 from .search import count_matches, highlight, query_terms, search_articles
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def find(request, articles, query, terms, column, columns):
     results = search_articles(articles, query) if terms else articles.none()
     paginator = Paginator(results, RESULTS_PER_PAGE)
     paginator.count = count_matches(articles, query, results, scope=column.pk if column else "all")
-    page = paginator.page(clamp_page_number(request.GET.get("page"), paginator))
+    page = paginated(request, paginator)
     column_titles = {c.path: c.title for c in columns}
     hits = [
         {

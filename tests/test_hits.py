@@ -751,9 +751,23 @@ def test_buffered_views_reach_the_database_by_themselves_while_there_is_traffic(
     assert PageHits.objects.get(page_id=page.pk).hits > 0
 
 
+def test_random_page_numbers_and_the_sitemap_with_a_query_never_fill_the_page_cache(
+    article, settings
+):
+    settings.PAGE_CACHE = "django"
+    reader = Client(HTTP_USER_AGENT=CHROME_UA)
+    for junk in ["99999", "0", "-1", "01", "1e3", "abc", "１"]:
+        assert reader.get("/news/", {"page": junk}).status_code == 200
+        assert reader.get("/search/", {"q": "测试", "page": junk}).status_code in (200, 429)
+    assert reader.get("/sitemap.xml", {"page": "123"}).status_code == 200
+    assert reader.get("/news/", {"page": "1"}).status_code == 200  # the one real page
+    keys = [key for key in caches["pages"]._cache if ":page:" in key]
+    assert len(keys) == 1 and keys[0].endswith("/news/?page=1"), keys
+
+
 def test_page_cache_ignores_requests_with_unknown_query_parameters(article, settings):
     settings.PAGE_CACHE = "django"
     Client(HTTP_USER_AGENT=CHROME_UA).get(article.url + "?utm_source=x")
-    Client(HTTP_USER_AGENT=CHROME_UA).get("/news/?page=2")
+    Client(HTTP_USER_AGENT=CHROME_UA).get("/news/?page=1")
     keys = [key for key in caches["pages"]._cache if ":page:" in key]
-    assert len(keys) == 1 and keys[0].endswith("/news/?page=2")
+    assert len(keys) == 1 and keys[0].endswith("/news/?page=1")
