@@ -19,11 +19,10 @@ from django.conf import settings
 from django.utils.timezone import localdate
 
 from . import generation, hitstore
+from .models import COUNTABLE_PAGE_ATTR
 
 logger = logging.getLogger(__name__)
 
-# Set on the request by the before_serve_page hook when the page being served is a live article.
-COUNTABLE_PAGE_ATTR = "countable_article_id"
 # Set by the page cache when it has counted the view already (what count_view returned).
 COUNTED_ATTR = "counted_view"
 # The rendered count, rewritten with the current number once the view has been counted.

@@ -33,6 +33,9 @@ from .slugs import is_usable, new_article_slug
 from .structured_data import article_data, json_ld
 
 ARTICLES_PER_PAGE = 20
+# Set on the request by ArticlePage.serve when the page sent is a live article: the view the
+# counter (news/hits.py) counts. Never guessed from the URL.
+COUNTABLE_PAGE_ATTR = "countable_article_id"
 
 
 class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
@@ -395,6 +398,10 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             if request.META.get("QUERY_STRING"):
                 url += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(url)
+        if self.live:
+            # Reached only past Wagtail's checks (a password form or a login redirect is sent
+            # instead of the article, and counts nothing): the counter counts this page.
+            setattr(request, COUNTABLE_PAGE_ATTR, self.pk)
         return super().serve(request, *args, **kwargs)
 
     # Search --------------------------------------------------------------------------------------

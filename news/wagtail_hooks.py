@@ -1,5 +1,5 @@
-"""Wagtail hooks of the newsroom: pages served for reading only, marking the article a request
-serves, the admin article listing, and the 阅读排行 report."""
+"""Wagtail hooks of the newsroom: pages served for reading only, the admin article listing, the
+阅读排行 report, the dashboard, and what each role's menus and choosers offer."""
 
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
@@ -10,7 +10,6 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
 from .dashboard import AwaitingReviewPanel, MostReadPanel, can_review
-from .hits import COUNTABLE_PAGE_ATTR
 from .import_views import ImportArticlesView, can_import
 from .models import ArticlePage
 from .review import confirmation, replace_last_success_message
@@ -28,17 +27,6 @@ def only_reading(page, request, serve_args, serve_kwargs):
         response["Allow"] = ", ".join([*READ_METHODS, "OPTIONS"])
         return response
     return HttpResponseNotAllowed(READ_METHODS)
-
-
-@hooks.register("before_serve_page")
-def mark_countable_article(page, request, serve_args, serve_kwargs):
-    # The counter identifies the article by the page actually served, never by parsing the URL.
-    if (
-        isinstance(page, ArticlePage)
-        and page.live
-        and not serve_kwargs.get("redirect_to_canonical")
-    ):
-        setattr(request, COUNTABLE_PAGE_ATTR, page.pk)
 
 
 def works_on_pages(user):

@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from news.discovery_views import robots_txt
 from news.feeds import ArticleFeed
 from news.search_views import search
-from news.views import hit_beacon
+from news.views import hit_beacon, password_for_page
 from sitecms import csp
 
 urlpatterns = [
@@ -24,6 +24,12 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("csp-report/", csp.report, name="csp_report"),
     path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's own view, throttled; it comes first, so Wagtail's route of the same path is unused.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        password_for_page,
+        name="wagtailcore_authenticate_with_password",
+    ),
 ]
 
 if settings.DEBUG:

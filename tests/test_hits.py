@@ -771,3 +771,37 @@ def test_page_cache_ignores_requests_with_unknown_query_parameters(article, sett
     Client(HTTP_USER_AGENT=CHROME_UA).get("/news/?page=1")
     keys = [key for key in caches["pages"]._cache if ":page:" in key]
     assert len(keys) == 1 and keys[0].endswith("/news/?page=1")
+
+
+def password_protected(article, password="正确的密码"):
+    from wagtail.models import PageViewRestriction
+
+    return PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password=password
+    )
+
+
+def test_the_password_form_of_a_protected_article_counts_no_view(article):
+    password_protected(article)
+    response = view(article)
+    assert response.status_code == 200 and "password" in response.content.decode().lower()
+    assert count(article) == 10
+
+
+def test_password_guesses_are_throttled_per_address(article, settings):
+    settings.PAGE_PASSWORD_RATE_LIMIT = "3/m"
+    restriction = password_protected(article)
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{article.pk}/"
+    guesser = Client(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.60")
+    statuses = [
+        guesser.post(url, {"password": f"猜{n}", "return_url": article.url}).status_code
+        for n in range(5)
+    ]
+    assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+    assert "密码尝试次数过多" in guesser.post(url, {"password": "x"}).content.decode()
+    # The right password from another address still opens the article.
+    reader = Client(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.61")
+    opened = reader.post(url, {"password": "正确的密码", "return_url": article.url})
+    assert opened.status_code == 302
+    assert reader.get(article.url).status_code == 200
+    assert count(article) == 11

@@ -282,6 +282,9 @@ TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
 SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/m")
 RATELIMIT_FAIL_OPEN = True
+# Passwords one address may try a minute on a password-protected page (the admin's login has
+# django-axes).
+PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "5/m")
 
 # Click counting (点击数) --------------------------------------------------------------------------
 HITCOUNT_ENABLED = env_bool("HITCOUNT_ENABLED", default=True)
