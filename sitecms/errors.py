@@ -107,6 +107,10 @@ class DatabaseDownLogFilter(logging.Filter):
         return True
 
 
+# The loggers of what sends the site's mail: Wagtail's notifications, Django's password resets.
+MAIL_SENDERS = ("wagtail.admin", "django.contrib.auth")
+
+
 class MailDownLogFilter(logging.Filter):
     """A mail server that does not answer (refused, timed out, rejected the login) is one line in
     the log: the notification is lost, the reviewer's action is not, and a traceback helps no one."""
@@ -114,7 +118,7 @@ class MailDownLogFilter(logging.Filter):
     def filter(self, record):
         error = record.exc_info[1] if record.exc_info else None
         # smtplib's errors, refused connections and timeouts are all OSErrors.
-        if isinstance(error, OSError) and record.name.startswith("wagtail.admin"):
+        if isinstance(error, OSError) and record.name.startswith(MAIL_SENDERS):
             record.msg = f"{record.getMessage()} (mail server unavailable: {error})"
             record.args = ()
             record.exc_info = None

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from news import accounts
 from news.discovery_views import robots_txt
 from news.feeds import ArticleFeed
 from news.search_views import search
@@ -15,6 +16,15 @@ from news.views import hit_beacon, password_for_page
 from sitecms import csp
 
 urlpatterns = [
+    # Wagtail's own views at their own URLs, made safer (news/accounts.py); listed first, so
+    # Wagtail's routes of the same paths are unused.
+    path("admin/logout/", accounts.LogoutView.as_view(), name="wagtailadmin_logout"),
+    path("admin/login/", accounts.LoginView.as_view(), name="wagtailadmin_login"),
+    path(
+        "admin/password_reset/",
+        accounts.PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("hits/<int:page_id>/", hit_beacon, name="hit_beacon"),
     path("search/", search, name="search"),

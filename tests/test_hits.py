@@ -773,11 +773,11 @@ def test_page_cache_ignores_requests_with_unknown_query_parameters(article, sett
     assert len(keys) == 1 and keys[0].endswith("/news/?page=1")
 
 
-def password_protected(article, password="正确的密码"):
+def password_protected(article, secret="正确的密码"):  # noqa: S107 - a test page's password
     from wagtail.models import PageViewRestriction
 
     return PageViewRestriction.objects.create(
-        page=article, restriction_type=PageViewRestriction.PASSWORD, password=password
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password=secret
     )
 
 

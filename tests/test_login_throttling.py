@@ -1,6 +1,7 @@
-"""Admin login throttling (django-axes): the fifth failed login from an address starts a lockout,
-and every attempt from it is then refused with 429 and a Chinese page, even with the right
-password; a forged X-Forwarded-For does not get around it."""
+"""The admin's door: the fifth failed login of an account locks it (django-axes), from any address,
+with 429 and a Chinese page even for the right password, and locks no colleague behind the same
+address; one address trying many accounts is throttled; a forged X-Forwarded-For gets around
+nothing; logging out takes a POST; password resets are throttled and quiet without mail."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -32,11 +33,60 @@ def test_a_forged_forwarded_for_does_not_reset_the_count(editor):
     assert attempt("wrong", HTTP_X_FORWARDED_FOR="192.0.2.77").status_code == 429
 
 
-def test_other_addresses_can_still_log_in(editor):
+def test_an_account_guessed_from_many_addresses_is_locked(editor):
+    for number in range(5):
+        attempt("wrong", ip=f"198.51.100.{number}")
+    assert attempt("correct-horse-42", ip="198.51.100.20").status_code == 429
+
+
+def test_a_colleague_behind_the_same_address_is_not_locked_out(editor):
+    get_user_model().objects.create_user("colleague", password="another-horse-43")
     for _ in range(5):
         attempt("wrong")
-    response = attempt("correct-horse-42", ip="198.51.100.20")
-    assert response.status_code == 302
+    colleague = Client(REMOTE_ADDR="203.0.113.9").post(
+        "/admin/login/", {"username": "colleague", "password": "another-horse-43"}
+    )
+    assert colleague.status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_throttled(editor, settings):
+    settings.LOGIN_RATE_LIMIT = "5/m"
+    client = Client(REMOTE_ADDR="203.0.113.70")
+    statuses = [
+        client.post("/admin/login/", {"username": f"user{n}", "password": "x"}).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_logging_out_takes_a_post_and_a_get_changes_nothing(admin_client):
+    cookie = admin_client.cookies["sessionid"].value
+    assert admin_client.get("/admin/logout/").status_code == 405
+    assert admin_client.cookies["sessionid"].value == cookie  # not deleted
+    assert admin_client.get("/admin/").status_code == 200  # and the session still works
+    assert admin_client.post("/admin/logout/").status_code == 302
+    assert admin_client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_password_resets_are_throttled_and_quiet_without_a_mail_server(editor, settings, caplog):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed, 2
+    settings.PASSWORD_RESET_RATE_LIMIT = "2/h"
+    editor.email = "editor@example.cn"
+    editor.save()
+    client = Client(REMOTE_ADDR="203.0.113.80")
+    first = client.post("/admin/password_reset/", {"email": "editor@example.cn"})
+    assert first.status_code == 302  # the same answer as when mail goes out
+    assert not [r for r in caplog.records if r.exc_info]
+    client.post("/admin/password_reset/", {"email": "editor@example.cn"})
+    third = client.post("/admin/password_reset/", {"email": "editor@example.cn"})
+    assert third.status_code == 429
+    assert "过于频繁" in third.content.decode()
 
 
 def test_a_success_before_the_limit_clears_the_failures(editor):

@@ -81,16 +81,21 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sitecms.urls"
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins from one address, its
-# attempts are refused with 429 for the cool-off time. The address is the one click counting
-# trusts (HITCOUNT_TRUSTED_PROXIES), so a forged X-Forwarded-For cannot reset it.
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins of one account, its
+# attempts are refused with 429 for the cool-off time. Addresses are the ones click counting
+# trusts (HITCOUNT_TRUSTED_PROXIES), so a forged X-Forwarded-For cannot reset a limit.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+# Per account, whatever the address: an account cannot be guessed from many addresses, and a
+# colleague's mistakes behind the office's one NAT address lock nobody else out. One address
+# trying many accounts meets LOGIN_RATE_LIMIT instead (news/accounts.py).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20/m")
+PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/h")
 AXES_CLIENT_IP_CALLABLE = "news.hits.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429

@@ -1,0 +1,68 @@
+"""Staff accounts at the admin's door: logging out only by a form (POST), and the login and the
+password-reset form throttled per address, quiet when no mail server answers.
+
+Wagtail's views do the work; these wrap them at the same URLs (sitecms/urls.py lists them before
+the admin's, so they are the ones routed). django-axes locks an account after failed logins
+(settings: AXES_LOCKOUT_PARAMETERS); the per-address limit here stops one address from trying
+many accounts without locking a whole office behind one NAT out after a few typing mistakes.
+"""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+from wagtail.admin.views import account
+
+from .hits import client_ip
+
+logger = logging.getLogger(__name__)
+
+
+def too_often(request, group, rate):
+    try:
+        return is_ratelimited(
+            request,
+            group=group,
+            key=lambda group, request: client_ip(request),
+            rate=rate,
+            increment=True,
+        )
+    except Exception as error:  # the cache went away: the door still opens
+        logger.warning("Rate limit %s unavailable (%s)", group, error)
+        return False
+
+
+class LogoutView(account.LogoutView):
+    """Wagtail's logout deleted the session cookie even for a GET it refused, leaving the session
+    alive: a link on another site could log editors out while the old cookie kept working. A GET
+    now changes nothing; the sidebar's logout is a form and posts."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LoginView(account.LoginView):
+    def post(self, request, *args, **kwargs):
+        if too_often(request, "admin-login", settings.LOGIN_RATE_LIMIT):
+            return render(request, "429.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(account.PasswordResetView):
+    def post(self, request, *args, **kwargs):
+        if too_often(request, "password-reset", settings.PASSWORD_RESET_RATE_LIMIT):
+            return render(request, "news/password_reset_throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except OSError as error:
+            # The same answer as when the mail went out: whether an account has that address is
+            # nobody's business, and the failure is the operator's, in one log line.
+            logger.warning("Password reset mail not sent (mail server unavailable: %s)", error)
+            return HttpResponseRedirect(self.get_success_url())
