@@ -49,7 +49,7 @@ SERVE_ENV = DJANGO_SETTINGS_MODULE=sitecms.settings.production \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 
 .serve-secret:
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 serve: install translations .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT)
 	$(SERVE_ENV) $(MANAGE) migrate --noinput

@@ -49,3 +49,14 @@ def _answer_unparsable_requests_in_chinese():
 
 
 _answer_unparsable_requests_in_chinese()
+
+
+def _name_no_server_software():
+    """gunicorn names itself and its version in every answer's Server header; an attacker learns
+    nothing from "web"."""
+    from gunicorn.http import wsgi
+
+    wsgi.SERVER = "web"
+
+
+_name_no_server_software()

@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 # Set by the page cache when it has counted the view already (what count_view returned).
 COUNTED_ATTR = "counted_view"
-# The rendered count, rewritten with the current number once the view has been counted.
+# The rendered count, rewritten with the current number once the view has been counted; the
+# article's structured data carries the same number.
 COUNT_MARKER_RE = re.compile(rb"(<span data-hit-count>)(\d+)(</span>)")
+STRUCTURED_COUNT_RE = re.compile(rb'("userInteractionCount": )(\d+)')
 
 CRAWLER_RE = re.compile(
     r"bot\b|bot/|spider|crawl|slurp|baidu|bytespider|yisou|sogou|360spider|haosou|yandex|"
@@ -187,8 +189,10 @@ def show_count(response, count):
     if match is None:
         return
     total = count(int(match.group(2))) if callable(count) else count
+    number = str(total).encode()
     start, end = match.span(2)
-    response.content = response.content[:start] + str(total).encode() + response.content[end:]
+    content = response.content[:start] + number + response.content[end:]
+    response.content = STRUCTURED_COUNT_RE.sub(lambda found: found.group(1) + number, content, 1)
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
 

@@ -1,5 +1,6 @@
 """The newsroom's pages (home, column, article) and the click counts kept apart from them."""
 
+import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -447,7 +448,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             return self.summary
         for block in self.body:
             if block.block_type == "paragraph":
-                return Truncator(strip_tags(block.value.source)).chars(120)
+                return Truncator(html.unescape(strip_tags(block.value.source))).chars(120)
         return ""
 
     def sections(self):
@@ -538,7 +539,7 @@ def stream_text(raw_blocks):
     for block in raw_blocks:
         value = block["value"]
         if block["type"] == "paragraph":
-            parts.append(strip_tags(value))
+            parts.append(html.unescape(strip_tags(value)))
         elif block["type"] == "image":
             parts.append(value.get("caption") or "")
         elif block["type"] == "section":
@@ -675,3 +676,18 @@ class AddressViews(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.day}: {self.views}"
+
+
+class SearchIndexState(models.Model):
+    """Which way the search index was built (news/search_backend.py, INDEX_VERSION): setup_site
+    rebuilds an index built another way."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveIntegerField("索引版本", default=0)
+
+    class Meta:
+        verbose_name = "搜索索引状态"
+        verbose_name_plural = "搜索索引状态"
+
+    def __str__(self):
+        return str(self.version)

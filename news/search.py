@@ -9,6 +9,7 @@ numbers are kept whole.
 
 import functools
 import hashlib
+import html
 import operator
 import re
 
@@ -137,7 +138,8 @@ def postgres_matches(tokens):
 
 def highlight(text, terms, length=SNIPPET_CHARS):
     """An escaped excerpt of `text` around the first term found, with every term in <mark>."""
-    text = re.sub(r"\s+", " ", strip_tags(text or "")).strip()
+    # Stored rich text holds entities (&amp;, &lt;): the reader's words are the characters.
+    text = re.sub(r"\s+", " ", html.unescape(strip_tags(text or ""))).strip()
     lowered = text.lower()
     positions = [lowered.find(term.lower()) for term in terms if term and term.lower() in lowered]
     start = max(0, min(positions) - length // 4) if positions else 0

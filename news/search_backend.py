@@ -143,19 +143,23 @@ def SearchBackend(params):  # the name Wagtail looks for in a backend module
     return segmenting_class(type(database_backend(params)))(params)
 
 
-def index_is_segmented():
-    """Whether the index holds titles as character pairs. An index built before this backend (or
-    by another one) holds a Chinese title as one word; a pair from it is then no token of its own
-    in the title's entry (plain text on SQLite, a tsvector such as '党建':8B on PostgreSQL)."""
-    from wagtail.models import Page
-    from wagtail.search.models import IndexEntry
+# How the index is built; raised when what it holds changes, so that setup_site rebuilds it:
+# 1, character pairs of every field; 2, entities such as &amp; as the characters they stand for.
+INDEX_VERSION = 2
 
-    page = Page.objects.filter(title__regex=r"[\u4e00-\u9fff]{3}").only("title").first()
-    if page is None:
-        return True
-    entries = IndexEntry.objects.filter(content_type_id=page.content_type_id, object_id=page.pk)
-    entry = entries.first()
-    if entry is None:
-        return True
-    pair = max(CJK.findall(page.title), key=len)[:2]
-    return pair in re.split(r"[\s':,0-9A-D]+", str(entry.title))
+
+def index_is_current():
+    from .models import SearchIndexState
+
+    state = SearchIndexState.objects.filter(pk=1).first()
+    return state is not None and state.version == INDEX_VERSION
+
+
+def rebuild_index(stdout=None):
+    """Rebuild the whole index the current way, and record that it was."""
+    from django.core.management import call_command
+
+    from .models import SearchIndexState
+
+    call_command("update_index", stdout=stdout)
+    SearchIndexState.objects.update_or_create(pk=1, defaults={"version": INDEX_VERSION})

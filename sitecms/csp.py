@@ -32,6 +32,7 @@ from csp.utils import default_config
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import is_ratelimited
 
 logger = logging.getLogger(__name__)
 
@@ -92,11 +93,23 @@ class AreaPolicyMiddleware(CSPMiddleware):
         return parts
 
 
+REPORTS_PER_MINUTE = "30/m"
+
+
 @csrf_exempt  # browsers send reports without a token
 def report(request):
-    """Log a browser's report of a blocked resource as one line; nothing is stored."""
+    """Log a browser's report of a blocked resource as one line; nothing is stored. One address
+    may report REPORTS_PER_MINUTE times; more are answered and not logged, so nobody can fill the
+    log."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    try:
+        if is_ratelimited(
+            request, group="csp-report", key="ip", rate=REPORTS_PER_MINUTE, increment=True
+        ):
+            return HttpResponse(status=429)
+    except Exception as error:  # the cache went away: the report is logged as usual
+        logger.debug("Report rate limit unavailable (%s)", error)
     body = request.read(REPORT_MAX_BYTES)
     try:
         violation = json.loads(body).get("csp-report", {})

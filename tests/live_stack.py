@@ -175,6 +175,7 @@ class LiveStack:
     """gunicorn with the project's gunicorn.conf.py; everything it prints goes to `log_path`."""
 
     def __init__(self, environment, log_path, workers=2):
+        self.environment = environment
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(log_path)

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import secrets
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -104,6 +105,10 @@ def paths(article):
         "/sitemap.xml?p=-5",
         "/hits/abc/",
         "/hits/99999999999999999999/",
+        # Ids no row can have, and digits int() refuses.
+        "/news/2024/0315/9223372036854775808/",
+        "/news/2024/0315/" + quote("²") + "/",
+        "/news/" + quote("２０２４/０３") + "/",
     ]
 
 
@@ -216,3 +221,17 @@ def test_hostile_picture_uploads_are_refused_with_a_chinese_message(live):
         assert CHINESE.search(answer.text)
     assert "/admin/images/" in admin.get("/admin/images/").text
     assert_log_clean(live)
+
+
+def test_the_server_names_no_software_and_lists_no_assets(live):
+    answer = live.request("GET", "/")
+    assert answer.headers["server"] == "web"
+    assert live.request("GET", "/static/staticfiles.json").status == 404
+    assert live.request("POST", "/hits/9223372036854775808/").status == 404
+
+
+def test_the_database_file_is_readable_by_its_owner_only(live):
+    import stat
+
+    database = Path(live.environment["DATABASE_URL"].removeprefix("sqlite:///"))
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600

@@ -100,3 +100,13 @@ def test_a_report_that_is_not_json_is_refused(client, caplog):
     )
     assert client.get("/csp-report/").status_code == 405
     assert not [r for r in caplog.records if r.name == "sitecms.csp"]
+
+
+def test_one_address_cannot_fill_the_log_with_reports(client, caplog):
+    body = json.dumps({"csp-report": {"violated-directive": "script-src", "blocked-uri": "x"}})
+    statuses = [
+        client.post("/csp-report/", body, content_type="application/csp-report").status_code
+        for _ in range(40)
+    ]
+    assert statuses.count(204) == 30 and statuses[-1] == 429
+    assert len([r for r in caplog.records if r.name == "sitecms.csp"]) == 30

@@ -805,3 +805,20 @@ def test_password_guesses_are_throttled_per_address(article, settings):
     assert opened.status_code == 302
     assert reader.get(article.url).status_code == 200
     assert count(article) == 11
+
+
+def test_the_structured_data_shows_the_same_count_as_the_page(article, settings):
+    import json as json_module
+    import re as re_module
+
+    settings.PAGE_CACHE = "django"
+    for number in range(3):  # the first renders and is kept; the others come from the cache
+        html = view(article, ip=f"203.0.113.{20 + number}").content.decode()
+        shown = int(re_module.search(r"<span data-hit-count>(\d+)</span>", html).group(1))
+        data = re_module.search(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re_module.S
+        )
+        structured = json_module.loads(data.group(1))["interactionStatistic"][
+            "userInteractionCount"
+        ]
+        assert shown == structured == 11 + number

@@ -1,6 +1,7 @@
 """The commands behind `make run`: site tree, demo content and the first admin account."""
 
 from io import StringIO
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -122,4 +123,29 @@ def test_production_settings_use_redis_as_cache_and_keep_connections():
     assert backend == "sitecms.cache.TolerantRedisCache"
     assert health_checks == "True"
     assert ssl_redirect == "False"
-    assert static_storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    # whitenoise's hashed, compressed files, with the manifest kept out of the served folder.
+    assert static_storage == "sitecms.static_storage.UnlistedManifestStaticFilesStorage"
+
+
+def test_the_static_manifest_is_not_served(tmp_path):
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from sitecms.static_storage import UnlistedManifestStaticFilesStorage
+
+    assert issubclass(UnlistedManifestStaticFilesStorage, CompressedManifestStaticFilesStorage)
+    storage = UnlistedManifestStaticFilesStorage(location=tmp_path / "served")
+    assert Path(storage.manifest_storage.location) == Path(settings.STATIC_MANIFEST_DIR)
+    assert not Path(storage.manifest_storage.location).is_relative_to(tmp_path / "served")
+
+
+def test_the_served_stacks_secret_is_readable_by_its_owner_only(tmp_path):
+    import stat
+    import subprocess
+
+    subprocess.run(
+        ["make", "-f", str(Path(settings.BASE_DIR) / "Makefile"), ".serve-secret"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    assert stat.S_IMODE((tmp_path / ".serve-secret").stat().st_mode) == 0o600

@@ -1,11 +1,13 @@
-"""manage.py setup_site: the page tree, a search index that segments Chinese, and with --demo the
-demo content when there are no articles yet."""
+"""manage.py setup_site: the page tree, a search index built the current way, a private database
+file, and with --demo the demo content when there are no articles yet."""
 
-from django.core.management import call_command
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from news.models import ArticlePage
-from news.search_backend import index_is_segmented
+from news.search_backend import index_is_current, rebuild_index
 from news.sitetree import ensure_site_tree, load_demo_content
 
 
@@ -16,12 +18,25 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="数据库中没有文章时载入示例内容")
 
     def handle(self, *args, demo, **options):
+        keep_the_database_file_private()
         site = ensure_site_tree()
         if demo and not ArticlePage.objects.exists():
             load_demo_content(site)
             self.stdout.write(f"已载入示例内容:{ArticlePage.objects.count()} 篇文章。")
-        if not index_is_segmented():
-            # A site upgraded from a version that indexed Chinese titles as whole words.
-            call_command("update_index", stdout=self.stdout)
-            self.stdout.write("已重建搜索索引,中文词语可在标题中找到。")
+        if not index_is_current():
+            # A new site, or one whose index was built another way (Chinese titles as whole
+            # words, entities as words).
+            rebuild_index(stdout=self.stdout)
+            self.stdout.write("已重建搜索索引。")
         self.stdout.write("站点结构已就绪。")
+
+
+def keep_the_database_file_private():
+    """An SQLite database (and its -wal and -shm files, which SQLite creates with the database's
+    own mode) readable by its owner only: it holds every account's password hash."""
+    if connection.vendor != "sqlite":
+        return
+    path = Path(connection.settings_dict["NAME"])
+    for file in [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]:
+        if file.exists():
+            file.chmod(0o600)
