@@ -31,6 +31,9 @@ from tests.live_stack import (
 from tests.test_admin import article_form
 
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
+# A private PostgreSQL cluster and Redis server of its own, whatever DATABASE_URL says.
+pytestmark = pytest.mark.engine_independent
+
 needs_postgres_programs = pytest.mark.skipif(
     PG_BIN is None or os.geteuid() != 0 or not shutil.which("runuser"),
     reason="needs PostgreSQL's programs and root (to run a private cluster as postgres)",
@@ -177,9 +180,15 @@ def test_a_worker_killed_under_load_loses_no_answered_click_and_no_saved_revisio
         threads.append(threading.Thread(target=editor))
         for thread in threads:
             thread.start()
-        time.sleep(3)
+        # Under load: readers answered and the editor's first draft saved, however long the
+        # machine takes to get there; then the kill, and load until more is saved after it.
+        assert wait_for(lambda: answered[0] > 50 and saved, seconds=60)
         os.kill(stack.worker_pids()[0], signal.SIGKILL)
-        time.sleep(3)
+        saved_before_kill, answered_before_kill = len(saved), answered[0]
+        wait_for(
+            lambda: len(saved) > saved_before_kill and answered[0] > answered_before_kill + 50,
+            seconds=60,
+        )
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
