@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
 
-.PHONY: help install translations db run serve backup restore test lint format bench clean
+.PHONY: help install translations db run serve backup restore test test-engine lint format bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -69,7 +69,12 @@ test: install translations node_modules/.installed ## Lint, check and run the wh
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(MANAGE) check
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The tests whose outcome can depend on the database engine, run again on DATABASE_URL (CI's
+# PostgreSQL pass); the others bring their own databases or check what no engine changes.
+test-engine: install translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
+	$(BIN)/pytest -m "not engine_independent" $(PYTEST_ARGS)
 
 lint: install ## Lint only
 	$(BIN)/ruff check .

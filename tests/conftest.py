@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import caches
+from wagtail.models import Site
 
 from news.models import NewsIndexPage
 from news.sitetree import ensure_site_tree
@@ -15,10 +16,22 @@ def _fresh_cache():
         each.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the site's page tree, built once for the run: each test's rollback
+    leaves it as it was."""
+    with django_db_blocker.unblock():
+        ensure_site_tree()
+
+
 @pytest.fixture
 def site(db):
     """The default site with its home page, the standard columns and the contact page."""
-    return ensure_site_tree()
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None or not NewsIndexPage.objects.exists():
+        # A test that commits (transaction=True) empties every table when it ends.
+        site = ensure_site_tree()
+    return site
 
 
 @pytest.fixture

@@ -303,7 +303,12 @@ def postgresql_site(postgres, tmp_path_factory):
     return back_up_new_site("postgresql", folder, postgres("site"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.engine_independent),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ]
+)
 def backed_up_site(request):
     return request.getfixturevalue(f"{request.param}_site")
 

@@ -33,7 +33,8 @@ from tests.live_stack import (
 )
 from tests.test_importer import VALID
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Its stacks run on databases of their own, SQLite and PostgreSQL alike, whatever DATABASE_URL says.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_independent]
 
 ADMIN_PASSWORD = "every-process-pw-1234"
 WORKERS = 3

@@ -3,6 +3,7 @@ security headers; Wagtail's preview may still be framed by the admin itself."""
 
 import secrets
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
@@ -17,6 +18,7 @@ def production(*command):
     )
 
 
+@pytest.mark.engine_independent
 def test_production_settings_pass_the_deployment_checks():
     result = production("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
