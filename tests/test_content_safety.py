@@ -91,7 +91,7 @@ def test_rich_text_keeps_only_the_features_it_allows(column):
     stored = stored_paragraph(article_with_paragraph(column, html))
     assert (
         stored
-        == "二级标题<h3>三级标题</h3>表格<p>下划线<i>斜体</i><sup>上标</sup></p><hr/><ul><li>列表</li></ul>"
+        == "二级标题<h3>三级标题</h3>表格<p>下划线<i>斜体</i><sup>上标</sup></p><hr><ul><li>列表</li></ul>"
     )
 
 
