@@ -157,9 +157,13 @@ def test_editor_writes_an_article_with_every_widget_previews_it_on_a_phone_and_s
     frame = page.frame_locator("#w-preview-iframe")
     assert frame.locator("h1").inner_text(timeout=15_000) == TITLE
     assert frame.locator(".subsection h3").first.inner_text() == "嘉莲街道友邻中心"
-    width = page.locator("#w-preview-iframe").evaluate("frame => frame.contentWindow.innerWidth")
+    # Read inside the preview's document: Wagtail swaps in a new iframe each time the preview
+    # reloads, and the element found a moment ago may already be gone.
+    width, scroll_width = frame.locator("html").evaluate(
+        "html => [html.ownerDocument.defaultView.innerWidth, html.scrollWidth]"
+    )
     assert abs(width - PHONE_WIDTH) <= 20, width
-    assert frame.locator("html").evaluate("html => html.scrollWidth") <= width
+    assert scroll_width <= width
     screenshot(page, "admin-editor-preview-phone")
     editor.look()
     # Wagtail's content checks read the preview: words and reading time. They start again each
