@@ -1,4 +1,7 @@
+"""The newsroom app: its signal receivers are connected when Django starts."""
+
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class NewsConfig(AppConfig):
@@ -7,4 +10,11 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.images import get_image_model
+        from wagtail.models import UploadedFile
+
         from . import signals  # noqa: F401
+        from .picture_metadata import strip_before_storing
+
+        for model in (get_image_model(), UploadedFile):
+            pre_save.connect(strip_before_storing, sender=model, dispatch_uid="strip_metadata")
