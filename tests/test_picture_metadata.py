@@ -20,6 +20,8 @@ from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, UploadedFile
 
+from news.file_replacement import keep
+from news.models import ReplacedFile
 from news.roles import EDITORS
 
 CAMERA = "QingxiCam"
@@ -319,3 +321,20 @@ def test_pictures_stored_earlier_are_cleaned_with_their_renditions(
     assert not default_storage.exists(name)
     assert not image.renditions.filter(pk=old_rendition.pk).exists()
     assert says_nothing_about_the_camera(stored(image.get_rendition("width-800").file))
+
+
+def test_old_files_kept_for_replaced_pictures_are_cleaned_too(
+    db, django_capture_on_commit_callbacks
+):
+    image = get_image_model().objects.create(
+        title="换过的照片",
+        file=ImageFile(io.BytesIO(encode(sensor_picture((40, 30)), "PNG")), name="a.png"),
+    )
+    # An original stored before uploads were cleaned, since replaced and kept.
+    earlier = default_storage.save("original_images/kept.jpg", ContentFile(phone_photo()))
+    keep(image, earlier)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("clean_picture_metadata", stdout=io.StringIO())
+    kept = ReplacedFile.objects.get(object_id=image.pk).file_name
+    assert kept != earlier and not default_storage.exists(earlier)
+    assert says_nothing_about_the_camera(default_storage.open(kept).read())[1] == (1300, 2000)
