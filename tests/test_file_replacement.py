@@ -117,6 +117,19 @@ def test_an_editor_cannot_replace_a_picture_a_live_article_shows(
     assert not ReplacedFile.objects.exists()
 
 
+def test_an_editor_cannot_replace_a_picture_in_the_body_of_a_live_article(editor, column, cover):
+    ArticlePageFactory(
+        parent=column,
+        title="正文配图的文章",
+        body=[
+            {"type": "paragraph", "value": "<p>导语。</p>"},
+            {"type": "image", "value": {"image": cover.pk, "caption": "现场"}},
+        ],
+    )
+    response = replace_picture(editor, cover, jpeg(BLUE))
+    assert "《正文配图的文章》" in " ".join(response.context["form"].errors["file"])
+
+
 def test_an_editor_may_still_retitle_a_picture_a_live_article_shows(editor, live_article, cover):
     response = editor.post(
         reverse("wagtailimages:edit", args=(cover.pk,)), {"title": "会场全景(新标题)"}
