@@ -1,5 +1,4 @@
-"""Replacing the file of a picture or document that a live page shows needs a reviewer, and the
-old file is kept so that it can be put back.
+"""Replacing the file of a picture or document a live page shows: reviewers only, old file kept.
 
 A new file in the image or document library changes every page that shows it at once, with no
 review: an editor could change a live article's cover, which the review step exists to prevent.

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from PIL import Image as PillowImage
@@ -203,6 +203,20 @@ def test_a_replaced_picture_is_restored_with_its_size_and_the_article_shows_it_a
     # Putting the old file back keeps the one it replaced, so that can be undone too.
     assert ReplacedFile.objects.get().file_name == new_name
     assert default_storage.exists(new_name)
+
+
+def test_restoring_a_kept_file_gone_from_storage_says_so_and_changes_nothing(
+    reviewer, live_article, cover
+):
+    replace_picture(reviewer, cover, jpeg(BLUE))
+    cover.refresh_from_db()
+    current = cover.file.name
+    kept = ReplacedFile.objects.get()
+    default_storage.delete(kept.file_name)
+    with pytest.raises(CommandError, match="已不在存储中"):
+        call_command("replaced_files", "--restore", str(kept.pk), stdout=io.StringIO())
+    cover.refresh_from_db()
+    assert cover.file.name == current
 
 
 def test_a_kept_file_can_be_deleted_for_good(

@@ -1,6 +1,8 @@
-"""manage.py clean_picture_metadata: pictures stored before uploads were cleaned lose their GPS
-position, camera and comments, and their renditions are made again (news/picture_metadata.py).
-The old files kept for replaced pictures (news/file_replacement.py) are cleaned too."""
+"""manage.py clean_picture_metadata: pictures stored earlier lose their GPS position and camera.
+
+For pictures stored before uploads were cleaned (news/picture_metadata.py): each original is
+stored again without its metadata and its renditions are made again; the old files kept for
+replaced pictures (news/file_replacement.py) are cleaned too."""
 
 import os
 

@@ -1,5 +1,7 @@
-"""manage.py replaced_files: the files pictures and documents had before they were replaced;
-put one back with --restore, or delete it for good with --delete (news/file_replacement.py)."""
+"""manage.py replaced_files: list, restore or delete the old files of replaced pictures and documents.
+
+The files are kept when a picture's or document's file is replaced (news/file_replacement.py);
+--restore puts one back, --delete removes one for good."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
@@ -28,6 +30,8 @@ class Command(BaseCommand):
         if restore is not None:
             if record.target is None:
                 raise CommandError("这个文件所属的图片或文档已不存在,无法恢复。")
+            if not record.target.file.storage.exists(record.file_name):
+                raise CommandError(f"文件 {record.file_name} 已不在存储中,无法恢复。")
             obj = file_replacement.restore(record)
             self.stdout.write(f"已恢复《{obj.title}》的文件 {record.file_name}。")
         else:
