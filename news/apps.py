@@ -1,4 +1,7 @@
+"""The newsroom app: its signal receivers are connected when Django starts."""
+
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, pre_save
 
 
 class NewsConfig(AppConfig):
@@ -7,4 +10,15 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.models import UploadedFile
+
         from . import signals  # noqa: F401
+        from .file_replacement import forget_kept_files
+        from .picture_metadata import strip_before_storing
+
+        for model in (get_image_model(), UploadedFile):
+            pre_save.connect(strip_before_storing, sender=model, dispatch_uid="strip_metadata")
+        for model in (get_image_model(), get_document_model()):
+            post_delete.connect(forget_kept_files, sender=model, dispatch_uid="forget_kept_files")

@@ -1,8 +1,9 @@
 """The site's three roles, created idempotently.
 
 - 编辑 (editors): create and edit articles in the columns and submit them for review; upload and
-  choose images and documents.
-- 审核 (reviewers): everything editors do, plus approving, publishing, unpublishing and unlocking.
+  choose images and documents, and replace the files of those no live page shows.
+- 审核 (reviewers): everything editors do, plus approving, publishing, unpublishing and unlocking,
+  and replacing the file of a picture or document that a live page shows (news/file_replacement.py).
 - 联系信息维护 (contact staff): edit, preview and publish the contact details only.
 
 Groups and their model permissions are made by a data migration (`ensure_groups`); page
@@ -36,6 +37,13 @@ CONTACT_PERMISSIONS = [
 ]
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 REVIEWER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+
+def is_reviewer(user):
+    """A member of 审核, or a superuser: who may change what readers see without a review."""
+    if user is None or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=REVIEWERS).exists()
 
 
 def editor_page_permissions():

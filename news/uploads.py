@@ -1,17 +1,24 @@
-"""The image library's upload form: a picture must decode completely before it is accepted.
+"""The image and document libraries' forms: pictures that decode, files replaced under review.
 
-Wagtail checks the format, the file size and the pixel count (settings in sitecms/settings), but a
-truncated file either breaks those checks with an uncaught error or passes them and fails later,
-when a reader's page asks for its renditions. Decoding is done at a reduced scale where the format
-allows it, so a large photo costs little memory.
+A file that a live page shows is replaced only by a reviewer, and the old one is kept
+(news/file_replacement.py).
+
+A picture must decode completely before it is accepted. Wagtail checks the format, the file size
+and the pixel count (settings in sitecms/settings), but a truncated file either breaks those
+checks with an uncaught error or passes them and fails later, when a reader's page asks for its
+renditions. Decoding is done at a reduced scale where the format allows it, so a large photo
+costs little memory.
 """
 
 import struct
 
 from django.core.exceptions import ValidationError
 from PIL import Image as PillowImage
+from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
+
+from .file_replacement import ReviewedReplacementForm
 
 CORRUPT = "图片文件已损坏或不完整,请重新导出后再上传。"
 FULL_DECODE_PIXELS = 4_000_000
@@ -43,7 +50,7 @@ class CompleteImageField(WagtailImageField):
         return file
 
 
-class ImageForm(BaseImageForm):
+class ImageForm(ReviewedReplacementForm, BaseImageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "file" in self.fields:
@@ -52,3 +59,7 @@ class ImageForm(BaseImageForm):
             self.fields["file"] = CompleteImageField(
                 label=original.label, required=original.required, widget=original.widget
             )
+
+
+class DocumentForm(ReviewedReplacementForm, BaseDocumentForm):
+    """The document library's add and edit form."""

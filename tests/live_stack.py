@@ -264,12 +264,13 @@ class AdminSession:
         body = body.encode() if isinstance(body, str) else body
         return self._send("POST", path, body=body, headers={"Content-Type": content_type})
 
-    def upload_image(self, name, content):
+    def post_file(self, path, name, content, title="测试"):
+        """A form post with a title and a file, as the image and document forms send them."""
         token = self.cookies["csrftoken"]
         boundary = "----sitecms" + secrets.token_hex(8)
         parts = [
             f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n',
-            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n测试\r\n',
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n',
         ]
         body = (
             "".join(parts).encode()
@@ -280,7 +281,10 @@ class AdminSession:
             + content
             + f"\r\n--{boundary}--\r\n".encode()
         )
-        return self.post("/admin/images/add/", body, f"multipart/form-data; boundary={boundary}")
+        return self.post(path, body, f"multipart/form-data; boundary={boundary}")
+
+    def upload_image(self, name, content):
+        return self.post_file("/admin/images/add/", name, content)
 
 
 def send(port, method, path, *, headers=None, body=b"", timeout=10):

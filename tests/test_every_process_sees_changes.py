@@ -267,6 +267,25 @@ def changes(front, session, environment, folder):
             action=None,
         )
 
+    def replace_picture():
+        # A picture of the home page's 图片新闻, given a new file in the image library.
+        shown = re.search(r"/media/images/demo-(\d+)\.", look(front.stacks[0], "/").text)
+        image_id = next(
+            image_id
+            for image_id in re.findall(
+                r'href="/admin/images/(\d+)/\?', session.get("/admin/images/").text
+            )
+            if f'value="示例图片 {shown.group(1)}"'
+            in session.get(f"/admin/images/{image_id}/").text
+        )
+        answer = session.post_file(
+            f"/admin/images/{image_id}/",
+            f"replaced-{marker}.jpg",
+            new_picture(),
+            title=f"示例图片 {shown.group(1)}",
+        )
+        assert answer.status == 302, answer.text[:2000]
+
     def revert_title():
         # Another title is published, and the one before it restored from 历史.
         submit(session, f"/admin/pages/{column_id}/edit/", {"title": f"临时栏目名{marker}"})
@@ -301,6 +320,12 @@ def changes(front, session, environment, folder):
             lambda a: html.escape(copyright_line) in a.text or copyright_line in a.text,
         ),
         (
+            "a picture replaced in the library",
+            replace_picture,
+            "/",
+            lambda a: f"/media/images/replaced-{marker}." in a.text,
+        ),
+        (
             "a revert",
             revert_title,
             article,
@@ -314,6 +339,16 @@ def changes(front, session, environment, folder):
         ),
         ("an unpublish", unpublish, "/news/", lambda a: f"/{article_id}/" not in a.text),
     ]
+
+
+def new_picture():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (1200, 675), (30, 30, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def assert_every_process_sees_every_change(front, environment, folder, within=0.0):

@@ -236,6 +236,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10"))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 WAGTAILIMAGES_IMAGE_FORM_BASE = "news.uploads.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "news.uploads.DocumentForm"
 # Documents are always downloaded through Django (permissions and private collections apply) and
 # never shown inline, so an uploaded HTML or PDF cannot run in the site's origin.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -1,0 +1,146 @@
+"""Replacing the file of a picture or document a live page shows: reviewers only, old file kept.
+
+A new file in the image or document library changes every page that shows it at once, with no
+review: an editor could change a live article's cover, which the review step exists to prevent.
+So the libraries' edit forms (news/uploads.py) refuse a new file from anyone but a reviewer (审核,
+or a superuser) when Wagtail's reference index knows a live page that uses the picture or
+document, and say what to do instead: upload it as a new one, choose it in a draft and submit the
+draft. Everything else about it (title, tags, focal point) editors may still change, and a file
+no live page uses they may replace.
+
+Wagtail deletes the old file when one is replaced (and, for a picture, its renditions), so a
+mistaken replacement could not be undone. Here the old file stays where it is in storage and a
+`ReplacedFile` row records it, with who replaced it and when: nothing is copied, nothing moves,
+and the same works on a shared volume or S3. `manage.py replaced_files` lists them,
+`--restore N` puts one back (the file it replaces is kept in its turn), and `--delete N` removes
+one for good (for a file that must not stay reachable at its old address). A picture's renditions
+are still deleted on a replacement: they are made again from whichever file is current. Deleting
+a picture or document deletes the files kept for it too.
+
+A replacement saves the picture or document, whose `post_save` moves the site generation on in
+the edit's transaction (news/signals.py), so every process shows the new file on its next request.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page, ReferenceIndex
+
+from .roles import is_reviewer
+
+TITLES_SHOWN = 3
+REFUSED = {
+    "picture": (
+        "这张图片正用在已发布的页面上({pages})。替换图片文件会不经审核直接改变这些页面,"
+        "只有审核人员可以替换。如需换图,请把新图片作为一张新图片上传,在页面草稿中选用它并提交审核;"
+        "或请审核人员替换此文件。"
+    ),
+    "document": (
+        "这个文档正被已发布的页面使用({pages})。替换文档文件会不经审核直接改变这些页面,"
+        "只有审核人员可以替换。如需更换,请把新文件作为一个新文档上传,在页面草稿中改用它并提交审核;"
+        "或请审核人员替换此文件。"
+    ),
+}
+
+
+def live_pages_using(obj):
+    """The live pages whose published content uses `obj` (Wagtail indexes a page's references
+    from its live row, not from its drafts)."""
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    )
+    return Page.objects.live().filter(pk__in=[int(page_id) for page_id in page_ids])
+
+
+def may_replace_file(user, obj):
+    return is_reviewer(user) or not live_pages_using(obj).exists()
+
+
+def refusal(obj):
+    pages = list(live_pages_using(obj).order_by("pk").values_list("title", flat=True))
+    named = "、".join(f"《{title}》" for title in pages[:TITLES_SHOWN])
+    if len(pages) > TITLES_SHOWN:
+        named += f"等 {len(pages)} 个页面"
+    kind = "picture" if isinstance(obj, AbstractImage) else "document"
+    return REFUSED[kind].format(pages=named)
+
+
+def keep(obj, file_name, user=None):
+    """Record `file_name`, no longer `obj`'s file, as kept; a picture's renditions, made from it,
+    are deleted (Wagtail deletes their files once the transaction commits)."""
+    from .models import ReplacedFile
+
+    ReplacedFile.objects.create(target=obj, file_name=file_name, replaced_by=user)
+    if isinstance(obj, AbstractImage):
+        obj.renditions.all().delete()
+
+
+def restore(record, user=None):
+    """Put a kept file back as its picture's or document's file; the current file is kept."""
+    obj = record.target
+    with transaction.atomic():
+        current = obj.file.name
+        obj.file = record.file_name  # for a picture, Django measures it again
+        if isinstance(obj, AbstractImage):
+            obj._set_image_file_metadata()
+        else:
+            obj._set_document_file_metadata()
+        obj.file.close()
+        obj.save()
+        keep(obj, current, user)
+        record.delete()
+    return obj
+
+
+def forget(record):
+    """Delete a kept file for good."""
+    storage = record.content_type.model_class()._meta.get_field("file").storage
+    with transaction.atomic():
+        record.delete()
+        transaction.on_commit(lambda: storage.delete(record.file_name))
+
+
+def forget_kept_files(sender, instance, **kwargs):
+    """A `post_delete` receiver: a deleted picture or document takes its kept files with it."""
+    from .models import ReplacedFile
+
+    storage = sender._meta.get_field("file").storage
+    records = ReplacedFile.objects.filter(
+        content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
+    )
+    names = list(records.values_list("file_name", flat=True))
+    records.delete()
+    for name in names:
+        transaction.on_commit(lambda name=name: storage.delete(name))
+
+
+class ReviewedReplacementForm:
+    """For the image and document forms: refuse an editor's new file for something a live page
+    shows, and keep the old file of every replacement instead of deleting it."""
+
+    def __init__(self, *args, **kwargs):
+        self.user = kwargs.get("user")
+        super().__init__(*args, **kwargs)
+
+    def replaces_file(self):
+        return bool(self.instance.pk and self.original_file and "file" in self.changed_data)
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if self.replaces_file() and not may_replace_file(self.user, self.instance):
+            raise ValidationError(refusal(self.instance), code="reviewer_needed")
+        return file
+
+    def save(self, commit=True):
+        old_name = self.original_file.name if self.replaces_file() else None
+        if old_name and commit:
+            # Wagtail's form deletes the file it is given as the original one (and a picture's
+            # renditions); without one it deletes nothing, and keep() does the rest.
+            self.original_file = None
+        instance = super().save(commit=commit)
+        if old_name and commit:
+            keep(instance, old_name, self.user)
+        return instance
