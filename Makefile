@@ -7,18 +7,27 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
 
-.PHONY: help install translations db run serve backup restore test test-engine lint format bench clean
+.PHONY: help install lock translations db run serve backup restore test test-engine lint format bench clean
 
 help: ## Show the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency comes from uv.lock, at the version and with the hashes recorded there, so two
+# machines install the same code; uv itself (pinned) is the one thing pip installs.
+UV_VERSION := 0.13.9
+UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv
+
+$(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --extra dev --inexact --quiet
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the site with its development tools
+install: $(VENV)/.installed ## Create .venv and install the site with its development tools, as locked
+
+lock: ## Update uv.lock to the newest versions pyproject.toml allows (then run make test)
+	test -x $(BIN)/uv || $(MAKE) install
+	$(UV) lock --upgrade
 
 # The admin's Chinese: the project's catalogue, compiled whenever it changes.
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po)
