@@ -77,6 +77,11 @@ def reader():
     return Client(HTTP_USER_AGENT=CHROME_UA)
 
 
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not using_postgres():
+        pytest.skip("needs PostgreSQL: DATABASE_URL points to another database")
+
+
 def using_postgres():
     from django.db import connection
 
