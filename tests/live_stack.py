@@ -228,7 +228,8 @@ class Nginx:
         self.folder = Path(folder)
         self.stacks = stacks
         self.port = free_port()
-        self.url = f"https://127.0.0.1:{self.port}"
+        # The address a browser would show, so that a form's Referer matches its Host.
+        self.url = "https://example.cn"
         key, certificate = self.folder / "key.pem", self.folder / "cert.pem"
         subprocess.run(
             [
@@ -352,22 +353,30 @@ class AdminSession:
         return self._send("POST", path, body=body, headers={"Content-Type": content_type})
 
     def upload_image(self, name, content):
-        token = self.cookies["csrftoken"]
+        return self.upload("/admin/images/add/", {"title": "测试"}, name, content, "image/jpeg")
+
+    def upload_document(self, title, name, content, collection):
+        fields = {"title": title, "collection": collection}
+        return self.upload("/admin/documents/add/", fields, name, content, "application/pdf")
+
+    def upload(self, path, fields, name, content, content_type):
+        """An admin add form with a file, sent as the browser sends it."""
         boundary = "----sitecms" + secrets.token_hex(8)
+        fields = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields}
         parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n',
-            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n测试\r\n',
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+            for key, value in fields.items()
         ]
         body = (
             "".join(parts).encode()
             + (
                 f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                "Content-Type: image/jpeg\r\n\r\n"
+                f"Content-Type: {content_type}\r\n\r\n"
             ).encode()
             + content
             + f"\r\n--{boundary}--\r\n".encode()
         )
-        return self.post("/admin/images/add/", body, f"multipart/form-data; boundary={boundary}")
+        return self.post(path, body, f"multipart/form-data; boundary={boundary}")
 
 
 def send(port, method, path, *, headers=None, body=b"", timeout=10):
