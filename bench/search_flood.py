@@ -12,7 +12,10 @@ production stack runs with 3 sync workers and the page cache on, and:
 2. the flood: six clients (wrk, 6 connections) send such searches, every one in a new random
    order so that no cache can help, for FLOOD_SECONDS (default 30), while one reader (wrk, 1
    connection) reads an article from the page cache; goals: the reader's p99 under 200 ms, and no
-   WORKER TIMEOUT in gunicorn's log.
+   WORKER TIMEOUT in gunicorn's log. The same reader alone, just before, shows what the flood adds.
+
+The machine's load (1-minute average) before and after each database's run is printed with the
+figures: on a shared machine other work moves the tail of the latencies.
 
 Every request comes from 127.0.0.1, so SEARCH_RATE_LIMIT is raised out of reach: the benchmark
 measures the cost bound, which is what holds when a flood comes from many addresses, not the rate
@@ -53,6 +56,7 @@ WORKERS = 3
 FLOODERS = 6
 FLOOD_SECONDS = int(os.environ.get("FLOOD_SECONDS", "30"))
 SINGLE_RUNS = 20
+READER_ALONE_SECONDS = 10
 RATE_LIMIT_OUT_OF_REACH = "1000000/m"
 GOAL_MS = 200
 
@@ -167,10 +171,18 @@ def measure(name, database_url, folder):
     print(f"{name}: gunicorn with {WORKERS} workers on port {port}", flush=True)
     with Gunicorn(env, port, workers=WORKERS, log=log):
         article = article_path(port, column_page=50)
+        load_before = os.getloadavg()[0]
         timed(port, article)  # into the page cache
         singles = single_searches(port)
         print(f"  one search: {singles[0][0]:.1f} ms as typed", flush=True)
+        alone = wrk_report(
+            f"http://127.0.0.1:{port}{article}",
+            seconds=READER_ALONE_SECONDS,
+            connections=1,
+            threads=1,
+        )
         searches, reader = flood(port, article, folder)
+        load_after = os.getloadavg()[0]
     timeouts = log.read_text(errors="replace").count("WORKER TIMEOUT")
     times = [ms for ms, _status in singles]
     return {
@@ -179,8 +191,10 @@ def measure(name, database_url, folder):
         "slowest": max(times),
         "single statuses": Counter(status for _ms, status in singles),
         "searches": searches,
+        "alone": alone,
         "reader": reader,
         "timeouts": timeouts,
+        "load": (load_before, load_after),
     }
 
 
@@ -214,21 +228,28 @@ def report(results, left_out):
     )
     if left_out:
         print(left_out)
-    print(f"\n{'':<12}{'one search ms':>28}{'flood':>34}{'reader (cached article)':>34}")
+    print(f"\n{'one search, ms':<14}{'as typed':>10}{'median':>9}{'slowest':>9}  statuses")
+    for name, result in results.items():
+        statuses = " ".join(f"{k}×{v}" for k, v in sorted(result["single statuses"].items()))
+        print(
+            f"{name:<14}{result['as typed']:>10.1f}{result['median']:>9.1f}"
+            f"{result['slowest']:>9.1f}  {statuses}"
+        )
     print(
-        f"{'database':<12}{'as typed':>10}{'median':>9}{'slowest':>9}"
-        f"{'searches/s':>12}{'statuses':>22}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"\n{'flood':<14}{'searches/s':>11}{'reader alone':>19}{'reader in the flood':>35}"
+        f"{'load':>13}\n{'':<14}{'':>11}{'p50 ms':>10}{'p99 ms':>9}{'req/s':>9}{'p50 ms':>9}"
+        f"{'p99 ms':>9}{'errors':>8}{'before':>7}{'after':>6}  search statuses"
     )
     checks = []
     for name, result in results.items():
-        searches, reader = result["searches"], result["reader"]
+        searches, alone, reader = result["searches"], result["alone"], result["reader"]
         statuses = " ".join(f"{k}×{v}" for k, v in sorted(searches["statuses"].items()))
         single_statuses = " ".join(f"{k}×{v}" for k, v in sorted(result["single statuses"].items()))
         reader_errors = reader["error_responses"] + reader["socket_errors"]
         print(
-            f"{name:<12}{result['as typed']:>10.1f}{result['median']:>9.1f}"
-            f"{result['slowest']:>9.1f}{searches['rps']:>12.1f}{statuses:>22}"
-            f"{reader['rps']:>10.1f}{reader['p50']:>9.2f}{reader['p99']:>9.2f}{reader_errors:>8}"
+            f"{name:<14}{searches['rps']:>11.1f}{alone['p50']:>10.2f}{alone['p99']:>9.2f}"
+            f"{reader['rps']:>9.1f}{reader['p50']:>9.2f}{reader['p99']:>9.2f}{reader_errors:>8}"
+            f"{result['load'][0]:>7.1f}{result['load'][1]:>6.1f}  {statuses}"
         )
         checks += [
             (
