@@ -93,11 +93,12 @@ format: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmarks (not part of make test): page rendering, click counting, a 10-minute soak
+bench: install ## Benchmarks (not part of make test): page rendering, click counting, a 10-minute soak, a search flood
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hits.py
 	$(BIN)/python bench/generation.py
 	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/search_flood.py
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) staticfiles

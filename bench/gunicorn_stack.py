@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -105,6 +106,13 @@ def grow_corpus(env, count, at_least=False):
     subprocess.run([PYTHON, "bench/corpus.py", *options, str(count)], cwd=ROOT, env=env, check=True)
 
 
+def free_port():
+    """A port nothing listens on, so that benchmarks run beside other servers on the machine."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def resident_mb(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
@@ -112,10 +120,12 @@ def resident_mb(pid):
 
 class Gunicorn:
     """The project's gunicorn.conf.py with `workers` sync workers, no access log, and no worker
-    recycling, so that the memory measured at the end is that of workers that served the run."""
+    recycling, so that the memory measured at the end is that of workers that served the run.
+    With `log`, what gunicorn prints (its workers' timeouts among it) goes to that file."""
 
-    def __init__(self, env, port, workers=2):
+    def __init__(self, env, port, workers=2, log=None):
         self.port = port
+        self.log = open(log, "ab") if log else None  # noqa: SIM115 - kept open while it runs
         env = {
             **env,
             "BIND": f"127.0.0.1:{port}",
@@ -128,6 +138,8 @@ class Gunicorn:
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "sitecms.wsgi"],
             cwd=ROOT,
             env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT if self.log else None,
         )
         self.wait_until_ready()
 
@@ -155,6 +167,8 @@ class Gunicorn:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=20)
+        if self.log:
+            self.log.close()
 
     def __enter__(self):
         return self

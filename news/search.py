@@ -92,6 +92,10 @@ def search_articles(articles, query):
         # of results, however many articles hold a common word such as 党建.
         matches = postgres_matches(tokens).filter(object_id=Cast(OuterRef("pk"), CharField()))
         return articles.filter(Exists(matches)).order_by("-published_at", "-pk")
+    if connection.vendor == "sqlite":
+        return articles.filter(pk__in=matching_pages(sqlite_matches(tokens))).order_by(
+            "-published_at", "-pk"
+        )
     return articles.order_by("-published_at").search(
         " ".join(tokens), operator="and", order_by_relevance=False
     )
@@ -102,15 +106,30 @@ def count_matches(articles, query, results, scope):
     tokens = query_tokens(query_terms(query))
     if not tokens:
         return 0
-    if connection.vendor == "postgresql":
-        # The set of matching ids is cheaper to count than the probes above.
+    matches = {"postgresql": postgres_matches, "sqlite": sqlite_matches}.get(connection.vendor)
+    if matches is not None:
+        # The set of matching ids is cheaper to count than the results themselves.
         def count():
-            ids = postgres_matches(tokens).annotate(page_id=Cast("object_id", IntegerField()))
-            return articles.filter(pk__in=ids.values("page_id")).count()
+            return articles.filter(pk__in=matching_pages(matches(tokens))).count()
     else:
         count = results.count
     digest = hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32]
     return remember(f"search:{scope}:{digest}:count", count)
+
+
+def matching_pages(index_entries):
+    """The page ids of some index entries, for `pk__in`."""
+    return index_entries.annotate(page_id=Cast("object_id", IntegerField())).values("page_id")
+
+
+def article_entries():
+    from django.contrib.contenttypes.models import ContentType
+    from modelsearch.conf import get_app_config
+
+    from .models import ArticlePage
+
+    IndexEntry = get_app_config().get_model("IndexEntry")
+    return IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(ArticlePage))
 
 
 def postgres_matches(tokens):
@@ -120,20 +139,35 @@ def postgres_matches(tokens):
     answer; the body vector alone holds the title too (search_text includes it) and its GIN index
     answers at once.
     """
-    from django.contrib.contenttypes.models import ContentType
     from django.contrib.postgres.search import SearchQuery
     from modelsearch.backends.database.postgres.query import Lexeme
-    from modelsearch.conf import get_app_config
-
-    from .models import ArticlePage
-
-    IndexEntry = get_app_config().get_model("IndexEntry")
 
     lexemes = functools.reduce(operator.and_, (Lexeme(token) for token in tokens))
-    return IndexEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(ArticlePage),
-        body=SearchQuery(lexemes, search_type="raw"),
+    return article_entries().filter(body=SearchQuery(lexemes, search_type="raw"))
+
+
+def sqlite_matches(tokens):
+    """The index entries of the articles that hold every token.
+
+    Wagtail's backend joins the FTS5 table to the index entries, and SQLite runs that join from
+    the entries' side, asking the full-text index once per entry of the model: 0.1 s for each
+    thousand articles, whatever the query. Asked on its own, the full-text index answers once,
+    in well under a millisecond.
+    """
+    from modelsearch.backends.database.sqlite.query import (
+        Lexeme,
+        MatchExpression,
+        SearchQueryExpression,
     )
+    from modelsearch.conf import get_app_config
+
+    FTSEntry = get_app_config().get_model("SQLiteFTSIndexEntry")
+    lexemes = functools.reduce(operator.and_, (Lexeme(token) for token in tokens))
+    # The columns Wagtail's own search asks, so that both find the same articles.
+    matched = FTSEntry.objects.filter(
+        MatchExpression(["title", "body"], SearchQueryExpression(lexemes))
+    ).values("pk")
+    return article_entries().filter(pk__in=matched)
 
 
 def highlight(text, terms, length=SNIPPET_CHARS):

@@ -1,12 +1,15 @@
 """The production stack as a separate program, for the tests that fire at a live server or
 take its database or cache away: gunicorn with sitecms.settings.production on a database of its
-own, and, where a test stops them, a private PostgreSQL cluster and a private Redis server."""
+own, Debian's nginx in front of it with deploy/nginx.conf, and, where a test stops them, a private
+PostgreSQL cluster and a private Redis server."""
 
 import contextlib
+import http.client
 import os
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -216,6 +219,91 @@ class LiveStack:
         self._log.close()
 
 
+class Nginx:
+    """Debian's nginx running deploy/nginx.conf, with its ports, certificate and folders moved
+    into `folder`, the media files taken from `media_root` and `stacks` as its upstream servers.
+    Requests go over HTTPS with Host example.cn, the name the file serves."""
+
+    def __init__(self, folder, stacks, media_root=None):
+        self.folder = Path(folder)
+        self.stacks = stacks
+        self.port = free_port()
+        # The address a browser would show, so that a form's Referer matches its Host.
+        self.url = "https://example.cn"
+        key, certificate = self.folder / "key.pem", self.folder / "cert.pem"
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=example.cn",
+                "-keyout",
+                key,
+                "-out",
+                certificate,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        (self.folder / "cache").mkdir()
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        upstreams = "\n".join(f"    server 127.0.0.1:{stack.port};" for stack in stacks)
+        if media_root is not None:
+            site = site.replace("/srv/sitecms/media/", f"{media_root}/")
+        site = (
+            site.replace("/var/cache/nginx/sitecms", str(self.folder / "cache"))
+            .replace("    server 127.0.0.1:8000;", upstreams)
+            .replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{self.port} ssl http2;")
+            .replace("/etc/ssl/example.cn/fullchain.pem", str(certificate))
+            .replace("/etc/ssl/example.cn/privkey.pem", str(key))
+            .replace("/srv/sitecms/", f"{ROOT}/")
+        )
+        self.config = self.folder / "nginx.conf"
+        self.config.write_text(
+            "user root;\npid nginx.pid;\nerror_log error.log;\nevents {}\n"
+            f"http {{\naccess_log access.log;\n{site}\n}}\n"
+        )
+        self._nginx("-t")
+        self._nginx()
+
+    def _nginx(self, *args):
+        subprocess.run(
+            ["nginx", "-p", str(self.folder), "-c", str(self.config), *args],
+            check=True,
+            capture_output=True,
+        )
+
+    def request(self, method, path, headers=None, body=None):
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", self.port, context=context, timeout=10
+        )
+        try:
+            connection.request(
+                method, path, body=body, headers={"Host": "example.cn", **(headers or {})}
+            )
+            response = connection.getresponse()
+            return Answer(
+                response.status,
+                [(name.lower(), value) for name, value in response.getheaders()],
+                response.read(),
+            )
+        finally:
+            connection.close()
+
+    def close(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._nginx("-s", "stop")
+
+
 @dataclass
 class Answer:
     status: int
@@ -264,27 +352,31 @@ class AdminSession:
         body = body.encode() if isinstance(body, str) else body
         return self._send("POST", path, body=body, headers={"Content-Type": content_type})
 
-    def post_file(self, path, name, content, title="测试"):
-        """A form post with a title and a file, as the image and document forms send them."""
-        token = self.cookies["csrftoken"]
+    def upload_image(self, name, content):
+        return self.upload("/admin/images/add/", {"title": "测试"}, name, content, "image/jpeg")
+
+    def upload_document(self, title, name, content, collection):
+        fields = {"title": title, "collection": collection}
+        return self.upload("/admin/documents/add/", fields, name, content, "application/pdf")
+
+    def upload(self, path, fields, name, content, content_type):
+        """An admin add form with a file, sent as the browser sends it."""
         boundary = "----sitecms" + secrets.token_hex(8)
+        fields = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields}
         parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n',
-            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n',
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+            for key, value in fields.items()
         ]
         body = (
             "".join(parts).encode()
             + (
                 f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                "Content-Type: image/jpeg\r\n\r\n"
+                f"Content-Type: {content_type}\r\n\r\n"
             ).encode()
             + content
             + f"\r\n--{boundary}--\r\n".encode()
         )
         return self.post(path, body, f"multipart/form-data; boundary={boundary}")
-
-    def upload_image(self, name, content):
-        return self.post_file("/admin/images/add/", name, content)
 
 
 def send(port, method, path, *, headers=None, body=b"", timeout=10):

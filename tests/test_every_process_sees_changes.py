@@ -6,14 +6,10 @@ with deploy/nginx.conf (its ports, certificate and folders changed, nothing else
 Each change is made as staff make it (the admin over HTTP, or the command line); then the pages
 are asked for 30 times, through every worker, and every answer must show the change."""
 
-import contextlib
 import html
-import http.client
 import json
 import re
 import shutil
-import ssl
-import subprocess
 import uuid
 from html.parser import HTMLParser
 
@@ -21,11 +17,10 @@ import pytest
 
 from tests.conftest import CHROME_UA
 from tests.live_stack import (
-    ROOT,
     AdminSession,
     LiveStack,
+    Nginx,
     PrivateRedis,
-    free_port,
     manage,
     prepare_site,
     stack_environment,
@@ -278,11 +273,12 @@ def changes(front, session, environment, folder):
             if f'value="示例图片 {shown.group(1)}"'
             in session.get(f"/admin/images/{image_id}/").text
         )
-        answer = session.post_file(
+        answer = session.upload(
             f"/admin/images/{image_id}/",
+            {"title": f"示例图片 {shown.group(1)}"},
             f"replaced-{marker}.jpg",
             new_picture(),
-            title=f"示例图片 {shown.group(1)}",
+            "image/jpeg",
         )
         assert answer.status == 302, answer.text[:2000]
 
@@ -413,78 +409,8 @@ def test_three_workers_on_postgresql_see_every_change_and_count_each_reader_once
 # Two instances behind nginx ---------------------------------------------------------------------
 
 
-class Nginx:
-    """Debian's nginx running deploy/nginx.conf, with its ports, certificate and folders moved
-    into a temporary folder and the two instances as its upstream servers."""
-
-    def __init__(self, folder, stacks):
-        self.folder = folder
-        self.stacks = stacks
-        self.port = free_port()
-        key, certificate = folder / "key.pem", folder / "cert.pem"
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=example.cn",
-                "-keyout",
-                key,
-                "-out",
-                certificate,
-            ],
-            check=True,
-            capture_output=True,
-        )
-        (folder / "cache").mkdir()
-        site = (ROOT / "deploy" / "nginx.conf").read_text()
-        upstreams = "\n".join(f"    server 127.0.0.1:{stack.port};" for stack in stacks)
-        site = (
-            site.replace("/var/cache/nginx/sitecms", str(folder / "cache"))
-            .replace("    server 127.0.0.1:8000;", upstreams)
-            .replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
-            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{self.port} ssl http2;")
-            .replace("/etc/ssl/example.cn/fullchain.pem", str(certificate))
-            .replace("/etc/ssl/example.cn/privkey.pem", str(key))
-            .replace("/srv/sitecms/", f"{ROOT}/")
-        )
-        (folder / "nginx.conf").write_text(
-            "user root;\npid nginx.pid;\nerror_log error.log;\nevents {}\n"
-            f"http {{\naccess_log access.log;\n{site}\n}}\n"
-        )
-        subprocess.run(
-            ["nginx", "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")],
-            check=True,
-            capture_output=True,
-        )
-
-    def request(self, method, path, headers=None, body=None):
-        context = ssl.create_default_context()
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-        connection = http.client.HTTPSConnection(
-            "127.0.0.1", self.port, context=context, timeout=10
-        )
-        try:
-            connection.request(
-                method, path, body=body, headers={"Host": "example.cn", **(headers or {})}
-            )
-            response = connection.getresponse()
-            return Answer(
-                response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-            )
-        finally:
-            connection.close()
+class FrontNginx(Nginx):
+    """nginx in front of the instances, seen as the every-process checks look and read."""
 
     def look(self, path):
         return self.request("GET", path, headers={"User-Agent": LOOKING_UA})
@@ -502,28 +428,6 @@ class Nginx:
         page = self.request("GET", path, headers={"User-Agent": user_agent})
         page_id = re.search(r'data-hit-url="/hits/(\d+)/"', page.text).group(1)
         self.request("POST", f"/hits/{page_id}/", headers={"User-Agent": user_agent})
-
-    def close(self):
-        with contextlib.suppress(subprocess.CalledProcessError):
-            subprocess.run(
-                [
-                    "nginx",
-                    "-p",
-                    str(self.folder),
-                    "-c",
-                    str(self.folder / "nginx.conf"),
-                    "-s",
-                    "stop",
-                ],
-                check=True,
-                capture_output=True,
-            )
-
-
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-        self.text = body.decode("utf-8", errors="replace")
 
 
 @pytest.mark.skipif(
@@ -543,7 +447,7 @@ def test_two_instances_behind_nginx_see_every_change_within_the_cache_interval(
     }
     manage(environment, "collectstatic", "--noinput")
     stacks = [LiveStack(environment, tmp_path / f"gunicorn-{n}.log", WORKERS) for n in (1, 2)]
-    nginx = Nginx(tmp_path, stacks)
+    nginx = FrontNginx(tmp_path, stacks, media_root=folder / "media")
     try:
         article, _ = first_article(stacks[0])
         # nginx keeps the page for its interval and the origin is asked about once per interval.

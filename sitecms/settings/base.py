@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from sitecms.csp import PUBLIC_POLICY
 
@@ -241,6 +242,18 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "news.uploads.DocumentForm"
 # never shown inline, so an uploaded HTML or PDF cannot run in the site's origin.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+# Behind nginx (DOCUMENTS_SENDFILE=nginx), the serve view checks who may have a document and then
+# hands the file to nginx with X-Accel-Redirect: a worker is not held for the whole download, and
+# nginx's /media/documents/ answers nothing else (deploy/nginx.conf). Unset, Django streams the
+# file itself, as the embedded site must.
+DOCUMENTS_SENDFILE = os.environ.get("DOCUMENTS_SENDFILE", "").strip().lower()
+if DOCUMENTS_SENDFILE == "nginx":
+    SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+    SENDFILE_ROOT = str(MEDIA_ROOT)
+    SENDFILE_URL = MEDIA_URL.rstrip("/")
+elif DOCUMENTS_SENDFILE:
+    # A misspelt value would quietly leave documents streamed by Django.
+    raise ImproperlyConfigured("DOCUMENTS_SENDFILE must be empty or 'nginx'.")
 # The admin needs nothing from outside the site: no avatars from Gravatar, no upgrade check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
