@@ -15,6 +15,9 @@ import pytest
 from tests.conftest import run_with_production_settings
 from tests.live_stack import AdminSession, LiveStack, Nginx, prepare_site, stack_environment
 
+# The production stack on a SQLite database of its own, whatever DATABASE_URL says.
+pytestmark = pytest.mark.engine_independent
+
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 EDITOR_PASSWORD = "editor-pw-" + secrets.token_urlsafe(12)
 PUBLIC_FILE = "公开通知.pdf"

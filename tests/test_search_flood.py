@@ -21,6 +21,9 @@ import pytest
 
 from tests.live_stack import ROOT, LiveStack, prepare_site, stack_environment
 
+# The production stack on a SQLite database of its own, whatever DATABASE_URL says.
+pytestmark = pytest.mark.engine_independent
+
 CHARACTERS = "党建社会组织服务中心工作会议召开活动学习教育主题"
 CORPUS = 2_000
 FLOODERS = 6
