@@ -34,7 +34,7 @@ def _answer_unparsable_requests_in_chinese():
 
     from gunicorn import util
 
-    from sitecms.plain_pages import page_for
+    from core.plain_pages import page_for
 
     def write_error(sock, status_int, reason, mesg):
         body = page_for(status_int).encode()

@@ -28,7 +28,7 @@ from modelsearch.conf import get_app_config  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
-from news.generation import bump  # noqa: E402
+from core.generation import bump  # noqa: E402
 from news.models import ArticlePage, NewsIndexPage, PageHits  # noqa: E402
 
 PREFIX = "bench-"

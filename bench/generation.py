@@ -50,7 +50,8 @@ TIME_THE_READS = """
 import json, time, django
 django.setup()
 from django.utils.timezone import localdate
-from news import generation, hitstore
+from core import generation
+from news import hitstore
 from news.models import ArticlePage
 
 page_id, day, rounds = ArticlePage.objects.live().first().pk, localdate(), 5000

@@ -7,4 +7,4 @@ class ContactConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from contact import signals  # noqa: F401

@@ -3,9 +3,8 @@ generation (news/generation.py): a publish elsewhere is seen on the next request
 
 from django.core.cache import cache
 
-from news.generation import remember
-
-from .models import ContactDetails, FooterSettings
+from contact.models import ContactDetails, FooterSettings
+from core.generation import remember
 
 # The last card any site showed: the error page uses it when the database cannot be asked.
 LAST_CARD_KEY = "contact:last-card"

@@ -16,10 +16,9 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from news.publishing import AtomicPublishMixin
-from news.serving import CachedViewRestrictionsMixin
-
-from .validators import half_width, phone_validator, postcode_validator, tel_uri
+from contact.validators import half_width, phone_validator, postcode_validator, tel_uri
+from core.publishing import AtomicPublishMixin
+from core.restrictions import CachedViewRestrictionsMixin
 
 
 class ContactDetails(

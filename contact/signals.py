@@ -5,9 +5,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import published, unpublished
 
-from news import generation
-
-from .models import ContactDetails, FooterSettings
+from contact.models import ContactDetails, FooterSettings
+from core import generation
 
 
 @receiver(published, sender=ContactDetails)

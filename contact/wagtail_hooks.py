@@ -12,7 +12,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import HistoryView, SnippetViewSet
 
-from .models import ContactDetails
+from contact.models import ContactDetails
 
 
 class ContactDetailsPermissionPolicy(ModelPermissionPolicy):

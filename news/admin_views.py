@@ -17,9 +17,9 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .models import ArticlePage, NewsIndexPage
-from .ranking import DEFAULT_PERIOD, PERIODS, most_read, period_start
-from .spreadsheets import SafeSpreadsheetExportMixin
+from core.spreadsheets import SafeSpreadsheetExportMixin
+from news.models import ArticlePage, NewsIndexPage
+from news.ranking import DEFAULT_PERIOD, PERIODS, most_read, period_start
 
 
 class ArticleFilterSet(PageFilterSet):

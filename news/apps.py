@@ -1,4 +1,4 @@
-"""The newsroom app: its signal receivers are connected when Django starts."""
+"""The newsroom app: its receivers are connected, each with its sender, when Django starts."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, pre_save
@@ -13,11 +13,14 @@ class NewsConfig(AppConfig):
         from wagtail.documents import get_document_model
         from wagtail.images import get_image_model
         from wagtail.models import UploadedFile
+        from wagtail.signals import page_published
 
-        from . import signals  # noqa: F401
-        from .file_replacement import forget_kept_files
-        from .picture_metadata import strip_before_storing
+        from news.file_replacement import forget_kept_files
+        from news.models import NewsIndexPage
+        from news.picture_metadata import strip_before_storing
+        from news.signals import new_column_gets_roles
 
+        page_published.connect(new_column_gets_roles, sender=NewsIndexPage)
         for model in (get_image_model(), UploadedFile):
             pre_save.connect(strip_before_storing, sender=model, dispatch_uid="strip_metadata")
         for model in (get_image_model(), get_document_model()):

@@ -30,7 +30,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.timezone import localtime
 
-from . import generation
+from core import generation
 
 FORMAT = "sitecms-backup"
 VERSION = 1

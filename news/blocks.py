@@ -5,8 +5,8 @@ import copy
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from . import richtext
-from .pictures import known_images, load_images
+from core import richtext
+from news.pictures import known_images, load_images
 
 RICH_TEXT_FEATURES = [
     "bold",

@@ -3,8 +3,8 @@
 from wagtail.admin.ui.components import Component
 from wagtail.models import GroupApprovalTask, TaskState
 
-from .models import ArticlePage
-from .ranking import most_read
+from news.models import ArticlePage
+from news.ranking import most_read
 
 PANEL_ITEMS = 8
 

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.utils.timezone import localtime
 from wagtail.models import Site
 
-from .models import ArticlePage, NewsIndexPage
-from .pictures import prefetch_pictures
+from news.models import ArticlePage, NewsIndexPage
+from news.pictures import prefetch_pictures
 
 FEED_ITEMS = 20
 # A root-relative address at the start of an attribute value or of a srcset entry.

@@ -3,7 +3,7 @@
 from django import forms
 from wagtail.admin.forms.pages import CopyForm
 
-from .slugs import new_article_slug
+from news.slugs import new_article_slug
 
 
 class ArticleCopyForm(CopyForm):

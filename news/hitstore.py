@@ -27,8 +27,9 @@ from django.db import close_old_connections, connection, transaction
 from django.utils.timezone import localdate, now
 from wagtail.models import Page
 
-from . import generation
-from .models import AddressViews, HitBatch, PageHits, RecentReader, SiteGeneration
+from core import generation
+from core.models import SiteGeneration
+from news.models import AddressViews, HitBatch, PageHits, RecentReader
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,8 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 from contact.models import ContactDetails, ContactEmail, ContactPhone
-
-from .models import ArticlePage, NewsIndexPage, PageHits
-from .seedformat import ParsedArticle, SubSection
+from news.models import ArticlePage, NewsIndexPage, PageHits
+from news.seedformat import ParsedArticle, SubSection
 
 SUMMARY_CHARS = 120
 

@@ -26,15 +26,15 @@ from wagtail.models import Page, PageManager, PageQuerySet, Site
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from .blocks import ArticleBodyBlock
-from .forms import ArticleCopyForm
-from .generation import remember
-from .pictures import prefetch_pictures, render_picture
-from .publishing import AtomicPublishMixin
-from .review import ReviewFeedbackPanel
-from .serving import CachedViewRestrictionsMixin
-from .slugs import is_usable, new_article_slug
-from .structured_data import article_data, json_ld
+from core.generation import remember
+from core.publishing import AtomicPublishMixin
+from core.restrictions import CachedViewRestrictionsMixin
+from news.blocks import ArticleBodyBlock
+from news.forms import ArticleCopyForm
+from news.pictures import prefetch_pictures, render_picture
+from news.review import ReviewFeedbackPanel
+from news.slugs import is_usable, new_article_slug
+from news.structured_data import article_data, json_ld
 
 ARTICLES_PER_PAGE = 20
 # Set on the request by ArticlePage.serve when the page sent is a live article: the view the
@@ -124,7 +124,7 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return remember(f"home:{self.pk}:pictures", compute)
 
     def get_context(self, request, *args, **kwargs):
-        from .ranking import hot_lists
+        from news.ranking import hot_lists
 
         context = super().get_context(request, *args, **kwargs)
         blocks = self.column_blocks()
@@ -241,7 +241,7 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return RouteResult(article, kwargs={"redirect_to_canonical": not is_canonical})
 
     def get_context(self, request, *args, archive=None, **kwargs):
-        from .ranking import hot_lists
+        from news.ranking import hot_lists
 
         context = super().get_context(request, *args, **kwargs)
         articles = self.articles()
@@ -437,7 +437,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         When the server counts views, the counter middleware writes the exact number into every
         article page it answers (news/hits.py), so the stored count is rendered as a placeholder
         and Redis is asked once per request, by the counter, rather than twice."""
-        from .hitstore import current_count
+        from news.hitstore import current_count
 
         if self.pk is None:  # previewing an article that has not been saved yet
             return 0
@@ -562,7 +562,7 @@ class PageHitsQuerySet(models.QuerySet):
         if not created:
             # Without a last_day the raise is not booked to any day's views.
             self.filter(page_id=page_id, hits__lt=count).update(hits=count, last_day=None)
-        from .hitstore import forget_stored_count
+        from news.hitstore import forget_stored_count
 
         forget_stored_count(page_id)
 
@@ -631,21 +631,6 @@ class SchedulerLock(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class SiteGeneration(models.Model):
-    """The site's generation (news/generation.py): one row, whose value every change a reader can
-    see increases, in the same transaction."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    value = models.BigIntegerField("版本号", default=1)
-
-    class Meta:
-        verbose_name = "站点版本号"
-        verbose_name_plural = "站点版本号"
-
-    def __str__(self):
-        return str(self.value)
 
 
 class RecentReader(models.Model):

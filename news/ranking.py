@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.utils.timezone import localdate
 
-from .generation import remember
-from .models import ArticlePage
+from core.generation import remember
+from news.models import ArticlePage
 
 PERIODS = {
     "day": "今日",

@@ -146,7 +146,7 @@ def ensure_roles():
     permission names in Chinese."""
     from django.apps import apps
 
-    from .models import NewsIndexPage
+    from news.models import NewsIndexPage
 
     ensure_groups(apps)
     for column in NewsIndexPage.objects.all():

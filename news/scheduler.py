@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import close_old_connections, connection, transaction
 
-from .models import SchedulerLock
+from news.models import SchedulerLock
 
 logger = logging.getLogger(__name__)
 LOCK_NAME = "publish_scheduled"

@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .generation import remember
+from core.generation import remember
 
 CJK_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 # Latin (with accents), Greek and Cyrillic words and numbers; anything else is a separator.
@@ -126,7 +126,7 @@ def article_entries():
     from django.contrib.contenttypes.models import ContentType
     from modelsearch.conf import get_app_config
 
-    from .models import ArticlePage
+    from news.models import ArticlePage
 
     IndexEntry = get_app_config().get_model("IndexEntry")
     return IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(ArticlePage))

@@ -18,9 +18,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
 
-from .hits import client_ip
-from .models import ArticlePage, NewsIndexPage, paginated
-from .search import count_matches, highlight, query_terms, search_articles
+from core.clients import client_ip
+from news.models import ArticlePage, NewsIndexPage, paginated
+from news.search import count_matches, highlight, query_terms, search_articles
 
 logger = logging.getLogger(__name__)
 

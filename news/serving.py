@@ -10,10 +10,10 @@ The home page, a column and its archive cost one query each to route; an article
 
 from django.http import Http404
 from django.http.request import split_domain_port
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, Site
 from wagtail.models.sites import get_site_for_hostname
 
-from .generation import remember
+from core.generation import remember
 
 
 def site_for_request(request):
@@ -49,7 +49,7 @@ def site_root_paths():
 
 def live_columns(site):
     """{slug: (tree path, id)} of the live columns directly under the site's home page."""
-    from .models import NewsIndexPage
+    from news.models import NewsIndexPage
 
     def compute():
         columns = NewsIndexPage.objects.child_of(Page.objects.get(pk=site.root_page_id))
@@ -90,7 +90,7 @@ class CachedRouteMiddleware:
     def route(request, site):
         """The route to the home page, a column (or its archive) or an article, in one query; or
         NOT_ROUTED for anything else, which Wagtail's own routing then finds."""
-        from .models import HomePage, NewsIndexPage, is_article_path
+        from news.models import HomePage, NewsIndexPage, is_article_path
 
         components = [part for part in request.path_info.split("/") if part]
         if not components:
@@ -107,24 +107,3 @@ class CachedRouteMiddleware:
 
 
 NOT_ROUTED = object()
-
-
-def restricted_paths():
-    """Tree paths of the pages with a view restriction, and of aliases (whose restrictions are
-    their source page's): only pages at or under one of them need Wagtail's own check."""
-
-    def compute():
-        restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
-        aliases = Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
-        return sorted({*restricted, *aliases})
-
-    return remember("restricted-paths", compute)
-
-
-class CachedViewRestrictionsMixin:
-    """Pages that skip the ancestor and restriction queries when nothing above them is restricted."""
-
-    def get_view_restrictions(self):
-        if any(self.path.startswith(path) for path in restricted_paths()):
-            return super().get_view_restrictions()
-        return PageViewRestriction.objects.none()

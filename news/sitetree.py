@@ -18,11 +18,10 @@ from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 
 from contact.models import ContactPage, FooterSettings
-
-from .importer import import_article, publish_contact
-from .models import ArticlePage, HomePage, NewsIndexPage, PageDailyHits
-from .roles import ensure_roles
-from .seedformat import parse
+from news.importer import import_article, publish_contact
+from news.models import ArticlePage, HomePage, NewsIndexPage, PageDailyHits
+from news.roles import ensure_roles
+from news.seedformat import parse
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 from wagtail.views import authenticate_with_password
 
-from . import hitstore
-from .hits import NOT_COUNTED, client_ip, count_view, prefetch_key
-from .hitstore import take_prefetch
-from .models import MAX_ID, ArticlePage
+from core.clients import client_ip
+from news import hitstore
+from news.hits import NOT_COUNTED, count_view, prefetch_key
+from news.hitstore import take_prefetch
+from news.models import MAX_ID, ArticlePage
 
 logger = logging.getLogger(__name__)
 

@@ -1,32 +1,16 @@
-"""Wagtail hooks of the newsroom: pages served for reading only, the admin article listing, the
-阅读排行 report, the dashboard, and what each role's menus and choosers offer."""
+"""Wagtail hooks of the newsroom: the admin article listing, the 阅读排行 report, the dashboard, and what each role's menus and choosers offer."""
 
-from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
-from .dashboard import AwaitingReviewPanel, MostReadPanel, can_review
-from .import_views import ImportArticlesView, can_import
-from .models import ArticlePage
-from .review import confirmation, replace_last_success_message
-
-READ_METHODS = ("GET", "HEAD")
-
-
-@hooks.register("before_serve_page")
-def only_reading(page, request, serve_args, serve_kwargs):
-    """Pages are for reading: anything but GET and HEAD gets 405 (OPTIONS says what is allowed)."""
-    if request.method in READ_METHODS:
-        return None
-    if request.method == "OPTIONS":
-        response = HttpResponse()
-        response["Allow"] = ", ".join([*READ_METHODS, "OPTIONS"])
-        return response
-    return HttpResponseNotAllowed(READ_METHODS)
+from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
+from news.dashboard import AwaitingReviewPanel, MostReadPanel, can_review
+from news.import_views import ImportArticlesView, can_import
+from news.models import ArticlePage
+from news.review import confirmation, replace_last_success_message
 
 
 def works_on_pages(user):

@@ -8,12 +8,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from news import accounts
+from core import accounts, csp
 from news.discovery_views import robots_txt
 from news.feeds import ArticleFeed
 from news.search_views import search
 from news.views import hit_beacon, password_for_page
-from sitecms import csp
 
 urlpatterns = [
     # Wagtail's own views at their own URLs, made safer (news/accounts.py); listed first, so
@@ -51,6 +50,6 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
-handler400 = "sitecms.errors.bad_request"
-handler403 = "sitecms.errors.permission_denied"
-handler500 = "sitecms.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler500 = "core.errors.server_error"

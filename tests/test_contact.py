@@ -108,7 +108,7 @@ def test_contact_page_shows_details_and_office_hours(site):
 
 
 def test_live_contact_is_cached(site, django_assert_num_queries):
-    from news.generation import read_once
+    from core.generation import read_once
 
     make_contact(site)
     live_contact(site)
@@ -190,7 +190,7 @@ def test_500_page_renders_without_the_database(site, settings):
     from django.db import connections
     from django.test import RequestFactory
 
-    from sitecms.errors import server_error
+    from core.errors import server_error
 
     make_contact(site)
     html_of("/")  # the contact card is now cached

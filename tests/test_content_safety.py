@@ -9,9 +9,9 @@ from django.urls import reverse
 from wagtail.rich_text import expand_db_html
 
 from contact.models import ContactPage
+from core.richtext import clean
 from news.blocks import RICH_TEXT_FEATURES
 from news.models import ArticlePage
-from news.richtext import clean
 from tests.factories import ArticlePageFactory, section
 from tests.test_admin import article_form, editor  # noqa: F401 - the editor fixture
 

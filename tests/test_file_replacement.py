@@ -18,7 +18,7 @@ from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from news import generation
+from core import generation
 from news.models import ReplacedFile
 from news.roles import EDITORS, REVIEWERS
 from tests.factories import ArticlePageFactory

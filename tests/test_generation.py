@@ -6,8 +6,8 @@ from django.db import transaction
 from wagtail.models import CollectionViewRestriction, PageViewRestriction, Site
 
 from contact.models import FooterSettings
-from news import generation
-from news.generation import read, read_once, remember
+from core import generation
+from core.generation import read, read_once, remember
 from tests.factories import ArticlePageFactory, make_contact
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_generations_are_never_reused():
     # past every number used before, since a bump is at least the time in nanoseconds.
     import time
 
-    from news.models import SiteGeneration
+    from core.models import SiteGeneration
 
     SiteGeneration.objects.filter(pk=1).update(value=1)
     generation.bump()

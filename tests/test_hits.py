@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory
 
+from core import clients
 from news import hits, hitstore
 from news.models import PageDailyHits, PageHits
 from tests.conftest import CHROME_UA, redis_answers
@@ -277,7 +278,7 @@ def run_threads(target, number):
 def test_client_ip(settings, proxies, forwarded, remote, expected):
     settings.HITCOUNT_TRUSTED_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
-    assert hits.client_ip(request) == expected
+    assert clients.client_ip(request) == expected
 
 
 # Storage -------------------------------------------------------------------------------------

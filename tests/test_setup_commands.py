@@ -120,17 +120,17 @@ def test_production_settings_use_redis_as_cache_and_keep_connections():
     )
     assert probe.returncode == 0, probe.stderr
     backend, health_checks, ssl_redirect, static_storage = probe.stdout.split()
-    assert backend == "sitecms.cache.TolerantRedisCache"
+    assert backend == "core.cache.TolerantRedisCache"
     assert health_checks == "True"
     assert ssl_redirect == "False"
     # whitenoise's hashed, compressed files, with the manifest kept out of the served folder.
-    assert static_storage == "sitecms.static_storage.UnlistedManifestStaticFilesStorage"
+    assert static_storage == "core.static_storage.UnlistedManifestStaticFilesStorage"
 
 
 def test_the_static_manifest_is_not_served(tmp_path):
     from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-    from sitecms.static_storage import UnlistedManifestStaticFilesStorage
+    from core.static_storage import UnlistedManifestStaticFilesStorage
 
     assert issubclass(UnlistedManifestStaticFilesStorage, CompressedManifestStaticFilesStorage)
     storage = UnlistedManifestStaticFilesStorage(location=tmp_path / "served")

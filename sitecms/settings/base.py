@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from sitecms.csp import PUBLIC_POLICY
+from core.csp import PUBLIC_POLICY
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +28,7 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    "core",
     "news",
     "contact",
     "axes",
@@ -56,14 +57,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Each request reads the site generation once, on first use (news/generation.py).
-    "news.generation.GenerationMiddleware",
+    "core.generation.GenerationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy: strict on public pages, relaxed in the admin (sitecms/csp.py).
-    "sitecms.csp.AreaPolicyMiddleware",
+    "core.csp.AreaPolicyMiddleware",
     # A Chinese page for any 4xx a view answered without a body, such as a 405.
-    "sitecms.errors.ErrorBodyMiddleware",
+    "core.errors.ErrorBodyMiddleware",
     # The admin's CSV exports with formula-like cells neutralised (news/spreadsheets.py).
-    "news.spreadsheets.SafeAdminCsvMiddleware",
+    "core.spreadsheets.SafeAdminCsvMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,14 +101,14 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20/m")
 PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/h")
-AXES_CLIENT_IP_CALLABLE = "news.hits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_VERBOSE = False
 
 # A form posted without its CSRF token gets the site's Chinese 403 page.
-CSRF_FAILURE_VIEW = "sitecms.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 WSGI_APPLICATION = "sitecms.wsgi.application"
 
 TEMPLATES = [
@@ -151,7 +152,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis cache, treating an unreachable Redis as empty (sitecms/cache.py).
-            "BACKEND": "sitecms.cache.TolerantRedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sitecms",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
@@ -204,7 +205,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed static files whose manifest (every asset's name) is kept out of the
     # folder that is served (sitecms/static_storage.py).
-    "staticfiles": {"BACKEND": "sitecms.static_storage.UnlistedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.static_storage.UnlistedManifestStaticFilesStorage"},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -284,8 +285,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "database_down": {"()": "sitecms.errors.DatabaseDownLogFilter"},
-        "mail_down": {"()": "sitecms.errors.MailDownLogFilter"},
+        "database_down": {"()": "core.errors.DatabaseDownLogFilter"},
+        "mail_down": {"()": "core.errors.MailDownLogFilter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["database_down", "mail_down"]}

@@ -1,7 +1,7 @@
 """Local development: debug on, a placeholder secret, plain static files."""
 
-from .base import *  # noqa: F403
-from .base import STATIC_ROOT, STORAGES, env_list
+from sitecms.settings.base import *  # noqa: F403
+from sitecms.settings.base import STATIC_ROOT, STORAGES, env_list
 
 DEBUG = True
 SECRET_KEY = "dev-only-not-secret"  # noqa: S105

@@ -3,8 +3,8 @@
 import tempfile
 from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import LOCAL_CACHES, STORAGES
+from sitecms.settings.base import *  # noqa: F403
+from sitecms.settings.base import LOCAL_CACHES, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105

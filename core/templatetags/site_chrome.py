@@ -3,7 +3,7 @@
 from django import template
 from wagtail.models import Page, Site
 
-from news.generation import remember
+from core.generation import remember
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 from wagtail.admin.views import account
 
-from .hits import client_ip
+from core.clients import client_ip
 
 logger = logging.getLogger(__name__)
 

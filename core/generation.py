@@ -31,7 +31,7 @@ _request_generation = contextvars.ContextVar("site_generation", default=None)
 
 
 def _table():
-    from .models import SiteGeneration
+    from core.models import SiteGeneration
 
     return connection.ops.quote_name(SiteGeneration._meta.db_table)
 

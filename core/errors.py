@@ -15,7 +15,7 @@ from django.http import (
 from django.template import loader
 from django.urls import reverse
 
-from .plain_pages import PLAIN_400, PLAIN_403, PLAIN_405, PLAIN_500, PLAIN_503
+from core.plain_pages import PLAIN_400, PLAIN_403, PLAIN_405, PLAIN_500, PLAIN_503
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,15 @@
+"""The shared app: its receivers keep the site generation moving with every change a reader can
+see, connected when Django starts."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "站点基础"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core import signals
+
+        signals.connect()
