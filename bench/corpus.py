@@ -29,7 +29,8 @@ from wagtail.models import Page  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
 from core.generation import bump  # noqa: E402
-from news.models import ArticlePage, NewsIndexPage, PageHits  # noqa: E402
+from news.hits.models import PageHits  # noqa: E402
+from news.models import ArticlePage, NewsIndexPage  # noqa: E402
 
 PREFIX = "bench-"
 IndexEntry = get_app_config().get_model("IndexEntry")

@@ -51,7 +51,7 @@ import json, time, django
 django.setup()
 from django.utils.timezone import localdate
 from core import generation
-from news import hitstore
+from news.hits import store
 from news.models import ArticlePage
 
 page_id, day, rounds = ArticlePage.objects.live().first().pk, localdate(), 5000
@@ -66,9 +66,9 @@ def timed(call):
 
 
 alone = timed(generation.read)
-count = timed(lambda: hitstore.add_to_database({(page_id, day): 1}))
+count = timed(lambda: store.add_to_database({(page_id, day): 1}))
 both = timed(
-    lambda: hitstore.count_first_view_in_database(page_id, day, None, read_generation=True)
+    lambda: store.count_first_view_in_database(page_id, day, None, read_generation=True)
 )
 print(json.dumps({"alone": alone, "count": count, "both": both}))
 """

@@ -1,5 +1,6 @@
-"""Staff accounts at the admin's door: logging out only by a form (POST), and the login and the
-password-reset form throttled per address, quiet when no mail server answers.
+"""The site's doors: staff accounts at the admin's (logging out only by a form (POST), the login
+and the password-reset form throttled per address, quiet when no mail server answers), and the
+password form of a protected page, throttled the same way.
 
 Wagtail's views do the work; these wrap them at the same URLs (sitecms/urls.py lists them before
 the admin's, so they are the ones routed). django-axes locks an account after failed logins
@@ -14,6 +15,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 from wagtail.admin.views import account
+from wagtail.views import authenticate_with_password
 
 from core.clients import client_ip
 
@@ -66,3 +68,13 @@ class PasswordResetView(account.PasswordResetView):
             # nobody's business, and the failure is the operator's, in one log line.
             logger.warning("Password reset mail not sent (mail server unavailable: %s)", error)
             return HttpResponseRedirect(self.get_success_url())
+
+
+def password_for_page(request, page_view_restriction_id, page_id):
+    """Wagtail's password form for a protected page, throttled like the admin's login: each
+    address may try PAGE_PASSWORD_RATE_LIMIT passwords, then waits."""
+    if request.method == "POST" and too_often(
+        request, "page-password", settings.PAGE_PASSWORD_RATE_LIMIT
+    ):
+        return render(request, "news/password_throttled.html", status=429)
+    return authenticate_with_password(request, page_view_restriction_id, page_id)

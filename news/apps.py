@@ -15,9 +15,9 @@ class NewsConfig(AppConfig):
         from wagtail.models import UploadedFile
         from wagtail.signals import page_published
 
-        from news.file_replacement import forget_kept_files
+        from news.library.metadata import strip_before_storing
+        from news.library.replacement import forget_kept_files
         from news.models import NewsIndexPage
-        from news.picture_metadata import strip_before_storing
         from news.signals import new_column_gets_roles
 
         page_published.connect(new_column_gets_roles, sender=NewsIndexPage)

@@ -1,10 +1,9 @@
-"""Admin dashboard panels: articles awaiting the reviewer's decision, and this week's most read."""
+"""The dashboard's 待审核的稿件 panel: articles awaiting the reviewer's decision."""
 
 from wagtail.admin.ui.components import Component
 from wagtail.models import GroupApprovalTask, TaskState
 
 from news.models import ArticlePage
-from news.ranking import most_read
 
 PANEL_ITEMS = 8
 
@@ -56,12 +55,3 @@ class AwaitingReviewPanel(Component):
                 if int(state.workflow_state.object_id) in pages
             ]
         }
-
-
-class MostReadPanel(Component):
-    name = "news_most_read"
-    order = 95
-    template_name = "news/admin/panel_most_read.html"
-
-    def get_context_data(self, parent_context):
-        return {"articles": most_read("week")[:PANEL_ITEMS]}

@@ -7,8 +7,6 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
@@ -31,14 +29,26 @@ from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
 from news.blocks import ArticleBodyBlock
 from news.forms import ArticleCopyForm
+
+# The news app's tables that live in its rooms, imported here so that Django registers them.
+from news.hits.models import (  # noqa: F401
+    AddressViews,
+    HitBatch,
+    PageDailyHits,
+    PageHits,
+    RecentReader,
+)
+from news.hits.store import current_count
+from news.library.models import ReplacedFile  # noqa: F401
 from news.pictures import prefetch_pictures, render_picture
 from news.review import ReviewFeedbackPanel
+from news.search.models import SearchIndexState  # noqa: F401
 from news.slugs import is_usable, new_article_slug
 from news.structured_data import article_data, json_ld
 
 ARTICLES_PER_PAGE = 20
 # Set on the request by ArticlePage.serve when the page sent is a live article: the view the
-# counter (news/hits.py) counts. Never guessed from the URL.
+# counter (news/hits/middleware.py) counts. Never guessed from the URL.
 COUNTABLE_PAGE_ATTR = "countable_article_id"
 
 
@@ -124,14 +134,11 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return remember(f"home:{self.pk}:pictures", compute)
 
     def get_context(self, request, *args, **kwargs):
-        from news.ranking import hot_lists
-
         context = super().get_context(request, *args, **kwargs)
         blocks = self.column_blocks()
         context["notices"] = next((b for b in blocks if b["pk"] == self.notices_column_id), None)
         context["column_blocks"] = [b for b in blocks if b["pk"] != self.notices_column_id]
         context["picture_news"] = self.picture_news()
-        context["hot_lists"] = hot_lists()
         return context
 
 
@@ -241,8 +248,6 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return RouteResult(article, kwargs={"redirect_to_canonical": not is_canonical})
 
     def get_context(self, request, *args, archive=None, **kwargs):
-        from news.ranking import hot_lists
-
         context = super().get_context(request, *args, **kwargs)
         articles = self.articles()
         if archive is not None:
@@ -258,7 +263,6 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         period = "{}-{}".format(*archive) if archive else "all"
         paginator.count = remember(f"column:{self.pk}:count:{period}", articles.count)
         context["articles"] = paginated(request, paginator)
-        context["hot_lists"] = hot_lists(self)
         return context
 
 
@@ -435,10 +439,8 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         """The count to render: stored views plus any still buffered in Redis.
 
         When the server counts views, the counter middleware writes the exact number into every
-        article page it answers (news/hits.py), so the stored count is rendered as a placeholder
+        article page it answers (news/hits/middleware.py), so the stored count is rendered as a placeholder
         and Redis is asked once per request, by the counter, rather than twice."""
-        from news.hitstore import current_count
-
         if self.pk is None:  # previewing an article that has not been saved yet
             return 0
         if settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server":
@@ -552,74 +554,6 @@ def stream_text(raw_blocks):
     return " ".join(part for part in parts if part)
 
 
-class PageHitsQuerySet(models.QuerySet):
-    def count_for(self, page_id):
-        return self.filter(page_id=page_id).values_list("hits", flat=True).first() or 0
-
-    def raise_to(self, page_id, count):
-        """Make the page's count at least `count`, never lowering what readers already added."""
-        _, created = self.get_or_create(page_id=page_id, defaults={"hits": count})
-        if not created:
-            # Without a last_day the raise is not booked to any day's views.
-            self.filter(page_id=page_id, hits__lt=count).update(hits=count, last_day=None)
-        from news.hitstore import forget_stored_count
-
-        forget_stored_count(page_id)
-
-
-class PageHits(models.Model):
-    """A page's click count (点击数), kept off the page model so that publishing never resets it."""
-
-    page = models.OneToOneField(
-        "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="hit_count"
-    )
-    hits = models.PositiveBigIntegerField("点击数", default=0)
-    # The day (Asia/Shanghai) the last counted views belong to. A database trigger adds every
-    # increase of `hits` to that day's PageDailyHits row, so counting a view is one statement.
-    last_day = models.DateField("最近计数日期", null=True, blank=True)
-
-    objects = PageHitsQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "点击数"
-        verbose_name_plural = "点击数"
-
-    def __str__(self):
-        return f"{self.page_id}: {self.hits}"
-
-
-class PageDailyHits(models.Model):
-    """Views of a page on one day (Asia/Shanghai), for the 今日 / 本周 / 本月 figures and rankings."""
-
-    page = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="daily_hits"
-    )
-    day = models.DateField("日期", db_index=True)
-    hits = models.PositiveBigIntegerField("点击数", default=0)
-
-    class Meta:
-        verbose_name = "每日点击数"
-        verbose_name_plural = "每日点击数"
-        constraints = [models.UniqueConstraint(fields=["page", "day"], name="unique_page_day_hits")]
-
-    def __str__(self):
-        return f"{self.page_id} {self.day}: {self.hits}"
-
-
-class HitBatch(models.Model):
-    """A batch of buffered hits that has been applied: replaying the same batch is then a no-op."""
-
-    id = models.CharField(primary_key=True, max_length=40)
-    applied_at = models.DateTimeField(default=now, db_index=True)
-
-    class Meta:
-        verbose_name = "已写入的点击批次"
-        verbose_name_plural = "已写入的点击批次"
-
-    def __str__(self):
-        return self.id
-
-
 class SchedulerLock(models.Model):
     """A row to lock so that one server process at a time runs scheduled publishing."""
 
@@ -631,79 +565,3 @@ class SchedulerLock(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class RecentReader(models.Model):
-    """A reader who viewed an article within HITCOUNT_WINDOW, known by a keyed hash of the day,
-    the article, the address and the browser (no address is stored): kept in the database so
-    that every worker on every machine knows them."""
-
-    key = models.CharField(primary_key=True, max_length=40)
-    until = models.DateTimeField("有效至", db_index=True)
-
-    class Meta:
-        verbose_name = "近期读者"
-        verbose_name_plural = "近期读者"
-
-    def __str__(self):
-        return f"{self.key} ({self.until:%Y-%m-%d %H:%M})"
-
-
-class AddressViews(models.Model):
-    """How many readers' views of an article one address made on one day (a keyed hash of the
-    day, the article and the address; no address is stored): beyond HITCOUNT_MAX_PER_ADDRESS they
-    are not counted, however the browser names itself."""
-
-    key = models.CharField(primary_key=True, max_length=40)
-    day = models.DateField("日期", db_index=True)
-    views = models.PositiveIntegerField("阅读次数", default=0)
-
-    class Meta:
-        verbose_name = "同一地址的阅读次数"
-        verbose_name_plural = "同一地址的阅读次数"
-
-    def __str__(self):
-        return f"{self.key} {self.day}: {self.views}"
-
-
-class SearchIndexState(models.Model):
-    """Which way the search index was built (news/search_backend.py, INDEX_VERSION): setup_site
-    rebuilds an index built another way."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    version = models.PositiveIntegerField("索引版本", default=0)
-
-    class Meta:
-        verbose_name = "搜索索引状态"
-        verbose_name_plural = "搜索索引状态"
-
-    def __str__(self):
-        return str(self.version)
-
-
-class ReplacedFile(models.Model):
-    """The file a picture or document had before it was replaced in its library, kept in storage
-    so that it can be put back (news/file_replacement.py)."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="类型")
-    object_id = models.PositiveBigIntegerField("编号")
-    target = GenericForeignKey("content_type", "object_id")
-    file_name = models.CharField("文件", max_length=255)
-    replaced_at = models.DateTimeField("替换时间", default=now)
-    replaced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="替换人",
-    )
-
-    class Meta:
-        verbose_name = "被替换的文件"
-        verbose_name_plural = "被替换的文件"
-        ordering = ["-replaced_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self):
-        return self.file_name

@@ -1,29 +1,15 @@
-"""Builds the site's page tree (home, columns, contact page) and loads the demo content, idempotently."""
+"""Builds the site's page tree (home, columns, contact page), idempotently."""
 
-import io
-import random
-from collections import Counter
-from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.files.images import ImageFile
 from django.db import transaction
-from django.utils.timezone import localdate
-from PIL import Image as PillowImage
-from PIL import ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 
-from contact.models import ContactPage, FooterSettings
-from news.importer import import_article, publish_contact
-from news.models import ArticlePage, HomePage, NewsIndexPage, PageDailyHits
+from contact.models import ContactPage
+from news.models import HomePage, NewsIndexPage
 from news.roles import ensure_roles
-from news.seedformat import parse
-
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 # The columns every installation starts with: (slug, title, introduction).
 COLUMNS = [
@@ -31,7 +17,6 @@ COLUMNS = [
     ("notices", "通知公告", "会议、培训和工作安排的通知与公告。"),
     ("practice", "基层实践", "各区、各社会组织党建工作的经验做法。"),
 ]
-DEMO_COVER_COUNT = 8
 
 
 def add_published(parent, page):
@@ -92,91 +77,3 @@ def ensure_site_tree():
         home.save_revision().publish()
     ensure_roles()
     return site
-
-
-def demo_files():
-    """(column slug, file) for every demo article, in a stable order."""
-    return [
-        (slug, path) for slug, _, _ in COLUMNS for path in sorted((DEMO_DIR / slug).glob("*.txt"))
-    ]
-
-
-@transaction.atomic
-def load_demo_content(site):
-    """Import the demo articles, publish the demo contact details and give some articles pictures."""
-    home = site.root_page
-    covers = demo_images()
-    contact_published = False
-    for number, (slug, path) in enumerate(demo_files()):
-        column = NewsIndexPage.objects.child_of(home).get(slug=slug)
-        article = parse(path.read_text(encoding="utf-8"))
-        page = import_article(article, column).page
-        if article.contact and not contact_published:
-            publish_contact(article, site=site, name="青溪市社会组织党建服务中心")
-            contact_published = True
-            FooterSettings.objects.update_or_create(
-                site=site,
-                defaults={
-                    "copyright": "版权所有 © 青溪市社会组织党建服务中心(示例站点)",
-                    "icp_number": "示ICP备00000000号-1",
-                    "police_number": "示公网安备 00000000000000号",
-                },
-            )
-        if number < len(covers):
-            add_pictures(page, cover=covers[number], picture=covers[(number + 1) % len(covers)])
-        add_recent_views(page, article.hits or 0, seed=number)
-
-
-def add_recent_views(page, total, seed):
-    """Spread a tenth of an article's count over the last 30 days, so 热点排行 has something to rank."""
-    rng = random.Random(seed)  # noqa: S311 - demo figures, not security
-    today = localdate()
-    buckets = Counter(today - timedelta(days=rng.randrange(30)) for _ in range(total // 10))
-    PageDailyHits.objects.bulk_create(
-        PageDailyHits(page_id=page.pk, day=day, hits=views) for day, views in buckets.items()
-    )
-
-
-def add_pictures(page: ArticlePage, cover, picture):
-    """A cover for the home page and the article head, and a captioned picture in the last section."""
-    page.cover_image = cover
-    stream = list(page.body.raw_data)
-    sections = [block for block in stream if block["type"] == "section"]
-    if sections:
-        caption = f"{sections[-1]['value']['title']}现场"
-        sections[-1]["value"]["body"].insert(
-            0, {"type": "image", "value": {"image": picture.pk, "caption": caption}}
-        )
-    page.body = stream
-    page.save_revision().publish()
-
-
-def demo_images():
-    """A few abstract pictures drawn here, so the demo needs no downloaded files."""
-    images = list(Image.objects.filter(title__startswith="示例图片")[:DEMO_COVER_COUNT])
-    palette = [
-        (178, 34, 34),
-        (196, 60, 40),
-        (160, 32, 56),
-        (205, 92, 52),
-        (150, 40, 40),
-        (120, 30, 30),
-    ]
-    rng = random.Random(20170524)  # noqa: S311 - decoration, not security
-    for index in range(len(images), DEMO_COVER_COUNT):
-        canvas = PillowImage.new("RGB", (1200, 675), palette[index % len(palette)])
-        draw = ImageDraw.Draw(canvas)
-        for _ in range(14):
-            x, y, radius = rng.randint(0, 1200), rng.randint(0, 675), rng.randint(40, 260)
-            shade = tuple(
-                min(255, channel + rng.randint(20, 70)) for channel in palette[index % len(palette)]
-            )
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shade)
-        draw.rectangle((0, 560, 1200, 675), fill=(250, 240, 220))
-        buffer = io.BytesIO()
-        canvas.save(buffer, "JPEG", quality=82)
-        image = Image(title=f"示例图片 {index + 1}")
-        image.file = ImageFile(buffer, name=f"demo-{index + 1}.jpg")
-        image.save()
-        images.append(image)
-    return images

@@ -6,9 +6,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView, MostReadView
-from news.dashboard import AwaitingReviewPanel, MostReadPanel, can_review
-from news.import_views import ImportArticlesView, can_import
+from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
+from news.dashboard import AwaitingReviewPanel, can_review
+from news.hits.reports import MostReadPanel, MostReadView
+from news.importing.views import ImportArticlesView, can_import
 from news.models import ArticlePage
 from news.review import confirmation, replace_last_success_message
 

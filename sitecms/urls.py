@@ -11,11 +11,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from core import accounts, csp
 from news.discovery_views import robots_txt
 from news.feeds import ArticleFeed
-from news.search_views import search
-from news.views import hit_beacon, password_for_page
+from news.hits.beacon import hit_beacon
+from news.search.views import search
 
 urlpatterns = [
-    # Wagtail's own views at their own URLs, made safer (news/accounts.py); listed first, so
+    # Wagtail's own views at their own URLs, made safer (core/accounts.py); listed first, so
     # Wagtail's routes of the same paths are unused.
     path("admin/logout/", accounts.LogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/login/", accounts.LoginView.as_view(), name="wagtailadmin_login"),
@@ -36,7 +36,7 @@ urlpatterns = [
     # Wagtail's own view, throttled; it comes first, so Wagtail's route of the same path is unused.
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
-        password_for_page,
+        accounts.password_for_page,
         name="wagtailcore_authenticate_with_password",
     ),
 ]

@@ -102,7 +102,7 @@ def redis_buffer(settings):
     """Hit buffering in a real Redis (database 15, emptied before and after)."""
     import redis
 
-    from news import hitstore
+    from news.hits import store
 
     url = "redis://127.0.0.1:6379/15"
     if not redis_answers(url):
@@ -111,10 +111,10 @@ def redis_buffer(settings):
     client.flushdb()
     settings.REDIS_URL = url
     settings.HITCOUNT_FLUSH_INTERVAL = 0  # tests flush explicitly
-    hitstore._redis_client = None
+    store._redis_client = None
     yield client
     client.flushdb()
-    hitstore._redis_client = None
+    store._redis_client = None
 
 
 SEED_FILE = "000_75590902209970e4.txt"

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import factory
 
 from contact.models import ContactDetails, ContactEmail, ContactPhone
-from news.models import ArticlePage, PageHits
+from news.hits import store
+from news.models import ArticlePage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -48,7 +49,7 @@ class ArticlePageFactory(factory.django.DjangoModelFactory):
         page = model_class(*args, **kwargs)
         parent.add_child(instance=page)
         if hits is not None:
-            PageHits.objects.raise_to(page.pk, hits)
+            store.raise_count(page.pk, hits)
         return page
 
 

@@ -7,8 +7,9 @@ from django.test import override_settings
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
-from news.models import ArticlePage, SearchIndexState
-from news.search_backend import index_is_current
+from news.models import ArticlePage
+from news.search.backend import index_is_current
+from news.search.models import SearchIndexState
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db

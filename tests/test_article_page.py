@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 from django.test import Client
 
-from news.models import ArticlePage, PageHits
+from news.hits.models import PageHits
+from news.models import ArticlePage
 from tests.factories import SHANGHAI, ArticlePageFactory
 
 

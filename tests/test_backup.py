@@ -38,7 +38,7 @@ from PIL import Image as PillowImage
 from wagtail.images.models import Image
 
 from contact.models import ContactDetails, ContactPhone
-from news.hitstore import add_to_database
+from news.hits.store import add_to_database
 from news.models import ArticlePage, NewsIndexPage
 
 buffer = io.BytesIO()
@@ -84,8 +84,9 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Revision
 
 from contact.models import ContactDetails
-from news.hitstore import add_to_database
-from news.models import ArticlePage, PageDailyHits, PageHits
+from news.hits.store import add_to_database
+from news.models import ArticlePage
+from news.hits.models import PageDailyHits, PageHits
 
 
 def digest(data):
@@ -165,7 +166,7 @@ from django.conf import settings
 from wagtail.images.models import Image
 
 from contact.models import ContactDetails
-from news.hitstore import add_to_database
+from news.hits.store import add_to_database
 from news.models import ArticlePage
 
 article = ArticlePage.objects.get(title="备份测试文章")

@@ -19,7 +19,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from core import generation
-from news.models import ReplacedFile
+from news.library.models import ReplacedFile
 from news.roles import EDITORS, REVIEWERS
 from tests.factories import ArticlePageFactory
 

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import localdate, localtime
 
-from news.models import PageDailyHits
-from news.ranking import period_start
+from news.hits.models import PageDailyHits
+from news.hits.ranking import period_start
 from tests.factories import ArticlePageFactory
 
 

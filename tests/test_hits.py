@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client, RequestFactory
 
 from core import clients
-from news import hits, hitstore
-from news.models import PageDailyHits, PageHits
+from news.hits import counting, store
+from news.hits.models import PageDailyHits, PageHits
 from tests.conftest import CHROME_UA, redis_answers
 from tests.factories import SHANGHAI, ArticlePageFactory
 
@@ -61,7 +61,7 @@ def article(column):
 
 
 def count(page):
-    return hitstore.current_count(page.pk)
+    return store.current_count(page.pk)
 
 
 def view(page, ua=CHROME_UA, ip="203.0.113.7", **headers):
@@ -176,23 +176,23 @@ def test_reload_after_window_counts_again(article, settings):
     settings.HITCOUNT_WINDOW = 60
     view(article)
     later = now() + timedelta(seconds=61)
-    with mock.patch("news.hitstore.now", return_value=later):
+    with mock.patch("news.hits.store.now", return_value=later):
         view(article)
     assert count(article) == 12
 
 
 def test_readers_are_remembered_in_the_database_and_forgotten_after_the_window(article):
-    from news.models import RecentReader
+    from news.hits.models import RecentReader
 
     view(article)
     reader = RecentReader.objects.get()
     assert "203.0.113.7" not in reader.key
-    hitstore._first_views = hitstore.FORGET_EVERY - 1
+    store._first_views = store.FORGET_EVERY - 1
     from datetime import timedelta
 
     from django.utils.timezone import now
 
-    with mock.patch("news.hitstore.now", return_value=now() + timedelta(days=1)):
+    with mock.patch("news.hits.store.now", return_value=now() + timedelta(days=1)):
         view(article, ip="203.0.113.9")  # the 500th first view: the expired reader goes
     assert list(RecentReader.objects.exclude(pk=reader.pk).values_list("pk", flat=True))
     assert not RecentReader.objects.filter(pk=reader.pk).exists()
@@ -223,9 +223,11 @@ def test_different_readers_each_count(article):
 
 def test_reader_key_is_a_hash_not_the_address(article):
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=CHROME_UA)
-    key = hits.reader_key(request, article.pk)
+    key = counting.reader_key(request, article.pk)
     assert "203.0.113.7" not in key
-    assert key != hits.reader_key(RequestFactory().get("/", REMOTE_ADDR="203.0.113.8"), article.pk)
+    assert key != counting.reader_key(
+        RequestFactory().get("/", REMOTE_ADDR="203.0.113.8"), article.pk
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -239,7 +241,7 @@ def test_32_simultaneous_identical_readers_pass_dedupe_once(article):
     def read():
         barrier.wait()
         try:
-            results.append(hits.count_view(request, article.pk) is not hits.NOT_COUNTED)
+            results.append(counting.count_view(request, article.pk) is not counting.NOT_COUNTED)
         finally:
             connection.close()
 
@@ -318,7 +320,7 @@ def test_publish_revert_and_copy_leave_the_count_alone(article, column):
 
 
 def test_counter_failure_still_serves_the_page(article, caplog):
-    with mock.patch("news.hitstore.record_view", side_effect=RuntimeError("database is locked")):
+    with mock.patch("news.hits.store.record_view", side_effect=RuntimeError("database is locked")):
         response = view(article)
     assert response.status_code == 200
     assert "点击数:<span data-hit-count>10</span>" in response.content.decode()
@@ -572,11 +574,11 @@ def test_redis_buffers_views_and_the_shown_count_includes_them(article, redis_bu
     assert count(article) == 12
     shown = view(article, ip="198.51.100.3").content.decode()
     assert "点击数:<span data-hit-count>13</span>" in shown
-    assert hitstore.flush() == 3
+    assert store.flush() == 3
     assert PageHits.objects.get(page_id=article.pk).hits == 13
     assert PageDailyHits.objects.get(page_id=article.pk).hits == 3
     assert count(article) == 13
-    assert hitstore.flush() == 0
+    assert store.flush() == 0
 
 
 def test_views_arriving_during_a_flush_are_neither_lost_nor_doubled(
@@ -585,18 +587,18 @@ def test_views_arriving_during_a_flush_are_neither_lost_nor_doubled(
     settings.HITCOUNT_WINDOW = 0
     for _ in range(5):
         view(article)
-    real_add = hitstore.add_to_database
+    real_add = store.add_to_database
 
     def add_while_readers_keep_coming(counts):
         for _ in range(4):
             view(article)  # lands in a new pending hash while the batch is being applied
         return real_add(counts)
 
-    with mock.patch("news.hitstore.add_to_database", side_effect=add_while_readers_keep_coming):
-        hitstore.flush()
+    with mock.patch("news.hits.store.add_to_database", side_effect=add_while_readers_keep_coming):
+        store.flush()
     assert PageHits.objects.get(page_id=article.pk).hits == 15
     assert count(article) == 19
-    hitstore.flush()
+    store.flush()
     assert PageHits.objects.get(page_id=article.pk).hits == 19
 
 
@@ -605,13 +607,13 @@ def test_crash_before_commit_loses_nothing(article, redis_buffer, settings):
     for _ in range(3):
         view(article)
     with (
-        mock.patch("news.hitstore.add_to_database", side_effect=RuntimeError("killed")),
+        mock.patch("news.hits.store.add_to_database", side_effect=RuntimeError("killed")),
         pytest.raises(RuntimeError),
     ):
-        hitstore.flush()
+        store.flush()
     assert PageHits.objects.get(page_id=article.pk).hits == 10
     assert count(article) == 13
-    assert hitstore.flush() == 3
+    assert store.flush() == 3
     assert PageHits.objects.get(page_id=article.pk).hits == 13
 
 
@@ -627,7 +629,7 @@ def test_crash_after_commit_does_not_count_twice(article, redis_buffer, settings
         real_delete = pipe.delete
 
         def delete(*keys):
-            if any(key.startswith(hitstore.BATCH_PREFIX) for key in keys):
+            if any(key.startswith(store.BATCH_PREFIX) for key in keys):
                 calls.append(keys)
                 raise ConnectionError("killed between commit and cleanup")
             return real_delete(*keys)
@@ -635,24 +637,24 @@ def test_crash_after_commit_does_not_count_twice(article, redis_buffer, settings
         pipe.delete = delete
         return pipe
 
-    client = hitstore.redis_client()
+    client = store.redis_client()
     with (
         mock.patch.object(client.__class__, "pipeline", pipeline_that_dies_at_cleanup),
         pytest.raises(ConnectionError),
     ):
-        hitstore.flush()
+        store.flush()
     assert calls
     assert PageHits.objects.get(page_id=article.pk).hits == 13  # committed
     assert count(article) == 13  # the leftover batch is known to be applied
-    redis_buffer.delete(hitstore.LOCK_KEY)  # the crashed process never released its lock
-    assert hitstore.flush() == 0
+    redis_buffer.delete(store.LOCK_KEY)  # the crashed process never released its lock
+    assert store.flush() == 0
     assert PageHits.objects.get(page_id=article.pk).hits == 13
-    assert redis_buffer.smembers(hitstore.BATCHES_KEY) == set()
+    assert redis_buffer.smembers(store.BATCHES_KEY) == set()
 
 
 def test_redis_down_falls_back_to_the_database(article, redis_buffer, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    hitstore._redis_client = None
+    store._redis_client = None
     response = view(article)
     assert response.status_code == 200
     assert PageHits.objects.get(page_id=article.pk).hits == 11
@@ -666,9 +668,9 @@ def test_views_of_an_article_deleted_before_the_flush_do_not_block_the_others(
     view(article)
     view(other)
     other.delete()
-    assert hitstore.flush() == 1
+    assert store.flush() == 1
     assert PageHits.objects.get(page_id=article.pk).hits == 11
-    assert redis_buffer.smembers(hitstore.BATCHES_KEY) == set()
+    assert redis_buffer.smembers(store.BATCHES_KEY) == set()
 
 
 def test_flush_hits_command(article, redis_buffer):
@@ -708,9 +710,9 @@ def test_redis_stopped_mid_run_keeps_pages_serving(article, redis_buffer, settin
     )
     try:
         settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
-        hitstore._redis_client = None
+        store._redis_client = None
         for _ in range(50):
-            if hitstore.redis_client() is not None and redis_answers(settings.REDIS_URL):
+            if store.redis_client() is not None and redis_answers(settings.REDIS_URL):
                 break
             time.sleep(0.1)
         assert view(article).status_code == 200  # buffered in this Redis
@@ -734,7 +736,7 @@ def test_buffered_views_reach_the_database_by_themselves_while_there_is_traffic(
 
     settings.HITCOUNT_WINDOW = 0
     settings.HITCOUNT_FLUSH_INTERVAL = 0.2
-    hitstore._last_flush = 0.0
+    store._last_flush = 0.0
     column = ensure_site_tree().root_page.get_children().get(slug="news")
     page = ArticlePageFactory(parent=column)
     deadline = time.monotonic() + 10

@@ -100,9 +100,9 @@ def test_reviewers_see_the_import_and_contact_staff_do_not(reviewer, staff, site
 
 
 def test_an_admin_import_never_sets_a_count(editor, column):  # noqa: F811
-    from news.hitstore import current_count
-    from news.importer import import_article
-    from news.seedformat import parse
+    from news.hits.store import current_count
+    from news.importing.importer import import_article
+    from news.importing.seedformat import parse
 
     live = import_article(parse(VALID), column).page  # published by an operator, count 42
     assert current_count(live.pk) == 42

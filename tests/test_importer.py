@@ -9,8 +9,9 @@ from django.utils.timezone import localtime
 from wagtail.models import Revision
 
 from contact.models import ContactDetails
-from news.models import ArticlePage, PageHits
-from news.seedformat import SeedFormatError, parse
+from news.hits.models import PageHits
+from news.importing.seedformat import SeedFormatError, parse
+from news.models import ArticlePage
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_75590902209970e4.txt"
 needs_seed = pytest.mark.skipif(not SEED.exists(), reason=f"seed page not found at {SEED}")

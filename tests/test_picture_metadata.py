@@ -20,8 +20,8 @@ from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, UploadedFile
 
-from news.file_replacement import keep
-from news.models import ReplacedFile
+from news.library.models import ReplacedFile
+from news.library.replacement import keep
 from news.roles import EDITORS
 
 CAMERA = "QingxiCam"

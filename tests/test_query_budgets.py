@@ -112,7 +112,7 @@ def test_a_kept_article_found_stale_is_rendered_afresh_and_counted_once(
     html = reader.get(article.url).content.decode()
     assert "改过的标题" in html
     assert "点击数:<span data-hit-count>12</span>" in html
-    from news.hitstore import current_count
+    from news.hits.store import current_count
 
     assert current_count(article.pk) == 12
 
@@ -120,11 +120,11 @@ def test_a_kept_article_found_stale_is_rendered_afresh_and_counted_once(
 def test_article_from_the_page_cache_with_redis_buffering_costs_only_the_generation(
     article, reader, settings, redis_buffer, counting_every_view
 ):
-    from news import hitstore
+    from news.hits import store
 
     settings.PAGE_CACHE = "django"
     reader.get(article.url)
-    hitstore.flush()  # Redis now knows the stored total
+    store.flush()  # Redis now knows the stored total
     made = queries(reader, article.url)
     assert len(made) == 1 and GENERATION_QUERY in made[0], made
     response = reader.get(article.url)
@@ -134,10 +134,10 @@ def test_article_from_the_page_cache_with_redis_buffering_costs_only_the_generat
 def test_uncached_article_with_redis_buffering_costs_the_generation_and_the_article(
     article, reader, redis_buffer, counting_every_view
 ):
-    from news import hitstore
+    from news.hits import store
 
     reader.get(article.url)
-    hitstore.flush()
+    store.flush()
     made = queries(reader, article.url)
     assert len(made) == 2, made
     assert "点击数:<span data-hit-count>13</span>" in reader.get(article.url).content.decode()

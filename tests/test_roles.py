@@ -183,7 +183,7 @@ def test_review_step_can_be_switched_off(settings, site, editor, column):
 def test_dashboard_shows_drafts_awaiting_review_and_most_read(editor, reviewer, column):
     from django.utils.timezone import localdate
 
-    from news.models import PageDailyHits
+    from news.hits.models import PageDailyHits
 
     submit_article(editor, column)
     popular = ArticlePageFactory(parent=column, title="本周热门")

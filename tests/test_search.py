@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from news.search import index_tokens, query_terms, query_tokens
+from news.search.tokens import index_tokens, query_terms, query_tokens
 from tests.factories import SHANGHAI, ArticlePageFactory, section
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_75590902209970e4.txt"

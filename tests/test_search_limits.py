@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from news import search_views
-from news.search import MAX_QUERY_TOKENS, query_terms, query_tokens
+from news.search import views as search_views
+from news.search.tokens import MAX_QUERY_TOKENS, query_terms, query_tokens
 from tests.conftest import CHROME_UA
 from tests.factories import ArticlePageFactory
 

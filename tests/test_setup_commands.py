@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from contact.models import ContactDetails
-from news.models import ArticlePage, NewsIndexPage, PageHits
-from news.sitetree import demo_files
+from news.hits.models import PageHits
+from news.importing.demo import demo_files
+from news.models import ArticlePage, NewsIndexPage
 from tests.conftest import run_with_production_settings
 
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "core",
     "news",
     "contact",
+    "ops",
     "axes",
     "csp",
     "wagtail.contrib.redirects",
@@ -75,9 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Counting sits above the page cache so that views served from the cache are counted too.
-    "news.hits.HitCounterMiddleware",
-    "news.pagecache.PageCacheMiddleware",
-    "news.serving.CachedRouteMiddleware",
+    "news.hits.middleware.HitCounterMiddleware",
+    "news.serving.pagecache.PageCacheMiddleware",
+    "news.serving.routing.CachedRouteMiddleware",
     "news.pictures.PrefetchedPicturesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -216,7 +217,7 @@ WAGTAIL_I18N_ENABLED = False
 # Chinese titles must never become percent-encoded slugs; articles get date/id URLs instead.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Wagtail's database search with Chinese segmented in the index and in every query (news/search_backend.py).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "news.search_backend"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "news.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
@@ -237,8 +238,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
-WAGTAILIMAGES_IMAGE_FORM_BASE = "news.uploads.ImageForm"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "news.uploads.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "news.library.uploads.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "news.library.uploads.DocumentForm"
 # Documents are always downloaded through Django (permissions and private collections apply) and
 # never shown inline, so an uploaded HTML or PDF cannot run in the site's origin.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.images import get_image_model
 
-from news.models import ReplacedFile
-from news.picture_metadata import without_metadata
+from news.library.metadata import without_metadata
+from news.library.models import ReplacedFile
 
 
 def clean_image(image):

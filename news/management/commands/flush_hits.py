@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from news.hitstore import flush
+from news.hits.store import flush
 
 
 class Command(BaseCommand):

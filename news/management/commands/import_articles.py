@@ -6,15 +6,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from news.importer import (
+from news.importing.importer import (
     ImportTargetError,
     existing_article,
     find_column,
     import_article,
     publish_contact,
 )
-from news.seedformat import SeedFormatError, parse
-from news.textfiles import UnreadableFile, read_text
+from news.importing.seedformat import SeedFormatError, parse
+from news.importing.textfiles import UnreadableFile, read_text
 
 
 class Command(BaseCommand):

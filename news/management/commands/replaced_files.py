@@ -1,13 +1,13 @@
 """manage.py replaced_files: list, restore or delete the old files of replaced pictures and documents.
 
-The files are kept when a picture's or document's file is replaced (news/file_replacement.py);
+The files are kept when a picture's or document's file is replaced (news/replacement.py);
 --restore puts one back, --delete removes one for good."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
 
-from news import file_replacement
-from news.models import ReplacedFile
+from news.library import replacement
+from news.library.models import ReplacedFile
 
 
 class Command(BaseCommand):
@@ -32,10 +32,10 @@ class Command(BaseCommand):
                 raise CommandError("这个文件所属的图片或文档已不存在,无法恢复。")
             if not record.target.file.storage.exists(record.file_name):
                 raise CommandError(f"文件 {record.file_name} 已不在存储中,无法恢复。")
-            obj = file_replacement.restore(record)
+            obj = replacement.restore(record)
             self.stdout.write(f"已恢复《{obj.title}》的文件 {record.file_name}。")
         else:
-            file_replacement.forget(record)
+            replacement.forget(record)
             self.stdout.write(f"已永久删除文件 {record.file_name}。")
 
     def list_kept(self):

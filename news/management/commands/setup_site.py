@@ -6,9 +6,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from news.importing.demo import load_demo_content
 from news.models import ArticlePage
-from news.search_backend import index_is_current, rebuild_index
-from news.sitetree import ensure_site_tree, load_demo_content
+from news.search.backend import index_is_current, rebuild_index
+from news.sitetree import ensure_site_tree
 
 
 class Command(BaseCommand):

@@ -29,7 +29,7 @@ from wagtail.models import Page
 
 from core import generation
 from core.models import SiteGeneration
-from news.models import AddressViews, HitBatch, PageHits, RecentReader
+from news.hits.models import AddressViews, HitBatch, PageHits, RecentReader
 
 logger = logging.getLogger(__name__)
 
@@ -374,6 +374,16 @@ def record_view(page_id, reader=None, address=None, read_generation=False):
     if reader is None and not read_generation:
         return add_to_database({(page_id, day): 1})[page_id]
     return count_first_view_in_database(page_id, day, reader, address, read_generation)
+
+
+def raise_count(page_id, count):
+    """Make the page's count at least `count`, never lowering what readers already added (an
+    operator's import)."""
+    _, created = PageHits.objects.get_or_create(page_id=page_id, defaults={"hits": count})
+    if not created:
+        # Without a last_day the raise is not booked to any day's views.
+        PageHits.objects.filter(page_id=page_id, hits__lt=count).update(hits=count, last_day=None)
+    forget_stored_count(page_id)
 
 
 def forget_stored_count(page_id):

@@ -7,10 +7,10 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from news.importer import import_article
+from news.importing.importer import import_article
+from news.importing.seedformat import SeedFormatError, parse
+from news.importing.textfiles import UnreadableFile, read_text
 from news.models import NewsIndexPage
-from news.seedformat import SeedFormatError, parse
-from news.textfiles import UnreadableFile, read_text
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_FILES = 50

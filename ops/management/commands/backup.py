@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from news.backups import BackupError, create_backup
+from ops.backups import BackupError, create_backup
 
 
 class Command(BaseCommand):

@@ -15,7 +15,8 @@ from modelsearch.backends.database import SearchBackend as database_backend
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
 
-from news.search import CJK_RUN, index_tokens, query_terms, query_tokens
+from news.search.models import SearchIndexState
+from news.search.tokens import CJK_RUN, index_tokens, query_terms, query_tokens
 
 CJK = re.compile(CJK_RUN)
 
@@ -149,8 +150,6 @@ INDEX_VERSION = 2
 
 
 def index_is_current():
-    from news.models import SearchIndexState
-
     state = SearchIndexState.objects.filter(pk=1).first()
     return state is not None and state.version == INDEX_VERSION
 
@@ -158,8 +157,6 @@ def index_is_current():
 def rebuild_index(stdout=None):
     """Rebuild the whole index the current way, and record that it was."""
     from django.core.management import call_command
-
-    from news.models import SearchIndexState
 
     call_command("update_index", stdout=stdout)
     SearchIndexState.objects.update_or_create(pk=1, defaults={"version": INDEX_VERSION})

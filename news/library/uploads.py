@@ -18,7 +18,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from news.file_replacement import ReviewedReplacementForm
+from news.library.replacement import ReviewedReplacementForm
 
 CORRUPT = "图片文件已损坏或不完整,请重新导出后再上传。"
 FULL_DECODE_PIXELS = 4_000_000

@@ -1,12 +1,12 @@
-"""What counts as a click (点击数), and the middleware that counts it after the response.
+"""What counts as a click (点击数): the policy, and the keys that recognise a reader.
 
 A view counts when it is a successful GET of a live article, made by a reader: not a preview, not a
 prefetch or prerender, not a crawler or a command-line tool, not a signed-in editor, and not a
 reload by the same reader within HITCOUNT_WINDOW seconds. Readers are recognised by a keyed hash of
 the day, the page, their IP address and their User-Agent; no cookie is read or set for it and no IP
 is stored. Whether that reader was seen is decided in one place for every worker and machine (the
-database, or Redis when configured), together with the count (news/hitstore.py). Nothing here can
-break a page: any failure is logged and the response goes out as it is.
+database, or Redis when configured), together with the count (news/hits/store.py). The middleware that
+applies it is news/hits/middleware.py.
 """
 
 import hashlib
@@ -19,18 +19,12 @@ from django.utils.timezone import localdate
 
 from core import generation
 from core.clients import client_ip
-from news import hitstore
-from news.models import COUNTABLE_PAGE_ATTR
+from news.hits import store
 
 logger = logging.getLogger(__name__)
 
 # Set by the page cache when it has counted the view already (what count_view returned).
 COUNTED_ATTR = "counted_view"
-# The rendered count, rewritten with the current number once the view has been counted; the
-# article's structured data carries the same number.
-COUNT_MARKER_RE = re.compile(rb"(<span data-hit-count>)(\d+)(</span>)")
-STRUCTURED_COUNT_RE = re.compile(rb'("userInteractionCount": )(\d+)')
-
 CRAWLER_RE = re.compile(
     r"bot\b|bot/|spider|crawl|slurp|baidu|bytespider|yisou|sogou|360spider|haosou|yandex|"
     r"curl|wget|python-requests|python-urllib|python-httpx|aiohttp|go-http-client|java/|okhttp|"
@@ -122,8 +116,7 @@ def is_reader(request):
     )
 
 
-NOT_COUNTED = hitstore.NOT_COUNTED
-MISSING = object()
+NOT_COUNTED = store.NOT_COUNTED
 
 
 def count_view(request, page_id):
@@ -134,7 +127,7 @@ def count_view(request, page_id):
     """
     if not is_reader(request):
         return NOT_COUNTED
-    return hitstore.record_view(page_id, *readers_of(request, page_id))
+    return store.record_view(page_id, *readers_of(request, page_id))
 
 
 def count_view_reading_generation(request, page_id):
@@ -144,62 +137,7 @@ def count_view_reading_generation(request, page_id):
     try:
         if is_reader(request):
             reader, address = readers_of(request, page_id)
-            return hitstore.record_view(page_id, reader, address, read_generation=True)
+            return store.record_view(page_id, reader, address, read_generation=True)
     except Exception:
         logger.exception("Counting a view of page %s failed; the page is served as it is", page_id)
     return NOT_COUNTED, generation.read()
-
-
-def show_count(response, count):
-    """Write the count into the page the reader is about to see: a number, or a function of the
-    number already rendered there."""
-    if getattr(response, "streaming", False):
-        return
-    match = COUNT_MARKER_RE.search(response.content)
-    if match is None:
-        return
-    total = count(int(match.group(2))) if callable(count) else count
-    number = str(total).encode()
-    start, end = match.span(2)
-    content = response.content[:start] + number + response.content[end:]
-    response.content = STRUCTURED_COUNT_RE.sub(lambda found: found.group(1) + number, content, 1)
-    if response.has_header("Content-Length"):
-        response["Content-Length"] = str(len(response.content))
-
-
-class HitCounterMiddleware:
-    """Counts article views after the response is made. Place it above any page-cache middleware
-    so that views served from the cache are counted too."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.method != "GET" or response.status_code != 200 or not settings.HITCOUNT_ENABLED:
-            return response
-        page_id = getattr(request, COUNTABLE_PAGE_ATTR, None)
-        if page_id is None or settings.HITCOUNT_MODE != "server":
-            return response
-        if is_prefetch(request.META):
-            # Counted only if the page's beacon later reports it shown (news/views.py).
-            try:
-                hitstore.remember_prefetch(prefetch_key(request, page_id))
-            except Exception:
-                logger.exception("Noting a prefetch of page %s failed", page_id)
-            return response
-        try:
-            total = getattr(request, COUNTED_ATTR, MISSING)
-            if total is MISSING:
-                total = count_view(request, page_id)
-            if isinstance(total, int):
-                show_count(response, total)
-            elif getattr(request, "served_from_page_cache", False) or hitstore.redis_client():
-                # A kept page holds an older number, and a rendered one the stored count without
-                # the views still buffered in Redis (ArticlePage.click_count).
-                show_count(response, hitstore.current_count(page_id))
-        except Exception:
-            logger.exception(
-                "Counting a view of page %s failed; the page is served as it is", page_id
-            )
-        return response

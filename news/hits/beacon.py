@@ -1,22 +1,17 @@
-"""The public site's own views besides pages: the click-count beacon (counts a view the server
-could not see, and answers with the count) and the throttled password form of protected pages."""
+"""The click-count beacon: counts a view the server could not see (a page from a CDN, a
+prerendered page shown later), and answers with the count."""
 
 import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
-from wagtail.views import authenticate_with_password
 
-from core.clients import client_ip
-from news import hitstore
-from news.hits import NOT_COUNTED, count_view, prefetch_key
-from news.hitstore import take_prefetch
+from news.hits import store
+from news.hits.counting import NOT_COUNTED, count_view, prefetch_key
 from news.models import MAX_ID, ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -55,34 +50,12 @@ def hit_beacon(request, page_id):
     # reader's browser was really sent that prefetch.
     if settings.HITCOUNT_ENABLED and (
         settings.HITCOUNT_MODE == "beacon"
-        or (reason in UNSEEN_VIEW_REASONS and take_prefetch(prefetch_key(request, page.pk)))
+        or (reason in UNSEEN_VIEW_REASONS and store.take_prefetch(prefetch_key(request, page.pk)))
     ):
         try:
             total = count_view(request, page.pk)
         except Exception:
             logger.exception("Counting a beacon view of page %s failed", page.pk)
     if not isinstance(total, int):
-        total = hitstore.current_count(page.pk, stored=page.click_count_stored)
+        total = store.current_count(page.pk, stored=page.click_count_stored)
     return JsonResponse({"count": total})
-
-
-def password_for_page(request, page_view_restriction_id, page_id):
-    """Wagtail's password form for a protected page, throttled like the admin's login: each
-    address may try PAGE_PASSWORD_RATE_LIMIT passwords (django-ratelimit), then waits."""
-    if request.method == "POST" and password_attempts_exceeded(request):
-        return render(request, "news/password_throttled.html", status=429)
-    return authenticate_with_password(request, page_view_restriction_id, page_id)
-
-
-def password_attempts_exceeded(request):
-    try:
-        return is_ratelimited(
-            request,
-            group="page-password",
-            key=lambda group, request: client_ip(request),
-            rate=settings.PAGE_PASSWORD_RATE_LIMIT,
-            increment=True,
-        )
-    except Exception as error:  # the cache went away: the form still works
-        logger.warning("Password rate limit unavailable (%s)", error)
-        return False

@@ -20,7 +20,8 @@ from django_ratelimit.core import is_ratelimited
 
 from core.clients import client_ip
 from news.models import ArticlePage, NewsIndexPage, paginated
-from news.search import count_matches, highlight, query_terms, search_articles
+from news.search.queries import count_matches, highlight, search_articles
+from news.search.tokens import query_terms
 
 logger = logging.getLogger(__name__)
 

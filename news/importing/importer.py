@@ -9,8 +9,9 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 from contact.models import ContactDetails, ContactEmail, ContactPhone
-from news.models import ArticlePage, NewsIndexPage, PageHits
-from news.seedformat import ParsedArticle, SubSection
+from news.hits import store
+from news.importing.seedformat import ParsedArticle, SubSection
+from news.models import ArticlePage, NewsIndexPage
 
 SUMMARY_CHARS = 120
 
@@ -90,7 +91,7 @@ def import_article(
     if publish:
         revision.publish()
     if take_count:
-        PageHits.objects.raise_to(page.pk, article.hits or 0)
+        store.raise_count(page.pk, article.hits or 0)
     return ImportResult(page=page, created=created)
 
 

@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 from core import generation
-from news.hits import COUNTABLE_PAGE_ATTR, COUNTED_ATTR, count_view_reading_generation
-from news.models import CANONICAL_PAGE_ATTR
+from news.hits.counting import COUNTED_ATTR, count_view_reading_generation
+from news.models import CANONICAL_PAGE_ATTR, COUNTABLE_PAGE_ATTR
 
 SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")

@@ -27,6 +27,7 @@ from django.db import transaction
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page, ReferenceIndex
 
+from news.library.models import ReplacedFile
 from news.roles import is_reviewer
 
 TITLES_SHOWN = 3
@@ -71,8 +72,6 @@ def refusal(obj):
 def keep(obj, file_name, user=None):
     """Record `file_name`, no longer `obj`'s file, as kept; a picture's renditions, made from it,
     are deleted (Wagtail deletes their files once the transaction commits)."""
-    from news.models import ReplacedFile
-
     ReplacedFile.objects.create(target=obj, file_name=file_name, replaced_by=user)
     if isinstance(obj, AbstractImage):
         obj.renditions.all().delete()
@@ -105,8 +104,6 @@ def forget(record):
 
 def forget_kept_files(sender, instance, **kwargs):
     """A `post_delete` receiver: a deleted picture or document takes its kept files with it."""
-    from news.models import ReplacedFile
-
     storage = sender._meta.get_field("file").storage
     records = ReplacedFile.objects.filter(
         content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk

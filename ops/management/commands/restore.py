@@ -4,7 +4,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management.base import BaseCommand, CommandError
 
-from news.backups import BackupError, restore_backup, unapplied_migrations
+from ops.backups import BackupError, restore_backup, unapplied_migrations
 
 
 class Command(BaseCommand):
