@@ -4,10 +4,10 @@ generation (news/generation.py): a publish elsewhere is seen on the next request
 from django.core.cache import cache
 
 from contact.models import ContactDetails, FooterSettings
+from core.errors import LAST_CARD_KEY
 from core.generation import remember
 
 # The last card any site showed: the error page uses it when the database cannot be asked.
-LAST_CARD_KEY = "contact:last-card"
 
 
 def live_contact(site):

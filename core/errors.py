@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 # What the database driver raises when the server is down or the connection was cut.
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+# The last contact card a page showed, kept by contact/live.py: error pages show it without asking
+# the database, which may be what failed.
+LAST_CARD_KEY = "contact:last-card"
 
 
 class HttpResponseServiceUnavailable(HttpResponse):
@@ -29,8 +32,6 @@ class HttpResponseServiceUnavailable(HttpResponse):
 
 
 def render_error(template, response_class, plain, **context):
-    from contact.live import LAST_CARD_KEY
-
     try:
         context["contact"] = cache.get(LAST_CARD_KEY) or None
     except Exception:

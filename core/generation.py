@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import InterfaceError, OperationalError, connection
 
+from core.models import SiteGeneration
+
 MISSING = object()
 _UNREAD = object()
 # The generation this request has read, or _UNREAD before its first use; outside a request
@@ -31,8 +33,6 @@ _request_generation = contextvars.ContextVar("site_generation", default=None)
 
 
 def _table():
-    from core.models import SiteGeneration
-
     return connection.ops.quote_name(SiteGeneration._meta.db_table)
 
 

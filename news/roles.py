@@ -13,6 +13,8 @@ and the creation of a new column add them (`ensure_roles`, `grant_column`).
 
 from django.conf import settings
 
+from news.models import NewsIndexPage
+
 EDITORS = "编辑"
 REVIEWERS = "审核"
 CONTACT_STAFF = "联系信息维护"
@@ -145,8 +147,6 @@ def ensure_roles():
     """Groups, their permissions on every column, the review workflow on every column, and the
     permission names in Chinese."""
     from django.apps import apps
-
-    from news.models import NewsIndexPage
 
     ensure_groups(apps)
     for column in NewsIndexPage.objects.all():

@@ -8,13 +8,16 @@ import html
 import operator
 import re
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import CharField, Exists, IntegerField, OuterRef
 from django.db.models.functions import Cast
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from modelsearch.conf import get_app_config
 
 from core.generation import remember
+from news.models import ArticlePage
 from news.search.tokens import query_terms, query_tokens
 
 SNIPPET_CHARS = 120
@@ -61,11 +64,6 @@ def matching_pages(index_entries):
 
 
 def article_entries():
-    from django.contrib.contenttypes.models import ContentType
-    from modelsearch.conf import get_app_config
-
-    from news.models import ArticlePage
-
     IndexEntry = get_app_config().get_model("IndexEntry")
     return IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(ArticlePage))
 

@@ -14,6 +14,7 @@ from wagtail.models import Page, Site
 from wagtail.models.sites import get_site_for_hostname
 
 from core.generation import remember
+from news.models import HomePage, NewsIndexPage, is_article_path
 
 
 def site_for_request(request):
@@ -49,7 +50,6 @@ def site_root_paths():
 
 def live_columns(site):
     """{slug: (tree path, id)} of the live columns directly under the site's home page."""
-    from news.models import NewsIndexPage
 
     def compute():
         columns = NewsIndexPage.objects.child_of(Page.objects.get(pk=site.root_page_id))
@@ -90,8 +90,6 @@ class CachedRouteMiddleware:
     def route(request, site):
         """The route to the home page, a column (or its archive) or an article, in one query; or
         NOT_ROUTED for anything else, which Wagtail's own routing then finds."""
-        from news.models import HomePage, NewsIndexPage, is_article_path
-
         components = [part for part in request.path_info.split("/") if part]
         if not components:
             home = HomePage.objects.filter(pk=site.root_page_id).first()
