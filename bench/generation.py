@@ -22,22 +22,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The benchmarks' helpers beside this script, and the project (the stack package).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gunicorn_stack import (
+from measure import (
     PYTHON,
     ROOT,
-    Gunicorn,
     article_path,
     bench_database_url,
+    bench_environment,
     bench_redis_url,
     ensure_wrk,
     grow_corpus,
     prepare,
-    redis_answers,
-    stack_env,
     wrk,
 )
+
+from stack.services import redis_answers
+from stack.site import Gunicorn
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CORPUS = 1_000
@@ -89,7 +92,7 @@ def read_seconds(env):
 
 
 def measure(env, label):
-    with Gunicorn(env, PORT, workers=WORKERS):
+    with Gunicorn(env, port=PORT, workers=WORKERS):
         path = article_path(PORT, column_page=5)
         url = f"http://127.0.0.1:{PORT}{path}"
         wrk(url, seconds=2)
@@ -104,8 +107,8 @@ def main():
     prepare(database_url)
     base = {"HITCOUNT_WINDOW": "0"}
     local = {
-        "uncached": stack_env(database_url, PAGE_CACHE="off", **base),
-        "cached": stack_env(database_url, PAGE_CACHE="django", **base),
+        "uncached": bench_environment(database_url, PAGE_CACHE="off", **base),
+        "cached": bench_environment(database_url, PAGE_CACHE="django", **base),
     }
     grow_corpus(local["uncached"], CORPUS, at_least=True)
     redis_url = bench_redis_url()

@@ -6,18 +6,21 @@ import os
 import sys
 from pathlib import Path
 
+# The benchmarks' helpers beside this script, and the project (the stack package).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gunicorn_stack import (
-    Gunicorn,
+from measure import (
     article_path,
     bench_database_url,
+    bench_environment,
     bench_redis_url,
     ensure_wrk,
     prepare,
-    stack_env,
     wrk,
 )
+
+from stack.site import Gunicorn
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 REDIS_URL = bench_redis_url()
@@ -37,7 +40,7 @@ def main():
     results = {}
     for number, (name, _, overrides) in enumerate(configurations):
         port = 8790 + number
-        with Gunicorn(stack_env(database_url, **overrides), port):
+        with Gunicorn(bench_environment(database_url, **overrides), port=port):
             url = f"http://127.0.0.1:{port}{article_path(port)}"
             wrk(url, seconds=2)  # warm-up
             results[name] = wrk(url, seconds=SECONDS)

@@ -21,18 +21,21 @@ import sys
 import urllib.parse
 from pathlib import Path
 
+# The benchmarks' helpers beside this script, and the project (the stack package).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gunicorn_stack import (
-    Gunicorn,
+from measure import (
     article_path,
     bench_database_url,
+    bench_environment,
     ensure_wrk,
     grow_corpus,
     prepare,
-    stack_env,
     wrk,
 )
+
+from stack.site import Gunicorn
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SMALL_CORPUS, LARGE_CORPUS = 1_000, 10_000
@@ -72,32 +75,32 @@ def main():
     ensure_wrk()
     database_url = bench_database_url()
     prepare(database_url)
-    uncached = stack_env(database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="off")
-    cached = stack_env(database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django")
-    not_counted = stack_env(database_url, HITCOUNT_ENABLED="0", PAGE_CACHE="django")
-    trivial = stack_env(database_url, DJANGO_SETTINGS_MODULE="trivial_settings")
+    uncached = bench_environment(database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="off")
+    cached = bench_environment(database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django")
+    not_counted = bench_environment(database_url, HITCOUNT_ENABLED="0", PAGE_CACHE="django")
+    trivial = bench_environment(database_url, DJANGO_SETTINGS_MODULE="trivial_settings")
 
     scaling = {}
     for size in (SMALL_CORPUS, LARGE_CORPUS):
         grow_corpus(uncached, size)
         print(f"Uncached pages with {size} generated articles", flush=True)
-        with Gunicorn(uncached, PORT) as server:
+        with Gunicorn(uncached, port=PORT) as server:
             scaling[size] = measure(PORT, {"article": middle_article(PORT), "column": "/news/"})
 
     print("Trivial view", flush=True)
-    with Gunicorn(trivial, PORT) as server:
+    with Gunicorn(trivial, port=PORT) as server:
         results = {"trivial view": measure(PORT, {"trivial view": "/"})["trivial view"]}
     memory = {}
     for label, env in (("uncached", uncached), ("cached", cached)):
         print(f"Pages, {label}", flush=True)
-        with Gunicorn(env, PORT) as server:
+        with Gunicorn(env, port=PORT) as server:
             paths = {"article": middle_article(PORT), "column": "/news/", "home": "/"}
             paths["search"] = SEARCH
             for name, result in measure(PORT, paths).items():
                 results[f"{label} {name}"] = result
             memory[label] = server.worker_memory_mb()
     print("Article, cached, counting off: what counting costs", flush=True)
-    with Gunicorn(not_counted, PORT):
+    with Gunicorn(not_counted, port=PORT):
         path = middle_article(PORT)
         results["cached, not counted"] = measure(PORT, {"article": path})["article"]
 

@@ -34,21 +34,24 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
+# The benchmarks' helpers beside this script, and the project (the stack package).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gunicorn_stack import (
-    CHROME_UA,
+from measure import (
     ROOT,
-    Gunicorn,
     article_path,
     bench_database_url,
+    bench_environment,
     ensure_wrk,
-    free_port,
     grow_corpus,
     prepare,
-    stack_env,
     wrk_report,
 )
+
+from stack.raw_http import CHROME_UA
+from stack.services import free_port
+from stack.site import Gunicorn
 
 CHARACTERS = "党建社会组织服务中心工作会议召开活动学习教育主题"
 CORPUS = 10_000
@@ -163,13 +166,15 @@ def flood(port, article, folder):
 
 
 def measure(name, database_url, folder):
-    env = stack_env(database_url, PAGE_CACHE="django", SEARCH_RATE_LIMIT=RATE_LIMIT_OUT_OF_REACH)
+    env = bench_environment(
+        database_url, PAGE_CACHE="django", SEARCH_RATE_LIMIT=RATE_LIMIT_OUT_OF_REACH
+    )
     prepare(database_url)
     grow_corpus(env, CORPUS)
     port = free_port()
     log = Path(folder) / f"gunicorn-{name}.log"
     print(f"{name}: gunicorn with {WORKERS} workers on port {port}", flush=True)
-    with Gunicorn(env, port, workers=WORKERS, log=log):
+    with Gunicorn(env, port=port, workers=WORKERS, log_path=log):
         article = article_path(port, column_page=50)
         load_before = os.getloadavg()[0]
         timed(port, article)  # into the page cache

@@ -35,23 +35,25 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+# The benchmarks' helpers beside this script, and the project (the stack package).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gunicorn_stack import (
+from measure import (
     PYTHON,
     ROOT,
-    Gunicorn,
     article_paths,
     bench_database_url,
+    bench_environment,
     bench_redis_url,
     ensure_wrk,
     grow_corpus,
     prepare,
-    redis_answers,
-    resident_mb,
-    stack_env,
     wrk_report,
 )
+
+from stack.services import redis_answers
+from stack.site import Gunicorn, resident_mb
 
 SOAK_SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
 SEGMENT_SECONDS = min(60, max(10, SOAK_SECONDS // 5))
@@ -225,12 +227,14 @@ def main():
     if not redis_answers(redis_url):
         sys.exit(f"The soak test needs Redis as the shared cache: nothing answers at {redis_url}")
     prepare(database_url)
-    env = stack_env(database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django", REDIS_URL=redis_url)
+    env = bench_environment(
+        database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django", REDIS_URL=redis_url
+    )
     # With the stack's cache, so that the corpus's tree change reaches a cache kept from a last run.
     grow_corpus(env, CORPUS, at_least=True)
 
     url = f"http://127.0.0.1:{PORT}/"
-    with Gunicorn(env, PORT) as server, tempfile.TemporaryDirectory() as directory:
+    with Gunicorn(env, port=PORT) as server, tempfile.TemporaryDirectory() as directory:
         articles, paths = readers_mix(PORT)
         unpaced = write_script(directory, paths, None)
         print(f"Capacity: the readers' mix unpaced for {CAPACITY_SECONDS} s", flush=True)

@@ -2,24 +2,19 @@
 
 Without this, every page would fail while Redis restarts. Here a failed call counts as a miss
 (reads give the default, writes are skipped), and for a few seconds after a failure Redis is
-not asked at all, so readers don't each wait for a connection timeout. Pages are then rendered
+not asked at all, so readers don't each wait for a connection timeout: the policy the click
+store follows too (core/redis.py). Pages are then rendered
 from the database, and click counting goes to the database as it does without Redis.
 
 Nothing is lost by skipped writes: what is cached is keyed by the site generation, which lives in
-the database (news/generation.py).
+the database (core/generation.py).
 """
 
 import functools
-import logging
-import time
 
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-logger = logging.getLogger(__name__)
-
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+from core import redis as site_redis
 
 
 def _tolerant(when_down):
@@ -28,20 +23,9 @@ def _tolerant(when_down):
     def decorate(method):
         @functools.wraps(method)
         def call(self, *args, **kwargs):
-            if time.monotonic() < self._retry_at:
-                return when_down(*args, **kwargs)
-            try:
-                result = method(self, *args, **kwargs)
-            except UNREACHABLE as error:
-                if not self._down:
-                    logger.warning("Redis cache unreachable (%s); serving without it", error)
-                self._down = True
-                self._retry_at = time.monotonic() + self.retry_seconds
-                return when_down(*args, **kwargs)
-            if self._down:
-                self._down = False
-                logger.warning("Redis cache reachable again")
-            return result
+            return site_redis.call(
+                lambda: method(self, *args, **kwargs), lambda: when_down(*args, **kwargs)
+            )
 
         return call
 
@@ -57,12 +41,6 @@ def _default(key, default=None, version=None):
 
 
 class TolerantRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._down = False
-        self._retry_at = 0.0
-        self.retry_seconds = float(params.get("RETRY_SECONDS", 5))
-
     get = _tolerant(_default)(RedisCache.get)
     get_many = _tolerant(_returning({}))(RedisCache.get_many)
     has_key = _tolerant(_returning(False))(RedisCache.has_key)

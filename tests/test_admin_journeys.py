@@ -17,7 +17,7 @@ from contact.models import ContactDetails
 from news.models import ArticlePage, NewsIndexPage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS
 from tests.admin_browser import PASSWORD, Staff, wait_for
-from tests.conftest import load_demo_site
+from tests.demo_site import load_demo_site
 from tests.test_browser import CHROMIUM, SCREENSHOTS, browser  # noqa: F401 - the browser fixture
 
 pytestmark = [
@@ -418,7 +418,7 @@ def test_the_journeys_meet_the_headers_production_sends(live_server):
     import json
     import urllib.request
 
-    from tests.conftest import run_with_production_settings
+    from tests.production import run_with_production_settings
 
     result = run_with_production_settings(
         "-c",

@@ -13,7 +13,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import tarfile
 import uuid
 from dataclasses import dataclass
@@ -22,7 +21,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from stack.services import create_database, drop_database, postgres_answers
+from stack.site import ROOT, manage, production_environment
+
 # No PostgreSQL server listens on port 9 (discard): the refusals must come before any connection.
 UNREACHABLE_POSTGRES = "postgres://postgres@127.0.0.1:9/sitecms_backup_unreachable"
 
@@ -187,38 +188,10 @@ image.file.storage.delete(image.file.name)
 
 
 def site_env(database_url, media_root, backup_dir=None, **extra):
-    """The environment of a site process: development settings (they take MEDIA_ROOT from the
-    environment), the local-memory cache, and the given database and folders."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "BACKUP_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="sitecms.settings.dev",
-        DATABASE_URL=database_url,
-        MEDIA_ROOT=str(media_root),
-        PYTHONIOENCODING="utf-8",
-        **extra,
+    """The environment of a site process on the given database and folders."""
+    return production_environment(
+        database_url, MEDIA_ROOT=media_root, BACKUP_DIR=backup_dir, **extra
     )
-    if backup_dir is not None:
-        env["BACKUP_DIR"] = str(backup_dir)
-    return env
-
-
-def manage(env, *arguments, check=True):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=600,
-        check=False,
-    )
-    if check:
-        assert result.returncode == 0, f"manage.py {arguments[0]}:\n{result.stderr}"
-    return result
 
 
 def refused(env, *arguments):
@@ -259,33 +232,18 @@ def back_up_new_site(engine, folder, database_url):
 @pytest.fixture(scope="module")
 def postgres():
     """Makes new databases named sitecms_backup_… on the server DATABASE_URL names; drops them after."""
-    import psycopg2
-    from django.conf import settings
-
-    server = settings.DATABASES["default"]
-    parameters = {"user": server["USER"], "password": server["PASSWORD"]}
-    parameters |= {"host": server["HOST"], "port": server["PORT"]}
-    try:
-        admin = psycopg2.connect(
-            dbname="postgres", connect_timeout=5, **{k: v for k, v in parameters.items() if v}
-        )
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not answering: {error}")
-    admin.autocommit = True
+    server = urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres").geturl()
+    if not postgres_answers(server):
+        pytest.skip("PostgreSQL is not answering")
     created = []
 
     def new_database(purpose):
-        name = f"sitecms_backup_{purpose}_{uuid.uuid4().hex[:8]}"
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        created.append(name)
-        return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+        created.append(f"sitecms_backup_{purpose}_{uuid.uuid4().hex[:8]}")
+        return create_database(created[-1], server)
 
     yield new_database
-    with admin.cursor() as cursor:
-        for name in created:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    for name in created:
+        drop_database(name, server)
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ from urllib.parse import quote, urlencode
 import pytest
 from PIL import Image as PillowImage
 
-from tests.live_stack import AdminSession, LiveStack, prepare_site, stack_environment
+from stack.raw_http import AdminSession
+from stack.site import ADMIN_PASSWORD, Gunicorn, prepared_sqlite_site
 
 CHINESE = re.compile("[\u4e00-\u9fff]")
-ADMIN_PASSWORD = secrets.token_urlsafe(16)
 
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
@@ -25,14 +25,9 @@ pytestmark = pytest.mark.engine_independent
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad-input")
-    environment = stack_environment(
-        f"sqlite:///{folder / 'site.sqlite3'}",
-        MEDIA_ROOT=folder / "media",
-        DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
-        LOGIN_FAILURE_LIMIT=1000,  # the corpus is not a password guesser
-    )
-    prepare_site(environment)
-    stack = LiveStack(environment, folder / "gunicorn.log")
+    # The corpus is not a password guesser.
+    environment = prepared_sqlite_site(folder, LOGIN_FAILURE_LIMIT=1000)
+    stack = Gunicorn(environment, folder / "gunicorn.log")
     yield stack
     stack.close()
 

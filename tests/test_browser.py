@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import load_demo_site, pages_to_check
+from tests.demo_site import load_demo_site, pages_to_check
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

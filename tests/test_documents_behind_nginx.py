@@ -12,13 +12,14 @@ import shutil
 
 import pytest
 
-from tests.conftest import run_with_production_settings
-from tests.live_stack import AdminSession, LiveStack, Nginx, prepare_site, stack_environment
+from stack.nginx import Nginx
+from stack.raw_http import AdminSession
+from stack.site import ADMIN_PASSWORD, Gunicorn, prepared_sqlite_site
+from tests.production import run_with_production_settings
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
 pytestmark = pytest.mark.engine_independent
 
-ADMIN_PASSWORD = secrets.token_urlsafe(16)
 EDITOR_PASSWORD = "editor-pw-" + secrets.token_urlsafe(12)
 PUBLIC_FILE = "公开通知.pdf"
 PRIVATE_FILE = "内部资料.pdf"
@@ -35,16 +36,13 @@ def front(tmp_path_factory):
     if not shutil.which("nginx"):
         pytest.skip("needs Debian's nginx (apt-get install nginx-light)")
     folder = tmp_path_factory.mktemp("documents-behind-nginx")
-    environment = stack_environment(
-        f"sqlite:///{folder / 'site.sqlite3'}",
-        MEDIA_ROOT=folder / "media",
-        DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
+    environment = prepared_sqlite_site(
+        folder,
         SCHEDULER_ENABLED=0,
         DOCUMENTS_SENDFILE="nginx",
         ALLOWED_HOSTS="example.cn,127.0.0.1,localhost",
     )
-    prepare_site(environment)
-    stack = LiveStack(environment, folder / "gunicorn.log")
+    stack = Gunicorn(environment, folder / "gunicorn.log")
     nginx = Nginx(folder, [stack], media_root=folder / "media")
     yield nginx
     nginx.close()

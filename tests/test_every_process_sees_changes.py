@@ -15,23 +15,22 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import CHROME_UA
-from tests.live_stack import (
-    AdminSession,
-    LiveStack,
-    Nginx,
-    PrivateRedis,
+from stack.nginx import Nginx
+from stack.raw_http import CHROME_UA, AdminSession
+from stack.services import PrivateRedis, create_database, drop_database, postgres_answers, wait_for
+from stack.site import (
+    ADMIN_PASSWORD,
+    Gunicorn,
     manage,
     prepare_site,
-    stack_environment,
-    wait_for,
+    prepared_sqlite_site,
+    production_environment,
 )
 from tests.test_importer import VALID
 
 # Its stacks run on databases of their own, SQLite and PostgreSQL alike, whatever DATABASE_URL says.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_independent]
 
-ADMIN_PASSWORD = "every-process-pw-1234"
 WORKERS = 3
 REQUESTS = 30
 # What tools send: not counted as a reader's view, so looking changes no count.
@@ -162,27 +161,16 @@ class Direct:
 @pytest.fixture(scope="module")
 def sqlite_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("every-process-sqlite")
-    environment = site_environment(f"sqlite:///{folder / 'site.sqlite3'}", folder)
-    prepare_site(environment)
-    return environment, folder
+    return prepared_sqlite_site(folder, SCHEDULER_ENABLED=0), folder
 
 
 @pytest.fixture(scope="module")
 def postgres_database():
-    import psycopg2
-
-    try:
-        admin = psycopg2.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not answering on 127.0.0.1:5432: {error}")
-    admin.autocommit = True
+    if not postgres_answers():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
     name = f"sitecms_every_process_{uuid.uuid4().hex[:8]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    yield create_database(name)
+    drop_database(name)
 
 
 @pytest.fixture(scope="module")
@@ -203,12 +191,8 @@ def redis_server():
 
 
 def site_environment(database_url, folder, **env):
-    return stack_environment(
-        database_url,
-        MEDIA_ROOT=folder / "media",
-        DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
-        SCHEDULER_ENABLED=0,
-        **env,
+    return production_environment(
+        database_url, MEDIA_ROOT=folder / "media", SCHEDULER_ENABLED=0, **env
     )
 
 
@@ -380,7 +364,7 @@ def test_three_workers_on_sqlite_see_every_change_and_count_each_reader_once(
     sqlite_site, page_cache, tmp_path
 ):
     environment, folder = sqlite_site
-    stack = LiveStack({**environment, "PAGE_CACHE": page_cache}, tmp_path / "gunicorn.log", WORKERS)
+    stack = Gunicorn({**environment, "PAGE_CACHE": page_cache}, tmp_path / "gunicorn.log", WORKERS)
     try:
         front = Direct(stack)
         assert_readers_counted_once_each(front, front.read)
@@ -397,7 +381,7 @@ def test_three_workers_on_postgresql_see_every_change_and_count_each_reader_once
     environment = {**environment, "PAGE_CACHE": "django"}
     if with_redis:
         environment["REDIS_URL"] = request.getfixturevalue("redis_server").url
-    stack = LiveStack(environment, tmp_path / "gunicorn.log", WORKERS)
+    stack = Gunicorn(environment, tmp_path / "gunicorn.log", WORKERS)
     try:
         front = Direct(stack)
         assert_readers_counted_once_each(front, front.read)
@@ -446,7 +430,7 @@ def test_two_instances_behind_nginx_see_every_change_within_the_cache_interval(
         "ALLOWED_HOSTS": "example.cn,127.0.0.1,localhost",
     }
     manage(environment, "collectstatic", "--noinput")
-    stacks = [LiveStack(environment, tmp_path / f"gunicorn-{n}.log", WORKERS) for n in (1, 2)]
+    stacks = [Gunicorn(environment, tmp_path / f"gunicorn-{n}.log", WORKERS) for n in (1, 2)]
     nginx = FrontNginx(tmp_path, stacks, media_root=folder / "media")
     try:
         article, _ = first_article(stacks[0])

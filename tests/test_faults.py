@@ -5,7 +5,6 @@ and a failed publish leaves the old version live."""
 
 import os
 import re
-import secrets
 import shutil
 import signal
 import threading
@@ -16,21 +15,19 @@ import pytest
 from wagtail.signals import page_published
 
 from news.models import ArticlePage
-from tests.factories import ArticlePageFactory
-from tests.live_stack import (
-    PG_BIN,
-    AdminSession,
-    LiveStack,
-    PrivatePostgres,
-    PrivateRedis,
+from stack.raw_http import AdminSession
+from stack.services import PG_BIN, PrivatePostgres, PrivateRedis, wait_for
+from stack.site import (
+    ADMIN_PASSWORD,
+    Gunicorn,
     manage,
     prepare_site,
-    stack_environment,
-    wait_for,
+    prepared_sqlite_site,
+    production_environment,
 )
+from tests.factories import ArticlePageFactory
 from tests.test_admin import article_form
 
-ADMIN_PASSWORD = secrets.token_urlsafe(16)
 # A private PostgreSQL cluster and Redis server of its own, whatever DATABASE_URL says.
 pytestmark = pytest.mark.engine_independent
 
@@ -77,10 +74,9 @@ def test_a_publish_failing_half_way_leaves_the_old_version_live(reader, column):
 @pytest.fixture(scope="module")
 def postgres(tmp_path_factory):
     cluster = PrivatePostgres()
-    environment = stack_environment(
+    environment = production_environment(
         cluster.url,
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
         PAGE_CACHE="off",
         HITCOUNT_WINDOW=0,
         DB_CONN_MAX_AGE=60,
@@ -111,7 +107,7 @@ def test_readers_get_a_503_while_postgres_is_down_and_the_site_recovers_by_itsel
 ):
     cluster, environment = postgres
     # One worker, so that the page cache (in its memory) is the one every request meets.
-    stack = LiveStack({**environment, "PAGE_CACHE": "django"}, tmp_path / "gunicorn.log", workers=1)
+    stack = Gunicorn({**environment, "PAGE_CACHE": "django"}, tmp_path / "gunicorn.log", workers=1)
     try:
         article, _ = first_article(stack)
         assert stack.request("GET", article).status == 200  # now in the page cache
@@ -140,7 +136,7 @@ def test_a_worker_killed_under_load_loses_no_answered_click_and_no_saved_revisio
     postgres, tmp_path
 ):
     cluster, environment = postgres
-    stack = LiveStack(environment, tmp_path / "gunicorn.log", workers=3)
+    stack = Gunicorn(environment, tmp_path / "gunicorn.log", workers=3)
     try:
         article, page_id = first_article(stack)
         [(column_id,)] = query(
@@ -222,15 +218,13 @@ def test_a_worker_killed_under_load_loses_no_answered_click_and_no_saved_revisio
 def with_redis(tmp_path_factory):
     folder = tmp_path_factory.mktemp("redis-site")
     redis = PrivateRedis()
-    environment = stack_environment(
-        f"sqlite:///{folder / 'site.sqlite3'}",
-        MEDIA_ROOT=folder / "media",
+    environment = prepared_sqlite_site(
+        folder,
         REDIS_URL=redis.url,
         PAGE_CACHE="django",
         HITCOUNT_WINDOW=0,
         HITCOUNT_FLUSH_INTERVAL=0.2,
     )
-    prepare_site(environment)
     yield redis, environment, folder
     redis.close()
 
@@ -247,7 +241,7 @@ def stored_hits(folder, page_id):
 
 def test_with_redis_stopped_pages_keep_serving_and_clicks_go_to_the_database(with_redis, tmp_path):
     redis, environment, folder = with_redis
-    stack = LiveStack(environment, tmp_path / "gunicorn.log")
+    stack = Gunicorn(environment, tmp_path / "gunicorn.log")
     try:
         article, page_id = first_article(stack)
         start = stored_hits(folder, page_id)
@@ -263,12 +257,12 @@ def test_with_redis_stopped_pages_keep_serving_and_clicks_go_to_the_database(wit
         assert stored_hits(folder, page_id) == start + 7  # counted straight into the database
 
         redis.start()
-        time.sleep(5.5)  # the cache is asked again after its retry pause
+        time.sleep(5.5)  # Redis is asked again once its retry pause has passed (core/redis.py)
         for _ in range(3):
             assert stack.request("GET", article).status == 200
         manage(environment, "flush_hits")
         assert stored_hits(folder, page_id) == start + 10
-        assert "Redis cache unreachable" in stack.log()
+        assert "Redis unreachable" in stack.log()
         assert_no_traceback(stack)
     finally:
         stack.close()

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.live_stack import ROOT, LiveStack, prepare_site, stack_environment
+from stack.site import ROOT, Gunicorn, prepared_sqlite_site
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
 pytestmark = pytest.mark.engine_independent
@@ -44,9 +44,8 @@ def searched(characters):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     folder = tmp_path_factory.mktemp("search-flood")
-    environment = stack_environment(
-        f"sqlite:///{folder / 'site.sqlite3'}",
-        MEDIA_ROOT=folder / "media",
+    environment = prepared_sqlite_site(
+        folder,
         SCHEDULER_ENABLED=0,
         PAGE_CACHE="django",
         HITCOUNT_TRUSTED_PROXIES=1,
@@ -55,7 +54,6 @@ def live(tmp_path_factory):
         # log a WORKER TIMEOUT within the flood.
         GUNICORN_TIMEOUT=5,
     )
-    prepare_site(environment)
     subprocess.run(
         [sys.executable, "bench/corpus.py", str(CORPUS)],
         cwd=ROOT,
@@ -63,7 +61,7 @@ def live(tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    stack = LiveStack(environment, folder / "gunicorn.log", workers=3)
+    stack = Gunicorn(environment, folder / "gunicorn.log", workers=3)
     yield stack
     stack.close()
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from news.search import views as search_views
 from news.search.tokens import MAX_QUERY_TOKENS, query_terms, query_tokens
-from tests.conftest import CHROME_UA
+from stack.raw_http import CHROME_UA
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
-from tests.conftest import run_with_production_settings
 from tests.factories import ArticlePageFactory
+from tests.production import run_with_production_settings
 
 
 def production(*command):

@@ -12,7 +12,7 @@ from contact.models import ContactDetails
 from news.hits.models import PageHits
 from news.importing.demo import demo_files
 from news.models import ArticlePage, NewsIndexPage
-from tests.conftest import run_with_production_settings
+from tests.production import run_with_production_settings
 
 
 def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db):

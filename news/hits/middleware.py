@@ -7,6 +7,7 @@ import re
 
 from django.conf import settings
 
+from core import redis as site_redis
 from news.hits import store
 from news.hits.counting import COUNTED_ATTR, count_view, is_prefetch, prefetch_key
 from news.models import COUNTABLE_PAGE_ATTR
@@ -65,7 +66,7 @@ class HitCounterMiddleware:
                 total = count_view(request, page_id)
             if isinstance(total, int):
                 show_count(response, total)
-            elif getattr(request, "served_from_page_cache", False) or store.redis_client():
+            elif getattr(request, "served_from_page_cache", False) or site_redis.client():
                 # A kept page holds an older number, and a rendered one the stored count without
                 # the views still buffered in Redis (ArticlePage.click_count).
                 show_count(response, store.current_count(page_id))

@@ -28,11 +28,14 @@ from django.utils.timezone import localdate, now
 from wagtail.models import Page
 
 from core import generation
+from core import redis as site_redis
 from core.models import SiteGeneration
 from news.hits.models import AddressViews, HitBatch, PageHits, RecentReader
 
 logger = logging.getLogger(__name__)
 
+# What the policy answers while Redis is away (core/redis.py): count in the database instead.
+REDIS_AWAY = object()
 PENDING_KEY = "hits:pending"
 BATCHES_KEY = "hits:batches"  # the batch keys renamed from pending and not yet deleted
 BATCH_PREFIX = "hits:batch:"
@@ -224,33 +227,6 @@ def _count_in_one_statement(page_id, day, reader, address, moment):
 
 # Redis ----------------------------------------------------------------------------------------
 
-_redis_client = None
-_redis_lock = threading.Lock()
-
-
-def redis_client():
-    """The shared Redis client, or None without REDIS_URL. Short timeouts: Redis down must not stall pages."""
-    global _redis_client
-    if not settings.REDIS_URL:
-        return None
-    with _redis_lock:
-        if _redis_client is None:
-            import redis
-
-            _redis_client = redis.Redis.from_url(
-                settings.REDIS_URL,
-                socket_timeout=settings.HITCOUNT_REDIS_TIMEOUT,
-                socket_connect_timeout=settings.HITCOUNT_REDIS_TIMEOUT,
-                decode_responses=True,
-            )
-        return _redis_client
-
-
-def _redis_errors():
-    import redis
-
-    return (redis.RedisError, OSError)
-
 
 def _total_field(page_id):
     return f"t:{page_id}"
@@ -356,15 +332,13 @@ def record_view(page_id, reader=None, address=None, read_generation=False):
     `address` (an address_key) reached its cap for the page today. Returns the new total when
     it is known without another query, None when it is not, or NOT_COUNTED; with
     `read_generation`, (that, the site generation)."""
-    client = redis_client()
+    client = site_redis.client()
     day = localdate()
     if client is not None:
-        try:
-            counted = _count_in_redis(client, page_id, day, reader, address)
-        except _redis_errors() as error:
-            logger.warning(
-                "Redis unavailable (%s), counting page %s in the database", error, page_id
-            )
+        counted = site_redis.call(
+            lambda: _count_in_redis(client, page_id, day, reader, address), lambda: REDIS_AWAY
+        )
+        if counted is REDIS_AWAY:
             _written_around_redis.add(page_id)
         else:
             if counted is not NOT_COUNTED:
@@ -389,12 +363,13 @@ def raise_count(page_id, count):
 def forget_stored_count(page_id):
     """After a change to the database total made outside counting (an import), Redis must not
     answer with the total it recorded before."""
-    client = redis_client()
+    client = site_redis.client()
     if client is None:
         return
-    try:
-        client.hdel(STORED_KEY, _total_field(page_id))
-    except _redis_errors():
+    if (
+        site_redis.call(lambda: client.hdel(STORED_KEY, _total_field(page_id)), lambda: REDIS_AWAY)
+        is REDIS_AWAY
+    ):
         _written_around_redis.add(page_id)
 
 
@@ -407,14 +382,13 @@ def current_count(page_id, stored=None):
     exactly once: a single SQL statement returns the total together with which of the in-flight
     batches it already includes.
     """
-    client = redis_client()
+    client = site_redis.client()
     if client is None:
         return stored if stored is not None else PageHits.objects.count_for(page_id)
-    try:
-        total, pending, batches = _count_in_redis(client, page_id)
-    except _redis_errors():
-        logger.warning("Redis unavailable, showing the stored count of page %s", page_id)
+    counted = site_redis.call(lambda: _count_in_redis(client, page_id), lambda: REDIS_AWAY)
+    if counted is REDIS_AWAY:
         return stored if stored is not None else PageHits.objects.count_for(page_id)
+    total, pending, batches = counted
     if total is not None:
         return total
     if not batches:
@@ -471,8 +445,8 @@ def _flush_in_background():
 
 def flush():
     """Move buffered views from Redis into the database. Returns the number of views applied."""
-    client = redis_client()
-    if client is None:
+    client = site_redis.client()
+    if client is None or not site_redis.available():
         return 0
     token = uuid.uuid4().hex
     if not client.set(LOCK_KEY, token, nx=True, ex=LOCK_SECONDS):

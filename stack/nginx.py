@@ -1,0 +1,96 @@
+"""Debian's nginx running deploy/nginx.conf in front of one or more gunicorn stacks."""
+
+import contextlib
+import http.client
+import ssl
+import subprocess
+from pathlib import Path
+
+from stack.raw_http import Answer
+from stack.services import free_port
+from stack.site import ROOT
+
+
+class Nginx:
+    """Debian's nginx running deploy/nginx.conf, with its ports, certificate and folders moved
+    into `folder`, the media files taken from `media_root` and `stacks` as its upstream servers.
+    Requests go over HTTPS with Host example.cn, the name the file serves."""
+
+    def __init__(self, folder, stacks, media_root=None):
+        self.folder = Path(folder)
+        self.stacks = stacks
+        self.port = free_port()
+        # The address a browser would show, so that a form's Referer matches its Host.
+        self.url = "https://example.cn"
+        key, certificate = self.folder / "key.pem", self.folder / "cert.pem"
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=example.cn",
+                "-keyout",
+                key,
+                "-out",
+                certificate,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        (self.folder / "cache").mkdir()
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        upstreams = "\n".join(f"    server 127.0.0.1:{stack.port};" for stack in stacks)
+        if media_root is not None:
+            site = site.replace("/srv/sitecms/media/", f"{media_root}/")
+        site = (
+            site.replace("/var/cache/nginx/sitecms", str(self.folder / "cache"))
+            .replace("    server 127.0.0.1:8000;", upstreams)
+            .replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{self.port} ssl http2;")
+            .replace("/etc/ssl/example.cn/fullchain.pem", str(certificate))
+            .replace("/etc/ssl/example.cn/privkey.pem", str(key))
+            .replace("/srv/sitecms/", f"{ROOT}/")
+        )
+        self.config = self.folder / "nginx.conf"
+        self.config.write_text(
+            "user root;\npid nginx.pid;\nerror_log error.log;\nevents {}\n"
+            f"http {{\naccess_log access.log;\n{site}\n}}\n"
+        )
+        self._nginx("-t")
+        self._nginx()
+
+    def _nginx(self, *args):
+        subprocess.run(
+            ["nginx", "-p", str(self.folder), "-c", str(self.config), *args],
+            check=True,
+            capture_output=True,
+        )
+
+    def request(self, method, path, headers=None, body=None):
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", self.port, context=context, timeout=10
+        )
+        try:
+            connection.request(
+                method, path, body=body, headers={"Host": "example.cn", **(headers or {})}
+            )
+            response = connection.getresponse()
+            return Answer(
+                response.status,
+                [(name.lower(), value) for name, value in response.getheaders()],
+                response.read(),
+            )
+        finally:
+            connection.close()
+
+    def close(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._nginx("-s", "stop")

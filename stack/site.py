@@ -1,0 +1,162 @@
+"""The site under the production settings as a separate program: its environment, manage.py, a
+site prepared once (migrated, built with the demo content, its first admin and collected static
+files) and copied for every stack, and gunicorn with the project's gunicorn.conf.py."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from stack.raw_http import send
+from stack.services import free_port, wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# The first admin of every prepared site (ensure_admin reads DJANGO_SUPERUSER_PASSWORD).
+ADMIN_PASSWORD = "stack-admin-" + "pw-1234"
+NOT_INHERITED = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}
+
+
+def production_environment(database_url, **env):
+    """The environment of `make serve`, on `database_url`: production settings over plain HTTP,
+    a secret of its own, no Redis unless given; `env` added (None removes a variable)."""
+    result = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
+    result.update(
+        DJANGO_SETTINGS_MODULE="sitecms.settings.production",
+        SECRET_KEY="live-stack-" + "k" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=database_url,
+        DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
+        PYTHONUNBUFFERED="1",
+    )
+    for key, value in env.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = str(value)
+    return result
+
+
+def manage(env, *args, check=True):
+    """manage.py under `env`, and what it printed; with `check`, a failure raises with its
+    error output."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"manage.py {args[0]} failed:\n{result.stderr}")
+    return result
+
+
+_static_collected = False
+
+
+def prepare_site(env):
+    """What `make serve` does before starting gunicorn: migrate, the demo site, the first admin
+    and (once per run: every stack serves the same files) the collected static files."""
+    global _static_collected
+    manage(env, "migrate", "--noinput")
+    manage(env, "setup_site", "--demo")
+    manage(env, "ensure_admin")
+    if not _static_collected:
+        manage(env, "collectstatic", "--noinput")
+        _static_collected = True
+
+
+_prepared = None
+
+
+def prepared_sqlite_site(folder, **env):
+    """The environment of a site of its own in `folder` (a SQLite database and its media files),
+    copied from one prepared once per run: preparing costs a migration and the demo content."""
+    global _prepared
+    if _prepared is None:
+        template = Path(tempfile.mkdtemp(prefix="sitecms-prepared-"))
+        prepare_site(
+            production_environment(
+                f"sqlite:///{template / 'site.sqlite3'}", MEDIA_ROOT=template / "media"
+            )
+        )
+        _prepared = template
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(_prepared / "site.sqlite3", folder / "site.sqlite3")
+    shutil.copytree(_prepared / "media", folder / "media", dirs_exist_ok=True)
+    return production_environment(
+        f"sqlite:///{folder / 'site.sqlite3'}", **{"MEDIA_ROOT": folder / "media", **env}
+    )
+
+
+class Gunicorn:
+    """gunicorn with the project's gunicorn.conf.py on a free port: `workers` sync workers, none
+    recycled (so the processes measured are those that served), what it prints going to
+    `log_path` (its workers' timeouts among it) or nowhere."""
+
+    def __init__(self, env, log_path=None, workers=2, port=None):
+        self.environment = env
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_path) if log_path else None
+        self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - open while it runs
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "sitecms.wsgi"],
+            cwd=ROOT,
+            env={
+                **env,
+                "BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": str(workers),
+                "GUNICORN_MAX_REQUESTS": "0",
+            },
+            stdout=self._log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        assert wait_for(self._answers, seconds=60), self.log()
+
+    def _answers(self):
+        # Any answer will do: a benchmark's trivial site has no robots.txt.
+        try:
+            return self.request("GET", "/robots.txt", timeout=2).status > 0
+        except OSError:
+            return False
+
+    def request(self, method, path, **options):
+        return send(self.port, method, path, **options)
+
+    def worker_pids(self):
+        pid = self.process.pid
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def worker_memory_mb(self):
+        """Resident memory of each worker, in MB."""
+        return [resident_mb(pid) for pid in self.worker_pids()]
+
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        if self._log:
+            self._log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def resident_mb(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
