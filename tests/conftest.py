@@ -1,12 +1,19 @@
+import os
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
-from wagtail.models import Site
+from django.test import Client
+from wagtail.models import GroupPagePermission, Site
 
 from core import redis as site_redis
 from news.models import NewsIndexPage
+from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS
 from news.sitetree import ensure_site_tree
 from stack.raw_http import CHROME_UA
 from stack.services import redis_answers
+from tests.admin_forms import user_in
+from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +74,48 @@ def image(db):
 
 
 @pytest.fixture
+def editor_client(site, django_user_model):
+    """A member of 编辑 (editors), signed in."""
+    return user_in(django_user_model, EDITORS, "editor", first_name="王编辑")[1]
+
+
+@pytest.fixture
+def reviewer_client(site, django_user_model):
+    """A member of 审核 (reviewers), signed in."""
+    return user_in(
+        django_user_model, REVIEWERS, "reviewer", first_name="李审核", email="reviewer@example.cn"
+    )[1]
+
+
+@pytest.fixture
+def staff_client(site, django_user_model):
+    """A member of 联系信息维护 (contact staff), signed in."""
+    return user_in(django_user_model, CONTACT_STAFF, "staff")[1]
+
+
+@pytest.fixture
+def superuser_client(site, django_user_model):
+    client = Client()
+    client.user = django_user_model.objects.create_superuser("boss", password="pw-for-tests")
+    client.force_login(client.user)
+    return client
+
+
+@pytest.fixture
+def column_publisher(django_user_model, column):
+    """A user of a group of its own that may add, change and publish pages in the column."""
+    group = Group.objects.create(name="测试编辑")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for permission in ["add_page", "change_page", "publish_page"]:
+        GroupPagePermission.objects.create(
+            group=group, page=column, permission=Permission.objects.get(codename=permission)
+        )
+    user = django_user_model.objects.create_user("editor", password="pw-for-tests")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
 def reader():
     """A browser client, as a reader's."""
     from django.test import Client
@@ -101,3 +150,16 @@ def redis_buffer(settings):
     yield client
     client.flushdb()
     site_redis.reset()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run; each test opens its own context in it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop on this thread; the tests' own ORM calls are
+    # still synchronous, so Django's guard against ORM use inside a running loop is lifted here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -9,7 +9,7 @@ from django.test import Client
 
 
 @pytest.fixture
-def editor(db):
+def account(db):
     return get_user_model().objects.create_user("editor", password="correct-horse-42")
 
 
@@ -18,7 +18,7 @@ def attempt(password, ip="203.0.113.9", **headers):
     return client.post("/admin/login/", {"username": "editor", "password": password})
 
 
-def test_five_failures_then_429_even_with_the_right_password(editor):
+def test_five_failures_then_429_even_with_the_right_password(account):
     for _ in range(4):
         assert attempt("wrong").status_code == 200  # the form again, with its error
     assert attempt("wrong").status_code == 429  # the fifth failure starts the lockout
@@ -27,19 +27,19 @@ def test_five_failures_then_429_even_with_the_right_password(editor):
     assert "登录尝试次数过多" in response.content.decode()
 
 
-def test_a_forged_forwarded_for_does_not_reset_the_count(editor):
+def test_a_forged_forwarded_for_does_not_reset_the_count(account):
     for number in range(5):
         attempt("wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
     assert attempt("wrong", HTTP_X_FORWARDED_FOR="192.0.2.77").status_code == 429
 
 
-def test_an_account_guessed_from_many_addresses_is_locked(editor):
+def test_an_account_guessed_from_many_addresses_is_locked(account):
     for number in range(5):
         attempt("wrong", ip=f"198.51.100.{number}")
     assert attempt("correct-horse-42", ip="198.51.100.20").status_code == 429
 
 
-def test_a_colleague_behind_the_same_address_is_not_locked_out(editor):
+def test_a_colleague_behind_the_same_address_is_not_locked_out(account):
     get_user_model().objects.create_user("colleague", password="another-horse-43")
     for _ in range(5):
         attempt("wrong")
@@ -49,7 +49,7 @@ def test_a_colleague_behind_the_same_address_is_not_locked_out(editor):
     assert colleague.status_code == 302
 
 
-def test_one_address_trying_many_accounts_is_throttled(editor, settings):
+def test_one_address_trying_many_accounts_is_throttled(account, settings):
     settings.LOGIN_RATE_LIMIT = "5/m"
     client = Client(REMOTE_ADDR="203.0.113.70")
     statuses = [
@@ -68,7 +68,7 @@ def test_logging_out_takes_a_post_and_a_get_changes_nothing(admin_client):
     assert admin_client.get("/admin/")["Location"].startswith("/admin/login/")
 
 
-def test_password_resets_are_throttled_and_quiet_without_a_mail_server(editor, settings, caplog):
+def test_password_resets_are_throttled_and_quiet_without_a_mail_server(account, settings, caplog):
     import socket
 
     with socket.socket() as probe:
@@ -77,8 +77,8 @@ def test_password_resets_are_throttled_and_quiet_without_a_mail_server(editor, s
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed, 2
     settings.PASSWORD_RESET_RATE_LIMIT = "2/h"
-    editor.email = "editor@example.cn"
-    editor.save()
+    account.email = "editor@example.cn"
+    account.save()
     client = Client(REMOTE_ADDR="203.0.113.80")
     first = client.post("/admin/password_reset/", {"email": "editor@example.cn"})
     assert first.status_code == 302  # the same answer as when mail goes out
@@ -89,7 +89,7 @@ def test_password_resets_are_throttled_and_quiet_without_a_mail_server(editor, s
     assert "过于频繁" in third.content.decode()
 
 
-def test_a_success_before_the_limit_clears_the_failures(editor):
+def test_a_success_before_the_limit_clears_the_failures(account):
     for _ in range(4):
         attempt("wrong")
     assert attempt("correct-horse-42").status_code == 302

@@ -12,8 +12,8 @@ from contact.models import ContactPage
 from core.richtext import clean
 from news.blocks import RICH_TEXT_FEATURES
 from news.models import ArticlePage
+from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory, section
-from tests.test_admin import article_form, editor  # noqa: F401 - the editor fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_a_body_picture_deleted_from_the_library_leaves_the_article_readable(rea
     assert "前文。" in response.content.decode()
 
 
-def test_a_hand_made_editor_post_cannot_smuggle_a_javascript_link(client, editor, column):  # noqa: F811
+def test_a_hand_made_editor_post_cannot_smuggle_a_javascript_link(client, column_publisher, column):
     """The editor sends Draftail's JSON; a crafted one still goes through the same cleaning."""
     contentstate = {
         "blocks": [
@@ -158,7 +158,7 @@ def test_a_hand_made_editor_post_cannot_smuggle_a_javascript_link(client, editor
     }
     data = article_form()
     data["body-0-value"] = json.dumps(contentstate)
-    client.force_login(editor)
+    client.force_login(column_publisher)
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
     response = client.post(url, {**data, "action-publish": "publish"})
     assert response.status_code == 302, response.content.decode()[:2000]

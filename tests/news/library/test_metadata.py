@@ -7,13 +7,11 @@ import json
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from PIL import ExifTags, ImageCms, PngImagePlugin
 from PIL import Image as PillowImage
@@ -22,7 +20,6 @@ from wagtail.models import Collection, UploadedFile
 
 from news.library.models import ReplacedFile
 from news.library.replacement import keep
-from news.roles import EDITORS
 
 CAMERA = "QingxiCam"
 MODEL = "Spyphone 12 Pro"
@@ -108,15 +105,6 @@ def stored(field_file):
         field_file.close()
 
 
-@pytest.fixture
-def editor(site, django_user_model):
-    user = django_user_model.objects.create_user("photo-editor", password="pw-for-tests")
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def upload(client, name, content, title="上传的照片"):
     """The admin's 添加图片 form, as an editor sends it."""
     response = client.post(
@@ -126,8 +114,8 @@ def upload(client, name, content, title="上传的照片"):
     return get_image_model().objects.get(title=title)
 
 
-def test_a_phone_photo_is_stored_without_its_place_or_camera_and_upright(editor):
-    image = upload(editor, "phone.jpg", phone_photo())
+def test_a_phone_photo_is_stored_without_its_place_or_camera_and_upright(editor_client):
+    image = upload(editor_client, "phone.jpg", phone_photo())
     original = stored(image.file)
     kind, size, profile = says_nothing_about_the_camera(original)
     assert kind == "JPEG"
@@ -144,8 +132,8 @@ def test_a_phone_photo_is_stored_without_its_place_or_camera_and_upright(editor)
 
 
 @pytest.mark.parametrize("spec, size", [("fill-1200x630", (1200, 630)), ("width-800", None)])
-def test_renditions_of_a_phone_photo_carry_no_place_or_camera(editor, spec, size):
-    image = upload(editor, "phone.jpg", phone_photo())
+def test_renditions_of_a_phone_photo_carry_no_place_or_camera(editor_client, spec, size):
+    image = upload(editor_client, "phone.jpg", phone_photo())
     rendition = image.get_rendition(spec)
     content = stored(rendition.file)
     kind, rendered_size, profile = says_nothing_about_the_camera(content)
@@ -158,10 +146,12 @@ def test_renditions_of_a_phone_photo_carry_no_place_or_camera(editor, spec, size
         assert near(colour_at(content, 790, 10), GREEN)
 
 
-def test_the_share_picture_of_a_live_article_carries_no_place_or_camera(editor, column, reader):
+def test_the_share_picture_of_a_live_article_carries_no_place_or_camera(
+    editor_client, column, reader
+):
     from tests.factories import ArticlePageFactory
 
-    image = upload(editor, "phone.jpg", phone_photo())
+    image = upload(editor_client, "phone.jpg", phone_photo())
     article = ArticlePageFactory(parent=column, cover_image=image)
     page = reader.get(article.url).content.decode()
     share_url = page.split('property="og:image" content="', 1)[1].split('"', 1)[0]
@@ -170,13 +160,15 @@ def test_the_share_picture_of_a_live_article_carries_no_place_or_camera(editor, 
     assert says_nothing_about_the_camera(content)[1] == (1200, 630)
 
 
-def test_a_png_loses_its_text_chunks_and_keeps_its_profile_and_transparency(editor):
+def test_a_png_loses_its_text_chunks_and_keeps_its_profile_and_transparency(editor_client):
     text = PngImagePlugin.PngInfo()
     text.add_text("Make", CAMERA)
     text.add_itxt("Description", f"{MODEL} 拍摄于家中")
     picture = sensor_picture((300, 200), "RGBA")
     picture.putpixel((299, 199), (0, 0, 0, 0))
-    image = upload(editor, "drawing.png", encode(picture, "PNG", pnginfo=text, icc_profile=SRGB))
+    image = upload(
+        editor_client, "drawing.png", encode(picture, "PNG", pnginfo=text, icc_profile=SRGB)
+    )
     original = stored(image.file)
     kind, size, profile = says_nothing_about_the_camera(original)
     assert (kind, size, profile) == ("PNG", (300, 200), SRGB)
@@ -187,11 +179,11 @@ def test_a_png_loses_its_text_chunks_and_keeps_its_profile_and_transparency(edit
     assert says_nothing_about_the_camera(stored(image.get_rendition("width-200").file))
 
 
-def test_a_webp_loses_its_exif_and_xmp_and_is_turned_upright(editor):
+def test_a_webp_loses_its_exif_and_xmp_and_is_turned_upright(editor_client):
     content = encode(
         sensor_picture((400, 300)), "WEBP", exif=camera_exif(), xmp=XMP, icc_profile=SRGB
     )
-    image = upload(editor, "photo.webp", content)
+    image = upload(editor_client, "photo.webp", content)
     original = stored(image.file)
     kind, size, profile = says_nothing_about_the_camera(original)
     assert (kind, size, profile) == ("WEBP", (300, 400), SRGB)
@@ -199,7 +191,7 @@ def test_a_webp_loses_its_exif_and_xmp_and_is_turned_upright(editor):
     assert says_nothing_about_the_camera(stored(image.get_rendition("width-200").file))
 
 
-def test_a_phones_multi_picture_jpeg_is_stored_as_its_first_picture_alone(editor):
+def test_a_phones_multi_picture_jpeg_is_stored_as_its_first_picture_alone(editor_client):
     # Phones add a depth map or a preview as a second picture, with its own EXIF.
     buffer = io.BytesIO()
     depth_map = PillowImage.new("RGB", (100, 75), (0, 0, 255))
@@ -207,14 +199,14 @@ def test_a_phones_multi_picture_jpeg_is_stored_as_its_first_picture_alone(editor
         buffer, "MPO", save_all=True, append_images=[depth_map], exif=camera_exif()
     )
     assert buffer.getvalue().count(CAMERA.encode()) == 2
-    image = upload(editor, "portrait.jpg", buffer.getvalue())
+    image = upload(editor_client, "portrait.jpg", buffer.getvalue())
     original = stored(image.file)
     assert says_nothing_about_the_camera(original)[:2] == ("JPEG", (300, 400))
     with PillowImage.open(io.BytesIO(original)) as picture:
         assert getattr(picture, "n_frames", 1) == 1
 
 
-def test_an_animation_loses_its_comment_and_xmp_and_keeps_its_frames(editor):
+def test_an_animation_loses_its_comment_and_xmp_and_keeps_its_frames(editor_client):
     frames = [sensor_picture((80, 60)), sensor_picture((80, 60)).rotate(180)]
     content = encode(
         frames[0],
@@ -226,7 +218,7 @@ def test_an_animation_loses_its_comment_and_xmp_and_keeps_its_frames(editor):
         comment=CAMERA.encode(),
         xmp=XMP,
     )
-    image = upload(editor, "moving.gif", content)
+    image = upload(editor_client, "moving.gif", content)
     original = stored(image.file)
     assert says_nothing_about_the_camera(original)[:2] == ("GIF", (80, 60))
     with PillowImage.open(io.BytesIO(original)) as clean:
@@ -245,15 +237,15 @@ def test_an_animation_loses_its_comment_and_xmp_and_keeps_its_frames(editor):
         ("plain.webp", "WEBP", {}),
     ],
 )
-def test_a_picture_without_metadata_is_stored_byte_for_byte(editor, name, kind, options):
+def test_a_picture_without_metadata_is_stored_byte_for_byte(editor_client, name, kind, options):
     content = encode(sensor_picture((320, 240)), kind, **options)
-    image = upload(editor, name, content)
+    image = upload(editor_client, name, content)
     assert stored(image.file) == content
 
 
-def test_a_replacement_file_loses_its_metadata_too(editor):
-    image = upload(editor, "first.png", encode(sensor_picture((50, 40)), "PNG"))
-    response = editor.post(
+def test_a_replacement_file_loses_its_metadata_too(editor_client):
+    image = upload(editor_client, "first.png", encode(sensor_picture((50, 40)), "PNG"))
+    response = editor_client.post(
         reverse("wagtailimages:edit", args=(image.pk,)),
         {"title": image.title, "file": SimpleUploadedFile("phone.jpg", phone_photo())},
     )
@@ -263,8 +255,8 @@ def test_a_replacement_file_loses_its_metadata_too(editor):
     assert (image.width, image.height) == (1300, 2000)
 
 
-def test_the_multiple_uploader_stores_pictures_without_metadata(editor):
-    response = editor.post(
+def test_the_multiple_uploader_stores_pictures_without_metadata(editor_client):
+    response = editor_client.post(
         reverse("wagtailimages:add_multiple"),
         {"title": "批量上传", "files[]": SimpleUploadedFile("phone.jpg", phone_photo())},
         headers={"x-requested-with": "XMLHttpRequest"},
@@ -274,17 +266,17 @@ def test_the_multiple_uploader_stores_pictures_without_metadata(editor):
     assert says_nothing_about_the_camera(stored(image.file))[1] == (1300, 2000)
 
 
-def test_a_file_parked_by_the_multiple_uploader_is_stored_without_metadata(editor):
+def test_a_file_parked_by_the_multiple_uploader_is_stored_without_metadata(editor_client):
     # When the rest of the form is invalid (here a title too long), the multiple uploader keeps
     # the file aside and makes the image from it once the form is put right.
-    editor.post(
+    editor_client.post(
         reverse("wagtailimages:add_multiple"),
         {"title": "长" * 300, "files[]": SimpleUploadedFile("phone.jpg", phone_photo())},
         headers={"x-requested-with": "XMLHttpRequest"},
     )
     parked = UploadedFile.objects.get()
     assert says_nothing_about_the_camera(stored(parked.file))[1] == (1300, 2000)
-    response = editor.post(
+    response = editor_client.post(
         reverse("wagtailimages:create_multiple_from_uploaded_image", args=(parked.pk,)),
         {
             f"uploaded-image-{parked.pk}-title": "批量上传",

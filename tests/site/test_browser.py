@@ -2,25 +2,13 @@
 axe-core in normal and 适老化 mode, reading at 320 and 1280 pixels, and remembered reader settings."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from tests.chromium import AXE, CHROMIUM, SCREENSHOTS
 from tests.demo_site import load_demo_site, pages_to_check
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = [
@@ -31,18 +19,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop on this thread; the tests' own ORM calls are
-    # still synchronous, so Django's guard against ORM use inside a running loop is lifted here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

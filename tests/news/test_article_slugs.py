@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from news import slugs
 from news.models import ArticlePage
+from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory
-from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,11 @@ import io
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
@@ -20,7 +18,6 @@ from wagtail.images import get_image_model
 
 from core import generation
 from news.library.models import ReplacedFile
-from news.roles import EDITORS, REVIEWERS
 from tests.factories import ArticlePageFactory
 
 RED, BLUE = (200, 30, 30), (30, 30, 200)
@@ -30,33 +27,6 @@ def jpeg(colour, size=(1200, 800)):
     buffer = io.BytesIO()
     PillowImage.new("RGB", size, colour).save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
-
-
-def client_in(django_user_model, group_name, username):
-    user = django_user_model.objects.create_user(username, password="pw-for-tests")
-    user.groups.add(Group.objects.get(name=group_name))
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
-
-
-@pytest.fixture
-def editor(site, django_user_model):
-    return client_in(django_user_model, EDITORS, "editor")
-
-
-@pytest.fixture
-def reviewer(site, django_user_model):
-    return client_in(django_user_model, REVIEWERS, "reviewer")
-
-
-@pytest.fixture
-def superuser(site, django_user_model):
-    client = Client()
-    client.user = django_user_model.objects.create_superuser("boss", password="pw-for-tests")
-    client.force_login(client.user)
-    return client
 
 
 @pytest.fixture
@@ -93,14 +63,14 @@ def near(colour, expected, tolerance=12):
 
 
 def test_an_editor_cannot_replace_a_picture_a_live_article_shows(
-    editor, live_article, cover, reader
+    editor_client, live_article, cover, reader
 ):
     url_before, colour = share_picture(reader, live_article)
     assert near(colour, RED)
     renditions = {rendition.pk: rendition.file.name for rendition in cover.renditions.all()}
     old_name = cover.file.name
 
-    response = replace_picture(editor, cover, jpeg(BLUE))
+    response = replace_picture(editor_client, cover, jpeg(BLUE))
 
     assert response.status_code == 200
     error = " ".join(response.context["form"].errors["file"])
@@ -117,7 +87,9 @@ def test_an_editor_cannot_replace_a_picture_a_live_article_shows(
     assert not ReplacedFile.objects.exists()
 
 
-def test_an_editor_cannot_replace_a_picture_in_the_body_of_a_live_article(editor, column, cover):
+def test_an_editor_cannot_replace_a_picture_in_the_body_of_a_live_article(
+    editor_client, column, cover
+):
     ArticlePageFactory(
         parent=column,
         title="正文配图的文章",
@@ -126,12 +98,14 @@ def test_an_editor_cannot_replace_a_picture_in_the_body_of_a_live_article(editor
             {"type": "image", "value": {"image": cover.pk, "caption": "现场"}},
         ],
     )
-    response = replace_picture(editor, cover, jpeg(BLUE))
+    response = replace_picture(editor_client, cover, jpeg(BLUE))
     assert "《正文配图的文章》" in " ".join(response.context["form"].errors["file"])
 
 
-def test_an_editor_may_still_retitle_a_picture_a_live_article_shows(editor, live_article, cover):
-    response = editor.post(
+def test_an_editor_may_still_retitle_a_picture_a_live_article_shows(
+    editor_client, live_article, cover
+):
+    response = editor_client.post(
         reverse("wagtailimages:edit", args=(cover.pk,)), {"title": "会场全景(新标题)"}
     )
     assert response.status_code == 302
@@ -139,18 +113,18 @@ def test_an_editor_may_still_retitle_a_picture_a_live_article_shows(editor, live
     assert cover.title == "会场全景(新标题)"
 
 
-def test_an_editor_may_replace_a_picture_only_a_draft_uses(editor, column, cover):
+def test_an_editor_may_replace_a_picture_only_a_draft_uses(editor_client, column, cover):
     draft = ArticlePageFactory(parent=column, live=False, cover_image=cover)
     assert not draft.live
     old_name = cover.file.name
-    response = replace_picture(editor, cover, jpeg(BLUE))
+    response = replace_picture(editor_client, cover, jpeg(BLUE))
     assert response.status_code == 302
     cover.refresh_from_db()
     assert cover.file.name != old_name
     assert default_storage.exists(old_name)
 
 
-@pytest.mark.parametrize("who", ["reviewer", "superuser"])
+@pytest.mark.parametrize("who", ["reviewer_client", "superuser_client"])
 def test_a_reviewer_replaces_a_picture_a_live_article_shows_and_the_old_file_is_kept(
     request, who, live_article, cover, reader, django_capture_on_commit_callbacks
 ):
@@ -176,11 +150,11 @@ def test_a_reviewer_replaces_a_picture_a_live_article_shows_and_the_old_file_is_
 
 
 def test_a_replaced_picture_is_restored_with_its_size_and_the_article_shows_it_again(
-    reviewer, live_article, cover, reader, django_capture_on_commit_callbacks
+    reviewer_client, live_article, cover, reader, django_capture_on_commit_callbacks
 ):
     old_name = cover.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        replace_picture(reviewer, cover, jpeg(BLUE, size=(1600, 900)))
+        replace_picture(reviewer_client, cover, jpeg(BLUE, size=(1600, 900)))
     cover.refresh_from_db()
     new_name = cover.file.name
     assert (cover.width, cover.height) == (1600, 900)
@@ -206,9 +180,9 @@ def test_a_replaced_picture_is_restored_with_its_size_and_the_article_shows_it_a
 
 
 def test_restoring_a_kept_file_gone_from_storage_says_so_and_changes_nothing(
-    reviewer, live_article, cover
+    reviewer_client, live_article, cover
 ):
-    replace_picture(reviewer, cover, jpeg(BLUE))
+    replace_picture(reviewer_client, cover, jpeg(BLUE))
     cover.refresh_from_db()
     current = cover.file.name
     kept = ReplacedFile.objects.get()
@@ -220,10 +194,10 @@ def test_restoring_a_kept_file_gone_from_storage_says_so_and_changes_nothing(
 
 
 def test_a_kept_file_can_be_deleted_for_good(
-    reviewer, live_article, cover, django_capture_on_commit_callbacks
+    reviewer_client, live_article, cover, django_capture_on_commit_callbacks
 ):
     old_name = cover.file.name
-    replace_picture(reviewer, cover, jpeg(BLUE))
+    replace_picture(reviewer_client, cover, jpeg(BLUE))
     kept = ReplacedFile.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("replaced_files", "--delete", str(kept.pk), stdout=io.StringIO())
@@ -231,12 +205,12 @@ def test_a_kept_file_can_be_deleted_for_good(
     assert not default_storage.exists(old_name)
 
 
-def test_a_replaced_document_keeps_its_old_file_and_can_be_restored(editor):
+def test_a_replaced_document_keeps_its_old_file_and_can_be_restored(editor_client):
     document = get_document_model().objects.create(
         title="会议通知", file=ContentFile(b"%PDF-1.4\nold\n", name="notice.pdf")
     )
     old_name = document.file.name
-    response = editor.post(
+    response = editor_client.post(
         reverse("wagtaildocs:edit", args=(document.pk,)),
         {"title": document.title, "file": SimpleUploadedFile("notice.pdf", b"%PDF-1.4\nnew\n")},
     )
@@ -253,23 +227,23 @@ def test_a_replaced_document_keeps_its_old_file_and_can_be_restored(editor):
 
 
 def test_deleting_a_picture_deletes_the_files_kept_for_it(
-    reviewer, superuser, live_article, cover, django_capture_on_commit_callbacks
+    reviewer_client, superuser_client, live_article, cover, django_capture_on_commit_callbacks
 ):
     old_name = cover.file.name
-    replace_picture(reviewer, cover, jpeg(BLUE))
+    replace_picture(reviewer_client, cover, jpeg(BLUE))
     with django_capture_on_commit_callbacks(execute=True):
-        response = superuser.post(reverse("wagtailimages:delete", args=(cover.pk,)))
+        response = superuser_client.post(reverse("wagtailimages:delete", args=(cover.pk,)))
     assert response.status_code == 302
     assert not ReplacedFile.objects.exists()
     assert not default_storage.exists(old_name)
 
 
 def test_a_picture_deleted_in_the_library_leaves_the_live_article_on_the_next_request(
-    superuser, live_article, cover, reader
+    superuser_client, live_article, cover, reader
 ):
     assert near(share_picture(reader, live_article)[1], RED)
     before = generation.read()
-    response = superuser.post(reverse("wagtailimages:delete", args=(cover.pk,)))
+    response = superuser_client.post(reverse("wagtailimages:delete", args=(cover.pk,)))
     assert response.status_code == 302
     assert generation.read() > before
     assert 'property="og:image"' not in reader.get(live_article.url).content.decode()

@@ -1,9 +1,6 @@
 """manage.py import_articles: the seed format in, articles and contact details out."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils.timezone import localtime
 from wagtail.models import Revision
@@ -12,37 +9,7 @@ from contact.models import ContactDetails
 from news.hits.models import PageHits
 from news.importing.seedformat import SeedFormatError, parse
 from news.models import ArticlePage
-
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_75590902209970e4.txt"
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason=f"seed page not found at {SEED}")
-
-VALID = """联系我们
-
-地址 青溪市云岭区溪山路88号
-邮编:350900
-
-电话 0599-1234567
-0599-7654321
-
-邮箱e-mail office@example.cn
-service@example.cn
-
-测试导入的文章标题
-
-来源:青溪党建网 点击数:42 日期:2024-03-15 09:42:10
-
-导语段落,说明会议情况。
-
-议程一:实地观摩
-观摩段落,介绍情况。
-云岭区睦邻服务站
-服务站段落,介绍做法。
-
-议程二:座谈会
-座谈段落,领导讲话。
-
-(来源:青溪党建网)
-"""
+from tests.samples import SEED, VALID, needs_seed
 
 
 def write(tmp_path, name, text):

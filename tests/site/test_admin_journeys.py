@@ -17,8 +17,8 @@ from contact.models import ContactDetails
 from news.models import ArticlePage, NewsIndexPage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS
 from tests.admin_browser import PASSWORD, Staff, wait_for
+from tests.chromium import CHROMIUM, SCREENSHOTS
 from tests.demo_site import load_demo_site
-from tests.test_browser import CHROMIUM, SCREENSHOTS, browser  # noqa: F401 - the browser fixture
 
 pytestmark = [
     pytest.mark.skipif(
@@ -111,7 +111,7 @@ def write_section(page, index, label, title, heading, text):
 
 
 def test_editor_writes_an_article_with_every_widget_previews_it_on_a_phone_and_submits(
-    browser,  # noqa: F811
+    browser,
     live_site,
 ):
     editor = Staff(browser, live_site, "editor")
@@ -219,7 +219,7 @@ COMMENT = "第二段的日期有误,请核实后再提交。"
 
 
 def test_reviewer_sends_back_with_a_comment_the_editor_sees_then_approves(
-    browser,  # noqa: F811
+    browser,
     live_site,
 ):
     article = submitted_article()
@@ -262,7 +262,7 @@ def test_reviewer_sends_back_with_a_comment_the_editor_sees_then_approves(
         staff.close()
 
 
-def footer_of(browser, url):  # noqa: F811
+def footer_of(browser, url):
     reader = browser.new_context(locale="zh-CN").new_page()
     reader.goto(url)
     text = reader.locator("footer").inner_text()
@@ -276,7 +276,7 @@ def in_order(text, *parts):
 
 
 def test_contact_staff_add_delete_reorder_preview_publish_and_restore_the_first_version(
-    browser,  # noqa: F811
+    browser,
     live_site,
 ):
     contact = ContactDetails.objects.get()
@@ -337,7 +337,7 @@ def row_actions(staff, title):
 
 
 def test_an_administrator_copies_and_moves_an_article_and_finds_it_by_a_chinese_word(
-    browser,  # noqa: F811
+    browser,
     live_site,
 ):
     article = ArticlePage.objects.live().child_of(NewsIndexPage.objects.get(slug="news")).first()
@@ -445,7 +445,7 @@ def test_the_journeys_meet_the_headers_production_sends(live_server):
 
 
 def test_the_choosers_and_pickers_of_groups_workflows_the_home_page_and_listings_work(
-    browser,  # noqa: F811
+    browser,
     live_site,
 ):
     from wagtail.models import Workflow

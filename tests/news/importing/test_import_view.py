@@ -4,20 +4,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from news.models import ArticlePage
-from tests.test_importer import VALID
-from tests.test_roles import editor, reviewer, staff  # noqa: F401 - fixtures
+from tests.samples import VALID
 
 
 def upload(name, text):
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
 
 
-def test_editor_imports_files_as_drafts_with_an_error_per_bad_file(editor, column):  # noqa: F811
+def test_editor_imports_files_as_drafts_with_an_error_per_bad_file(editor_client, column):
     url = reverse("news_import_articles")
-    page = editor.get(url)
+    page = editor_client.get(url)
     assert page.status_code == 200
     assert "导入文章" in page.content.decode()
-    response = editor.post(
+    response = editor_client.post(
         url,
         {
             "column": column.pk,
@@ -36,13 +35,15 @@ def test_editor_imports_files_as_drafts_with_an_error_per_bad_file(editor, colum
     assert not article.live
 
 
-def post_files(editor, column, *files):  # noqa: F811
-    return editor.post(reverse("news_import_articles"), {"column": column.pk, "files": list(files)})
+def post_files(editor_client, column, *files):
+    return editor_client.post(
+        reverse("news_import_articles"), {"column": column.pk, "files": list(files)}
+    )
 
 
-def test_gbk_and_utf16_files_from_windows_notepad_are_read(editor, column):  # noqa: F811
+def test_gbk_and_utf16_files_from_windows_notepad_are_read(editor_client, column):
     response = post_files(
-        editor,
+        editor_client,
         column,
         SimpleUploadedFile("记事本.txt", VALID.encode("gbk")),
         SimpleUploadedFile("unicode.txt", VALID.replace("测试导入", "另一篇").encode("utf-16")),
@@ -55,9 +56,9 @@ def test_gbk_and_utf16_files_from_windows_notepad_are_read(editor, column):  # n
     }
 
 
-def test_an_empty_or_binary_file_is_named_and_the_others_are_imported(editor, column):  # noqa: F811
+def test_an_empty_or_binary_file_is_named_and_the_others_are_imported(editor_client, column):
     response = post_files(
-        editor,
+        editor_client,
         column,
         SimpleUploadedFile("empty.txt", b""),
         SimpleUploadedFile("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
@@ -70,21 +71,23 @@ def test_an_empty_or_binary_file_is_named_and_the_others_are_imported(editor, co
     assert ArticlePage.objects.get().title == "测试导入的文章标题"
 
 
-def test_a_word_document_gets_a_message_about_word(editor, column):  # noqa: F811
+def test_a_word_document_gets_a_message_about_word(editor_client, column):
     docx = b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 10
-    response = post_files(editor, column, SimpleUploadedFile("报告.docx", docx))
+    response = post_files(editor_client, column, SimpleUploadedFile("报告.docx", docx))
     html = response.content.decode()
     assert "报告.docx</strong>:这是 Word 文档" in html
     assert "纯文本" in html
     assert not ArticlePage.objects.exists()
 
 
-def test_undecodable_text_and_no_file_are_refused(editor, column):  # noqa: F811
-    response = post_files(editor, column, SimpleUploadedFile("x.txt", b"\xff\xfe\xfd abc \x81"))
+def test_undecodable_text_and_no_file_are_refused(editor_client, column):
+    response = post_files(
+        editor_client, column, SimpleUploadedFile("x.txt", b"\xff\xfe\xfd abc \x81")
+    )
     assert "无法识别文件的文字编码" in response.content.decode() or "这不是文本文件" in (
         response.content.decode()
     )
-    response = editor.post(reverse("news_import_articles"), {"column": column.pk})
+    response = editor_client.post(reverse("news_import_articles"), {"column": column.pk})
     assert (
         "请选择至少一个文件" in response.content.decode()
         or "这个字段是必填项" in response.content.decode()
@@ -92,14 +95,14 @@ def test_undecodable_text_and_no_file_are_refused(editor, column):  # noqa: F811
     assert not ArticlePage.objects.exists()
 
 
-def test_reviewers_see_the_import_and_contact_staff_do_not(reviewer, staff, site):  # noqa: F811
+def test_reviewers_see_the_import_and_contact_staff_do_not(reviewer_client, staff_client, site):
     url = reverse("news_import_articles")
-    assert reviewer.get(url).status_code == 200
-    assert staff.get(url).status_code in (302, 403)
-    assert "导入文章" not in staff.get(reverse("wagtailadmin_home")).content.decode()
+    assert reviewer_client.get(url).status_code == 200
+    assert staff_client.get(url).status_code in (302, 403)
+    assert "导入文章" not in staff_client.get(reverse("wagtailadmin_home")).content.decode()
 
 
-def test_an_admin_import_never_sets_a_count(editor, column):  # noqa: F811
+def test_an_admin_import_never_sets_a_count(editor_client, column):
     from news.hits.store import current_count
     from news.importing.importer import import_article
     from news.importing.seedformat import parse
@@ -107,11 +110,11 @@ def test_an_admin_import_never_sets_a_count(editor, column):  # noqa: F811
     live = import_article(parse(VALID), column).page  # published by an operator, count 42
     assert current_count(live.pk) == 42
     attack = VALID.replace("点击数:42", "点击数:987654321")
-    response = post_files(editor, column, upload("same-article.txt", attack))
+    response = post_files(editor_client, column, upload("same-article.txt", attack))
     assert "已更新为新草稿" in response.content.decode()
     assert current_count(live.pk) == 42
 
     fresh = VALID.replace("测试导入的文章标题", "新的草稿").replace("点击数:42", "点击数:5000")
-    post_files(editor, column, upload("new.txt", fresh))
+    post_files(editor_client, column, upload("new.txt", fresh))
     draft = ArticlePage.objects.get(title="新的草稿")
     assert current_count(draft.pk) == 0

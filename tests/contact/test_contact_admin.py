@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from contact.models import ContactDetails, ContactPhone
 from news.importing.importer import publish_contact
 from news.importing.seedformat import ContactBlock, ParsedArticle
-from tests.test_admin import contact_form
+from tests.admin_forms import contact_form
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from stack.site import (
     prepared_sqlite_site,
     production_environment,
 )
-from tests.test_importer import VALID
+from tests.samples import VALID
 
 # Its stacks run on databases of their own, SQLite and PostgreSQL alike, whatever DATABASE_URL says.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_independent]

@@ -11,37 +11,18 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from news.roles import REVIEWERS
-from tests.test_admin import article_form
-from tests.test_roles import submit_article, user_in
+from tests.admin_forms import article_form, submit_article
 
 pytestmark = pytest.mark.django_db
 
 COMMENT = "第二段的日期有误,请核实后再提交。"
 
 
-@pytest.fixture
-def editor(site, django_user_model):
-    user, client = user_in(django_user_model, "编辑", "editor")
-    user.first_name = "王编辑"
-    user.save()
-    return client
-
-
-@pytest.fixture
-def reviewer(site, django_user_model):
-    user, client = user_in(django_user_model, REVIEWERS, "reviewer")
-    user.first_name = "李审核"
-    user.email = "reviewer@example.cn"
-    user.save()
-    return client
-
-
 def edit_url(page):
     return reverse("wagtailadmin_pages:edit", args=(page.pk,))
 
 
-def decide(reviewer, page, action, comment=""):
+def decide(reviewer_client, page, action, comment=""):
     """The reviewer's choice from the edit view's action menu, as the browser posts it."""
     data = {
         **article_form(),
@@ -49,20 +30,22 @@ def decide(reviewer, page, action, comment=""):
         "workflow-action-name": action,
         "workflow-action-extra-data": json.dumps({"comment": comment}),
     }
-    return reviewer.post(edit_url(page), data)
+    return reviewer_client.post(edit_url(page), data)
 
 
 def last_message(response):
     return [str(message) for message in get_messages(response.wsgi_request)][-1]
 
 
-def test_the_reviewers_comment_waits_at_the_top_of_the_editors_form(editor, reviewer, column):
-    page = submit_article(editor, column)
-    response = decide(reviewer, page, "reject", COMMENT)
+def test_the_reviewers_comment_waits_at_the_top_of_the_editors_form(
+    editor_client, reviewer_client, column
+):
+    page = submit_article(editor_client, column)
+    response = decide(reviewer_client, page, "reject", COMMENT)
     assert response.status_code == 302
     assert "已退回修改" in last_message(response)
 
-    html = editor.get(edit_url(page)).content.decode()
+    html = editor_client.get(edit_url(page)).content.decode()
     assert "此稿已被退回修改" in html
     assert COMMENT in html
     assert html.index(COMMENT) < html.index('name="title"')  # above the form
@@ -70,16 +53,18 @@ def test_the_reviewers_comment_waits_at_the_top_of_the_editors_form(editor, revi
 
     # Resubmitting takes the notice away.
     # 重新提交给审核 in the editor's action menu.
-    response = editor.post(edit_url(page), {**article_form(), "action-submit": "1"})
+    response = editor_client.post(edit_url(page), {**article_form(), "action-submit": "1"})
     assert response.status_code == 302
     assert "重新提交审核" in last_message(response)
-    assert "此稿已被退回修改" not in editor.get(edit_url(page)).content.decode()
+    assert "此稿已被退回修改" not in editor_client.get(edit_url(page)).content.decode()
 
 
-def test_the_status_panel_names_the_reviewer_who_sent_it_back(editor, reviewer, column):
-    page = submit_article(editor, column)
-    decide(reviewer, page, "reject", COMMENT)
-    html = editor.get(edit_url(page)).content.decode()
+def test_the_status_panel_names_the_reviewer_who_sent_it_back(
+    editor_client, reviewer_client, column
+):
+    page = submit_article(editor_client, column)
+    decide(reviewer_client, page, "reject", COMMENT)
+    html = editor_client.get(edit_url(page)).content.decode()
     status = html[html.index('data-side-panel="status"') :]
     assert "已退回修改" in status
     assert "李审核" in status
@@ -97,27 +82,31 @@ def awaiting_review(client):
     return "".join(panels)
 
 
-def test_dashboard_lists_an_article_once_while_it_awaits_a_decision(editor, reviewer, column):
-    page = submit_article(editor, column)
-    panel = awaiting_review(reviewer)
+def test_dashboard_lists_an_article_once_while_it_awaits_a_decision(
+    editor_client, reviewer_client, column
+):
+    page = submit_article(editor_client, column)
+    panel = awaiting_review(reviewer_client)
     assert panel.count(f'href="{edit_url(page)}"') == 1
     assert "王编辑" in panel
 
-    decide(reviewer, page, "reject", COMMENT)
-    assert f'href="{edit_url(page)}"' not in awaiting_review(reviewer)
+    decide(reviewer_client, page, "reject", COMMENT)
+    assert f'href="{edit_url(page)}"' not in awaiting_review(reviewer_client)
 
-    editor.post(edit_url(page), {**article_form(), "action-submit": "1"})
-    panel = awaiting_review(reviewer)
+    editor_client.post(edit_url(page), {**article_form(), "action-submit": "1"})
+    panel = awaiting_review(reviewer_client)
     assert panel.count(f'href="{edit_url(page)}"') == 1
     assert "退回后重新提交" in panel
 
 
-def test_confirmations_say_submitted_and_approved_and_published(editor, reviewer, column):
+def test_confirmations_say_submitted_and_approved_and_published(
+    editor_client, reviewer_client, column
+):
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
-    response = editor.post(url, {**article_form(), "action-submit": "submit"})
+    response = editor_client.post(url, {**article_form(), "action-submit": "submit"})
     assert "已提交审核" in last_message(response)
     page = WorkflowState.objects.get(status="in_progress").content_object
-    response = decide(reviewer, page, "approve")
+    response = decide(reviewer_client, page, "approve")
     assert last_message(response) == "《后台创建的文章》已批准并发布。"
     page.refresh_from_db()
     assert page.live
@@ -130,13 +119,13 @@ def closed_port():
 
 
 def test_a_mail_server_that_does_not_answer_costs_one_log_line(
-    editor, reviewer, column, settings, caplog
+    editor_client, reviewer_client, column, settings, caplog
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
     with caplog.at_level(logging.WARNING):
-        page = submit_article(editor, column)  # notifies the reviewer by mail
-        response = decide(reviewer, page, "reject", COMMENT)  # notifies the editor
+        page = submit_article(editor_client, column)  # notifies the reviewer by mail
+        response = decide(reviewer_client, page, "reject", COMMENT)  # notifies the editor
     assert response.status_code == 302
     failures = [r for r in caplog.records if "mail server unavailable" in r.getMessage()]
     assert failures, [r.getMessage() for r in caplog.records]

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory
-from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
 

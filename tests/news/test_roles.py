@@ -1,7 +1,6 @@
 """The three roles: each can do its job, and gets no entry anywhere else, including the
 permission holes Wagtail has had (revision compare, history, copy, settings by URL, previews)."""
 
-import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
@@ -10,31 +9,8 @@ from wagtail.models import GroupPagePermission, WorkflowState
 from contact.models import ContactDetails, FooterSettings
 from news.models import ArticlePage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS, ensure_roles
+from tests.admin_forms import article_form, contact_form, submit_article, user_in
 from tests.factories import ArticlePageFactory, make_contact
-from tests.test_admin import article_form, contact_form
-
-
-def user_in(django_user_model, group_name, username):
-    user = django_user_model.objects.create_user(username, password="pw-for-tests")
-    user.groups.add(Group.objects.get(name=group_name))
-    client = Client()
-    client.force_login(user)
-    return user, client
-
-
-@pytest.fixture
-def editor(site, django_user_model):
-    return user_in(django_user_model, EDITORS, "editor")[1]
-
-
-@pytest.fixture
-def reviewer(site, django_user_model):
-    return user_in(django_user_model, REVIEWERS, "reviewer")[1]
-
-
-@pytest.fixture
-def staff(site, django_user_model):
-    return user_in(django_user_model, CONTACT_STAFF, "staff")[1]
 
 
 def denied(response):
@@ -51,64 +27,59 @@ def test_roles_are_idempotent(site):
     assert Group.objects.filter(name__in=[EDITORS, REVIEWERS, CONTACT_STAFF]).count() == 3
 
 
-def submit_article(editor, column):
+def test_editor_creates_and_submits_but_cannot_publish(editor_client, column):
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
-    response = editor.post(url, {**article_form(), "action-submit": "submit"})
-    assert response.status_code == 302, response.content.decode()[:500]
-    return ArticlePage.objects.get(title="后台创建的文章")
-
-
-def test_editor_creates_and_submits_but_cannot_publish(editor, column):
-    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
-    assert editor.get(url).status_code == 200
-    editor.post(url, {**article_form(title="想直接发布"), "action-publish": "publish"})
+    assert editor_client.get(url).status_code == 200
+    editor_client.post(url, {**article_form(title="想直接发布"), "action-publish": "publish"})
     assert not ArticlePage.objects.filter(title="想直接发布", live=True).exists()
-    page = submit_article(editor, column)
+    page = submit_article(editor_client, column)
     assert not page.live
     assert WorkflowState.objects.filter(object_id=str(page.pk), status="in_progress").exists()
 
 
-def test_editor_uploads_images(editor):
-    assert editor.get(reverse("wagtailimages:add")).status_code == 200
-    assert editor.get(reverse("wagtaildocs:add")).status_code == 200
+def test_editor_uploads_images(editor_client):
+    assert editor_client.get(reverse("wagtailimages:add")).status_code == 200
+    assert editor_client.get(reverse("wagtaildocs:add")).status_code == 200
 
 
-def approve(reviewer, page, action="approve", comment="同意发布"):
+def approve(reviewer_client, page, action="approve", comment="同意发布"):
     state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
     task_state = state.current_task_state
     url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, action, task_state.pk))
-    return reviewer.post(url, {"comment": comment})
+    return reviewer_client.post(url, {"comment": comment})
 
 
-def test_reviewer_approves_with_a_comment_and_the_article_goes_live(editor, reviewer, column):
-    page = submit_article(editor, column)
-    response = approve(reviewer, page)
+def test_reviewer_approves_with_a_comment_and_the_article_goes_live(
+    editor_client, reviewer_client, column
+):
+    page = submit_article(editor_client, column)
+    response = approve(reviewer_client, page)
     assert response.status_code in (200, 302)
     page.refresh_from_db()
     assert page.live
     assert Client().get(page.url).status_code == 200
 
 
-def test_reviewer_requests_changes_and_the_editor_sees_them(editor, reviewer, column):
-    page = submit_article(editor, column)
-    approve(reviewer, page, action="reject", comment="请补充议程二")
+def test_reviewer_requests_changes_and_the_editor_sees_them(editor_client, reviewer_client, column):
+    page = submit_article(editor_client, column)
+    approve(reviewer_client, page, action="reject", comment="请补充议程二")
     page.refresh_from_db()
     assert not page.live
     state = WorkflowState.objects.get(object_id=str(page.pk))
     assert state.status == "needs_changes"
-    edit = editor.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    edit = editor_client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
     assert "请补充议程二" in edit
 
 
-def test_reviewer_unpublishes(reviewer, column):
+def test_reviewer_unpublishes(reviewer_client, column):
     page = ArticlePageFactory(parent=column)
-    response = reviewer.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,)))
+    response = reviewer_client.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,)))
     assert response.status_code == 302
     page.refresh_from_db()
     assert not page.live
 
 
-def test_editor_cannot_reach_the_home_page_contact_or_settings(editor, site, home):
+def test_editor_cannot_reach_the_home_page_contact_or_settings(editor_client, site, home):
     contact = make_contact(site)
     contact.save_revision()
     for url in [
@@ -124,9 +95,9 @@ def test_editor_cannot_reach_the_home_page_contact_or_settings(editor, site, hom
         reverse("wagtailsettings:edit", args=("contact", "footersettings", site.pk)),
         reverse("wagtailusers_users:index"),
     ]:
-        assert denied(editor.get(url)), url
+        assert denied(editor_client.get(url)), url
     assert denied(
-        editor.post(
+        editor_client.post(
             reverse("wagtailsettings:edit", args=("contact", "footersettings", site.pk)),
             {"icp_number": "x"},
         )
@@ -134,14 +105,14 @@ def test_editor_cannot_reach_the_home_page_contact_or_settings(editor, site, hom
     assert not FooterSettings.objects.filter(icp_number="x").exists()
 
 
-def test_contact_staff_publish_contact_details(staff, site):
+def test_contact_staff_publish_contact_details(staff_client, site):
     url = reverse("wagtailsnippets_contact_contactdetails:add")
-    response = staff.post(url, {**contact_form(site), "action-publish": "publish"})
+    response = staff_client.post(url, {**contact_form(site), "action-publish": "publish"})
     assert response.status_code == 302, response.content.decode()[:500]
     assert ContactDetails.objects.get().live
 
 
-def test_contact_staff_cannot_touch_pages(staff, column, home):
+def test_contact_staff_cannot_touch_pages(staff_client, column, home):
     page = ArticlePageFactory(parent=column)
     for url in [
         reverse("wagtailadmin_pages:edit", args=(page.pk,)),
@@ -153,25 +124,25 @@ def test_contact_staff_cannot_touch_pages(staff, column, home):
         reverse("wagtailimages:add"),
         reverse("news_most_read"),
     ]:
-        assert denied(staff.get(url)), url
+        assert denied(staff_client.get(url)), url
 
 
-def test_new_column_is_open_to_editors_at_once(editor, home):
+def test_new_column_is_open_to_editors_at_once(editor_client, home):
     from news.models import NewsIndexPage
 
     column = NewsIndexPage(title="新栏目", slug="new-column")
     home.add_child(instance=column)
     column.save_revision().publish()
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
-    assert editor.get(url).status_code == 200
+    assert editor_client.get(url).status_code == 200
 
 
-def test_review_step_can_be_switched_off(settings, site, editor, column):
+def test_review_step_can_be_switched_off(settings, site, editor_client, column):
     settings.ARTICLE_REVIEW = False
     settings.WAGTAIL_WORKFLOW_ENABLED = False
     ensure_roles()
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
-    editor.post(url, {**article_form(), "action-publish": "publish"})
+    editor_client.post(url, {**article_form(), "action-publish": "publish"})
     assert ArticlePage.objects.get(title="后台创建的文章").live
     settings.ARTICLE_REVIEW = True
     ensure_roles()
@@ -180,21 +151,23 @@ def test_review_step_can_be_switched_off(settings, site, editor, column):
     ).exists()
 
 
-def test_dashboard_shows_drafts_awaiting_review_and_most_read(editor, reviewer, column):
+def test_dashboard_shows_drafts_awaiting_review_and_most_read(
+    editor_client, reviewer_client, column
+):
     from django.utils.timezone import localdate
 
     from news.hits.models import PageDailyHits
 
-    submit_article(editor, column)
+    submit_article(editor_client, column)
     popular = ArticlePageFactory(parent=column, title="本周热门")
     PageDailyHits.objects.create(page=popular, day=localdate(), hits=12)
-    html = reviewer.get(reverse("wagtailadmin_home")).content.decode()
+    html = reviewer_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "待审核的稿件" in html and "后台创建的文章" in html
     assert "本周阅读排行" in html and "本周热门" in html and "12 次" in html
 
 
-def test_contact_staff_dashboard_has_no_newsroom_panels(staff):
-    html = staff.get(reverse("wagtailadmin_home")).content.decode()
+def test_contact_staff_dashboard_has_no_newsroom_panels(staff_client):
+    html = staff_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "待审核的稿件" not in html
 
 
@@ -219,35 +192,37 @@ def test_locked_contact_details_cannot_be_saved_by_someone_else_who_keeps_their_
     assert contact.address == "测试市测试路1号"
 
 
-def test_two_editors_saving_in_turn_both_keep_their_versions(staff, site):
+def test_two_editors_saving_in_turn_both_keep_their_versions(staff_client, site):
     from wagtail.models import Revision
 
     contact = make_contact(site)
     contact.save_revision().publish()
     url = reverse("wagtailsnippets_contact_contactdetails:edit", args=(contact.pk,))
-    staff.post(url, contact_form(site, address="甲的地址"))
-    staff.post(url, contact_form(site, address="乙的地址"))
+    staff_client.post(url, contact_form(site, address="甲的地址"))
+    staff_client.post(url, contact_form(site, address="乙的地址"))
     addresses = [
         rev.content["address"] for rev in Revision.objects.for_instance(contact).order_by("pk")
     ]
     assert addresses[-2:] == ["甲的地址", "乙的地址"]
 
 
-def test_contact_staff_revert_to_an_earlier_revision(staff, site):
+def test_contact_staff_revert_to_an_earlier_revision(staff_client, site):
     from wagtail.models import Revision
 
     contact = make_contact(site)
     first = contact.save_revision()
     first.publish()
     url = reverse("wagtailsnippets_contact_contactdetails:edit", args=(contact.pk,))
-    staff.post(url, {**contact_form(site, address="改错的地址"), "action-publish": "publish"})
+    staff_client.post(
+        url, {**contact_form(site, address="改错的地址"), "action-publish": "publish"}
+    )
     contact.refresh_from_db()
     assert contact.address == "改错的地址"
     revert = reverse(
         "wagtailsnippets_contact_contactdetails:revisions_revert", args=(contact.pk, first.pk)
     )
-    assert staff.get(revert).status_code == 200
-    staff.post(
+    assert staff_client.get(revert).status_code == 200
+    staff_client.post(
         revert, {**contact_form(site, address="测试市测试路1号"), "action-publish": "publish"}
     )
     contact.refresh_from_db()
@@ -283,15 +258,19 @@ def test_members_of_wagtails_default_groups_keep_working_in_the_sites_roles(
     assert list(user.groups.values_list("name", flat=True)) == [REVIEWERS]
 
 
-def test_contact_staff_see_no_draft_titles_in_the_page_chooser_and_no_article_menu(staff, column):
+def test_contact_staff_see_no_draft_titles_in_the_page_chooser_and_no_article_menu(
+    staff_client, column
+):
     ArticlePageFactory(parent=column, title="尚未发布的草稿标题", live=False)
     ArticlePageFactory(parent=column, title="已经发布的文章标题")
-    chooser = staff.get(reverse("wagtailadmin_choose_page_child", args=(column.pk,)))
+    chooser = staff_client.get(reverse("wagtailadmin_choose_page_child", args=(column.pk,)))
     html = chooser.json()["html"]
     assert "已经发布的文章标题" in html
     assert "尚未发布的草稿标题" not in html
-    search = staff.get(reverse("wagtailadmin_choose_page_search"), {"q": "标题"}).content.decode()
+    search = staff_client.get(
+        reverse("wagtailadmin_choose_page_search"), {"q": "标题"}
+    ).content.decode()
     assert "尚未发布的草稿标题" not in search
-    dashboard = staff.get(reverse("wagtailadmin_home")).content.decode()
+    dashboard = staff_client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("articles:index") not in dashboard
     assert reverse("news_most_read") not in dashboard

@@ -1,77 +1,24 @@
 """The admin: in Chinese, editors can write articles, staff can keep the contact details."""
 
-import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.models import GroupPagePermission
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset
 
 from contact.models import ContactDetails
 from news.models import ArticlePage
+from tests.admin_forms import article_form, contact_form
 
 
-@pytest.fixture
-def editor(django_user_model, column):
-    group = Group.objects.create(name="测试编辑")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for permission in ["add_page", "change_page", "publish_page"]:
-        GroupPagePermission.objects.create(
-            group=group, page=column, permission=Permission.objects.get(codename=permission)
-        )
-    user = django_user_model.objects.create_user("editor", password="pw-for-tests")
-    user.groups.add(group)
-    return user
-
-
-def article_form(**overrides):
-    data = {
-        "title": "后台创建的文章",
-        "slug": "",
-        "published_at": "2024-05-01 10:30:00",
-        "source": "青溪党建网",
-        "author": "",
-        "editor": "王五",
-        "summary": "后台摘要。",
-        "body": streamfield(
-            [
-                ("paragraph", rich_text("<p>导语。</p>")),
-                (
-                    "section",
-                    {
-                        "label": "议程一",
-                        "title": "实地观摩",
-                        "body": streamfield(
-                            [
-                                ("paragraph", rich_text("<p>观摩。</p>")),
-                                (
-                                    "subsection",
-                                    {
-                                        "heading": "睦邻服务站",
-                                        "body": streamfield(
-                                            [("paragraph", rich_text("<p>站点。</p>"))]
-                                        ),
-                                    },
-                                ),
-                            ]
-                        ),
-                    },
-                ),
-            ]
-        ),
-    }
-    data.update(overrides)
-    return nested_form_data(data)
-
-
-def test_admin_speaks_chinese(client, editor):
-    client.force_login(editor)
+def test_admin_speaks_chinese(client, column_publisher):
+    client.force_login(column_publisher)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'lang="zh-hans"' in html or 'lang="zh-Hans"' in html
     assert "<title>控制面板 - Wagtail</title>" in html
 
 
-def test_editor_creates_and_publishes_an_article_through_the_admin_form(client, editor, column):
-    client.force_login(editor)
+def test_editor_creates_and_publishes_an_article_through_the_admin_form(
+    client, column_publisher, column
+):
+    client.force_login(column_publisher)
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
     assert client.get(url).status_code == 200
     response = client.post(url, {**article_form(), "action-publish": "publish"})
@@ -88,8 +35,8 @@ def test_editor_creates_and_publishes_an_article_through_the_admin_form(client, 
     assert "<h3>睦邻服务站</h3>" in public.content.decode()
 
 
-def test_editor_saves_a_draft_that_readers_cannot_see(client, editor, column):
-    client.force_login(editor)
+def test_editor_saves_a_draft_that_readers_cannot_see(client, column_publisher, column):
+    client.force_login(column_publisher)
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
     assert client.post(url, article_form()).status_code == 302
     page = ArticlePage.objects.get(title="后台创建的文章")
@@ -98,27 +45,13 @@ def test_editor_saves_a_draft_that_readers_cannot_see(client, editor, column):
     assert client.get(f"/news/2024/0501/{page.pk}/").status_code == 404
 
 
-def test_article_form_errors_are_shown_and_nothing_is_created(client, editor, column):
-    client.force_login(editor)
+def test_article_form_errors_are_shown_and_nothing_is_created(client, column_publisher, column):
+    client.force_login(column_publisher)
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
     response = client.post(url, article_form(title="", published_at="不是日期"))
     assert response.status_code == 200
     assert "必需字段" in response.content.decode()
     assert not ArticlePage.objects.exists()
-
-
-def contact_form(site, **overrides):
-    data = {
-        "site": site.pk,
-        "name": "青溪市社会组织党建服务中心",
-        "address": "青溪市云岭区溪山路88号",
-        "postcode": "350900",
-        "office_hours": "",
-        "phones": inline_formset([{"label": "办公室", "number": "0599-1234567"}], min=1),
-        "emails": inline_formset([{"label": "", "address": "office@example.cn"}]),
-    }
-    data.update(overrides)
-    return nested_form_data(data)
 
 
 def test_staff_publish_contact_details_in_the_admin(admin_client, site):
@@ -155,8 +88,8 @@ def test_contact_preview_renders_the_footer_block(admin_client, site):
     assert 'href="tel:05991234567"' in html
 
 
-def test_editor_previews_a_new_article_before_saving(client, editor, column):
-    client.force_login(editor)
+def test_editor_previews_a_new_article_before_saving(client, column_publisher, column):
+    client.force_login(column_publisher)
     url = reverse("wagtailadmin_pages:preview_on_add", args=("news", "articlepage", column.pk))
     response = client.post(url, article_form())
     assert response.json()["is_valid"]
@@ -166,11 +99,11 @@ def test_editor_previews_a_new_article_before_saving(client, editor, column):
     assert not ArticlePage.objects.exists()
 
 
-def test_editor_previews_changes_to_a_published_article(client, editor, column):
+def test_editor_previews_changes_to_a_published_article(client, column_publisher, column):
     from tests.factories import ArticlePageFactory
 
     page = ArticlePageFactory(parent=column, title="原标题")
-    client.force_login(editor)
+    client.force_login(column_publisher)
     url = reverse("wagtailadmin_pages:preview_on_edit", args=(page.pk,))
     response = client.post(url, article_form(title="预览中的新标题"))
     assert response.json()["is_valid"]

@@ -25,8 +25,8 @@ from stack.site import (
     prepared_sqlite_site,
     production_environment,
 )
+from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory
-from tests.test_admin import article_form
 
 # A private PostgreSQL cluster and Redis server of its own, whatever DATABASE_URL says.
 pytestmark = pytest.mark.engine_independent
