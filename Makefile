@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
+# Tests run in parallel processes (pytest-xdist), one per core; a module's tests stay together,
+# so a stack a module starts is started once.
+TEST_PROCESSES ?= auto
 
 .PHONY: help install lock translations db run serve backup restore test test-engine lint format bench clean
 
@@ -78,12 +81,12 @@ test: install translations node_modules/.installed ## Lint, check and run the wh
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(MANAGE) check
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope $(PYTEST_ARGS)
 
 # The tests whose outcome can depend on the database engine, run again on DATABASE_URL (CI's
 # PostgreSQL pass); the others bring their own databases or check what no engine changes.
 test-engine: install translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
-	$(BIN)/pytest -m "not engine_independent" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope -m "not engine_independent" $(PYTEST_ARGS)
 
 lint: install ## Lint only
 	$(BIN)/ruff check .

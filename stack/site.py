@@ -2,6 +2,7 @@
 site prepared once (migrated, built with the demo content, its first admin and collected static
 files) and copied for every stack, and gunicorn with the project's gunicorn.conf.py."""
 
+import fcntl
 import os
 import re
 import shutil
@@ -69,7 +70,10 @@ def prepare_site(env):
     manage(env, "setup_site", "--demo")
     manage(env, "ensure_admin")
     if not _static_collected:
-        manage(env, "collectstatic", "--noinput")
+        # Parallel test processes share the static folder: one collects at a time.
+        with open(ROOT / ".collectstatic.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            manage(env, "collectstatic", "--noinput")
         _static_collected = True
 
 

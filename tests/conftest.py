@@ -135,11 +135,13 @@ def using_postgres():
 
 
 @pytest.fixture
-def redis_buffer(settings):
-    """Hit buffering in a real Redis (database 15, emptied before and after)."""
+def redis_buffer(settings, worker_id):
+    """Hit buffering in a real Redis (a database of this test process's own, emptied before and
+    after: 15, or 12, 11 … for the second, third … parallel test process)."""
     import redis
 
-    url = "redis://127.0.0.1:6379/15"
+    number = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    url = f"redis://127.0.0.1:6379/{15 if number == 0 else 13 - number}"
     if not redis_answers(url):
         pytest.skip("Redis is not answering on 127.0.0.1:6379")
     client = redis.Redis.from_url(url, decode_responses=True)
