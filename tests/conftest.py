@@ -26,12 +26,35 @@ def _fresh_cache():
         each.clear()
 
 
+_db_blocker = None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the site's page tree, built once for the run: each test's rollback
     leaves it as it was."""
+    global _db_blocker
+    _db_blocker = django_db_blocker
     with django_db_blocker.unblock():
         ensure_site_tree()
+
+
+def commits(item):
+    marker = item.get_closest_marker("django_db")
+    return (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits empties every table when it ends; the tree is built again for the
+    tests after it, which parallel test processes run in any order."""
+    result = yield
+    if _db_blocker is not None and nextitem is not None and commits(item):
+        with _db_blocker.unblock():
+            ensure_site_tree()
+    return result
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from stack.services import create_database, drop_database, postgres_answers
-from stack.site import ROOT, manage, production_environment
+from stack.site import ROOT, manage, prepare_site, production_environment
 
 # No PostgreSQL server listens on port 9 (discard): the refusals must come before any connection.
 UNREACHABLE_POSTGRES = "postgres://postgres@127.0.0.1:9/sitecms_backup_unreachable"
@@ -220,8 +220,7 @@ class BackedUpSite:
 
 def back_up_new_site(engine, folder, database_url):
     env = site_env(database_url, folder / "media", backup_dir=folder / "backups")
-    manage(env, "migrate", "--noinput")
-    manage(env, "setup_site", "--demo")
+    prepare_site(env)
     manage(env, "shell", "--no-imports", "-c", CREATE_CONTENT)
     output = manage(env, "backup").stdout
     [archive] = (folder / "backups").glob("*")
