@@ -243,6 +243,10 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "news.library.uploads.DocumentForm"
 # Documents are always downloaded through Django (permissions and private collections apply) and
 # never shown inline, so an uploaded HTML or PDF cannot run in the site's origin.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A page or document open to signed-in users only sends readers to the admin's login, the only
+# one the site has, which brings them back to it afterwards (Django's default, /accounts/login/,
+# is no page here).
+WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 # Behind nginx (DOCUMENTS_SENDFILE=nginx), the serve view checks who may have a document and then
 # hands the file to nginx with X-Accel-Redirect: a worker is not held for the whole download, and

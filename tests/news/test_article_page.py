@@ -245,3 +245,13 @@ def test_an_id_or_date_no_row_can_have_is_not_found(column, reader, path):
 
 def test_the_beacon_for_an_id_no_row_can_have_is_not_found(column, reader):
     assert reader.post("/hits/9223372036854775808/").status_code == 404
+
+
+def test_a_login_restricted_article_sends_readers_to_a_login_page_that_exists(article, reader):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+    answer = reader.get(article.url)
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/admin/login/?next=")
+    assert reader.get(answer["Location"]).status_code == 200
