@@ -29,6 +29,17 @@ def _fresh_cache():
 _db_blocker = None
 
 
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    # django-ratelimit counts in fixed windows of the clock (a minute from :00); a test's few
+    # requests must not straddle a boundary, or a limit would reset halfway through them.
+    import time
+    from types import SimpleNamespace
+
+    frozen = time.time()
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: frozen))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the site's page tree, built once for the run: each test's rollback
