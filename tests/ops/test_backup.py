@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from stack.services import create_database, drop_database, postgres_answers
-from stack.site import ROOT, manage, prepare_site, production_environment
+from stack.site import ROOT, manage, prepare_site, prepared_sqlite_site, production_environment
 
 # No PostgreSQL server listens on port 9 (discard): the refusals must come before any connection.
 UNREACHABLE_POSTGRES = "postgres://postgres@127.0.0.1:9/sitecms_backup_unreachable"
@@ -218,9 +218,14 @@ class BackedUpSite:
     held: dict  # what the site held when it was backed up
 
 
-def back_up_new_site(engine, folder, database_url):
-    env = site_env(database_url, folder / "media", backup_dir=folder / "backups")
-    prepare_site(env)
+def back_up_new_site(engine, folder, database_url=None):
+    """A site with content beyond the demo's, backed up: on SQLite a copy of the site every stack
+    starts from, on PostgreSQL one prepared on `database_url`."""
+    if engine == "sqlite":
+        env = prepared_sqlite_site(folder, BACKUP_DIR=folder / "backups")
+    else:
+        env = site_env(database_url, folder / "media", backup_dir=folder / "backups")
+        prepare_site(env)
     manage(env, "shell", "--no-imports", "-c", CREATE_CONTENT)
     output = manage(env, "backup").stdout
     [archive] = (folder / "backups").glob("*")
@@ -248,7 +253,7 @@ def postgres():
 @pytest.fixture(scope="module")
 def sqlite_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sqlite-site")
-    return back_up_new_site("sqlite", folder, f"sqlite:///{folder / 'site.sqlite3'}")
+    return back_up_new_site("sqlite", folder)
 
 
 @pytest.fixture(scope="module")
