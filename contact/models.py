@@ -16,7 +16,13 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from contact.validators import half_width, phone_validator, postcode_validator, tel_uri
+from contact.validators import (
+    half_width,
+    phone_validator,
+    postcode_validator,
+    site_code_validator,
+    tel_uri,
+)
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
 
@@ -193,11 +199,36 @@ class FooterSettings(BaseSiteSetting):
         help_text="公安备案号中的数字,用于链接到全国互联网安全管理服务平台",
     )
 
+    site_code = models.CharField(
+        "网站标识码",
+        max_length=10,
+        blank=True,
+        validators=[site_code_validator],
+        help_text="政府网站和党政机关网站的10位标识码,显示在页脚",
+    )
+    conac_badge = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="党政机关网站标识",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="开办单位取得的“党政机关”标识图片,显示在页脚正中",
+    )
+    conac_url = models.URLField(
+        "党政机关网站标识链接",
+        blank=True,
+        help_text="点击标识打开的认证页面,例如 https://bszs.conac.cn/sitename?method=show&id=…",
+    )
+
     panels = [
         FieldPanel("copyright"),
         FieldPanel("icp_number"),
         FieldPanel("police_number"),
         FieldPanel("police_record_code"),
+        FieldPanel("site_code"),
+        FieldPanel("conac_badge"),
+        FieldPanel("conac_url"),
     ]
 
     class Meta:
@@ -213,4 +244,23 @@ class FooterSettings(BaseSiteSetting):
                 if self.police_record_code
                 else ""
             ),
+            "site_code": self.site_code,
+            "conac_badge": self.badge_card(),
+            "conac_url": self.conac_url,
+        }
+
+    def clean(self):
+        super().clean()
+        self.site_code = half_width(self.site_code)
+
+    def badge_card(self):
+        # The badge is small (about 110 × 55); a rendition keeps a large upload from being sent.
+        if self.conac_badge is None:
+            return None
+        rendition = self.conac_badge.get_rendition("max-220x110")
+        width = min(rendition.width, 110)  # sharp on screens of twice the density
+        return {
+            "url": rendition.url,
+            "width": width,
+            "height": round(rendition.height * width / rendition.width),
         }

@@ -13,6 +13,8 @@ def half_width(text):
 
 
 postcode_validator = RegexValidator(r"^\d{6}$", "邮政编码必须是6位数字,例如 361024。")
+# 网站标识码: the ten digits the national government-website register gives each site.
+site_code_validator = RegexValidator(r"^\d{10}$", "网站标识码是10位数字,例如 3502000001。")
 
 # Digits with the separators people write in Chinese phone numbers: 0592-6276720, (0592) 627 6720,
 # +86 592 6276720, 13400604028, with an optional extension such as 转 123.

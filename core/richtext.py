@@ -6,13 +6,16 @@ scripts and from hand-made form posts. Every rich text is cleaned again when it 
 read as a browser would read it): unknown elements are unwrapped (their text stays), <script>-like
 elements go with their content, every attribute not listed here is dropped (so all on* handlers
 and styles), links keep an href only with a scheme listed here (ammonia undoes entities, case and
-hidden characters before it judges one), and comments go.
+hidden characters before it judges one), and comments go. Empty paragraphs, which pasting from
+Word or WeChat leaves between the real ones, are dropped.
 """
 
+import html
 import re
 from functools import cache
 
 import nh3
+from django.utils.html import strip_tags
 from wagtail.whitelist import check_url
 
 # The elements Wagtail stores for each editor feature.
@@ -20,6 +23,7 @@ FEATURE_ELEMENTS = {
     "bold": ["b"],
     "italic": ["i"],
     "link": ["a"],
+    "document-link": ["a"],
     "ol": ["ol", "li"],
     "ul": ["ul", "li"],
     "h2": ["h2"],
@@ -77,8 +81,20 @@ def _options(features):
     }
 
 
+# A paragraph with nothing to read: what pasting from Word or WeChat leaves between paragraphs
+# (spaces, full-width spaces, no-break spaces, line breaks).
+EMPTY_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?:\s|&nbsp;|\u00a0|\u3000|<br\s*/?>)*</p>")
+
+
 def clean(html, features):
-    """The stored form of rich text `html` for a field allowing `features`."""
+    """The stored form of rich text `html` for a field allowing `features`: cleaned, without
+    empty paragraphs."""
     if not html or ("<" not in html and "&" not in html):
         return html
-    return nh3.clean(html, **_options(tuple(features)))
+    return EMPTY_PARAGRAPH.sub("", nh3.clean(html, **_options(tuple(features))))
+
+
+def plain_text(markup):
+    """The words of stored rich text as a reader sees them: no tags, entities (&amp;, &lt;) as
+    the characters they stand for."""
+    return html.unescape(strip_tags(markup or ""))

@@ -1,17 +1,28 @@
-"""StreamField blocks of an article body: paragraphs, captioned images and agenda sections."""
+"""StreamField blocks of an article body: paragraphs, captioned images and agenda sections, and
+what official documents carry: attachments, tables, a centred title, a right-aligned signature and
+video."""
 
 import copy
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.contrib.typed_table_block.blocks import (
+    TypedTable,
+    TypedTableBlock,
+    TypedTableBlockValidationError,
+)
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from core import richtext
+from news.library.files import extension
 from news.pictures import known_images, load_images
 
 RICH_TEXT_FEATURES = [
     "bold",
     "italic",
     "link",
+    "document-link",
     "ol",
     "ul",
     "h3",
@@ -72,6 +83,108 @@ class SubSectionBlock(blocks.StructBlock):
         template = "blocks/subsection.html"
 
 
+class AttachmentBlock(blocks.StructBlock):
+    """A file from the document library offered for download where the text mentions it."""
+
+    document = DocumentChooserBlock(label="文件")
+    title = blocks.CharBlock(
+        label="显示名称", required=False, max_length=255, help_text="留空则使用文件的标题"
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = "附件"
+        template = "blocks/attachment.html"
+
+
+class TableBlock(TypedTableBlock):
+    """A table the editor fills in: column headings, rows of text or numbers, and a caption
+    (表题) that screen readers announce."""
+
+    text = blocks.CharBlock(label="文字", required=False, max_length=500)
+    number = blocks.DecimalBlock(label="数字", required=False)
+    rich_text = ParagraphBlock(label="带格式文字", features=["bold", "italic", "link"])
+
+    def value_from_datadict(self, data, files, prefix):
+        # Wagtail reads every field of the table's form as present; a post missing one (made
+        # by hand, or cut short) is an incomplete table for clean() to refuse, not a server error.
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (KeyError, ValueError):
+            table = TypedTable(columns=[], row_data=[], caption="")
+            table.incomplete = True
+            return table
+
+    def clean(self, value):
+        if getattr(value, "incomplete", False):
+            raise TypedTableBlockValidationError(
+                non_block_errors=[ValidationError("表格数据不完整,请重新填写。")]
+            )
+        return super().clean(value)
+
+    class Meta:
+        icon = "table"
+        label = "表格"
+        template = "blocks/table.html"
+
+
+class DocumentTitleBlock(blocks.CharBlock):
+    """A 公文's title, centred above its text."""
+
+    class Meta:
+        icon = "title"
+        label = "居中标题"
+        template = "blocks/document_title.html"
+
+
+class SignatureBlock(blocks.TextBlock):
+    """A 公文's signature: the issuing body and the date, right-aligned, one per line."""
+
+    class Meta:
+        icon = "edit"
+        label = "落款"
+        template = "blocks/signature.html"
+        help_text = "每行一项,例如第一行写单位名称,第二行写日期"
+
+
+VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video from the document library (MP4 or WebM), played by the browser's own player,
+    with a poster picture, captions (a WebVTT file) and a transcript for those who cannot hear
+    or watch it."""
+
+    video = DocumentChooserBlock(label="视频文件", help_text="MP4 或 WebM 格式,先上传到文档库")
+    title = blocks.CharBlock(label="视频标题", max_length=255)
+    poster = BodyImageChooserBlock(label="封面图片", required=False)
+    captions = DocumentChooserBlock(
+        label="字幕文件", required=False, help_text="WebVTT(.vtt)格式的中文字幕"
+    )
+    transcript = blocks.TextBlock(label="文字稿", required=False)
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if extension(value["video"]) not in VIDEO_TYPES:
+            errors["video"] = ValidationError("视频文件须为 MP4 或 WebM 格式。")
+        if value["captions"] and extension(value["captions"]) != "vtt":
+            errors["captions"] = ValidationError("字幕文件须为 WebVTT(.vtt)格式。")
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["video_type"] = VIDEO_TYPES.get(extension(value["video"]), "")
+        return context
+
+    class Meta:
+        icon = "media"
+        label = "视频"
+        template = "blocks/video.html"
+
+
 class AgendaSectionBlock(blocks.StructBlock):
     """One item of a meeting's agenda: 议程一:实地观摩, with its own paragraphs, pictures and parts."""
 
@@ -82,6 +195,8 @@ class AgendaSectionBlock(blocks.StructBlock):
             ("paragraph", ParagraphBlock()),
             ("image", CaptionedImageBlock()),
             ("subsection", SubSectionBlock()),
+            ("table", TableBlock()),
+            ("attachment", AttachmentBlock()),
         ],
         label="内容",
     )
@@ -111,3 +226,8 @@ class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = ParagraphBlock()
     image = CaptionedImageBlock()
     section = AgendaSectionBlock()
+    document_title = DocumentTitleBlock()
+    table = TableBlock()
+    attachment = AttachmentBlock()
+    video = VideoBlock()
+    signature = SignatureBlock()

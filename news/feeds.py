@@ -1,4 +1,5 @@
-"""RSS 2.0 feeds with the full text of each article: one for the whole site and one per column."""
+"""RSS 2.0 feeds with the full text of each article: one for the whole site, one per column and
+one per 专题."""
 
 import re
 
@@ -7,7 +8,7 @@ from django.http import Http404
 from django.utils.timezone import localtime
 from wagtail.models import Site
 
-from news.models import ArticlePage, NewsIndexPage
+from news.models import ArticlePage, NewsIndexPage, TopicPage
 from news.pictures import prefetch_pictures
 
 FEED_ITEMS = 20
@@ -23,16 +24,17 @@ class ArticleFeed(Feed):
             raise Http404
         if column is None:
             return None
-        found = (
-            NewsIndexPage.objects.child_of(self.site.root_page)
-            .live()
-            .public()
-            .filter(slug=column)
-            .first()
-        )
-        if found is None:
-            raise Http404
-        return found
+        for kind in (NewsIndexPage, TopicPage):
+            found = (
+                kind.objects.child_of(self.site.root_page)
+                .live()
+                .public()
+                .filter(slug=column)
+                .first()
+            )
+            if found is not None:
+                return found
+        raise Http404
 
     def title(self, column):
         name = self.site.site_name or "青溪党建网"
@@ -45,10 +47,13 @@ class ArticleFeed(Feed):
         return f"{self.title(column)}的最新文章"
 
     def items(self, column):
-        articles = ArticlePage.objects.live().public()
-        if column is not None:
-            articles = articles.in_column(column)
-        articles = list(articles.newest_first()[:FEED_ITEMS])
+        # A column's or a topic's articles, or the whole site's.
+        articles = (
+            column.articles()
+            if column
+            else ArticlePage.objects.live().public().originals().newest_first()
+        )
+        articles = list(articles[:FEED_ITEMS])
         prefetch_pictures(articles)  # every picture of every item in two queries
         return articles
 
@@ -56,7 +61,8 @@ class ArticleFeed(Feed):
         return article.title
 
     def item_link(self, article):
-        return self.request.build_absolute_uri(article.get_url(self.request))
+        # A copy published into the column (一稿多发) links to the original's address.
+        return self.request.build_absolute_uri(article.original().get_url(self.request))
 
     def item_pubdate(self, article):
         return localtime(article.published_at)

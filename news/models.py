@@ -1,7 +1,6 @@
 """The newsroom's pages (home, column, article), the click counts kept apart from them, and the
 records the site keeps beside them (its generation, recent readers, replaced files)."""
 
-import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,20 +13,24 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime, now
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager, PageQuerySet, Site
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet, Site
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from core.generation import remember
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
+from core.richtext import plain_text
 from news.blocks import ArticleBodyBlock
+from news.copies import CopiesPanel
 from news.forms import ArticleCopyForm
 
 # The news app's tables that live in its rooms, imported here so that Django registers them.
@@ -43,6 +46,7 @@ from news.library.models import ReplacedFile  # noqa: F401
 from news.pictures import prefetch_pictures, render_picture
 from news.review import ReviewFeedbackPanel
 from news.search.models import SearchIndexState  # noqa: F401
+from news.sharing import qr_svg
 from news.slugs import is_usable, new_article_slug
 from news.structured_data import article_data, json_ld
 
@@ -77,7 +81,7 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.NewsIndexPage", "contact.ContactPage"]
+    subpage_types = ["news.NewsIndexPage", "news.TopicPage", "contact.ContactPage"]
 
     class Meta:
         verbose_name = "首页"
@@ -121,14 +125,18 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             articles = list(
                 ArticlePage.objects.live()
                 .public()
+                .originals()
                 .descendant_of(self)
                 .exclude(cover_image=None)
                 .newest_first()[: self.picture_news_count]
             )
             prefetch_pictures(articles)
             return [
-                {**article_link(article), "picture": render_picture(article.cover_image, "slide")}
-                for article in articles
+                {
+                    **article_link(article),
+                    "picture": render_picture(article.cover_image, "slide", first=number == 0),
+                }
+                for number, article in enumerate(articles)
             ]
 
         return remember(f"home:{self.pk}:pictures", compute)
@@ -139,7 +147,26 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         context["notices"] = next((b for b in blocks if b["pk"] == self.notices_column_id), None)
         context["column_blocks"] = [b for b in blocks if b["pk"] != self.notices_column_id]
         context["picture_news"] = self.picture_news()
+        context["topics"] = self.featured_topics()
         return context
+
+    def featured_topics(self):
+        """The 专题 an editor chose to list on the home page, with their banners."""
+
+        def compute():
+            topics = TopicPage.objects.child_of(self).live().public().filter(show_on_home=True)
+            return [
+                {
+                    "title": topic.title,
+                    "url": topic.url,
+                    "picture": render_picture(topic.banner_image, "topic", alt="")
+                    if topic.banner_image
+                    else "",
+                }
+                for topic in topics.select_related("banner_image")
+            ]
+
+        return remember(f"home:{self.pk}:topics", compute)
 
 
 def article_link(article):
@@ -152,6 +179,11 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def originals(self):
+        """Without the copies an article published into other columns has (一稿多发): where
+        each article should appear once (search, the whole site's feed, the carousel, topics)."""
+        return self.filter(alias_of__isnull=True)
 
     def most_read(self, since=None):
         """Articles with their `views`, most read first: all time, or from a day on (daily buckets)."""
@@ -257,12 +289,8 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             articles = articles.filter(published_at__gte=start, published_at__lt=end)
             context["archive"] = {"year": year, "month": month}
         context["archive_months"] = self.archive_months()
-        paginator = Paginator(articles.select_related("hit_count"), ARTICLES_PER_PAGE)
-        # Counting thousands of articles on every view would make the page slower as the column
-        # grows; the count changes only when the tree does.
         period = "{}-{}".format(*archive) if archive else "all"
-        paginator.count = remember(f"column:{self.pk}:count:{period}", articles.count)
-        context["articles"] = paginated(request, paginator)
+        context["articles"] = article_page(request, articles, f"column:{self.pk}:count:{period}")
         return context
 
 
@@ -288,6 +316,15 @@ def is_article_path(path_components):
 # Set on the request when the page number asked for is the one served, written as the site
 # writes it: only such pages go into the page cache, so random ?page= values cannot fill it.
 CANONICAL_PAGE_ATTR = "page_number_is_canonical"
+
+
+def article_page(request, articles, count_key):
+    """The page of `articles` the request asks for, twenty to a page, with their counts loaded.
+    Counting thousands of articles on every view would make a column slower as it grows; the
+    count changes only when the tree does, so it is remembered under `count_key`."""
+    paginator = Paginator(articles.select_related("hit_count"), ARTICLES_PER_PAGE)
+    paginator.count = remember(count_key, articles.count)
+    return paginated(request, paginator)
 
 
 def paginated(request, paginator):
@@ -325,6 +362,12 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         related_name="+",
     )
     body = StreamField(ArticleBodyBlock(), verbose_name="正文", blank=True)
+    tags = ClusterTaggableManager(
+        "专题标签",
+        through="news.ArticleTag",
+        blank=True,
+        help_text="文章所属的专题,例如“学习贯彻党的二十大精神”;专题页面汇集带有其标签的文章",
+    )
     # Identifies the source document of an imported article, so a re-import updates it.
     import_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
@@ -333,6 +376,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     content_panels = [
         ReviewFeedbackPanel(heading="审核意见"),
+        CopiesPanel(heading="一稿多发"),
         # Not Wagtail's TitleFieldPanel: it copies the title into a slug field, which articles
         # do not have (news/slugs.py).
         FieldPanel(
@@ -347,7 +391,14 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         ),
         FieldPanel("summary"),
         FieldPanel("cover_image"),
+        FieldPanel("tags"),
         FieldPanel("body"),
+        InlinePanel(
+            "attachments",
+            heading="附件",
+            label="附件",
+            help_text="文末列出的下载文件(通知、报名表等),可从文档库选择或当场上传",
+        ),
     ]
 
     # No slug: an article's URL is its column, date and id (news/slugs.py).
@@ -400,9 +451,22 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         column_path = page_path.rstrip("/").rsplit("/", 1)[0]
         return site_id, root_url, "/".join([column_path, *self.url_components]) + "/"
 
+    def original(self):
+        """The article itself, or, for a copy published into another column (一稿多发), the
+        article it copies: the one URL, count and search result they share."""
+        if not self.alias_of_id:
+            return self
+        return ArticlePage.objects.filter(pk=self.alias_of_id).first() or self
+
+    def get_sitemap_urls(self, request=None):
+        return [] if self.alias_of_id else super().get_sitemap_urls(request)
+
     def serve(self, request, *args, redirect_to_canonical=False, **kwargs):
+        if self.alias_of_id and not getattr(request, "is_preview", False):
+            # A copy in another column is listed there, but read at the original's address.
+            redirect_to_canonical = True
         if redirect_to_canonical:
-            url = self.get_url(request)
+            url = self.original().get_url(request)
             if request.META.get("QUERY_STRING"):
                 url += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(url)
@@ -453,7 +517,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             return self.summary
         for block in self.body:
             if block.block_type == "paragraph":
-                return Truncator(html.unescape(strip_tags(block.value.source))).chars(120)
+                return Truncator(plain_text(block.value.source)).chars(120)
         return ""
 
     def sections(self):
@@ -525,6 +589,9 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             published["share_image"]
         )
         context["share_image_url"] = image_url
+        if self.url:  # a new article's preview has no address yet
+            context["share_url"] = request.build_absolute_uri(self.url)
+            context["share_qr"] = qr_svg(context["share_url"], f"《{self.title}》的二维码")
         context["json_ld"] = json_ld(
             article_data(
                 self,
@@ -537,6 +604,89 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return context
 
 
+class ArticleTag(TaggedItemBase):
+    """An article's 专题 tag."""
+
+    content_object = ParentalKey(ArticlePage, related_name="tagged_items", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "专题标签"
+        verbose_name_plural = "专题标签"
+
+
+class TopicPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
+    """A 专题 such as 学习贯彻党的二十大精神: the live articles tagged with its tag, from every
+    column, newest first, under its own banner and introduction, with its own feed."""
+
+    tag = models.CharField(
+        "专题标签",
+        max_length=100,
+        help_text="汇集带有这个标签的文章;在文章的“专题标签”中填写同样的文字",
+    )
+    banner_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="专题横幅图片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    intro = RichTextField("专题介绍", blank=True, features=["bold", "italic", "link"])
+    show_on_home = models.BooleanField("在首页列出", default=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("tag"),
+        FieldPanel("banner_image"),
+        FieldPanel("intro"),
+        FieldPanel("show_on_home"),
+    ]
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "专题"
+        verbose_name_plural = "专题"
+
+    def articles(self):
+        return (
+            ArticlePage.objects.live()
+            .public()
+            .originals()
+            .filter(tags__name=self.tag)
+            .distinct()
+            .newest_first()
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = article_page(request, self.articles(), f"topic:{self.pk}:count")
+        return context
+
+
+class ArticleAttachment(Orderable):
+    """A file listed under an article's text as 附件, in the order the editor gives."""
+
+    page = ParentalKey(ArticlePage, related_name="attachments", on_delete=models.CASCADE)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(
+        "显示名称", max_length=255, blank=True, help_text="留空则使用文件的标题"
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    @property
+    def name(self):
+        return self.title or self.document.title
+
+
 def stream_text(raw_blocks):
     """The words of a body's raw stream data: paragraphs, captions, section labels, titles and
     sub-headings. Raw data needs no database: the images are never loaded for it."""
@@ -544,14 +694,27 @@ def stream_text(raw_blocks):
     for block in raw_blocks:
         value = block["value"]
         if block["type"] == "paragraph":
-            parts.append(html.unescape(strip_tags(value)))
+            parts.append(plain_text(value))
         elif block["type"] == "image":
             parts.append(value.get("caption") or "")
         elif block["type"] == "section":
             parts += [value["label"], value["title"], stream_text(value["body"])]
         elif block["type"] == "subsection":
             parts += [value["heading"], stream_text(value["body"])]
+        elif block["type"] in ("document_title", "signature"):
+            parts.append(value)
+        elif block["type"] == "table":
+            parts.append(value.get("caption") or "")
+            parts += [column.get("heading") or "" for column in value.get("columns", [])]
+            for row in value.get("rows", []):
+                parts += [table_cell_text(cell) for cell in row.get("values", [])]
+        elif block["type"] == "video":
+            parts += [value.get("title") or "", value.get("transcript") or ""]
     return " ".join(part for part in parts if part)
+
+
+def table_cell_text(cell):
+    return plain_text(str(cell)) if cell is not None else ""
 
 
 class SchedulerLock(models.Model):

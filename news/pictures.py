@@ -16,10 +16,12 @@ from wagtail.images import get_image_model
 _request_images = ContextVar("request_images", default=None)
 
 
-def render_picture(image, kind, alt=None):
-    """The <picture> element of `image` for a place in the layout (slide, cover or body)."""
+def render_picture(image, kind, alt=None, first=False):
+    """The <picture> element of `image` for a place in the layout (slide, cover or body); the
+    first of a row is loaded at once, being on screen when the page opens."""
     html = render_to_string(
-        f"includes/picture_{kind}.html", {"image": image, "alt": alt or image.title}
+        f"includes/picture_{kind}.html",
+        {"image": image, "alt": alt or image.title, "loading": "eager" if first else "lazy"},
     )
     return mark_safe(html.strip())  # noqa: S308 - rendered by a template with autoescaping
 

@@ -1,6 +1,8 @@
-"""Wagtail hooks of the newsroom: the admin article listing, the 阅读排行 report, the dashboard, and what each role's menus and choosers offer."""
+"""Wagtail hooks of the newsroom: the admin article listing, the 阅读排行 report, the dashboard, what each role's menus and choosers offer, and the editor's word on what pasting drops."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
@@ -108,3 +110,14 @@ def page_type_report_for_administrators_only(request, menu_items):
     # A table of model names (news.articlepage…) that tells editors nothing.
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+@hooks.register("insert_editor_js")
+def editor_scripts():
+    # paste-check: says what pasting from Word dropped; save-once: a click during an autosave of
+    # a new page waits for it instead of creating the page twice.
+    return format_html(
+        '<script src="{}" defer></script><script src="{}" defer></script>',
+        static("js/admin/paste-check.js"),
+        static("js/admin/save-once.js"),
+    )

@@ -1,7 +1,7 @@
 """URL configuration: the Wagtail admin, documents, and the page tree for everything else."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,10 +9,12 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import accounts, csp
-from news.discovery_views import robots_txt
+from news.discovery_views import favicon, robots_txt
 from news.feeds import ArticleFeed
 from news.hits.beacon import hit_beacon
+from news.library.downloads import serve_document
 from news.search.views import search
+from news.site_map import site_map
 
 urlpatterns = [
     # Wagtail's own views at their own URLs, made safer (core/accounts.py); listed first, so
@@ -27,11 +29,16 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("hits/<int:page_id>/", hit_beacon, name="hit_beacon"),
     path("search/", search, name="search"),
+    path("sitemap/", site_map, name="site_map"),
     path("feed/", require_safe(ArticleFeed()), name="site_feed"),
     path("<slug:column>/feed/", require_safe(ArticleFeed()), name="column_feed"),
     path("sitemap.xml", require_safe(sitemap), name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("csp-report/", csp.report, name="csp_report"),
+    # Wagtail's document download, its headers corrected (news/library/downloads.py); it comes
+    # first, so Wagtail's route of the same path is unused.
+    re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's own view, throttled; it comes first, so Wagtail's route of the same path is unused.
     path(

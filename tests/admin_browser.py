@@ -7,6 +7,7 @@ import re
 import time
 
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 PASSWORD = "journey-pw-1234"
@@ -131,8 +132,19 @@ class Staff:
         self.look()
 
     def look(self):
-        """Note any left-over English on the screen as it is now."""
-        for text in self.page.evaluate(SCREEN_TEXT):
+        """Note any left-over English on the screen as it is now (once a page that was still
+        moving on, such as a form redirecting after its save, has arrived)."""
+        for _attempt in range(2):
+            try:
+                texts = self.page.evaluate(SCREEN_TEXT)
+                break
+            except PlaywrightError as error:
+                if "context was destroyed" not in str(error):
+                    raise
+                self.page.wait_for_load_state("load")
+        else:
+            texts = self.page.evaluate(SCREEN_TEXT)
+        for text in texts:
             for english in LEFT_OVER_ENGLISH:
                 if english in text:
                     self.english.add(f"{english!r} in {text[:80]!r} on {self.page.url}")
@@ -140,8 +152,10 @@ class Staff:
                 self.english.add(f"{text[:80]!r} on {self.page.url}")
 
     def click_and_wait(self, locator):
-        """Click something that loads another page (a form's button, a link)."""
-        with self.page.expect_navigation():
+        """Click something that loads another page (a form's button, a link). Waited for is the
+        new page's load: the address alone can change first (Wagtail's autosave of a new page
+        rewrites it with the History API), which counts as a navigation but loads nothing."""
+        with self.page.expect_event("load"):
             locator.click()
         self.settle()
 

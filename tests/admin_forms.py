@@ -18,6 +18,7 @@ def article_form(**overrides):
         "author": "",
         "editor": "王五",
         "summary": "后台摘要。",
+        "attachments": inline_formset([]),
         "body": streamfield(
             [
                 ("paragraph", rich_text("<p>导语。</p>")),

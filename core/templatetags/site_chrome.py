@@ -1,9 +1,11 @@
-"""Template tags for the public site: navigation, breadcrumbs, the site's name."""
+"""Template tags for the public site: navigation, breadcrumbs, the site's name and description."""
 
 from django import template
+from django.utils.text import Truncator
 from wagtail.models import Page, Site
 
 from core.generation import remember
+from core.richtext import plain_text
 
 register = template.Library()
 
@@ -17,6 +19,37 @@ def current_site(context):
 def site_name(context):
     site = current_site(context)
     return (site.site_name if site else "") or "青溪党建网"
+
+
+def plain(text, length=120):
+    return Truncator(" ".join(plain_text(text).split())).chars(length)
+
+
+@register.simple_tag(takes_context=True)
+def page_description(context):
+    """The meta description search engines show: the page's own search description, else its
+    summary or introduction (an article's template gives its teaser first), else the site's (the home page's search description or introduction),
+    else the site's name and columns."""
+    page = context.get("page")
+    if page is not None:
+        own = page.search_description or getattr(page, "summary", "") or getattr(page, "intro", "")
+        if plain(own):
+            return plain(own)
+    site = current_site(context)
+    if site is None:
+        return ""
+
+    def compute():
+        home = site.root_page.specific
+        described = plain(home.search_description or getattr(home, "intro", ""))
+        if described:
+            return described
+        columns = (
+            Page.objects.child_of(home).live().public().in_menu().values_list("title", flat=True)
+        )
+        return plain(f"{site_name(context)}:{'、'.join(columns)}")
+
+    return remember(f"description:{site.pk}", compute)
 
 
 @register.simple_tag(takes_context=True)

@@ -15,14 +15,18 @@ from PIL import ImageDraw
 from wagtail.images.models import Image
 
 from contact.models import FooterSettings
+from news.hits import store
 from news.hits.models import PageDailyHits
+from news.importing.demo_documents import add_official_notice, add_video
 from news.importing.importer import import_article, publish_contact
 from news.importing.seedformat import parse
-from news.models import ArticlePage, NewsIndexPage
+from news.models import ArticlePage, NewsIndexPage, TopicPage
 from news.sitetree import COLUMNS
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 DEMO_COVER_COUNT = 8
+NOTICE_VIEWS = 326
+TOPIC_TAG = "学习贯彻党的二十大精神"
 
 
 def demo_files():
@@ -56,6 +60,40 @@ def load_demo_content(site):
         if number < len(covers):
             add_pictures(page, cover=covers[number], picture=covers[(number + 1) % len(covers)])
         add_recent_views(page, article.hits or 0, seed=number)
+    notices = NewsIndexPage.objects.child_of(home).get(slug="notices")
+    newest = ArticlePage.objects.child_of(notices).order_by("-published_at").first()
+    notice = add_official_notice(notices, newest.published_at + timedelta(hours=1))
+    store.raise_count(notice.pk, NOTICE_VIEWS)
+    add_recent_views(notice, NOTICE_VIEWS, seed=len(demo_files()))
+    add_topic(home, banner=covers[-1])
+    news = NewsIndexPage.objects.child_of(home).order_by("path").first()
+    add_video(news.articles()[1], poster=covers[0])
+    publish_into_second_column(home)
+
+
+def publish_into_second_column(home):
+    """一稿多发: the newest report of the first column also appears in the second."""
+    first, second = NewsIndexPage.objects.child_of(home).order_by("path")[:2]
+    report = first.articles().first()
+    report.create_alias(parent=second)
+
+
+def add_topic(home, banner):
+    """A 专题 on the home page, gathering the two newest articles of the first two columns."""
+    topic = TopicPage(
+        title=TOPIC_TAG,
+        slug="topic-study",
+        tag=TOPIC_TAG,
+        banner_image=banner,
+        intro="<p>汇集各栏目学习宣传贯彻党的二十大精神的报道和通知。</p>",
+        show_on_home=True,
+    )
+    home.add_child(instance=topic)
+    topic.save_revision().publish()
+    for column in NewsIndexPage.objects.child_of(home).order_by("path")[:2]:
+        for article in column.articles()[:2]:
+            article.tags.add(TOPIC_TAG)
+            article.save_revision().publish()
 
 
 def add_recent_views(page, total, seed):

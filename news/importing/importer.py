@@ -1,17 +1,29 @@
-"""Turns parsed seed-format articles into published ArticlePages, and their contact block into a
-new revision of the site's ContactDetails. Used by `manage.py import_articles` and the demo loader."""
+"""Turns parsed seed-format articles into published ArticlePages (with the files of their 附件
+list, taken into the document library), and their contact block into a new revision of the
+site's ContactDetails; turns Word documents into drafts. Used by `manage.py import_articles`, the
+admin's 导入文章 and the demo loader."""
 
+import io
+import mimetypes
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import Truncator
-from wagtail.models import Site
+from wagtail.documents import get_document_model
+from wagtail.documents.fields import WagtailDocumentField
+from wagtail.images.models import Image
+from wagtail.models import Collection, Site
 
 from contact.models import ContactDetails, ContactEmail, ContactPhone
 from news.hits import store
-from news.importing.seedformat import ParsedArticle, SubSection
-from news.models import ArticlePage, NewsIndexPage
+from news.importing.seedformat import ParsedArticle, SeedFormatError, SubSection
+from news.importing.wordfiles import WordArticle
+from news.library.uploads import CompleteImageField
+from news.models import ArticleAttachment, ArticlePage, NewsIndexPage
 
 SUMMARY_CHARS = 120
 
@@ -70,12 +82,24 @@ def existing_article(column, article: ParsedArticle):
 
 @transaction.atomic
 def import_article(
-    article: ParsedArticle, column: NewsIndexPage, *, publish=True, take_count=True
+    article: ParsedArticle,
+    column: NewsIndexPage,
+    *,
+    publish=True,
+    take_count=True,
+    file_named=lambda name: None,
 ) -> ImportResult:
     """Create or update the article from a parsed file. With `take_count` (the command line, an
     operator's tool) the file's 点击数 becomes the article's starting count; without it (the
     admin's 导入文章, open to editors) counts are left to readers: a new draft starts with none
-    and an existing article keeps its own."""
+    and an existing article keeps its own. `file_named(name)` gives the bytes of a file of the
+    附件 list (from beside the text file, or uploaded with it), or None; every one is checked
+    before anything is written."""
+    # Every file checked before any is stored: a refused one leaves nothing behind.
+    documents = [library_document(attachment, file_named) for attachment in article.attachments]
+    for document in documents:
+        if document.pk is None:
+            document.save()
     page = existing_article(column, article)
     created = page is None
     if created:
@@ -85,6 +109,12 @@ def import_article(
     page.published_at = article.published_at
     page.summary = Truncator(" ".join(article.lead)).chars(SUMMARY_CHARS) if article.lead else ""
     page.body = body_stream(article)
+    # A file without a 附件 list leaves the attachments editors gave the article in the admin.
+    if article.attachments:
+        page.attachments = [
+            ArticleAttachment(document=document, title=attachment.title)
+            for attachment, document in zip(article.attachments, documents, strict=True)
+        ]
     if created:
         column.add_child(instance=page)
     revision = page.save_revision()
@@ -114,3 +144,82 @@ def publish_contact(article: ParsedArticle, site=None, name=None) -> ContactDeta
         contact.save()
     contact.save_revision().publish()
     return contact
+
+
+@transaction.atomic
+def import_word_article(article: WordArticle, column: NewsIndexPage) -> ImportResult:
+    """A draft in `column` from a Word document read by news/importing/wordfiles.py, its
+    pictures added to the image library under the document's alt text. A picture that does not
+    decode (Word's EMF drawings, for one) is left out and said in article.messages."""
+    images = {}
+    for number, picture in enumerate(article.pictures):
+        image = library_picture(picture, f"{article.title} 图{number + 1}")
+        if image is None:
+            article.messages.append(f"第 {number + 1} 张图片无法识别(例如 Word 绘图),已跳过。")
+        else:
+            images[number] = image.pk
+    page = ArticlePage(title=article.title, live=False, body=with_images(article.body, images))
+    column.add_child(instance=page)
+    page.save_revision()
+    return ImportResult(page=page, created=True)
+
+
+def library_document(attachment, file_named):
+    """The 附件's file for the document library, after the library's own checks (its allowed
+    extensions and size), not yet stored; a file already there with the same bytes, in the
+    library's public root collection, is used again, so importing an article twice adds nothing.
+    Raises SeedFormatError naming the 附件 line."""
+    data = file_named(attachment.file_name)
+    if data is None:
+        raise SeedFormatError(
+            attachment.line,
+            f"找不到附件“{attachment.file_name}”:请把它与文章文件放在同一文件夹,或一起上传。",
+        )
+    upload = SimpleUploadedFile(attachment.file_name, data)
+    Document = get_document_model()
+    document = Document(title=attachment.file_name.rsplit(".", 1)[0][:255], file=upload)
+    try:
+        WagtailDocumentField().clean(upload)
+        document.clean()
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        raise SeedFormatError(attachment.line, f"附件“{attachment.file_name}”:{message}") from error
+    # Size and hash as Wagtail's own upload form sets them (the demo's files too).
+    document._set_document_file_metadata()
+    # Never a copy kept in another collection, which may be private.
+    root = Collection.get_first_root_node()
+    same = Document.objects.filter(file_hash=document.file_hash, collection=root).first()
+    return same or document
+
+
+def library_picture(picture, fallback_title):
+    """The picture saved in the image library, or None when the library's own upload checks
+    (allowed format, file size, pixel count, a complete decode) refuse it."""
+    extension = mimetypes.guess_extension(picture.content_type) or ""
+    upload = SimpleUploadedFile(f"word-picture{extension}", picture.data, picture.content_type)
+    try:
+        CompleteImageField().clean(upload)
+    except ValidationError:
+        return None
+    image = Image(title=(picture.alt or fallback_title)[:255])
+    image.file = ImageFile(io.BytesIO(picture.data), name=upload.name)
+    image.save()
+    return image
+
+
+def with_images(stream, images):
+    """The stream with each picture's number replaced by its image's id; pictures that were
+    not saved are left out."""
+    result = []
+    for block in stream:
+        value = block["value"]
+        if block.get("picture"):
+            if value["image"] in images:
+                result.append(
+                    {"type": "image", "value": {**value, "image": images[value["image"]]}}
+                )
+        elif block["type"] in {"section", "subsection"}:
+            result.append({**block, "value": {**value, "body": with_images(value["body"], images)}})
+        else:
+            result.append(block)
+    return result

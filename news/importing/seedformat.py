@@ -23,6 +23,15 @@ SENTENCE_PUNCTUATION = set("。,;:!?、“”\"‘’'…()《》\uff0c\uff1b\uf
 SUBHEADING_MAX_CHARS = 25
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
+# A closing 附件 list: "附件:" alone (or with the first file after it), then one file a line,
+# numbered or not ("1. 学习通知.pdf", "2、参会回执.xlsx"). Lines that are not all file names are text.
+ATTACHMENT_HEAD_RE = re.compile(rf"^附件\s*{COLON}\s*(?P<rest>.*)$")
+# A web address ("详见 www.gov.cn") is not a file name.
+ATTACHMENT_FILE_RE = re.compile(
+    r"^(?:(?P<number>\d{1,3})\s*[.、.]\s*)?(?!.*www\.)"
+    r"(?P<name>[^/\\:*?\"<>|]+?\.(?P<extension>[A-Za-z0-9]{2,5}))$"
+)
+
 CONTACT_HEADER = "联系我们"
 CONTACT_FIELD_RE = re.compile(
     rf"^(?P<key>地址|邮编|电话|邮箱(?:\s*e-?mail)?|传真)\s*{COLON}?\s*(?P<value>.*)$", re.I
@@ -63,6 +72,13 @@ class ContactBlock:
 
 
 @dataclass
+class Attachment:
+    line: int
+    title: str
+    file_name: str
+
+
+@dataclass
 class ParsedArticle:
     title: str
     source: str
@@ -71,6 +87,7 @@ class ParsedArticle:
     lead: list = field(default_factory=list)
     sections: list = field(default_factory=list)
     contact: ContactBlock | None = None
+    attachments: list = field(default_factory=list)
 
     @property
     def import_key(self):
@@ -84,7 +101,7 @@ def clean_line(line):
 
 # What the article's fields and blocks hold (news/models.py, news/blocks.py): a longer value from a
 # file is reported with its line rather than failing when it is saved.
-LIMITS = {"title": 255, "source": 100, "label": 20, "section title": 120}
+LIMITS = {"title": 255, "source": 100, "label": 20, "section title": 120, "attachment title": 255}
 MAX_HITS = 10**12
 YEARS = range(1900, 3000)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -122,7 +139,7 @@ def parse(text):
     too_long(title_line_number, "title", "标题", title)
 
     source, hits, published_at = _parse_meta(meta_line_number, meta_line)
-    lead, sections = _parse_body(content[meta_index + 1 :])
+    lead, sections, attachments = _parse_body(content[meta_index + 1 :])
     return ParsedArticle(
         title=title,
         source=source,
@@ -131,6 +148,7 @@ def parse(text):
         lead=lead,
         sections=sections,
         contact=contact,
+        attachments=attachments,
     )
 
 
@@ -211,9 +229,34 @@ def too_long(number, field, name, value):
         )
 
 
+def _split_attachments(content):
+    """The body without its closing 附件 list, and that list (Attachment objects). A "附件:" whose
+    lines are not all file names is ordinary text, as in “附件:会议日程见下文”."""
+    for index in range(len(content) - 1, -1, -1):
+        head = ATTACHMENT_HEAD_RE.match(content[index][1])
+        if head is None:
+            continue
+        files = [(content[index][0], head["rest"])] if head["rest"] else []
+        files += content[index + 1 :]
+        matches = [(number, ATTACHMENT_FILE_RE.match(line)) for number, line in files]
+        if not files or not all(match for _, match in matches):
+            return content, []
+        several = len(matches) > 1
+        attachments = []
+        for position, (number, match) in enumerate(matches, 1):
+            name = match["name"].strip()
+            stem = name.rsplit(".", 1)[0]
+            title = f"附件{position}:{stem}" if several else f"附件:{stem}"
+            too_long(number, "attachment title", "附件名称", title)
+            attachments.append(Attachment(line=number, title=title, file_name=name))
+        return content[:index], attachments
+    return content, []
+
+
 def _parse_body(content):
     if content and TRAILING_SOURCE_RE.match(content[-1][1]):
         content = content[:-1]
+    content, attachments = _split_attachments(content)
     lead, sections = [], []
     for number, line in content:
         agenda = AGENDA_RE.match(line)
@@ -229,4 +272,4 @@ def _parse_body(content):
             sections[-1].items[-1].paragraphs.append(line)
         else:
             sections[-1].items.append(line)
-    return lead, sections
+    return lead, sections, attachments

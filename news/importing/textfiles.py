@@ -6,8 +6,10 @@ import codecs
 
 ZIP_MAGIC = b"PK\x03\x04"  # .docx, .xlsx, .zip
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .doc, .xls
+# A Word document under a text file's name (.docx files are read as Word documents).
 WORD_MESSAGE = (
-    "这是 Word 文档,不是本功能导入的纯文本格式。请在 Word 中选择“另存为”→“纯文本(*.txt)”后再导入。"
+    "这是 Word 文档或表格,不是纯文本文件。Word 文档请以 .docx 文件导入;"
+    "或在 Word 中选择“另存为”→“纯文本(*.txt)”后再导入。"
 )
 
 
@@ -15,11 +17,11 @@ class UnreadableFile(ValueError):
     """A file that is no text this site can read; the message says why, in Chinese."""
 
 
-def read_text(data, name=""):
+def read_text(data):
     """(text, encoding name) of a file's bytes, or UnreadableFile."""
     if not data.strip():
         raise UnreadableFile("文件是空的。")
-    if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or name.lower().endswith((".docx", ".doc")):
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         raise UnreadableFile(WORD_MESSAGE)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", "UTF-16")]

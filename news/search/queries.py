@@ -4,7 +4,6 @@ matches per column, and a highlighted excerpt. The index holds the tokens of new
 
 import functools
 import hashlib
-import html
 import operator
 import re
 
@@ -12,11 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import CharField, Exists, IntegerField, OuterRef
 from django.db.models.functions import Cast
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from modelsearch.conf import get_app_config
 
 from core.generation import remember
+from core.richtext import plain_text
 from news.models import ArticlePage
 from news.search.tokens import query_terms, query_tokens
 
@@ -109,7 +109,7 @@ def sqlite_matches(tokens):
 def highlight(text, terms, length=SNIPPET_CHARS):
     """An escaped excerpt of `text` around the first term found, with every term in <mark>."""
     # Stored rich text holds entities (&amp;, &lt;): the reader's words are the characters.
-    text = re.sub(r"\s+", " ", html.unescape(strip_tags(text or ""))).strip()
+    text = re.sub(r"\s+", " ", plain_text(text)).strip()
     lowered = text.lower()
     positions = [lowered.find(term.lower()) for term in terms if term and term.lower() in lowered]
     start = max(0, min(positions) - length // 4) if positions else 0

@@ -89,7 +89,7 @@ def search(request):
     if terms and limited(request):
         context["limit_message"] = TOO_OFTEN
         return TemplateResponse(request, "news/search.html", context, status=429)
-    articles = ArticlePage.objects.live().public()
+    articles = ArticlePage.objects.live().public().originals()
     if column is not None:
         articles = articles.child_of(column)
     try:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.typed_table_block",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -218,6 +219,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Wagtail's database search with Chinese segmented in the index and in every query (news/search_backend.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "news.search.backend"}}
+# Office files and PDFs for 附件; MP4/WebM with WebVTT captions for the video block.
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
@@ -230,6 +232,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "xlsx",
     "xls",
     "zip",
+    "mp4",
+    "webm",
+    "vtt",
 ]
 # No SVG: an SVG is a document that can carry script.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

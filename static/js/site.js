@@ -1,5 +1,5 @@
 /* Reading tools: the 大/中/小 font-size switch and the 适老化 mode (both remembered in localStorage),
-   and the print button.
+   the print button (the printed page carries the day it was printed) and 分享's 复制链接.
    Both are hidden until this script runs, so readers without JavaScript never see dead buttons. */
 (function () {
   var root = document.documentElement;
@@ -51,6 +51,51 @@
       document.querySelectorAll("[data-elder-toggle]").forEach(function (other) {
         other.setAttribute("aria-pressed", String(on));
       });
+    });
+  });
+
+  function today() {
+    var now = new Date();
+    function two(number) {
+      return (number < 10 ? "0" : "") + number;
+    }
+    return now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate());
+  }
+  // The day of printing, by the reader's clock (a page may have been cached on another day).
+  function datePrints() {
+    document.querySelectorAll("[data-print-date]").forEach(function (date) {
+      date.textContent = "打印日期:" + today();
+    });
+  }
+  datePrints();
+  window.addEventListener("beforeprint", datePrints);
+
+  document.querySelectorAll("[data-copy-link]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy-link"));
+    var status = button.parentElement.querySelector("[data-copy-status]");
+    button.hidden = false;
+    function say(text) {
+      status.textContent = text;
+    }
+    function copyBySelecting() {
+      field.focus();
+      field.select();
+      var copied = false;
+      try {
+        copied = document.execCommand("copy");
+      } catch (e) {
+        copied = false;
+      }
+      say(copied ? "已复制本文地址。" : "地址已选中,请按 Ctrl+C(手机上长按)复制。");
+    }
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(function () {
+          say("已复制本文地址。");
+        }, copyBySelecting);
+      } else {
+        copyBySelecting();
+      }
     });
   });
 

@@ -166,3 +166,11 @@ def test_a_hand_made_editor_post_cannot_smuggle_a_javascript_link(client, column
     assert (
         stored == '<p data-block-key="a1b2c">&lt;img src=x onerror=alert(1)&gt; <a>点这里</a></p>'
     )
+
+
+def test_empty_paragraphs_left_by_pasting_from_word_or_wechat_are_dropped():
+    pasted = (
+        '<p data-block-key="a1">第一段。</p><p data-block-key="a2"></p><p>\u3000\u00a0 </p>'
+        "<p><br></p><p>&nbsp;<br/></p><p>第二段。</p>"
+    )
+    assert clean(pasted, RICH_TEXT_FEATURES) == '<p data-block-key="a1">第一段。</p><p>第二段。</p>'

@@ -4,13 +4,17 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from contact.models import ContactPage
-from news.models import ArticlePage, HomePage, NewsIndexPage
+from news.models import ArticlePage, HomePage, NewsIndexPage, TopicPage
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
-    def test_home_page_sits_at_the_root_and_holds_columns_and_contact_page(self):
+    def test_home_page_sits_at_the_root_and_holds_columns_topics_and_contact_page(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {NewsIndexPage, ContactPage})
+        self.assertAllowedSubpageTypes(HomePage, {NewsIndexPage, TopicPage, ContactPage})
+
+    def test_topics_live_under_home_and_have_no_children(self):
+        self.assertAllowedParentPageTypes(TopicPage, {HomePage})
+        self.assertAllowedSubpageTypes(TopicPage, set())
 
     def test_columns_live_under_home_and_hold_only_articles(self):
         self.assertAllowedParentPageTypes(NewsIndexPage, {HomePage})

@@ -3,6 +3,7 @@
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -24,12 +25,41 @@ def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db)
     assert articles.count() >= 12
     with_sections = [a for a in articles if sum(b.block_type == "section" for b in a.body) >= 2]
     assert len(with_sections) >= 10
-    assert PageHits.objects.filter(hits__gt=0).count() == articles.count()
+    # Every article has readers; a copy published into a second column shares its original's.
+    originals = articles.filter(alias_of__isnull=True)
+    assert PageHits.objects.filter(hits__gt=0).count() == originals.count()
+    [copy] = articles.exclude(alias_of__isnull=True)
+    assert copy.get_parent().pk != copy.alias_of.get_parent().pk
     assert ArticlePage.objects.exclude(cover_image=None).exists()
     contact = ContactDetails.objects.get(live=True)
     assert contact.phones.count() >= 2 and contact.emails.count() >= 2
 
 
+def test_demo_content_shows_a_captioned_video_that_plays_from_the_library(db):
+    call_command("setup_site", "--demo", stdout=StringIO())
+    [article] = [
+        page
+        for page in ArticlePage.objects.live().filter(alias_of__isnull=True)
+        if any(block.block_type == "video" for block in page.body)
+    ]
+    html = Client().get(article.url).content.decode()
+    video = html.split("<video")[1].split("</video>")[0]
+    assert "poster=" in video and 'type="video/webm"' in video
+    source = video.split('<source src="')[1].split('"')[0]
+    track = video.split('<track kind="captions" src="')[1].split('"')[0]
+    client = Client()
+    played = client.get(source)
+    assert played.status_code == 200
+    content = b"".join(played.streaming_content) if played.streaming else played.content
+    assert content[:4] == b"\x1a\x45\xdf\xa3"  # the WebM (Matroska) signature
+    captions = client.get(track)
+    assert captions.status_code == 200
+    body = b"".join(captions.streaming_content) if captions.streaming else captions.content
+    assert body.decode().startswith("WEBVTT")
+    assert "视频文字稿" in html
+
+
+@pytest.mark.engine_independent
 def test_demo_content_is_not_the_seed_text():
     seed_title = "全市社会组织党建工作现场推进会召开"
     for _, path in demo_files():
@@ -50,9 +80,11 @@ def test_demo_site_serves_every_article(db):
     call_command("setup_site", "--demo", stdout=StringIO())
     client = Client()
     for page in ArticlePage.objects.live():
-        response = client.get(page.url)
+        response = client.get(page.url, follow=True)
         assert response.status_code == 200, page.url
         assert "联系我们" in response.content.decode()
+        if page.alias_of_id:  # published into a second column: read at the original's address
+            assert response.redirect_chain == [(page.alias_of.specific.url, 301)]
 
 
 def test_ensure_admin_creates_admin_once_with_a_printed_random_password(db, monkeypatch):
@@ -80,6 +112,7 @@ def start_with_production_settings(**env):
     return run_with_production_settings("-c", "import django; django.setup()", **env)
 
 
+@pytest.mark.engine_independent
 def test_production_settings_refuse_to_start_without_secret_key_or_hosts():
     missing_key = start_with_production_settings(ALLOWED_HOSTS="example.cn")
     assert missing_key.returncode != 0
@@ -91,6 +124,7 @@ def test_production_settings_refuse_to_start_without_secret_key_or_hosts():
     assert ok.returncode == 0, ok.stderr
 
 
+@pytest.mark.engine_independent
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     import importlib.util
     from pathlib import Path
@@ -108,6 +142,7 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert conf.timeout == 30
 
 
+@pytest.mark.engine_independent
 def test_production_settings_use_redis_as_cache_and_keep_connections():
     probe = run_with_production_settings(
         "-c",
@@ -128,6 +163,7 @@ def test_production_settings_use_redis_as_cache_and_keep_connections():
     assert static_storage == "core.static_storage.UnlistedManifestStaticFilesStorage"
 
 
+@pytest.mark.engine_independent
 def test_the_static_manifest_is_not_served(tmp_path):
     from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -139,6 +175,7 @@ def test_the_static_manifest_is_not_served(tmp_path):
     assert not Path(storage.manifest_storage.location).is_relative_to(tmp_path / "served")
 
 
+@pytest.mark.engine_independent
 def test_the_served_stacks_secret_is_readable_by_its_owner_only(tmp_path):
     import stat
     import subprocess

@@ -135,3 +135,22 @@ def test_screenshots_of_home_and_article(browser, site_url):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for name, png in shots.items():
             (SCREENSHOTS / f"{name}.png").write_bytes(png)
+
+
+def test_a_notice_with_a_table_and_attachments_reads_at_320_pixels(browser, site_url):
+    """The table scrolls inside its own region; the page itself never scrolls sideways."""
+    from news.importing.demo_documents import NOTICE_TITLE
+    from news.models import ArticlePage
+
+    notice = ArticlePage.objects.live().get(title=NOTICE_TITLE)
+    context = browser.new_context(viewport={"width": 320, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + notice.url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    region = page.get_by_role("region", name="述职评议工作安排")
+    assert region.locator("caption").inner_text() == "述职评议工作安排"
+    region.focus()  # keyboard users reach the table and scroll it with the arrow keys
+    page.keyboard.press("ArrowRight")
+    assert page.get_by_role("heading", name="附件").is_visible()
+    assert page.get_by_role("link", name="附件2:参会回执表").get_attribute("download") is not None
+    context.close()

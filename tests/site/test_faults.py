@@ -1,7 +1,8 @@
 """Faults: the database or the cache going away, a worker killed in the middle of its work, a
 publish failing half-way. Readers get a Chinese 503 and no traceback while the database is gone,
 and the site recovers by itself; no click that was answered and no revision that was saved is lost;
-and a failed publish leaves the old version live."""
+a failed publish leaves the old version live; and nginx in front answers in Chinese when every
+application server is down or an upload is over its cap."""
 
 import os
 import re
@@ -9,14 +10,16 @@ import shutil
 import signal
 import threading
 import time
+from types import SimpleNamespace
 
 import psycopg2
 import pytest
 from wagtail.signals import page_published
 
 from news.models import ArticlePage
+from stack.nginx import Nginx
 from stack.raw_http import AdminSession
-from stack.services import PG_BIN, PrivatePostgres, PrivateRedis, wait_for
+from stack.services import PG_BIN, PrivatePostgres, PrivateRedis, free_port, wait_for
 from stack.site import (
     ADMIN_PASSWORD,
     Gunicorn,
@@ -266,3 +269,29 @@ def test_with_redis_stopped_pages_keep_serving_and_clicks_go_to_the_database(wit
         assert_no_traceback(stack)
     finally:
         stack.close()
+
+
+# nginx's own answers ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not shutil.which("nginx"), reason="needs Debian's nginx (apt-get install nginx-light)"
+)
+def test_nginx_answers_in_chinese_when_no_server_answers_and_when_an_upload_is_too_big(tmp_path):
+    # deploy/nginx.conf in front of an address where no application server listens.
+    nginx = Nginx(tmp_path, [SimpleNamespace(port=free_port())])
+    try:
+        down = nginx.request("GET", "/")
+        assert down.status == 502
+        assert "服务器正忙或正在维护" in down.text and "Bad Gateway" not in down.text
+        assert down.headers["cache-control"] == "no-store"
+        too_big = nginx.request(
+            "POST", "/admin/documents/multiple/add/", body=b"x" * (21 * 1024 * 1024)
+        )
+        assert too_big.status == 413
+        assert "上传的文件超过了网站允许的大小" in too_big.text
+        assert "Request Entity Too Large" not in too_big.text
+        # The pages themselves are not an address of the site.
+        assert nginx.request("GET", "/_errors/50x.html").status == 404
+    finally:
+        nginx.close()

@@ -71,12 +71,22 @@ def test_an_empty_or_binary_file_is_named_and_the_others_are_imported(editor_cli
     assert ArticlePage.objects.get().title == "测试导入的文章标题"
 
 
-def test_a_word_document_gets_a_message_about_word(editor_client, column):
+def test_a_broken_word_document_and_one_named_as_text_get_messages_about_word(
+    editor_client, column
+):
     docx = b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 10
-    response = post_files(editor_client, column, SimpleUploadedFile("报告.docx", docx))
+    response = post_files(
+        editor_client,
+        column,
+        SimpleUploadedFile("报告.docx", docx),
+        SimpleUploadedFile("报告.txt", docx),
+    )
     html = response.content.decode()
-    assert "报告.docx</strong>:这是 Word 文档" in html
-    assert "纯文本" in html
+    assert "报告.docx</strong>:这个 .docx 文件已损坏,无法打开。" in html
+    assert (
+        "报告.txt</strong>:这是 Word 文档或表格,不是纯文本文件。Word 文档请以 .docx 文件导入"
+        in html
+    )
     assert not ArticlePage.objects.exists()
 
 

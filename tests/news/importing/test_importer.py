@@ -207,7 +207,7 @@ def test_missing_and_unreadable_files_are_reported_and_gbk_is_read(column, tmp_p
     code, out, err = run_import(tmp_path / "missing.txt", gbk, word)
     assert code == 1
     assert "missing.txt: 无法读取文件" in err
-    assert "报告.docx: 这是 Word 文档" in err
+    assert "报告.docx: 这个 .docx 文件已损坏" in err
     assert "gbk.txt: 已创建《测试导入的文章标题》" in out
 
 
