@@ -7,10 +7,11 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
 # Tests run in parallel processes (pytest-xdist), one per core; a module's tests stay together,
-# so a stack a module starts is started once.
+# so a stack a module starts is started once, and the slowest modules go out first
+# (SLOWEST_MODULES in tests/conftest.py).
 TEST_PROCESSES ?= auto
 
-.PHONY: help install lock translations db run serve backup restore test test-engine lint format bench clean
+.PHONY: help install bytecode lock translations db run serve backup restore test test-engine lint format bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,10 +24,17 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen --extra dev --inexact --quiet
+	$(UV) sync --frozen --extra dev --inexact --quiet --compile-bytecode
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv and install the site with its development tools, as locked
+
+# Every process (each gunicorn worker, each manage.py the tests start) loads compiled modules
+# instead of compiling ~1,400 sources again, also where PYTHONDONTWRITEBYTECODE is set: uv compiles
+# the installed packages, this the project's own code (only what changed).
+SOURCES := core news contact ops sitecms stack tests bench manage.py gunicorn.conf.py
+bytecode: install
+	@$(BIN)/python -m compileall -q -j 0 $(SOURCES)
 
 lock: ## Update uv.lock to the newest versions pyproject.toml allows (then run make test)
 	test -x $(BIN)/uv || $(MAKE) install
@@ -45,7 +53,7 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the HTML validity and accessibility checks will be skipped"; fi
 
-db: install translations ## Migrate, build the page tree, load demo content into an empty site, create the first admin
+db: install bytecode translations ## Migrate, build the page tree, load demo content into an empty site, create the first admin
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_site --demo
 	$(MANAGE) ensure_admin
@@ -63,7 +71,7 @@ SERVE_ENV = DJANGO_SETTINGS_MODULE=sitecms.settings.production \
 .serve-secret:
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-serve: install translations .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT)
+serve: install bytecode translations .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT)
 	$(SERVE_ENV) $(MANAGE) migrate --noinput
 	$(SERVE_ENV) $(MANAGE) setup_site --demo
 	$(SERVE_ENV) $(MANAGE) ensure_admin
@@ -76,17 +84,17 @@ backup: install ## Archive the database and the media files into backups/ (or BA
 restore: install ## Replace the database and the media files with a backup: make restore FILE=…
 	$(MANAGE) restore "$(FILE)"
 
-test: install translations node_modules/.installed ## Lint, check and run the whole test suite
+test: install bytecode translations node_modules/.installed ## Lint, check and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(MANAGE) check
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The tests whose outcome can depend on the database engine, run again on DATABASE_URL (CI's
 # PostgreSQL pass); the others bring their own databases or check what no engine changes.
-test-engine: install translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope -m "not engine_independent" $(PYTEST_ARGS)
+test-engine: install bytecode translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder -m "not engine_independent" $(PYTEST_ARGS)
 
 lint: install ## Lint only
 	$(BIN)/ruff check .
@@ -96,7 +104,7 @@ format: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmarks (not part of make test): page rendering, click counting, a 10-minute soak, a search flood
+bench: install bytecode ## Benchmarks (not part of make test): page rendering, click counting, a 10-minute soak, a search flood
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hits.py
 	$(BIN)/python bench/generation.py

@@ -9,6 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecms.settings.production")
 application = get_wsgi_application()
 
 # Serving processes also publish scheduled articles; commands and tests never import this module.
-from news.scheduler import start_scheduler  # noqa: E402
+# gunicorn.conf.py loads it before forking its workers and starts the scheduler in each of them.
+if not os.environ.get("SCHEDULER_STARTED_BY_SERVER"):
+    from news.scheduler import start_scheduler
 
-start_scheduler()
+    start_scheduler()

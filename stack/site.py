@@ -77,25 +77,41 @@ def prepare_site(env):
         _static_collected = True
 
 
+# Where processes of one run share the prepared site (the test processes of one pytest run);
+# without it each process prepares its own.
+SHARED_PREPARED_SITE = "SITECMS_PREPARED_SITE"
 _prepared = None
+
+
+def _prepared_template():
+    """The folder of the site prepared for this run (site.sqlite3 and media/), prepared by the
+    first process that asks while the others wait."""
+    global _prepared
+    if _prepared is None:
+        shared = os.environ.get(SHARED_PREPARED_SITE)
+        template = Path(shared) if shared else Path(tempfile.mkdtemp(prefix="sitecms-prepared-"))
+        template.mkdir(parents=True, exist_ok=True)
+        with open(template / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (template / ".prepared").exists():
+                prepare_site(
+                    production_environment(
+                        f"sqlite:///{template / 'site.sqlite3'}", MEDIA_ROOT=template / "media"
+                    )
+                )
+                (template / ".prepared").touch()
+        _prepared = template
+    return _prepared
 
 
 def prepared_sqlite_site(folder, **env):
     """The environment of a site of its own in `folder` (a SQLite database and its media files),
     copied from one prepared once per run: preparing costs a migration and the demo content."""
-    global _prepared
-    if _prepared is None:
-        template = Path(tempfile.mkdtemp(prefix="sitecms-prepared-"))
-        prepare_site(
-            production_environment(
-                f"sqlite:///{template / 'site.sqlite3'}", MEDIA_ROOT=template / "media"
-            )
-        )
-        _prepared = template
+    template = _prepared_template()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(_prepared / "site.sqlite3", folder / "site.sqlite3")
-    shutil.copytree(_prepared / "media", folder / "media", dirs_exist_ok=True)
+    shutil.copy2(template / "site.sqlite3", folder / "site.sqlite3")
+    shutil.copytree(template / "media", folder / "media", dirs_exist_ok=True)
     return production_environment(
         f"sqlite:///{folder / 'site.sqlite3'}", **{"MEDIA_ROOT": folder / "media", **env}
     )

@@ -1,4 +1,6 @@
 import os
+import shutil
+import tempfile
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -12,8 +14,45 @@ from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS
 from news.sitetree import ensure_site_tree
 from stack.raw_http import CHROME_UA
 from stack.services import redis_answers
+from stack.site import SHARED_PREPARED_SITE
 from tests.admin_forms import user_in
 from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
+
+
+def pytest_configure(config):
+    # The run's parallel processes (started after this, in the first process) share one
+    # prepared site for their live stacks: it is prepared by the first that needs it.
+    if not hasattr(config, "workerinput") and SHARED_PREPARED_SITE not in os.environ:
+        config.prepared_site = tempfile.mkdtemp(prefix="sitecms-prepared-")
+        os.environ[SHARED_PREPARED_SITE] = config.prepared_site
+
+
+# The modules that take longest (browsers, whole stacks), longest first as measured with
+# --durations: handed out first to the parallel test processes (make test passes
+# --no-loadscope-reorder, so modules go out in this order), the many quick modules then fill in
+# around them and the processes finish together instead of one waiting on another's last module.
+SLOWEST_MODULES = [
+    "tests/site/test_admin_journeys.py",
+    "tests/site/test_every_process_sees_changes.py",
+    "tests/site/test_reader_toolbar.py",
+    "tests/site/test_browser.py",
+    "tests/ops/test_backup.py",
+    "tests/site/test_faults.py",
+    "tests/site/test_lighthouse.py",
+    "tests/news/hits/test_counting.py",
+    "tests/news/search/test_flood.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    rank = {module: number for number, module in enumerate(SLOWEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "prepared_site", None):
+        shutil.rmtree(config.prepared_site, ignore_errors=True)
+        os.environ.pop(SHARED_PREPARED_SITE, None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,27 +1,71 @@
 """The demo site as the browser and HTML checks see it: the demo content with the seed article, and
 one page of every kind the public site has."""
 
+import atexit
+import shutil
+import sqlite3
+import tempfile
+from contextlib import closing
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+
 SEED_FILE = "000_75590902209970e4.txt"
+
+# The demo site as first built in this test process (its SQLite database and media files), put
+# back for each later test that asks for it: building it costs a second and a half of CPU, and
+# some thirty browser tests ask for it.
+_built = None
 
 
 def load_demo_site():
     """The demo content, plus the seed article when the shared seed folder is beside the project."""
-    from io import StringIO
-    from pathlib import Path
-
-    from django.conf import settings
-    from django.core.management import call_command
-
+    global _built
+    copyable = connection.vendor == "sqlite" and not connection.in_atomic_block
+    if copyable and _built is not None:
+        _put_back(_built)
+        return
     call_command("setup_site", "--demo", stdout=StringIO())
     seed = Path(settings.BASE_DIR).parent / "shared" / "seed" / SEED_FILE
     if seed.exists():
         call_command("import_articles", str(seed), "--parent", "/news/", stdout=StringIO())
+    if copyable:
+        _built = _keep()
+
+
+def _keep():
+    folder = Path(tempfile.mkdtemp(prefix="sitecms-demo-site-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    connection.ensure_connection()
+    with closing(sqlite3.connect(folder / "site.sqlite3")) as copy:
+        connection.connection.backup(copy)
+    shutil.copytree(settings.MEDIA_ROOT, folder / "media")
+    return folder
+
+
+def _put_back(folder):
+    """The whole database as it was built (every table, whatever earlier tests left in it) and
+    the media files; then no cache may remember anything of the database it replaced."""
+    connection.ensure_connection()
+    with closing(sqlite3.connect(folder / "site.sqlite3")) as copy:
+        copy.backup(connection.connection)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    shutil.copytree(folder / "media", settings.MEDIA_ROOT)
+    ContentType.objects.clear_cache()
+    for cache in caches.all():
+        cache.clear()
 
 
 def pages_to_check():
     """(name, URL) of one page of every kind the public site has."""
     from django.utils.timezone import localtime
 
+    from news.importing.demo_documents import NOTICE_TITLE
     from news.models import ArticlePage
 
     articles = ArticlePage.objects.live()
@@ -35,8 +79,18 @@ def pages_to_check():
         ("article", with_picture.url),
         ("contact", "/contact/"),
         ("search", "/search/?q=%E5%85%9A%E5%BB%BA"),
+        ("site-map", "/sitemap/"),
         ("not-found", "/no-such-page/"),
     ]
+    pages.append(("topic", "/topic-study/"))
+    notice = articles.filter(title=NOTICE_TITLE).first()
+    if notice is not None:  # a 公文: title, table, signature and 附件
+        pages.append(("notice-with-attachments", notice.url))
+    video = next(
+        (a for a in articles if any(block.block_type == "video" for block in a.body)), None
+    )
+    if video is not None:  # a 视频 block with its poster and captions
+        pages.append(("video-article", video.url))
     if seed is not None:
         pages.append(("seed-article", seed.url))
     return pages

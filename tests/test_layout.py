@@ -144,3 +144,9 @@ def test_sitecms_holds_configuration_only():
         "settings/production.py",
         "settings/test.py",
     }
+
+
+def test_the_modules_handed_out_first_to_parallel_test_processes_exist():
+    from tests.conftest import SLOWEST_MODULES
+
+    assert [module for module in SLOWEST_MODULES if not (ROOT / module).exists()] == []

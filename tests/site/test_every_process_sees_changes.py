@@ -4,7 +4,8 @@ and PostgreSQL), with Redis, and two instances sharing PostgreSQL and Redis behi
 with deploy/nginx.conf (its ports, certificate and folders changed, nothing else).
 
 Each change is made as staff make it (the admin over HTTP, or the command line); then the pages
-are asked for 30 times, through every worker, and every answer must show the change."""
+are asked for 30 times, through every worker, and every answer must show the change. And the
+workers, forked from a master that loaded the site, publish a scheduled article by themselves."""
 
 import html
 import json
@@ -12,6 +13,7 @@ import re
 import shutil
 import uuid
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -445,3 +447,42 @@ def test_two_instances_behind_nginx_see_every_change_within_the_cache_interval(
         nginx.close()
         for stack in stacks:
             stack.close()
+
+
+# Scheduled publishing in the forked workers ----------------------------------------------------
+
+SCHEDULE_IN_TWO_SECONDS = """
+from datetime import timedelta
+from django.utils import timezone
+from news.models import ArticlePage
+page = ArticlePage.objects.live().filter(title="{title}").get()
+page.unpublish()
+page.go_live_at = timezone.now() + timedelta(seconds=2)
+page.save_revision().publish()
+page.refresh_from_db()
+assert not page.live
+"""
+
+
+def test_forked_workers_publish_a_scheduled_article_by_themselves(sqlite_site, tmp_path):
+    """gunicorn loads the site once and forks its workers (preload_app); the publishing
+    scheduler's thread cannot come with the fork, so each worker starts its own, and a scheduled
+    article goes live when its time comes, with no one publishing it."""
+    environment, _folder = sqlite_site
+    environment = {**environment, "SCHEDULER_ENABLED": "1", "SCHEDULER_INTERVAL": "0.5"}
+    stack = Gunicorn(environment, tmp_path / "gunicorn.log", WORKERS)
+    try:
+        front = Direct(stack)
+        article, _ = first_article(stack)
+        title = html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", look(stack, article).text).group(1))
+        manage(
+            environment, "shell", "--no-imports", "-c", SCHEDULE_IN_TWO_SECONDS.format(title=title)
+        )
+        assert front.look(article).status == 404
+        assert wait_for(lambda: front.look(article).status == 200, seconds=20), stack.log()
+        # The master holds none of the site's connections: the workers opened their own.
+        database = environment["DATABASE_URL"].removeprefix("sqlite:///")
+        master_files = [path.resolve() for path in Path(f"/proc/{stack.process.pid}/fd").iterdir()]
+        assert Path(database).resolve() not in master_files
+    finally:
+        stack.close()

@@ -24,6 +24,7 @@ def test_production_settings_pass_the_deployment_checks():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.engine_independent
 def test_production_settings_send_hsts_for_a_year_with_subdomains():
     result = production(
         "shell",
