@@ -60,9 +60,9 @@ def add_block(page, count_field, label):
     count = page.locator(f"input[name='{count_field}']")
     before = int(count.input_value())
     add_button = count.locator("xpath=..").locator("button.c-sf-add-button").last
-    # Each stream has its own menu, kept in the document once made: the option wanted is the
-    # one on screen, wherever its menu sits among the others.
-    option = page.get_by_role("option", name=label, exact=True).filter(visible=True).first
+    # Each '+' opens its own menu beside it. The option is looked for in that menu only: the menu
+    # of the stream around it offers a 段落 too, and while it fades out it is still on screen.
+    option = add_button.locator("xpath=..").get_by_role("option", name=label, exact=True)
     pick_from_menu(page, add_button, option)
     assert wait_for(lambda: int(count.input_value()) == before + 1), f"no {label} was added"
     return before
