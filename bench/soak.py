@@ -15,7 +15,7 @@ Choices:
 - Redis is configured (BENCH_REDIS_URL, as hits.py), as the fullest production setup: it is a
   second cache tier and buffers the view counts. The editor publishes from a process of its own
   (bench/editor.py, started once); every worker sees the publish through the site generation
-  (news/generation.py), with or without Redis. Each publish is checked from the readers' side: the
+  (core/generation.py), with or without Redis. Each publish is checked from the readers' side: the
   new title must be served within EDIT_VISIBLE_SECONDS, or the publish counts as an error.
 - wrk paces itself through its Lua `delay()` hook: each thread keeps a schedule of send times at
   its share of the target rate and holds each connection until the next free time, catching up

@@ -1,5 +1,5 @@
 """The live contact details of a site and its footer information, cached for the current site
-generation (news/generation.py): a publish elsewhere is seen on the next request."""
+generation (core/generation.py): a publish elsewhere is seen on the next request."""
 
 from django.core.cache import cache
 

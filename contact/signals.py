@@ -1,4 +1,4 @@
-"""A new site generation (news/generation.py) when the contact details readers see change: every
+"""A new site generation (core/generation.py) when the contact details readers see change: every
 page shows them in its footer."""
 
 from django.db.models.signals import post_delete, post_save

@@ -57,7 +57,7 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Every tier: the shared cache and each process-memory one (news/generation.py).
+    # Every tier: the shared cache and each process-memory one (core/generation.py).
     for each in caches.all():
         each.clear()
     yield

@@ -2,7 +2,7 @@
 
 With PAGE_CACHE = "django" or "cdn", a successful GET of a public page by a visitor without a
 session is kept in this process's memory (and in Redis when configured), keyed by the site
-generation (news/generation.py), so any publish, unpublish, move, delete, new restriction or
+generation (core/generation.py), so any publish, unpublish, move, delete, new restriction or
 contact-details change serves fresh pages on the next request of every process. The counter middleware above this one
 still sees every view served from the cache and writes the current count into it. With "cdn", pages
 also carry `Cache-Control: public, s-maxage` for a proxy that answers without asking Django; their

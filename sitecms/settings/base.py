@@ -58,10 +58,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Each request reads the site generation once, on first use (news/generation.py).
+    # Each request reads the site generation once, on first use (core/generation.py).
     "core.generation.GenerationMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy: strict on public pages, relaxed in the admin (sitecms/csp.py).
+    # Content-Security-Policy: strict on public pages, relaxed in the admin (core/csp.py).
     "core.csp.AreaPolicyMiddleware",
     # A Chinese page for any 4xx a view answered without a body, such as a 405.
     "core.errors.ErrorBodyMiddleware",
@@ -153,7 +153,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache, treating an unreachable Redis as empty (sitecms/cache.py).
+            # Django's Redis cache, treating an unreachable Redis as empty (core/cache.py).
             "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sitecms",
@@ -163,7 +163,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Every process keeps what it has built (fragments, whole pages) in its own memory too, keyed by
-# the site generation, so it never needs telling when something changed (news/generation.py).
+# the site generation, so it never needs telling when something changed (core/generation.py).
 LOCAL_CACHES = {
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -200,7 +200,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Content-Security-Policy (django-csp): the public pages' policy; the admin's and the previews'
-# policies, and why they differ, are in sitecms/csp.py.
+# policies, and why they differ, are in core/csp.py.
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_POLICY}
 
 STORAGES = {
@@ -309,7 +309,7 @@ LOGGING = {
 }
 
 # Seconds a cached fragment (menu, breadcrumbs, neighbours, the contact card, rankings) may live.
-# Any change a reader can see replaces them all at once in every process (news/generation.py);
+# Any change a reader can see replaces them all at once in every process (core/generation.py);
 # this bounds only what changes without such a change, such as the counts behind a ranking.
 TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 
