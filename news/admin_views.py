@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import (
     BulkActionsColumn,
@@ -37,7 +38,10 @@ class LocalDateTimeColumn(Column):
 
 class ArticleIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().annotate(views=F("hit_count__hits"))
+        # A copy published into another column (一稿多发) shows its original's count, the one
+        # count they share.
+        views = Coalesce(F("alias_of__hit_count__hits"), F("hit_count__hits"))
+        return super().get_base_queryset().annotate(views=views)
 
 
 ARTICLE_COLUMNS = [

@@ -170,7 +170,7 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
 
 def article_link(article):
-    return {"title": article.title, "url": article.url, "published_at": article.published_at}
+    return {"title": article.title, "url": article.reader_url, "published_at": article.published_at}
 
 
 class ArticlePageQuerySet(PageQuerySet):
@@ -456,7 +456,17 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         article it copies: the one URL, count and search result they share."""
         if not self.alias_of_id:
             return self
-        return ArticlePage.objects.filter(pk=self.alias_of_id).first() or self
+        if "_original" not in self.__dict__:
+            found = ArticlePage.objects.select_related("hit_count").filter(pk=self.alias_of_id)
+            self.__dict__["_original"] = found.first() or self
+        return self.__dict__["_original"]
+
+    @property
+    def reader_url(self):
+        """Where readers read it: a copy listed in another column links straight to the
+        original's address, where it would otherwise be redirected."""
+        original = self.original()
+        return original.url if original is not self else self.url
 
     def get_sitemap_urls(self, request=None):
         return [] if self.alias_of_id else super().get_sitemap_urls(request)
@@ -492,7 +502,10 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     @property
     def click_count_stored(self):
-        """The count in the database (loaded with the page where the query asked for it)."""
+        """The count in the database (loaded with the page where the query asked for it); a
+        copy in another column shows its original's, the one count they share."""
+        if (original := self.original()) is not self:
+            return original.click_count_stored
         try:
             return self.hit_count.hits
         except PageHits.DoesNotExist:

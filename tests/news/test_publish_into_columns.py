@@ -27,7 +27,10 @@ def test_the_copy_is_listed_in_the_other_column_and_read_at_the_originals_addres
 ):
     article, copy = published_twice
     column_page = Client().get(other_column.url).content.decode()
-    assert f'href="{copy.url}"' in column_page and article.title in column_page
+    # The list links straight to the original's address; the copy's own address (in a link
+    # someone kept) sends readers there.
+    assert f'href="{article.url}"' in column_page and f'href="{copy.url}"' not in column_page
+    assert article.title in column_page
     response = Client().get(copy.url, {"from": "list"})
     assert response.status_code == 301
     assert response["Location"] == f"{article.url}?from=list"
@@ -56,14 +59,29 @@ def test_the_other_columns_feed_lists_it_with_the_originals_address(published_tw
 
 
 def test_the_copy_is_a_neighbour_in_its_column(published_twice, other_column):
-    _, copy = published_twice
+    article, copy = published_twice
     later = ArticlePageFactory(
         parent=other_column,
         title="之后的通知",
         published_at=copy.published_at.replace(year=copy.published_at.year + 1),
     )
     page = Client().get(later.url).content.decode()
-    assert f'上一篇:<a href="{copy.url}" rel="prev">市委组织部召开基层党建工作推进会</a>' in page
+    assert f'上一篇:<a href="{article.url}" rel="prev">市委组织部召开基层党建工作推进会</a>' in page
+
+
+def test_both_columns_lists_and_the_admin_listing_show_the_one_count(
+    published_twice, column, other_column, admin_client
+):
+    article, _ = published_twice
+    PageHits.objects.create(page_id=article.pk, hits=42)
+    for listing in (column, other_column):
+        page = Client().get(listing.url).content.decode()
+        entry = page.split(f'href="{article.url}"')[1].split("</li>")[0]
+        assert "点击数:42" in entry, listing.title
+    admin_listing = admin_client.get(reverse("articles:index"), {"q": ""}).content.decode()
+    rows = [row for row in admin_listing.split("<tr") if "市委组织部召开基层党建工作推进会" in row]
+    assert len(rows) == 2
+    assert all(re.search(r">\s*42\s*<", row) for row in rows), rows
 
 
 def test_editing_the_original_updates_every_copy(published_twice):
