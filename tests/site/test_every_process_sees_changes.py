@@ -455,7 +455,7 @@ SCHEDULE_IN_TWO_SECONDS = """
 from datetime import timedelta
 from django.utils import timezone
 from news.models import ArticlePage
-page = ArticlePage.objects.live().filter(title="{title}").get()
+page = ArticlePage.objects.live().originals().filter(title="{title}").get()
 page.unpublish()
 page.go_live_at = timezone.now() + timedelta(seconds=2)
 page.save_revision().publish()
