@@ -3,6 +3,7 @@ site prepared once (migrated, built with the demo content, its first admin and c
 files) and copied for every stack, and gunicorn with the project's gunicorn.conf.py."""
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -61,20 +62,44 @@ def manage(env, *args, check=True):
 
 _static_collected = False
 
+# The commands of prepare_site, run one after another in one process: each would otherwise load
+# Django and the project again (about two seconds each).
+RUN_COMMANDS = """
+import fcntl, json, sys
+import django
+django.setup()
+from django.core.management import call_command
+commands, lock_path = json.loads(sys.argv[1]), sys.argv[2]
+for name, *args in commands:
+    if name == "collectstatic":
+        # Parallel test processes share the static folder: one collects at a time.
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            call_command(name, *args)
+    else:
+        call_command(name, *args)
+"""
+
 
 def prepare_site(env):
     """What `make serve` does before starting gunicorn: migrate, the demo site, the first admin
     and (once per run: every stack serves the same files) the collected static files."""
     global _static_collected
-    manage(env, "migrate", "--noinput")
-    manage(env, "setup_site", "--demo")
-    manage(env, "ensure_admin")
+    commands = [["migrate", "--noinput"], ["setup_site", "--demo"], ["ensure_admin"]]
     if not _static_collected:
-        # Parallel test processes share the static folder: one collects at a time.
-        with open(ROOT / ".collectstatic.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            manage(env, "collectstatic", "--noinput")
-        _static_collected = True
+        commands.append(["collectstatic", "--noinput"])
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_COMMANDS, json.dumps(commands), ROOT / ".collectstatic.lock"],
+        cwd=ROOT,
+        env={**env, "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"preparing the site failed:\n{result.stderr}")
+    _static_collected = True
 
 
 # Where processes of one run share the prepared site (the test processes of one pytest run);
