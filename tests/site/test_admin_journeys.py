@@ -566,9 +566,12 @@ PASTED_FROM_WORD = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><t
 
 
 @widgets_only
-def test_editor_attaches_a_pdf_fills_a_table_tags_a_topic_and_turns_a_pasted_table_into_one(
+def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_video_and_publishes_into_two_columns(
     browser, live_site, tmp_path
 ):
+    """An official notice from the editor's draft to the readers of two columns and of its 专题."""
+    from news.importing.demo_documents import VIDEO_TITLE
+
     pdf = tmp_path / "学习通知.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     word = tmp_path / "word.html"
@@ -646,6 +649,11 @@ def test_editor_attaches_a_pdf_fills_a_table_tags_a_topic_and_turns_a_pasted_tab
     add_block(page, "body-3-value-body-count", "段落")
     click_into_last_text(page)
     page.keyboard.press("Control+V")
+    # As a person reads the notice before pressing its button, the editor has written the words
+    # into the form (pressed at once, Draftail's save a moment after each change is lost).
+    assert wait_for(
+        lambda: "会议强调" in page.input_value("input[name='body-3-value-body-0-value']")
+    )
     page.get_by_role("button", name="把粘贴的 1 个表格加为表格块").click()
     assert page.input_value("input[name='body-3-value-body-1-value-column-1-heading']") == "人数"
     editor.look()
@@ -664,10 +672,75 @@ def test_editor_attaches_a_pdf_fills_a_table_tags_a_topic_and_turns_a_pasted_tab
     assert [column["heading"] for column in table.columns] == ["阶段", "时间"]
     assert [[cell.value for cell in row] for row in table.rows] == [["集中学习", "12月"]]
     assert "会议强调" in draft.body[1].value.source
+    assert "会议强调" in draft.body[3].value["body"][0].value.source
     for pasted in (draft.body[2].value, draft.body[3].value["body"][1].value):
         assert [column["heading"] for column in pasted.columns] == ["单位", "人数"]
         assert [[cell.value for cell in row] for row in pasted.rows] == [["第一支部", "12"]]
     editor.assert_met_no_obstacle()
+    editor.close()
+
+    # The reviewer adds a 视频 at the end of the body: the clip and its captions from the library.
+    article = saved.get()
+    practice = NewsIndexPage.objects.get(slug="practice")
+    reviewer = Staff(browser, live_site, "reviewer")
+    page = reviewer.page
+    reviewer.goto(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
+    video = f"body-{add_block(page, 'body-count', '视频')}-value"
+    choose_in_modal(
+        reviewer,
+        page.locator(f"[id='{video}-video-chooser']").get_by_role("button", name="选择一个文档"),
+        VIDEO_TITLE,
+    )
+    page.fill(f"input[name='{video}-title']", "观摩交流现场")
+    choose_in_modal(
+        reviewer,
+        page.locator(f"[id='{video}-captions-chooser']").get_by_role("button", name="选择一个文档"),
+        "观摩交流视频字幕",
+    )
+    page.fill(f"textarea[name='{video}-transcript']", "画面:观摩交流现场。")
+    reviewer.look()
+    reviewer.open_actions_menu()
+    reviewer.click_and_wait(page.get_by_role("button", name="发布"))
+    assert "已经发布" in page.locator(".messages").inner_text()
+    article.refresh_from_db()
+    assert article.live
+
+    # 一稿多发: 复制, the second column, the box ticked.
+    reviewer.goto(reverse("articles:index"))
+    row = row_actions(reviewer, article.title)
+    reviewer.click_and_wait(row.get_by_role("link", name="复制"))
+    choose_another(reviewer, page.locator("#id_new_parent_page-chooser"), "基层实践")
+    page.get_by_label("一稿多发").check()
+    reviewer.click_and_wait(page.get_by_role("button", name=re.compile("复制此页")))
+    copy = ArticlePage.objects.child_of(practice).get(alias_of=article)
+    assert copy.live
+
+    # The original's form says where it is also published.
+    reviewer.goto(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
+    assert "基层实践:已发布" in page.locator(".help-block", has_text="一稿多发").inner_text()
+    reviewer.assert_met_no_obstacle()
+    reviewer.close()
+
+    # Readers find it in the second column at its one address: the table, the 附件, and the
+    # video, which plays with its captions when clicked; and in its 专题.
+    reader = browser.new_context(locale="zh-CN").new_page()
+    reader.goto(live_site + practice.url)
+    reader.locator(".article-list a", has_text=article.title).click()
+    reader.wait_for_url(live_site + article.url)
+    assert reader.locator("table caption").first.inner_text() == "学习安排"
+    assert reader.locator(".attachment__link", has_text="附件1:学习通知").count() == 1
+    player = reader.locator("video[aria-label='观摩交流现场']")
+    # Played from the keyboard, as the player's own controls allow: focused, then Space.
+    player.focus()
+    reader.keyboard.press("Space")
+    playing = "video => video.readyState >= 2 && video.currentTime > 0 && !video.error"
+    assert wait_for(lambda: player.evaluate(playing)), "the video did not play"
+    captions = "video => (video.textTracks[0] && video.textTracks[0].cues || []).length"
+    assert wait_for(lambda: player.evaluate(captions) > 0), "the captions did not load"
+    assert "画面:观摩交流现场。" in reader.locator("details.transcript").text_content()
+    reader.goto(live_site + "/topic-study/")
+    assert reader.locator(".article-list a", has_text=article.title).count() == 1
+    reader.context.close()
 
 
 @widgets_only
@@ -725,62 +798,3 @@ def test_a_save_clicked_while_the_new_article_is_autosaving_makes_one_page_not_t
     assert page.url.endswith(reverse("wagtailadmin_pages:edit", args=(saved.get().pk,)))
     assert saved.get().get_latest_revision_as_object().source == "青溪党建网"
     editor.assert_met_no_obstacle()
-
-
-@widgets_only
-def test_a_reviewer_adds_a_captioned_video_publishes_and_publishes_it_into_a_second_column(
-    browser, live_site
-):
-    from news.importing.demo_documents import VIDEO_TITLE
-
-    news = NewsIndexPage.objects.get(slug="news")
-    practice = NewsIndexPage.objects.get(slug="practice")
-    article = news.articles().filter(aliases__isnull=True).last()
-    reviewer = Staff(browser, live_site, "reviewer")
-    page = reviewer.page
-    reviewer.goto(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
-
-    # 视频 at the end of the body: the clip and its captions from the document library.
-    video = f"body-{add_block(page, 'body-count', '视频')}-value"
-    choose_in_modal(
-        reviewer,
-        page.locator(f"[id='{video}-video-chooser']").get_by_role("button", name="选择一个文档"),
-        VIDEO_TITLE,
-    )
-    page.fill(f"input[name='{video}-title']", "观摩交流现场")
-    choose_in_modal(
-        reviewer,
-        page.locator(f"[id='{video}-captions-chooser']").get_by_role("button", name="选择一个文档"),
-        "观摩交流视频字幕",
-    )
-    page.fill(f"textarea[name='{video}-transcript']", "画面:观摩交流现场。")
-    reviewer.look()
-    reviewer.open_actions_menu()
-    reviewer.click_and_wait(page.get_by_role("button", name="发布"))
-    assert "已经发布" in page.locator(".messages").inner_text()
-
-    # 一稿多发: 复制, the second column, the box ticked.
-    reviewer.goto(reverse("articles:index"))
-    row = row_actions(reviewer, article.title)
-    reviewer.click_and_wait(row.get_by_role("link", name="复制"))
-    choose_another(reviewer, page.locator("#id_new_parent_page-chooser"), "基层实践")
-    page.get_by_label("一稿多发").check()
-    reviewer.click_and_wait(page.get_by_role("button", name=re.compile("复制此页")))
-    copy = ArticlePage.objects.child_of(practice).get(alias_of=article)
-    assert copy.live
-
-    # The original's form says where it is also published.
-    reviewer.goto(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
-    assert "基层实践:已发布" in page.locator(".help-block", has_text="一稿多发").inner_text()
-    reviewer.assert_met_no_obstacle()
-    reviewer.close()
-
-    # Readers find it in both columns, at one address, with the video and its captions.
-    reader = browser.new_context(locale="zh-CN").new_page()
-    reader.goto(live_site + practice.url)
-    reader.locator(".article-list a", has_text=article.title).click()
-    reader.wait_for_url(live_site + article.url)
-    player = reader.locator("video[aria-label='观摩交流现场']")
-    assert player.locator("track[kind=captions]").count() == 1
-    assert "画面:观摩交流现场。" in reader.locator("details.transcript").text_content()
-    reader.context.close()
