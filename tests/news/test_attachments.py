@@ -123,21 +123,31 @@ def test_a_document_link_in_rich_text_is_kept_as_a_reference_and_shown_as_its_ur
     assert f'<a href="{notice_pdf.url}">会议通知</a>' in page_html(article)
 
 
-def test_every_use_of_a_document_is_counted_in_the_library(column, notice_pdf, superuser_client):
-    body = [
-        {"type": "attachment", "value": {"document": notice_pdf.pk, "title": ""}},
+def test_every_use_of_a_document_is_counted_in_the_library(
+    column, notice_pdf, superuser_client, django_capture_on_commit_callbacks
+):
+    listed_and_placed = [{"type": "attachment", "value": {"document": notice_pdf.pk, "title": ""}}]
+    linked = [
         {
             "type": "paragraph",
             "value": f'<p><a linktype="document" id="{notice_pdf.pk}">通知</a></p>',
-        },
+        }
     ]
-    article = published_with(column, [(notice_pdf, "")], body=body)
-    ReferenceIndex.create_or_update_for_object(article)
-    uses = ReferenceIndex.get_grouped_references_to(notice_pdf)
-    assert len(uses) == 1  # one article, in three places
+    # Wagtail records what a page uses once its publish has committed, as on the site.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = published_with(column, [(notice_pdf, "")], body=listed_and_placed)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = published_with(column, body=linked)
+        second.title = "关于报送学习材料的通知"
+        second.save_revision().publish()
+    # Three uses (a 附件 row, a 附件 block, a link) in two articles: the library counts articles.
     assert len(ReferenceIndex.get_references_to(notice_pdf)) == 3
+    edit = superuser_client.get(reverse("wagtaildocs:edit", args=(notice_pdf.pk,)))
+    assert "已使用2次" in edit.content.decode()
     usage = superuser_client.get(reverse("wagtaildocs:document_usage", args=(notice_pdf.pk,)))
-    assert article.title in usage.content.decode()
+    assert (
+        first.title in usage.content.decode() and "关于报送学习材料的通知" in usage.content.decode()
+    )
 
 
 def test_an_editor_adds_attachments_through_the_article_form(editor_client, column, notice_pdf):
