@@ -8,7 +8,7 @@ way the text importer maps a text file.
 - Paragraphs and lists are kept with their bold, italic and links; empty paragraphs are dropped.
 - Tables become table blocks, the first row giving the column headings.
 - Pictures become image blocks, each carried with its bytes and the document's alt text, for the
-  importer to put in the image library.
+  importer to put in the image library; a picture in a table cell follows its table.
 
 Pure: bytes in, plain data out; nothing here touches the database."""
 
@@ -230,6 +230,9 @@ def body_from(elements, title):
                 target().append({"type": "table", "value": table})
             elif table:  # sub-sections hold text and pictures only
                 add_rich_text(target(), table_as_text(table))
+            # A table cannot hold a picture: one in a cell follows the table.
+            for picture in element.find_all("img"):
+                target().append(picture_block(picture))
         elif element.tag in {"p", "ul", "ol"}:
             for picture in element.find_all("img"):
                 target().append(picture_block(picture))

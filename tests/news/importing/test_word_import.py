@@ -1,11 +1,13 @@
 """Word import: a .docx becomes a draft article, its headings mapped to 议程 sections and
 sub-sections as the text importer maps them, its tables to table blocks, its pictures to the
 image library with the document's alt text, and a file that is not a .docx gets a clear error
-in the admin and on the command line. The documents are built here with python-docx."""
+in the admin and on the command line. The documents are built here with python-docx, and one
+was saved by an office suite (LibreOffice Writer 7.4, in Word's format) as reports reach editors."""
 
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -20,6 +22,9 @@ from news.importing.wordfiles import WordFormatError, read_docx
 from news.models import ArticlePage
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Written by LibreOffice Writer 7.4 (Debian 12) with "Save as Word 2007–365": its own style names,
+# numbering, table and picture markup, and the picture's description as its alt text.
+SAVED_BY_AN_OFFICE_SUITE = Path(__file__).parent / "files" / "meeting-saved-by-libreoffice.docx"
 
 
 def png():
@@ -85,6 +90,87 @@ def test_a_report_becomes_sections_sub_sections_a_table_a_picture_and_a_list():
     assert [c["heading"] for c in table["value"]["columns"]] == ["单位", "党员人数"]
     assert table["value"]["rows"] == [{"values": ["第一支部", "12"]}, {"values": ["第二支部", "8"]}]
     assert rest["value"] == "<p>会议要求:</p><ul><li>压实责任</li><li>强化督导</li></ul>"
+
+
+def test_headings_styled_in_chinese_word_are_headings():
+    document = docx.Document()
+    # Named 标题 1, 标题 2 … with the short style ids Chinese word processors write.
+    for level in (1, 2, 3):
+        style = document.styles[f"Heading {level}"]
+        style.name, style.style_id = f"标题 {level}", str(level)
+    document.add_paragraph("街道党建工作会议召开", style="标题 1")
+    document.add_paragraph("议程一:实地观摩", style="标题 2")
+    document.add_paragraph("友邻中心", style="标题 3")
+    document.add_paragraph("参观了党群服务站。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    article = read_docx(buffer.getvalue())
+    assert article.title == "街道党建工作会议召开"
+    [section] = article.body
+    assert (section["value"]["label"], section["value"]["title"]) == ("议程一", "实地观摩")
+    [part] = section["value"]["body"]
+    assert part["type"] == "subsection" and part["value"]["heading"] == "友邻中心"
+
+
+def test_an_editor_imports_a_report_saved_by_an_office_suite(editor_client, column):
+    response = editor_client.post(
+        reverse("news_import_articles"),
+        {
+            "column": column.pk,
+            "files": [
+                SimpleUploadedFile(
+                    "现场会.docx", SAVED_BY_AN_OFFICE_SUITE.read_bytes(), content_type=DOCX_TYPE
+                )
+            ],
+        },
+    )
+    assert response.status_code == 200
+    page = ArticlePage.objects.get(title="嘉莲街道党建工作现场会召开")
+    draft = page.get_latest_revision_as_object()
+    lead, visit, talk = draft.body
+    assert "全区社会组织党建工作现场会在嘉莲街道召开" in lead.value.source
+    assert (visit.value["label"], visit.value["title"]) == ("议程一", "实地观摩")
+    [site] = visit.value["body"]
+    assert site.value["heading"] == "友邻中心"
+    text, picture = site.value["body"]
+    assert "<b>友邻中心</b>" in text.value.source
+    assert Image.objects.get(pk=picture.value["image"].pk).title == "友邻中心外景"
+    assert (talk.value["label"], talk.value["title"]) == ("议程二", "座谈交流")
+    listed, table, closing = talk.value["body"]
+    assert "<ul><li>第一支部</li><li>第二支部</li></ul>" in listed.value.source
+    assert [column["heading"] for column in table.value.columns] == ["支部", "党员人数"]
+    assert [[cell.value for cell in row] for row in table.value.rows] == [
+        ["第一支部", "12"],
+        ["第二支部", "9"],
+    ]
+    assert "转化为工作成效" in closing.value.source
+
+
+def test_a_picture_in_a_table_cell_follows_the_table_and_a_table_in_a_sub_section_is_text():
+    document = docx.Document()
+    document.add_heading("街道党建工作简报", level=1)
+    document.add_heading("议程一:实地观摩", level=2)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "站点", "照片"
+    table.cell(1, 0).text = "友邻中心"
+    photo = table.cell(1, 1).paragraphs[0].add_run().add_picture(png())
+    photo._inline.docPr.set("descr", "友邻中心外景")
+    document.add_heading("嘉莲街道", level=3)
+    small = document.add_table(rows=2, cols=2)
+    for cell, value in zip(small._cells, ["单位", "人数", "第一支部", "12"], strict=True):
+        cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    article = read_docx(buffer.getvalue())
+    [section] = article.body
+    table_block, picture, part = section["value"]["body"]
+    assert table_block["type"] == "table"
+    assert table_block["value"]["rows"] == [{"values": ["友邻中心", ""]}]
+    assert picture["type"] == "image" and article.pictures[0].alt == "友邻中心外景"
+    # A 小节 holds text and pictures: its table is kept as lines of text.
+    assert part["value"]["body"] == [
+        {"type": "paragraph", "value": "<p>单位 | 人数</p><p>第一支部 | 12</p>"}
+    ]
 
 
 def test_without_a_title_in_its_properties_the_first_heading_is_the_title():
