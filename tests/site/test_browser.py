@@ -118,6 +118,24 @@ def test_pages_work_without_javascript(browser, site_url):
     context.close()
 
 
+def test_every_kind_of_page_reads_at_320_pixels_without_javascript(browser, site_url):
+    """The 专题, the notice with its table and 附件, the video article, the site map …: each
+    shows its heading and never scrolls sideways on a small phone, also with scripts off."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 320, "height": 800}, locale="zh-CN"
+    )
+    page = context.new_page()
+    problems = []
+    for name, url in pages_to_check():
+        page.goto(site_url + url)
+        if page.locator("main h1").count() != 1:
+            problems.append(f"{name}: no heading")
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > 320:
+            problems.append(f"{name}: {width} px wide")
+    context.close()
+    assert problems == []
+
+
 def test_screenshots_of_home_and_article(browser, site_url):
     """The pictures in the README. Saved to docs/screenshots when SAVE_SCREENSHOTS=1."""
     from news.models import ArticlePage
