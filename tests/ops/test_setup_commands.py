@@ -1,5 +1,6 @@
 """The commands behind `make run`: site tree, demo content and the first admin account."""
 
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -57,6 +58,15 @@ def test_demo_content_shows_a_captioned_video_that_plays_from_the_library(db):
     body = b"".join(captions.streaming_content) if captions.streaming else captions.content
     assert body.decode().startswith("WEBVTT")
     assert "视频文字稿" in html
+
+
+def test_the_demo_topic_gathers_articles_from_two_columns(db):
+    call_command("setup_site", "--demo", stdout=StringIO())
+    html = Client().get("/topic-study/").content.decode()
+    listed = html.split('class="article-list"')[1].split("</ul>")[0]
+    columns = {url.split("/")[1] for url in re.findall(r'href="(/[^"]+/\d{4}/\d{4}/\d+/)"', listed)}
+    assert len(columns) >= 2, listed
+    assert "专题:学习贯彻党的二十大精神" in html
 
 
 @pytest.mark.engine_independent
