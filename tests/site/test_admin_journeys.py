@@ -642,6 +642,13 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     assert "已在此块之后加入 1 个表格块" in notice.inner_text()
     assert page.input_value("input[name='body-2-value-column-0-heading']") == "单位"
     assert page.input_value("input[name='body-2-value-cell-0-1']") == "12"
+    # The pasted words link to the uploaded notice: selected, then the toolbar's 文档 button and
+    # the document chooser.
+    page.locator(".public-DraftEditor-content").first.get_by_text("会议强调").click()
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    choose_in_modal(editor, page.get_by_role("button", name="文档", exact=True), "学习通知")
+    assert wait_for(lambda: "DOCUMENT" in page.input_value("input[name='body-1-value']"))
     # Pasted inside an 议程, the table goes into that 议程, after the paragraph.
     add_block(page, "body-count", "议程")
     page.fill("input[name='body-3-value-label']", "议程一")
@@ -672,6 +679,8 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     assert [column["heading"] for column in table.columns] == ["阶段", "时间"]
     assert [[cell.value for cell in row] for row in table.rows] == [["集中学习", "12月"]]
     assert "会议强调" in draft.body[1].value.source
+    link = f'<a linktype="document" id="{draft.attachments.get().document_id}">会议强调'
+    assert link in draft.body[1].value.source
     assert "会议强调" in draft.body[3].value["body"][0].value.source
     for pasted in (draft.body[2].value, draft.body[3].value["body"][1].value):
         assert [column["heading"] for column in pasted.columns] == ["单位", "人数"]
@@ -729,6 +738,8 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     reader.wait_for_url(live_site + article.url)
     assert reader.locator("table caption").first.inner_text() == "学习安排"
     assert reader.locator(".attachment__link", has_text="附件1:学习通知").count() == 1
+    linked = reader.locator("a", has_text="会议强调").get_attribute("href")
+    assert linked.startswith("/documents/"), linked
     player = reader.locator("video[aria-label='观摩交流现场']")
     # Played from the keyboard, as the player's own controls allow: focused, then Space.
     player.focus()
