@@ -563,6 +563,15 @@ PASTED_FROM_WORD = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><t
 <body><p>会议强调,要把学习成果转化为工作成效。</p>
 <table><tr><td>单位</td><td>人数</td></tr><tr><td>第一支部</td><td>12</td></tr></table>
 <p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="会场"></p></body></html>"""
+# As a WeChat (微信公众号) article copies: sections and styled spans around the words, a lazily
+# loaded picture, and empty lines.
+PASTED_FROM_WECHAT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>微信</title>
+<body><section style="margin:0 8px"><section style="line-height:1.75em">
+<p style="text-align:justify"><span style="font-size:15px;color:#333">支部书记带头讲党课,</span>
+<strong><span style="color:#c00">全体党员</span></strong><span>参加学习。</span></p></section>
+<p><img class="rich_pages wxw-img" data-src="https://mmbiz.qpic.cn/mmbiz_jpg/x/640"
+src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" style="width:100%"></p>
+<p><br></p><p><span>&nbsp;</span></p></section></body></html>"""
 
 
 @widgets_only
@@ -576,6 +585,8 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     word = tmp_path / "word.html"
     word.write_text(PASTED_FROM_WORD, encoding="utf-8")
+    wechat = tmp_path / "wechat.html"
+    wechat.write_text(PASTED_FROM_WECHAT, encoding="utf-8")
     column = NewsIndexPage.objects.get(slug="news")
 
     editor = Staff(browser, live_site, "editor")
@@ -663,6 +674,17 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     )
     page.get_by_role("button", name="把粘贴的 1 个表格加为表格块").click()
     assert page.input_value("input[name='body-3-value-body-1-value-column-1-heading']") == "人数"
+    # Pasting a WeChat article: its words and bold arrive, its picture is said to be left out.
+    reader = page.context.new_page()
+    reader.goto(wechat.as_uri())
+    reader.keyboard.press("Control+A")
+    reader.keyboard.press("Control+C")
+    reader.close()
+    add_block(page, "body-count", "段落")
+    click_into_last_text(page)
+    page.keyboard.press("Control+V")
+    assert "1 张图片没有带入正文" in page.locator("[data-paste-notice]").last.inner_text()
+    assert wait_for(lambda: "全体党员" in page.input_value("input[name='body-4-value']"))
     editor.look()
 
     # Saved at once, while the form's own autosave may still be on its way: one draft all the same.
@@ -681,6 +703,10 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     assert "会议强调" in draft.body[1].value.source
     link = f'<a linktype="document" id="{draft.attachments.get().document_id}">会议强调'
     assert link in draft.body[1].value.source
+    # The WeChat paste: its words and bold, and none of its empty lines.
+    wechat_text = draft.body[4].value.source
+    assert "<b>全体党员</b>" in wechat_text and "参加学习" in wechat_text
+    assert re.findall(r"<p[^>]*>(?:\s|<br/?>|&nbsp;)*</p>", wechat_text) == [], wechat_text
     assert "会议强调" in draft.body[3].value["body"][0].value.source
     for pasted in (draft.body[2].value, draft.body[3].value["body"][1].value):
         assert [column["heading"] for column in pasted.columns] == ["单位", "人数"]
