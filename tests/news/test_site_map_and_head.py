@@ -65,6 +65,14 @@ def test_every_footer_links_to_the_site_map(site, url):
     assert '<a href="/sitemap/">网站地图</a>' in footer
 
 
+@pytest.mark.parametrize("url", ["/", "/news/", "/contact/", "/sitemap/"])
+def test_search_engines_find_the_toolbar_only_inside_a_template_never_as_content(site, url):
+    html = get(url).content.decode()
+    outside = re.sub(r"<template\b.*?</template>", "", html, flags=re.S)
+    assert "无障碍工具条" in html and "连读" in html
+    assert "无障碍工具条" not in outside and "连读" not in outside and "大字幕" not in outside
+
+
 def test_the_site_map_answers_only_reading(site):
     assert Client().post("/sitemap/").status_code == 405
 

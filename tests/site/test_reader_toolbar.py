@@ -253,6 +253,16 @@ def test_speech_reads_what_is_pointed_at_or_focused_and_the_article_from_the_top
     assert reader.spoken()[-1]["text"] == "链接:" + breadcrumb.inner_text()
     reader.button("指读").focus()
     assert reader.spoken()[-1]["text"] == "按钮:指读(已开启)"
+    # A picture is read by its alt text.
+    picture = page.locator(".article__body img").first
+    picture.scroll_into_view_if_needed()
+    picture.hover()
+    said = "图片:" + picture.get_attribute("alt")
+    for _tick in range(50):
+        if reader.spoken()[-1]["text"] == said:
+            break
+        page.wait_for_timeout(100)
+    assert reader.spoken()[-1]["text"] == said
 
     # 慢, then 连读: the article from its title on, paragraph by paragraph, slowly, and never the
     # page's buttons or navigation.
@@ -302,16 +312,17 @@ def test_a_browser_without_a_chinese_voice_says_so_instead_of_reading(browser, s
 def test_axe_with_every_rule_finds_nothing_with_the_toolbar_in_each_mode(browser, site_url):
     # The switches that only add to the page are checked together on every kind of page; plain
     # text, which takes the layout away, on the two richest.
+    # 高对比 is the site's 适老化 mode, remembered on its own.
     modes = [
         (
-            "open, zoom 200%, large cursor, guide and captions",
+            "open, zoom 200%, large cursor, guide, captions and high contrast",
             {"open": True, "zoom": 2, "cursor": True, "guide": True, "caption": True},
             None,
         ),
         ("open, plain text", {"open": True, "text": True}, {"home", "article"}),
     ]
     problems = []
-    for width in (375, 1280):
+    for width in (320, 1280):
         reader = Reader(browser, site_url, width=width)
         page = reader.page
         reader.goto("/")
@@ -319,10 +330,14 @@ def test_axe_with_every_rule_finds_nothing_with_the_toolbar_in_each_mode(browser
             page.evaluate(
                 "choices => localStorage.setItem('a11y-toolbar', JSON.stringify(choices))", choices
             )
+            elder = "on" if "high contrast" in mode else "off"
+            page.evaluate("elder => localStorage.setItem('elder-mode', elder)", elder)
             for name, url in pages_to_check():
                 if only and name not in only:
                     continue
                 reader.goto(url)
+                in_elder_mode = "document.documentElement.classList.contains('elder-mode')"
+                assert page.evaluate(in_elder_mode) == (elder == "on")
                 page.evaluate(AXE.read_text())
                 result = page.evaluate("axe.run(document)")
                 problems += [
