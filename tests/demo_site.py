@@ -94,3 +94,17 @@ def pages_to_check():
     if seed is not None:
         pages.append(("seed-article", seed.url))
     return pages
+
+
+def fill_in_site_identity():
+    """The footer's 网站标识码 and 党政机关网站标识 as staff fill them in (empty in the demo)."""
+    from wagtail.images.models import Image
+    from wagtail.models import Site
+
+    from contact.models import FooterSettings
+
+    footer = FooterSettings.for_site(Site.objects.get(is_default_site=True))
+    footer.site_code = "3502000001"
+    footer.conac_badge = Image.objects.first()
+    footer.conac_url = "https://bszs.conac.cn/sitename?method=show&id=0123456789"
+    footer.save()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.chromium import AXE, CHROMIUM, SCREENSHOTS
-from tests.demo_site import load_demo_site, pages_to_check
+from tests.demo_site import fill_in_site_identity, load_demo_site, pages_to_check
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -51,6 +51,13 @@ def test_every_kind_of_page_passes_axe_in_normal_and_elder_mode(browser, site_ur
             if mode == "elder":
                 page.evaluate("document.documentElement.classList.add('elder-mode')")
             problems += [f"{mode} {name}: {violation}" for violation in axe_violations(page)]
+    # The footer once staff have filled in the site's identity.
+    fill_in_site_identity()
+    page.goto(site_url + "/")
+    badge = page.locator(".conac-badge img").bounding_box()
+    middle = page.viewport_size["width"] / 2
+    assert abs(badge["x"] + badge["width"] / 2 - middle) < 2, "the badge hangs at the bottom centre"
+    problems += [f"site identity: {violation}" for violation in axe_violations(page)]
     context.close()
     assert problems == [], "\n".join(problems)
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.demo_site import load_demo_site, pages_to_check
+from tests.demo_site import fill_in_site_identity, load_demo_site, pages_to_check
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -32,6 +32,12 @@ def test_public_pages_have_no_html_errors(db, tmp_path):
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(path)
+    # The footer once staff have filled in the site's identity (empty in the demo).
+    fill_in_site_identity()
+    with_identity = client.get("/").content
+    assert b'class="conac-badge"' in with_identity
+    files.append(tmp_path / "home-with-site-identity.html")
+    files[-1].write_bytes(with_identity)
     result = subprocess.run(
         [
             "java",
