@@ -43,11 +43,11 @@ def production_environment(database_url, **env):
     return result
 
 
-def manage(env, *args, check=True):
-    """manage.py under `env`, and what it printed; with `check`, a failure raises with its
-    error output."""
+def python(env, arguments, what, check=True):
+    """The site's Python under `env` with `arguments` (in the project folder), and what it
+    printed; with `check`, a failure raises with its error output, saying `what` failed."""
     result = subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *map(str, arguments)],
         cwd=ROOT,
         env={**env, "PYTHONIOENCODING": "utf-8"},
         capture_output=True,
@@ -56,8 +56,14 @@ def manage(env, *args, check=True):
         check=False,
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"manage.py {args[0]} failed:\n{result.stderr}")
+        raise AssertionError(f"{what} failed:\n{result.stderr}")
     return result
+
+
+def manage(env, *args, check=True):
+    """manage.py under `env`, and what it printed; with `check`, a failure raises with its
+    error output."""
+    return python(env, ["manage.py", *args], f"manage.py {args[0]}", check=check)
 
 
 _static_collected = False
@@ -88,17 +94,8 @@ def prepare_site(env):
     commands = [["migrate", "--noinput"], ["setup_site", "--demo"], ["ensure_admin"]]
     if not _static_collected:
         commands.append(["collectstatic", "--noinput"])
-    result = subprocess.run(
-        [sys.executable, "-c", RUN_COMMANDS, json.dumps(commands), ROOT / ".collectstatic.lock"],
-        cwd=ROOT,
-        env={**env, "PYTHONIOENCODING": "utf-8"},
-        capture_output=True,
-        encoding="utf-8",
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise AssertionError(f"preparing the site failed:\n{result.stderr}")
+    arguments = ["-c", RUN_COMMANDS, json.dumps(commands), ROOT / ".collectstatic.lock"]
+    python(env, arguments, "preparing the site")
     _static_collected = True
 
 

@@ -94,6 +94,15 @@ def click_into_last_text(page):
     raise AssertionError("the new rich-text field never took the cursor")
 
 
+def copy_page(page, path):
+    """Select everything on a page opened from a file and copy it, as from Word or WeChat."""
+    source = page.context.new_page()
+    source.goto(path.as_uri())
+    source.keyboard.press("Control+A")
+    source.keyboard.press("Control+C")
+    source.close()
+
+
 def choose_in_modal(staff, opener, choice_text=None, through=()):
     """Open a chooser, browse into the pages named in `through`, and pick an item (the first one,
     or the one whose text is given)."""
@@ -632,11 +641,7 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     page.fill("input[name='body-0-value-cell-0-1']", "12月")
 
     # Pasting from Word: the words arrive, and the editor is told about the table and picture.
-    reader = page.context.new_page()
-    reader.goto(word.as_uri())
-    reader.keyboard.press("Control+A")
-    reader.keyboard.press("Control+C")
-    reader.close()
+    copy_page(page, word)
     add_block(page, "body-count", "段落")
     click_into_last_text(page)
     page.keyboard.press("Control+V")
@@ -675,11 +680,7 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     page.get_by_role("button", name="把粘贴的 1 个表格加为表格块").click()
     assert page.input_value("input[name='body-3-value-body-1-value-column-1-heading']") == "人数"
     # Pasting a WeChat article: its words and bold arrive, its picture is said to be left out.
-    reader = page.context.new_page()
-    reader.goto(wechat.as_uri())
-    reader.keyboard.press("Control+A")
-    reader.keyboard.press("Control+C")
-    reader.close()
+    copy_page(page, wechat)
     add_block(page, "body-count", "段落")
     click_into_last_text(page)
     page.keyboard.press("Control+V")
