@@ -271,6 +271,16 @@ def test_speech_reads_what_is_pointed_at_or_focused_and_the_article_from_the_top
             break
         page.wait_for_timeout(100)
     assert reader.spoken()[-1]["text"] == said
+    # Something drawn that has no words of its own is read by its aria-label: the share QR code.
+    page.get_by_text("分享", exact=True).click()
+    code = page.get_by_role("img", name=f"《{article.title}》的二维码")
+    code.hover()
+    for _tick in range(50):
+        if reader.spoken()[-1]["text"] == f"《{article.title}》的二维码":
+            break
+        page.wait_for_timeout(100)
+    assert reader.spoken()[-1]["text"] == f"《{article.title}》的二维码"
+    page.get_by_text("分享", exact=True).click()
 
     # 慢, then 连读: the article from its title on, paragraph by paragraph, slowly, and never the
     # page's buttons or navigation.
