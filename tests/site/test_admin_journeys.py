@@ -63,7 +63,12 @@ def add_block(page, count_field, label):
     # Each '+' opens its own menu beside it. The option is looked for in that menu only: the menu
     # of the stream around it offers a 段落 too, and while it fades out it is still on screen.
     option = add_button.locator("xpath=..").get_by_role("option", name=label, exact=True)
-    pick_from_menu(page, add_button, option)
+    # Under load the menu can still be settling into place as its option is clicked: the click
+    # then lands beside it, the menu closes and nothing is added, so the pick is made again.
+    for _attempt in range(3):
+        pick_from_menu(page, add_button, option)
+        if wait_for(lambda: int(count.input_value()) > before, 8):
+            break
     assert wait_for(lambda: int(count.input_value()) == before + 1), f"no {label} was added"
     return before
 
