@@ -1,11 +1,15 @@
 """The admin: in Chinese, editors can write articles, staff can keep the contact details."""
 
+import re
+
 from django.urls import reverse
+from django.utils.timezone import localtime
 from wagtail.test.utils.form_data import inline_formset
 
 from contact.models import ContactDetails
 from news.models import ArticlePage
 from tests.admin_forms import article_form, contact_form
+from tests.factories import ArticlePageFactory
 
 
 def test_admin_speaks_chinese(client, column_publisher):
@@ -122,3 +126,18 @@ def test_agenda_section_block_previews_in_the_editor(admin_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "议程一" in html and "实地观摩" in html and "<h3>云岭区睦邻服务站</h3>" in html
+
+
+def test_listings_show_when_a_page_was_updated_as_a_date_not_only_how_long_ago(
+    admin_client, column
+):
+    article = ArticlePageFactory(parent=column, title="列表里的文章")
+    article.save_revision().publish()
+    updated = localtime(article.get_latest_revision().created_at)
+    html = admin_client.get(reverse("wagtailadmin_explore", args=(column.pk,))).content.decode()
+    shown = re.findall(
+        r'<time class="w-human-readable-date__date"[^>]*>\s*([^<]+?)\s*</time>', html
+    )
+    assert f"{updated:%Y-%m-%d %H:%M}" in shown, shown
+    # How long ago is still there, in the date's tooltip.
+    assert 'data-w-tooltip-content-value="刚刚"' in html
