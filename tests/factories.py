@@ -1,15 +1,26 @@
-"""Factories for pages and contact details used across the tests."""
+"""Factories for pages, contact details and library documents used across the tests."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
 
 from contact.models import ContactDetails, ContactEmail, ContactPhone
 from news.hits import store
 from news.models import ArticlePage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def library_document(title, filename, content=b"x" * 100):
+    """A file in the document library, with the size and hash Wagtail's upload form sets."""
+    document = get_document_model()(title=title)
+    document.file.save(filename, ContentFile(content), save=False)
+    document._set_document_file_metadata()
+    document.save()
+    return document
 
 
 def section(label, title, *items):

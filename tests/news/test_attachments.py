@@ -5,37 +5,26 @@ import re
 from urllib.parse import quote
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
-from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from news.models import ArticleAttachment, ArticlePage
 from tests.admin_forms import article_form
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, library_document
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"0" * 2000
 
 
-def document(title, filename, content):
-    Document = get_document_model()
-    doc = Document(title=title)
-    doc.file.save(filename, ContentFile(content), save=False)
-    doc._set_document_file_metadata()
-    doc.save()
-    return doc
-
-
 @pytest.fixture
 def notice_pdf(db):
-    return document("关于召开党建工作会议的通知", "会议通知.pdf", PDF)
+    return library_document("关于召开党建工作会议的通知", "会议通知.pdf", PDF)
 
 
 @pytest.fixture
 def signup_sheet(db):
-    return document("参会回执", "报名表.xlsx", b"PK\x03\x04" + b"x" * 5000)
+    return library_document("参会回执", "报名表.xlsx", b"PK\x03\x04" + b"x" * 5000)
 
 
 def published_with(column, attachments=(), body=None):
@@ -94,7 +83,7 @@ def test_a_download_answers_only_reading_methods(notice_pdf):
 def test_a_title_with_characters_no_file_system_takes_gives_a_safe_name(db):
     from news.library.downloads import download_name
 
-    doc = document('2024/05 "通知":第1号', "notice.pdf", PDF)
+    doc = library_document('2024/05 "通知":第1号', "notice.pdf", PDF)
     assert download_name(doc) == "2024 05  通知 第1号.pdf"
 
 

@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import strip_tags
-from wagtail.documents import get_document_model
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from news.models import ArticlePage
 from tests.admin_forms import article_form
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, library_document
 
 TABLE = {
     "caption": "2024年党员发展情况统计表",
@@ -32,14 +30,6 @@ TABLE = {
         {"values": ["第二支部", "8", None]},
     ],
 }
-
-
-def stored_file(title, filename, content=b"x" * 100):
-    doc = get_document_model()(title=title)
-    doc.file.save(filename, ContentFile(content), save=False)
-    doc._set_document_file_metadata()
-    doc.save()
-    return doc
 
 
 def shows_block_error(page, message):
@@ -88,8 +78,8 @@ def test_a_centred_title_and_a_right_aligned_signature_frame_a_notice(column):
 
 
 def test_a_video_plays_in_the_browsers_own_player_with_captions_and_a_transcript(column, image):
-    video = stored_file("主题党日活动视频", "video.mp4")
-    captions = stored_file(
+    video = library_document("主题党日活动视频", "video.mp4")
+    captions = library_document(
         "主题党日活动字幕", "captions.vtt", b"WEBVTT\n\n00:00.000 --> 00:02.000\n"
     )
     page, article = shown(
@@ -132,8 +122,8 @@ def test_a_video_plays_in_the_browsers_own_player_with_captions_and_a_transcript
 def test_the_video_block_refuses_files_of_the_wrong_kind_in_chinese(
     editor_client, column, video_name, captions_name, message
 ):
-    video = stored_file("视频", video_name)
-    captions = stored_file("字幕", captions_name) if captions_name else None
+    video = library_document("视频", video_name)
+    captions = library_document("字幕", captions_name) if captions_name else None
     url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
     data = {
         **article_form(),
