@@ -33,8 +33,8 @@ def page_description(context):
     page = context.get("page")
     if page is not None:
         own = page.search_description or getattr(page, "summary", "") or getattr(page, "intro", "")
-        if plain(own):
-            return plain(own)
+        if described := plain(own):
+            return described
     site = current_site(context)
     if site is None:
         return ""
