@@ -1,5 +1,5 @@
-"""Debian's Chromium for the browser tests, started with the flags this machine needs, and where
-their screenshots go."""
+"""Debian's Chromium for the browser tests, started with the flags this machine needs, where
+their screenshots go, and axe-core run in a page."""
 
 import shutil
 from pathlib import Path
@@ -17,3 +17,23 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# Only the violations, each with its first three elements, come back from the page: axe's whole
+# result (every rule that passed, with every element it looked at) is some 300 KB a page, and
+# reading it over the debugging protocol took longer than the check itself.
+AXE_VIOLATIONS = """options => axe.run(document, {...options, resultTypes: ['violations']}).then(
+  result => result.violations.map(violation => ({
+    id: violation.id,
+    help: violation.help,
+    targets: violation.nodes.slice(0, 3).map(node => node.target),
+  })))"""
+
+
+def axe_violations(page, **options):
+    """What axe-core finds wrong in the page as it is now, with `options` for axe.run: a list of
+    {id, help, targets}. It is evaluated through the debugging protocol, as the page's
+    Content-Security-Policy would refuse a <script> added to it."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    return page.evaluate(AXE_VIOLATIONS, options)
