@@ -3,17 +3,14 @@ one page of every kind the public site has."""
 
 import atexit
 import shutil
-import sqlite3
 import tempfile
-from contextlib import closing
 from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
+
+from tests import sqlite_copy
 
 SEED_FILE = "000_75590902209970e4.txt"
 
@@ -26,7 +23,7 @@ _built = None
 def load_demo_site():
     """The demo content, plus the seed article when the shared seed folder is beside the project."""
     global _built
-    copyable = connection.vendor == "sqlite" and not connection.in_atomic_block
+    copyable = sqlite_copy.can_copy()
     if copyable and _built is not None:
         _put_back(_built)
         return
@@ -41,24 +38,16 @@ def load_demo_site():
 def _keep():
     folder = Path(tempfile.mkdtemp(prefix="sitecms-demo-site-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    connection.ensure_connection()
-    with closing(sqlite3.connect(folder / "site.sqlite3")) as copy:
-        connection.connection.backup(copy)
+    sqlite_copy.save(folder / "site.sqlite3")
     shutil.copytree(settings.MEDIA_ROOT, folder / "media")
     return folder
 
 
 def _put_back(folder):
-    """The whole database as it was built (every table, whatever earlier tests left in it) and
-    the media files; then no cache may remember anything of the database it replaced."""
-    connection.ensure_connection()
-    with closing(sqlite3.connect(folder / "site.sqlite3")) as copy:
-        copy.backup(connection.connection)
+    """The whole database as it was built and the media files."""
+    sqlite_copy.put_back(folder / "site.sqlite3")
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     shutil.copytree(folder / "media", settings.MEDIA_ROOT)
-    ContentType.objects.clear_cache()
-    for cache in caches.all():
-        cache.clear()
 
 
 def pages_to_check():
