@@ -22,7 +22,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from stack.services import create_database, drop_database, postgres_answers
-from stack.site import ROOT, manage, prepare_site, prepared_sqlite_site, production_environment
+from stack.site import (
+    ROOT,
+    manage,
+    prepared_postgres_site,
+    prepared_sqlite_site,
+    production_environment,
+)
 
 # No PostgreSQL server listens on port 9 (discard): the refusals must come before any connection.
 UNREACHABLE_POSTGRES = "postgres://postgres@127.0.0.1:9/sitecms_backup_unreachable"
@@ -224,8 +230,7 @@ def back_up_new_site(engine, folder, database_url=None):
     if engine == "sqlite":
         env = prepared_sqlite_site(folder, BACKUP_DIR=folder / "backups")
     else:
-        env = site_env(database_url, folder / "media", backup_dir=folder / "backups")
-        prepare_site(env)
+        env = prepared_postgres_site(database_url, folder, BACKUP_DIR=folder / "backups")
     manage(env, "shell", "--no-imports", "-c", CREATE_CONTENT)
     output = manage(env, "backup").stdout
     [archive] = (folder / "backups").glob("*")

@@ -24,9 +24,8 @@ from stack.site import (
     ADMIN_PASSWORD,
     Gunicorn,
     manage,
-    prepare_site,
+    prepared_postgres_site,
     prepared_sqlite_site,
-    production_environment,
 )
 from tests.samples import VALID
 
@@ -178,9 +177,7 @@ def postgres_database():
 @pytest.fixture(scope="module")
 def postgres_site(postgres_database, tmp_path_factory):
     folder = tmp_path_factory.mktemp("every-process-postgres")
-    environment = site_environment(postgres_database, folder)
-    prepare_site(environment)
-    return environment, folder
+    return prepared_postgres_site(postgres_database, folder, SCHEDULER_ENABLED=0), folder
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +187,6 @@ def redis_server():
     server = PrivateRedis()
     yield server
     server.close()
-
-
-def site_environment(database_url, folder, **env):
-    return production_environment(
-        database_url, MEDIA_ROOT=folder / "media", SCHEDULER_ENABLED=0, **env
-    )
 
 
 # The changes -----------------------------------------------------------------------------------
@@ -431,8 +422,12 @@ def test_two_instances_behind_nginx_see_every_change_within_the_cache_interval(
         "HITCOUNT_TRUSTED_PROXIES": "1",
         "ALLOWED_HOSTS": "example.cn,127.0.0.1,localhost",
     }
-    manage(environment, "collectstatic", "--noinput")
-    stacks = [Gunicorn(environment, tmp_path / f"gunicorn-{n}.log", WORKERS) for n in (1, 2)]
+    # The static files nginx serves were collected when the site was prepared.
+    stacks = [
+        Gunicorn(environment, tmp_path / f"gunicorn-{n}.log", WORKERS, wait=False) for n in (1, 2)
+    ]
+    for stack in stacks:
+        stack.wait_until_answering()
     nginx = FrontNginx(tmp_path, stacks, media_root=folder / "media")
     try:
         article, _ = first_article(stacks[0])

@@ -24,9 +24,8 @@ from stack.site import (
     ADMIN_PASSWORD,
     Gunicorn,
     manage,
-    prepare_site,
+    prepared_postgres_site,
     prepared_sqlite_site,
-    production_environment,
 )
 from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory
@@ -77,14 +76,13 @@ def test_a_publish_failing_half_way_leaves_the_old_version_live(reader, column):
 @pytest.fixture(scope="module")
 def postgres(tmp_path_factory):
     cluster = PrivatePostgres()
-    environment = production_environment(
+    environment = prepared_postgres_site(
         cluster.url,
-        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        tmp_path_factory.mktemp("site"),
         PAGE_CACHE="off",
         HITCOUNT_WINDOW=0,
         DB_CONN_MAX_AGE=60,
     )
-    prepare_site(environment)
     yield cluster, environment
     cluster.close()
 
