@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
-TEST_ENV := DJANGO_SETTINGS_MODULE=sitecms.settings.test
 # Tests run in parallel processes (pytest-xdist), one per core; a module's tests stay together,
 # so a stack a module starts is started once, and the slowest modules go out first
 # (SLOWEST_MODULES in tests/conftest.py).
@@ -84,11 +83,10 @@ backup: install ## Archive the database and the media files into backups/ (or BA
 restore: install ## Replace the database and the media files with a backup: make restore FILE=…
 	$(MANAGE) restore "$(FILE)"
 
-test: install bytecode translations node_modules/.installed ## Lint, check and run the whole test suite
+# Django's system checks and makemigrations --check are tests too (tests/test_django_checks.py).
+test: install bytecode translations node_modules/.installed ## Lint and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(TEST_ENV) $(MANAGE) check
-	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The tests whose outcome can depend on the database engine, run again on DATABASE_URL (CI's
