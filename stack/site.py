@@ -162,7 +162,10 @@ def prepared_postgres_site(database_url, folder, **env):
         if not dump.exists():
             prepare_site(environment)
             shutil.copytree(folder / "media", media, dirs_exist_ok=True)
-            _postgres_tool("pg_dump", "--format=custom", f"--file={dump}", database_url)
+            # Named when whole: a dump cut short is never restored.
+            partial = dump.with_suffix(".partial")
+            _postgres_tool("pg_dump", "--format=custom", f"--file={partial}", database_url)
+            partial.rename(dump)
             return environment
     _postgres_tool("pg_restore", "--no-owner", "--no-acl", f"--dbname={database_url}", dump)
     shutil.copytree(media, folder / "media", dirs_exist_ok=True)
