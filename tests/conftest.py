@@ -66,6 +66,17 @@ def _fresh_cache():
         each.clear()
 
 
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    # django-ratelimit counts in fixed windows of the clock (a minute from :00); a test's few
+    # requests must not straddle a boundary, or a limit would reset halfway through them.
+    import time
+    from types import SimpleNamespace
+
+    frozen = time.time()
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: frozen))
+
+
 _db_blocker = None
 # The test database as django_db_setup left it, on SQLite: a test that commits empties every
 # table when it ends, and putting this copy back is some fifty times quicker than building the
