@@ -44,21 +44,27 @@ def production_environment(database_url, **env):
     return result
 
 
-def python(env, arguments, what, check=True):
-    """The site's Python under `env` with `arguments` (in the project folder), and what it
-    printed; with `check`, a failure raises with its error output, saying `what` failed."""
+def _run(command, what, check=True, **options):
+    """`command` in the project folder, and what it printed; with `check`, a failure raises with
+    its error output, saying `what` failed."""
     result = subprocess.run(
-        [sys.executable, *map(str, arguments)],
+        [*map(str, command)],
         cwd=ROOT,
-        env={**env, "PYTHONIOENCODING": "utf-8"},
         capture_output=True,
         encoding="utf-8",
         timeout=600,
         check=False,
+        **options,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"{what} failed:\n{result.stderr}")
     return result
+
+
+def python(env, arguments, what, check=True):
+    """The site's Python under `env` with `arguments` (in the project folder), and what it
+    printed; with `check`, a failure raises with its error output, saying `what` failed."""
+    return _run([sys.executable, *arguments], what, check, env={**env, "PYTHONIOENCODING": "utf-8"})
 
 
 def manage(env, *args, check=True):
@@ -173,14 +179,7 @@ def prepared_postgres_site(database_url, folder, **env):
 
 
 def _postgres_tool(program, *arguments):
-    result = subprocess.run(
-        [str(PG_BIN / program if PG_BIN else program), *map(str, arguments)],
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
-    if result.returncode != 0:
-        raise AssertionError(f"{program} failed:\n{result.stderr}")
+    _run([PG_BIN / program if PG_BIN else program, *arguments], program)
 
 
 class Gunicorn:
