@@ -17,7 +17,7 @@ from stack.services import redis_answers
 from stack.site import SHARED_PREPARED_SITE
 from tests import sqlite_copy
 from tests.admin_forms import user_in
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
+from tests.chromium import CHROMIUM_FLAGS, HEADLESS_SHELL
 
 
 def pytest_configure(config):
@@ -247,6 +247,6 @@ def browser():
     # still synchronous, so Django's guard against ORM use inside a running loop is lifted here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=HEADLESS_SHELL, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
