@@ -42,6 +42,7 @@ SLOWEST_MODULES = [
     "tests/site/test_lighthouse.py",
     "tests/news/hits/test_counting.py",
     "tests/news/search/test_flood.py",
+    "tests/ops/test_setup_commands.py",
 ]
 
 

@@ -32,7 +32,20 @@ def load_demo_site():
     if seed.exists():
         call_command("import_articles", str(seed), "--parent", "/news/", stdout=StringIO())
     if copyable:
+        _look_at_every_page()
         _built = _keep()
+
+
+def _look_at_every_page():
+    """Every page once, as a tool does (no reader's view is counted): the pictures' renditions are
+    made now and kept with the copy, instead of again by the live server in every test (resizing
+    and encoding them took a minute of CPU a run)."""
+    from django.test import Client
+    from wagtail.models import Page
+
+    client = Client(HTTP_USER_AGENT="curl/8.5.0")
+    for page in Page.objects.live().filter(depth__gt=1).specific():
+        client.get(page.url)
 
 
 def _keep():
