@@ -1,20 +1,23 @@
 """The site under the production settings as a separate program: its environment, manage.py, a
-site prepared once (migrated, built with the demo content, its first admin and collected static
-files) and copied for every stack, and gunicorn with the project's gunicorn.conf.py."""
+database migrated once and copied for every site and test database of a run, a site prepared once
+(built on it with the demo content, its first admin and collected static files) and copied for
+every stack, and gunicorn with the project's gunicorn.conf.py."""
 
 import fcntl
 import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
+import uuid
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from stack.raw_http import send
-from stack.services import PG_BIN, free_port, wait_for
+from stack.services import PG_BIN, create_database, drop_database, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -131,15 +134,71 @@ def _first_prepares(name):
         yield shared
 
 
+def _migrated_sqlite():
+    """A SQLite database with every migration applied, made once per run."""
+    with _first_prepares("migrated-sqlite") as shared:
+        migrated = shared / "migrated.sqlite3"
+        if not migrated.exists():
+            partial = migrated.with_suffix(".partial")
+            partial.unlink(missing_ok=True)
+            manage(production_environment(f"sqlite:///{partial}"), "migrate", "--noinput")
+            partial.rename(migrated)
+    return migrated
+
+
+def _migrated_postgres():
+    """A dump of a PostgreSQL database with every migration applied, made once per run."""
+    with _first_prepares("migrated-postgres") as shared:
+        dump = shared / "migrated-postgres.dump"
+        if not dump.exists():
+            name = f"sitecms_migrating_{uuid.uuid4().hex[:8]}"
+            database_url = create_database(name)
+            try:
+                manage(production_environment(database_url), "migrate", "--noinput")
+                partial = dump.with_suffix(".partial")
+                _postgres_tool("pg_dump", "--format=custom", f"--file={partial}", database_url)
+                partial.rename(dump)
+            finally:
+                drop_database(name)
+    return dump
+
+
+def migrated_template(vendor):
+    """The run's migrated database for `vendor` ("sqlite" or "postgresql"), made by the first
+    process that asks for it."""
+    return _migrated_sqlite() if vendor == "sqlite" else _migrated_postgres()
+
+
+def migrate_from_template(database_url):
+    """Makes the new database at `database_url` (a SQLite file not yet there, or an empty
+    PostgreSQL database on any server) a migrated one: a copy of the run's migrated database, in
+    well under a second instead of some ten seconds of migrating. `manage.py migrate` then finds
+    nothing left to do."""
+    if database_url.startswith("sqlite:///"):
+        target = database_url.removeprefix("sqlite:///")
+        with (
+            closing(sqlite3.connect(migrated_template("sqlite"))) as source,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            source.backup(copy)
+    else:
+        _postgres_tool(
+            "pg_restore",
+            "--no-owner",
+            "--no-acl",
+            f"--dbname={database_url}",
+            migrated_template("postgresql"),
+        )
+
+
 def _prepared_template():
     """The folder of the SQLite site prepared for this run (site.sqlite3 and media/)."""
     with _first_prepares("sqlite") as template:
         if not (template / ".prepared").exists():
-            prepare_site(
-                production_environment(
-                    f"sqlite:///{template / 'site.sqlite3'}", MEDIA_ROOT=template / "media"
-                )
-            )
+            database_url = f"sqlite:///{template / 'site.sqlite3'}"
+            Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            migrate_from_template(database_url)
+            prepare_site(production_environment(database_url, MEDIA_ROOT=template / "media"))
             (template / ".prepared").touch()
     return template
 
@@ -166,6 +225,7 @@ def prepared_postgres_site(database_url, folder, **env):
     with _first_prepares("postgres") as shared:
         dump, media = shared / "postgres.dump", shared / "postgres-media"
         if not dump.exists():
+            migrate_from_template(database_url)
             prepare_site(environment)
             shutil.copytree(folder / "media", media, dirs_exist_ok=True)
             # Named when whole: a dump cut short is never restored.
