@@ -195,8 +195,9 @@ def _prepared_template():
     """The folder of the SQLite site prepared for this run (site.sqlite3 and media/)."""
     with _first_prepares("sqlite") as template:
         if not (template / ".prepared").exists():
-            database_url = f"sqlite:///{template / 'site.sqlite3'}"
-            Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            database = template / "site.sqlite3"
+            database.unlink(missing_ok=True)  # what an interrupted run left
+            database_url = f"sqlite:///{database}"
             migrate_from_template(database_url)
             prepare_site(production_environment(database_url, MEDIA_ROOT=template / "media"))
             (template / ".prepared").touch()
