@@ -1,5 +1,7 @@
 """Test runs: fast hashing, local-memory cache, plain static files, media in a temporary folder."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,8 +17,17 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = tempfile.mkdtemp(prefix="sitecms-test-media-")
-STATIC_ROOT = tempfile.mkdtemp(prefix="sitecms-test-static-")
+
+
+def _temporary_folder(prefix):
+    """A folder of this test process's own, removed when the process ends."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+MEDIA_ROOT = _temporary_folder("sitecms-test-media-")
+STATIC_ROOT = _temporary_folder("sitecms-test-static-")
 WHITENOISE_USE_FINDERS = True
 # A static file is looked up when asked for, not listed up front: every test client starts the
 # middleware again, and listing the apps' few thousand files took 20 ms each time.
@@ -26,5 +37,5 @@ WHITENOISE_AUTOREFRESH = True
 # threads write while another reads; a file with WAL and a busy timeout waits instead.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(tempfile.mkdtemp(prefix="sitecms-test-db-")) / "test.sqlite3")
+        "NAME": str(Path(_temporary_folder("sitecms-test-db-")) / "test.sqlite3")
     }
