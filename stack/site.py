@@ -8,12 +8,11 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import uuid
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 from stack.raw_http import send
@@ -155,9 +154,7 @@ def _migrated_postgres():
             database_url = create_database(name)
             try:
                 manage(production_environment(database_url), "migrate", "--noinput")
-                partial = dump.with_suffix(".partial")
-                _postgres_tool("pg_dump", "--format=custom", f"--file={partial}", database_url)
-                partial.rename(dump)
+                _dump(database_url, dump)
             finally:
                 drop_database(name)
     return dump
@@ -175,20 +172,9 @@ def migrate_from_template(database_url):
     well under a second instead of some ten seconds of migrating. `manage.py migrate` then finds
     nothing left to do."""
     if database_url.startswith("sqlite:///"):
-        target = database_url.removeprefix("sqlite:///")
-        with (
-            closing(sqlite3.connect(migrated_template("sqlite"))) as source,
-            closing(sqlite3.connect(target)) as copy,
-        ):
-            source.backup(copy)
+        shutil.copy2(migrated_template("sqlite"), database_url.removeprefix("sqlite:///"))
     else:
-        _postgres_tool(
-            "pg_restore",
-            "--no-owner",
-            "--no-acl",
-            f"--dbname={database_url}",
-            migrated_template("postgresql"),
-        )
+        _restore(migrated_template("postgresql"), database_url)
 
 
 def _prepared_template():
@@ -229,14 +215,22 @@ def prepared_postgres_site(database_url, folder, **env):
             migrate_from_template(database_url)
             prepare_site(environment)
             shutil.copytree(folder / "media", media, dirs_exist_ok=True)
-            # Named when whole: a dump cut short is never restored.
-            partial = dump.with_suffix(".partial")
-            _postgres_tool("pg_dump", "--format=custom", f"--file={partial}", database_url)
-            partial.rename(dump)
+            _dump(database_url, dump)
             return environment
-    _postgres_tool("pg_restore", "--no-owner", "--no-acl", f"--dbname={database_url}", dump)
+    _restore(dump, database_url)
     shutil.copytree(media, folder / "media", dirs_exist_ok=True)
     return environment
+
+
+def _dump(database_url, dump):
+    """The database into `dump`, named so only when whole: a dump cut short is never restored."""
+    partial = dump.with_suffix(".partial")
+    _postgres_tool("pg_dump", "--format=custom", f"--file={partial}", database_url)
+    partial.rename(dump)
+
+
+def _restore(dump, database_url):
+    _postgres_tool("pg_restore", "--no-owner", "--no-acl", f"--dbname={database_url}", dump)
 
 
 def _postgres_tool(program, *arguments):
