@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import AXE, CHROMIUM, SCREENSHOTS, axe_violations
+from tests.chromium import AXE, CHROMIUM, SCREENSHOTS, NetworkQuiet, axe_violations
 from tests.demo_site import fill_in_site_identity, load_demo_site, pages_to_check
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -61,6 +61,7 @@ def test_public_pages_break_no_content_security_policy_rule(browser, site_url):
     what the reader's buttons change."""
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
+    network = NetworkQuiet(page)
     page.add_init_script(
         "window.__cspViolations = [];"
         "document.addEventListener('securitypolicyviolation', event =>"
@@ -69,7 +70,7 @@ def test_public_pages_break_no_content_security_policy_rule(browser, site_url):
     refused = []
     for name, url in pages_to_check():
         page.goto(site_url + url)
-        page.wait_for_load_state("networkidle")
+        assert network.wait(), f"{name} kept talking to the server"
         page.get_by_role("button", name="大", exact=True).click()
         page.get_by_role("button", name="适老化").click()
         refused += [f"{name}: {text}" for text in page.evaluate("window.__cspViolations || []")]

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from news.sharing import qr_svg
-from tests.chromium import AXE, CHROMIUM, SCREENSHOTS, axe_violations
+from tests.chromium import AXE, CHROMIUM, SCREENSHOTS, NetworkQuiet, axe_violations
 from tests.demo_site import load_demo_site, pages_to_check
 
 pytestmark = [
@@ -88,6 +88,7 @@ class Reader:
         self.context.add_init_script(RECORD_PROBLEMS)
         self.context.add_init_script(SPEECH_RECORDER % voices)
         self.page = self.context.new_page()
+        self.network = NetworkQuiet(self.page)
         self.errors = []
         self.page.on("pageerror", lambda error: self.errors.append(f"script: {error}"))
         self.page.on(
@@ -99,8 +100,11 @@ class Reader:
         )
         self.base_url = base_url
 
-    def goto(self, path, wait_until="networkidle"):
-        self.page.goto(self.base_url + path, wait_until=wait_until)
+    def goto(self, path, quiet=True):
+        """The page loaded, and with `quiet` what it asks for after loading answered too."""
+        self.page.goto(self.base_url + path, wait_until="load")
+        if quiet:
+            assert self.network.wait(), f"{path} kept talking to the server"
 
     def button(self, name):
         return self.page.locator("#a11y-toolbar").get_by_role("button", name=name, exact=True)
@@ -356,7 +360,7 @@ def test_axe_with_every_rule_finds_nothing_with_the_toolbar_in_each_mode(browser
                     continue
                 # Loaded is enough for axe: what still comes over the network after it (the
                 # click count's answer) changes a number, not what the page is made of.
-                reader.goto(url, wait_until="load")
+                reader.goto(url, quiet=False)
                 in_elder_mode = "document.documentElement.classList.contains('elder-mode')"
                 assert page.evaluate(in_elder_mode) == (elder == "on")
                 if (wide := page.evaluate("document.documentElement.scrollWidth")) > width:
