@@ -4,20 +4,27 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
+from news.models import NewsIndexPage
 from tests.factories import SHANGHAI, ArticlePageFactory
 
 
-@pytest.fixture
-def many_articles(column):
-    start = datetime(2024, 1, 1, 9, tzinfo=SHANGHAI)
-    return [
-        ArticlePageFactory(
-            parent=column, title=f"第{n:02d}篇", published_at=start + timedelta(days=n)
-        )
-        for n in range(45)
-    ]
+@pytest.fixture(scope="class")
+def many_articles(django_db_setup, django_db_blocker):
+    """Forty-five articles in 工作动态, made once for the tests of a class (each test's own
+    changes are still rolled back after it) and taken away after the last of them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        column = NewsIndexPage.objects.get(slug="news")
+        start = datetime(2024, 1, 1, 9, tzinfo=SHANGHAI)
+        yield [
+            ArticlePageFactory(
+                parent=column, title=f"第{n:02d}篇", published_at=start + timedelta(days=n)
+            )
+            for n in range(45)
+        ]
+        transaction.set_rollback(True)
 
 
 def titles(html):
@@ -30,20 +37,22 @@ def get(url):
     return response.content.decode()
 
 
-def test_newest_first_twenty_a_page(many_articles):
-    html = get("/news/")
-    assert titles(html)[:3] == ["第44篇", "第43篇", "第42篇"]
-    assert len(titles(html)) == 20
-    assert "第 1 页 / 共 3 页" in html
-    assert titles(get("/news/?page=3")) == [f"第{n:02d}篇" for n in range(4, -1, -1)]
+@pytest.mark.django_db
+@pytest.mark.usefixtures("many_articles")
+class TestFortyFiveArticles:
+    def test_newest_first_twenty_a_page(self):
+        html = get("/news/")
+        assert titles(html)[:3] == ["第44篇", "第43篇", "第42篇"]
+        assert len(titles(html)) == 20
+        assert "第 1 页 / 共 3 页" in html
+        assert titles(get("/news/?page=3")) == [f"第{n:02d}篇" for n in range(4, -1, -1)]
 
-
-@pytest.mark.parametrize(
-    ("raw", "page"),
-    [("abc", 1), ("0", 1), ("-1", 1), ("999999", 3), ("2", 2), ("", 1), ("1e3", 1), ("%00", 1)],
-)
-def test_page_parameter_garbage_gives_the_nearest_real_page(many_articles, raw, page):
-    assert f"第 {page} 页 / 共 3 页" in get(f"/news/?page={raw}")
+    @pytest.mark.parametrize(
+        ("raw", "page"),
+        [("abc", 1), ("0", 1), ("-1", 1), ("999999", 3), ("2", 2), ("", 1), ("1e3", 1), ("%00", 1)],
+    )
+    def test_page_parameter_garbage_gives_the_nearest_real_page(self, raw, page):
+        assert f"第 {page} 页 / 共 3 页" in get(f"/news/?page={raw}")
 
 
 def test_empty_column_says_so(column):
