@@ -76,12 +76,15 @@ def add_block(page, count_field, label):
 def pick_from_menu(page, opener, option):
     """Open a menu and click one of its options. A block that has only just been added may still
     be sliding into place, and under load a click on it can land beside its button: then the menu
-    does not open, and the opener is clicked again."""
+    does not open, and the opener is clicked again. A menu opened while the blocks around it were
+    still moving can also stay behind the next panel's help text: it is closed and opened again,
+    as a person would."""
     for _attempt in range(3):
         opener.click()
         try:
             option.wait_for(state="visible", timeout=5000)
-            break
+            option.click(timeout=5000)
+            return
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
     option.click()
@@ -114,7 +117,7 @@ def choose_in_modal(staff, opener, choice_text=None, through=()):
     opener.click()
     modal = staff.page.locator(".modal")
     modal.wait_for()
-    staff.network.wait(seconds=3)
+    staff.page.wait_for_load_state("networkidle")
     staff.look()
     for name in through:
         modal.locator(f"a.navigate-pages[title*='{name}']").click()
