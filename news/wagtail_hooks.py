@@ -2,7 +2,7 @@
 
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
@@ -115,9 +115,9 @@ def page_type_report_for_administrators_only(request, menu_items):
 @hooks.register("insert_editor_js")
 def editor_scripts():
     # paste-check: says what pasting from Word dropped; save-once: a click during an autosave of
-    # a new page waits for it instead of creating the page twice.
-    return format_html(
-        '<script src="{}" defer></script><script src="{}" defer></script>',
-        static("js/admin/paste-check.js"),
-        static("js/admin/save-once.js"),
+    # a new page waits for it instead of creating the page twice; checks-in-turn: the preview's
+    # checks, started again on each reload, wait for the one running instead of failing.
+    scripts = ["js/admin/paste-check.js", "js/admin/save-once.js", "js/admin/checks-in-turn.js"]
+    return format_html_join(
+        "", '<script src="{}" defer></script>', ((static(path),) for path in scripts)
     )

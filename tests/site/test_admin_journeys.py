@@ -151,6 +151,12 @@ def pick_time(picker, hour, minute):
     slot.click()
 
 
+TWO_CHECKS_AT_ONCE = """() => {
+  const check = () => axe.run(document.body, {runOnly: ['image-alt']});
+  return Promise.all([check(), check()]).then(results => results.length);
+}"""
+
+
 def write_section(page, index, label, title, heading, text):
     """An agenda section with a sub-section of one paragraph, and a picture chosen after it."""
     prefix = f"body-{index}-value"
@@ -224,6 +230,9 @@ def test_editor_writes_an_article_with_every_widget_previews_it_on_a_phone_and_s
     assert scroll_width <= width
     screenshot(page, "admin-editor-preview-phone")
     editor.look()
+    # Wagtail checks the preview again on every reload: a check started while another runs waits
+    # for it (static/js/admin/checks-in-turn.js) instead of failing with "Axe is already running".
+    assert page.evaluate(TWO_CHECKS_AT_ONCE) == 2
     # Wagtail's content checks read the preview: words and reading time. They start again each
     # time the preview reloads, so the draft Wagtail saves by itself is let finish first.
     page.locator("#w-autosave-indicator .w-autosave-indicator__state--saved").wait_for(
