@@ -2,13 +2,13 @@
 policy switched off and nothing injected past it, with every Content-Security-Policy violation,
 script error and left-over English string on the screens visited recorded."""
 
-import contextlib
 import re
 import time
 
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.chromium import NetworkQuiet
 
 PASSWORD = "journey-pw-1234"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -104,6 +104,7 @@ class Staff:
         )
         self.context.add_init_script(REPORT_VIOLATIONS)
         self.page = self.context.new_page()
+        self.network = NetworkQuiet(self.page)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.errors.append(f"{self.page.url}: {error}"))
         self.goto(reverse("wagtailadmin_login"))
@@ -125,12 +126,9 @@ class Staff:
     def settle(self):
         """Wait until the page has loaded what it asks for, then read the screen. An edit form
         with the preview panel open keeps talking to the server, so quiet is not waited for
-        long. Playwright's half second of quiet, not a shorter one (tests/chromium.py): Wagtail
-        checks the preview with axe once it has loaded, and a step taken before that run ends
-        can start another, which Wagtail reports as an error ("Axe is already running")."""
+        long."""
         self.page.wait_for_load_state("load")
-        with contextlib.suppress(PlaywrightTimeout):
-            self.page.wait_for_load_state("networkidle", timeout=3000)
+        self.network.wait(seconds=3)
         self.look()
 
     def look(self):

@@ -117,7 +117,7 @@ def choose_in_modal(staff, opener, choice_text=None, through=()):
     opener.click()
     modal = staff.page.locator(".modal")
     modal.wait_for()
-    staff.page.wait_for_load_state("networkidle")
+    staff.network.wait(seconds=3)
     staff.look()
     for name in through:
         modal.locator(f"a.navigate-pages[title*='{name}']").click()
