@@ -48,7 +48,7 @@ def axe_violations(page, **options):
 class NetworkQuiet:
     """The requests a page (and its frames) has in flight, to wait until it has loaded what it
     asks for: nothing in flight for `QUIET_SECONDS`. Playwright's "networkidle" asks for half a
-    second of quiet after every page, which was a third of the admin journeys' time; a script
+    second of quiet after every page, which was a quarter of the admin journeys' time; a script
     that asks for more when an answer comes asks within milliseconds."""
 
     QUIET_SECONDS = 0.15
