@@ -11,6 +11,8 @@ CHROME_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
 )
+# What tools send: looking with it counts no view.
+TOOL_UA = "curl/8.5.0"
 
 
 @dataclass

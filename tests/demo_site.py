@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
+from stack.raw_http import TOOL_UA
 from tests import sqlite_copy
 
 SEED_FILE = "000_75590902209970e4.txt"
@@ -43,7 +44,7 @@ def _look_at_every_page():
     from django.test import Client
     from wagtail.models import Page
 
-    client = Client(HTTP_USER_AGENT="curl/8.5.0")
+    client = Client(HTTP_USER_AGENT=TOOL_UA)
     for page in Page.objects.live().filter(depth__gt=1).specific():
         client.get(page.url)
 

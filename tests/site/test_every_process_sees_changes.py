@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from stack.nginx import Nginx
-from stack.raw_http import CHROME_UA, AdminSession
+from stack.raw_http import CHROME_UA, TOOL_UA, AdminSession
 from stack.services import PrivateRedis, create_database, drop_database, postgres_answers, wait_for
 from stack.site import (
     ADMIN_PASSWORD,
@@ -34,8 +34,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_indepe
 
 WORKERS = 3
 REQUESTS = 30
-# What tools send: not counted as a reader's view, so looking changes no count.
-LOOKING_UA = "curl/8.5.0"
 
 
 # Forms as the browser sends them ---------------------------------------------------------------
@@ -118,7 +116,7 @@ def admin_session(stack):
 
 
 def look(stack, path):
-    return stack.request("GET", path, headers={"User-Agent": LOOKING_UA})
+    return stack.request("GET", path, headers={"User-Agent": TOOL_UA})
 
 
 def first_article(stack):
@@ -149,7 +147,7 @@ class Direct:
         self.stack = stack
 
     def look(self, path, **headers):
-        return self.stack.request("GET", path, headers={"User-Agent": LOOKING_UA, **headers})
+        return self.stack.request("GET", path, headers={"User-Agent": TOOL_UA, **headers})
 
     def read(self, path, user_agent=CHROME_UA):
         """A reader's visit: the page, as their browser asks for it."""
@@ -390,13 +388,13 @@ class FrontNginx(Nginx):
     """nginx in front of the instances, seen as the every-process checks look and read."""
 
     def look(self, path):
-        return self.request("GET", path, headers={"User-Agent": LOOKING_UA})
+        return self.request("GET", path, headers={"User-Agent": TOOL_UA})
 
     def shown_count(self, path):
         """What the page shows once its script has asked the beacon (the cached page may be a
         second old; the beacon's answer is current)."""
         page_id = re.search(r'data-hit-url="/hits/(\d+)/"', self.look(path).text).group(1)
-        answer = self.request("POST", f"/hits/{page_id}/", headers={"User-Agent": LOOKING_UA})
+        answer = self.request("POST", f"/hits/{page_id}/", headers={"User-Agent": TOOL_UA})
         return json.loads(answer.text)["count"]
 
     def read(self, path, user_agent):
