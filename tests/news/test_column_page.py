@@ -18,12 +18,11 @@ def many_articles(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         column = NewsIndexPage.objects.get(slug="news")
         start = datetime(2024, 1, 1, 9, tzinfo=SHANGHAI)
-        yield [
+        for n in range(45):
             ArticlePageFactory(
                 parent=column, title=f"第{n:02d}篇", published_at=start + timedelta(days=n)
             )
-            for n in range(45)
-        ]
+        yield
         transaction.set_rollback(True)
 
 
