@@ -32,17 +32,26 @@ SKIPPED_AUDITS = {"search": ["is-crawlable"]}
 
 # One Node process and one Chromium for all the pages: Lighthouse's command line, a process a page,
 # takes some 5 seconds longer each. Lighthouse still empties the cache and storage before each page.
+# A page's report already on disk is an earlier run of it: it counts with the new runs, and the
+# report left is Lighthouse's median run of them all (the run nearest the median first paint and
+# time to interactive; a run that lost its trace has neither and is left out).
 RUN_LIGHTHOUSE = """
 import fs from 'node:fs';
 import {launch} from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import {computeMedianRun, filterToValidRuns} from 'lighthouse/core/lib/median-run.js';
 
-const [pages, flags, chromeFlags] = JSON.parse(process.argv[1]);
+const [pages, runs, flags, chromeFlags] = JSON.parse(process.argv[1]);
 const chrome = await launch({chromeFlags});
 try {
   for (const {url, report, skipAudits} of pages) {
-    const result = await lighthouse(url, {...flags, skipAudits, port: chrome.port});
-    fs.writeFileSync(report, result.report);
+    const done = fs.existsSync(report) ? [JSON.parse(fs.readFileSync(report, 'utf8'))] : [];
+    for (let run = 0; run < runs; run++) {
+      done.push((await lighthouse(url, {...flags, skipAudits, port: chrome.port})).lhr);
+    }
+    const measured = filterToValidRuns(done);
+    const kept = measured.length ? computeMedianRun(measured) : done.at(-1);
+    fs.writeFileSync(report, JSON.stringify({...kept, runsMeasured: measured.length}));
   }
 } finally {
   chrome.kill();
@@ -69,17 +78,17 @@ def site_url(live_server):
     return live_server.url
 
 
-def lighthouse(pages, folder):
-    """Lighthouse's report on each page of {name: URL}; one on a page it could not measure has a
-    runtimeError, as Lighthouse's own do."""
+def lighthouse(pages, folder, runs=1):
+    """Lighthouse's report on each page of {name: URL}, run `runs` more times and taken with the
+    page's report already in `folder` as Lighthouse's median run; one on a page it could not
+    measure has a runtimeError, as Lighthouse's own do."""
     reports = {name: folder / f"{name}.json" for name in pages}
-    for report in reports.values():
-        report.unlink(missing_ok=True)
     argument = [
         [
             {"url": url, "report": str(reports[name]), "skipAudits": SKIPPED_AUDITS.get(name)}
             for name, url in pages.items()
         ],
+        runs,
         LIGHTHOUSE_FLAGS,
         CHROMIUM_FLAGS,
     ]
@@ -89,7 +98,7 @@ def lighthouse(pages, folder):
         env={**os.environ, "CHROME_PATH": CHROMIUM},
         capture_output=True,
         text=True,
-        timeout=120 * len(pages),
+        timeout=120 * runs * len(pages),
         check=False,
     )
     failed = {"runtimeError": {"message": run.stderr.strip() or f"exit status {run.returncode}"}}
@@ -97,6 +106,22 @@ def lighthouse(pages, folder):
         name: json.loads(path.read_text()) if path.exists() else failed
         for name, path in reports.items()
     }
+
+
+def shortfalls(name, url, result):
+    """What keeps a page's report from full marks, with the audits behind each lost point."""
+    if "runtimeError" in result:
+        return [f"{name} {url}: Lighthouse failed: {result['runtimeError']['message']}"]
+    problems = []
+    for category, least in LEAST_SCORE.items():
+        score = result["categories"][category]["score"]
+        if score is None or score < least:
+            runs = result.get("runsMeasured", 1)
+            problems.append(
+                f"{name} {url}: {category} {score} (median of {runs} runs), needs {least}"
+            )
+            problems += failing_audits(result, category)
+    return problems
 
 
 def failing_audits(result, category):
@@ -141,20 +166,12 @@ def shown(key, value):
 def test_public_pages_score_full_marks_in_lighthouse(site_url, tmp_path):
     urls = {name: site_url + url for name, url in pages_to_check() if name in PAGES}
     results = lighthouse(urls, tmp_path)
-    # Lighthouse now and then loses the trace of a page load (NO_NAVSTART) and asks to be run again.
-    again = {name: urls[name] for name, result in results.items() if "runtimeError" in result}
+    # One run's timings move with whatever else the machine is doing (a test beside this one, a
+    # lost trace), so a page short of the mark is run twice more and judged on the median of the
+    # three, as Lighthouse's own advice on variability and Lighthouse CI do.
+    again = {name: urls[name] for name in urls if shortfalls(name, urls[name], results[name])}
     if again:
-        results.update(lighthouse(again, tmp_path))
+        results.update(lighthouse(again, tmp_path, runs=2))
 
-    problems = []
-    for name, url in urls.items():
-        result = results[name]
-        if "runtimeError" in result:
-            problems.append(f"{name} {url}: Lighthouse failed: {result['runtimeError']['message']}")
-            continue
-        for category, least in LEAST_SCORE.items():
-            score = result["categories"][category]["score"]
-            if score is None or score < least:
-                problems.append(f"{name} {url}: {category} {score}, needs {least}")
-                problems += failing_audits(result, category)
+    problems = [line for name, url in urls.items() for line in shortfalls(name, url, results[name])]
     assert problems == [], "\n".join(problems)
