@@ -206,7 +206,7 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_POLICY}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed static files whose manifest (every asset's name) is kept out of the
-    # folder that is served (sitecms/static_storage.py).
+    # folder that is served (core/static_storage.py).
     "staticfiles": {"BACKEND": "core.static_storage.UnlistedManifestStaticFilesStorage"},
 }
 
