@@ -36,13 +36,18 @@ PHONE_WIDTH = 375
 
 
 @pytest.fixture
-def live_site(live_server, django_user_model):
+def live_site(live_server, django_user_model, browser):
     load_demo_site()
     for username, group in [("editor", EDITORS), ("reviewer", REVIEWERS), ("staff", CONTACT_STAFF)]:
         user = django_user_model.objects.create_user(username, password=PASSWORD)
         user.groups.add(Group.objects.get(name=group))
     django_user_model.objects.create_superuser("boss", password=PASSWORD)
-    return live_server.url
+    yield live_server.url
+    # Before the database is emptied: a page left open (an edit form pings the server every ten
+    # seconds) would go on sending requests, refused once its user is gone, into whatever test
+    # this process runs next.
+    for context in browser.contexts:
+        context.close()
 
 
 def screenshot(page, name):
@@ -854,3 +859,7 @@ def test_a_save_clicked_while_the_new_article_is_autosaving_makes_one_page_not_t
     assert page.url.endswith(reverse("wagtailadmin_pages:edit", args=(saved.get().pk,)))
     assert saved.get().get_latest_revision_as_object().source == "青溪党建网"
     editor.assert_met_no_obstacle()
+
+
+def test_no_page_of_the_journeys_is_left_open_to_talk_into_the_next_test(browser):
+    assert browser.contexts == []
