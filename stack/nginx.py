@@ -8,7 +8,7 @@ from pathlib import Path
 
 from stack.raw_http import Answer
 from stack.services import free_port
-from stack.site import ROOT
+from stack.site import ROOT, Gunicorn, prepared_sqlite_site
 
 # The front's certificate is its own, made for the test: not checked. One context for every
 # request: ssl.create_default_context() reads the machine's whole CA bundle each time, which
@@ -98,3 +98,19 @@ class Nginx:
     def close(self):
         with contextlib.suppress(subprocess.CalledProcessError):
             self._nginx("-s", "stop")
+
+
+@contextlib.contextmanager
+def sqlite_site_behind_nginx(folder, **env):
+    """The production stack (gunicorn, production settings) on a SQLite site of its own prepared
+    in `folder`, with `env` added, behind nginx: the Nginx, stopped with the stack on leaving."""
+    environment = prepared_sqlite_site(
+        folder,
+        **{"SCHEDULER_ENABLED": 0, "ALLOWED_HOSTS": "example.cn,127.0.0.1,localhost", **env},
+    )
+    with Gunicorn(environment, folder / "gunicorn.log") as stack:
+        nginx = Nginx(folder, [stack], media_root=folder / "media")
+        try:
+            yield nginx
+        finally:
+            nginx.close()

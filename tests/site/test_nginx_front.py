@@ -11,9 +11,9 @@ import shutil
 
 import pytest
 
-from stack.nginx import Nginx
+from stack.nginx import sqlite_site_behind_nginx
 from stack.raw_http import CHROME_UA
-from stack.site import ROOT, Gunicorn, prepared_sqlite_site
+from stack.site import ROOT
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
 pytestmark = pytest.mark.engine_independent
@@ -26,15 +26,8 @@ PLAIN = {"User-Agent": CHROME_UA}
 def front(tmp_path_factory):
     if not shutil.which("nginx"):
         pytest.skip("needs Debian's nginx (apt-get install nginx-light)")
-    folder = tmp_path_factory.mktemp("nginx-front")
-    environment = prepared_sqlite_site(
-        folder, SCHEDULER_ENABLED=0, ALLOWED_HOSTS="example.cn,127.0.0.1,localhost"
-    )
-    stack = Gunicorn(environment, folder / "gunicorn.log")
-    nginx = Nginx(folder, [stack], media_root=folder / "media")
-    yield nginx
-    nginx.close()
-    stack.close()
+    with sqlite_site_behind_nginx(tmp_path_factory.mktemp("nginx-front")) as nginx:
+        yield nginx
 
 
 def static_files(front):

@@ -12,9 +12,9 @@ import shutil
 
 import pytest
 
-from stack.nginx import Nginx
+from stack.nginx import sqlite_site_behind_nginx
 from stack.raw_http import AdminSession
-from stack.site import ADMIN_PASSWORD, Gunicorn, prepared_sqlite_site
+from stack.site import ADMIN_PASSWORD
 from tests.production import run_with_production_settings
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
@@ -36,17 +36,8 @@ def front(tmp_path_factory):
     if not shutil.which("nginx"):
         pytest.skip("needs Debian's nginx (apt-get install nginx-light)")
     folder = tmp_path_factory.mktemp("documents-behind-nginx")
-    environment = prepared_sqlite_site(
-        folder,
-        SCHEDULER_ENABLED=0,
-        DOCUMENTS_SENDFILE="nginx",
-        ALLOWED_HOSTS="example.cn,127.0.0.1,localhost",
-    )
-    stack = Gunicorn(environment, folder / "gunicorn.log")
-    nginx = Nginx(folder, [stack], media_root=folder / "media")
-    yield nginx
-    nginx.close()
-    stack.close()
+    with sqlite_site_behind_nginx(folder, DOCUMENTS_SENDFILE="nginx") as nginx:
+        yield nginx
 
 
 def choice(form, label):
