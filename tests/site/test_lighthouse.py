@@ -117,9 +117,8 @@ def shortfalls(name, url, result):
         score = result["categories"][category]["score"]
         if score is None or score < least:
             runs = result.get("runsMeasured", 1)
-            problems.append(
-                f"{name} {url}: {category} {score} (median of {runs} runs), needs {least}"
-            )
+            judged = f" (the median of {runs} runs)" if runs > 1 else ""
+            problems.append(f"{name} {url}: {category} {score}{judged}, needs {least}")
             problems += failing_audits(result, category)
     return problems
 
