@@ -114,3 +114,22 @@ def test_pages_name_their_icons_and_the_root_favicon_leads_to_one(site):
     assert response["Content-Type"] == "image/x-icon"
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert "max-age=86400" in response["Cache-Control"]
+
+
+def title(html):
+    return re.search(r"<title>([^<]*)</title>", html).group(1)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/news/", "工作动态 - 青溪党建网"),
+        ("/contact/", "联系我们 - 青溪党建网"),
+        ("/sitemap/", "网站地图 - 青溪党建网"),
+        ("/search/", "站内搜索 - 青溪党建网"),
+        ("/search/?q=党建", "“党建”的搜索结果 - 青溪党建网"),
+    ],
+)
+def test_a_pages_title_names_it_then_the_site_once(site, url, expected):
+    """What a tab, a bookmark and a shared link show."""
+    assert title(get(url).content.decode()) == expected
