@@ -333,12 +333,12 @@ def test_a_browser_without_a_chinese_voice_says_so_instead_of_reading(browser, s
 
 @pytest.mark.skipif(not AXE.exists(), reason="needs `npm ci` (node_modules/axe-core)")
 def test_axe_with_every_rule_finds_nothing_with_the_toolbar_in_each_mode(browser, site_url):
-    # The switches that only add to the page are checked together on every kind of page, and
-    # plain text, which takes the layout away, on its own. 高对比 is the site's 适老化 mode,
-    # remembered on its own.
+    # The switches that only add to the page are checked together on every kind of page, with
+    # the largest font size, and plain text, which takes the layout away, on its own. 高对比 is
+    # the site's 适老化 mode, remembered on its own, as is the font size.
     modes = [
         (
-            "open, zoom 200%, large cursor, guide, captions and high contrast",
+            "open, large font, zoom 200%, large cursor, guide, captions and high contrast",
             {"open": True, "zoom": 2, "cursor": True, "guide": True, "caption": True},
             None,
         ),
@@ -355,6 +355,8 @@ def test_axe_with_every_rule_finds_nothing_with_the_toolbar_in_each_mode(browser
             )
             elder = "on" if "high contrast" in mode else "off"
             page.evaluate("elder => localStorage.setItem('elder-mode', elder)", elder)
+            size = "large" if "large font" in mode else "medium"
+            page.evaluate("size => localStorage.setItem('font-size', size)", size)
             for name, url in pages_to_check():
                 if only and name not in only:
                     continue
