@@ -65,7 +65,8 @@ run: db ## Serve the site at http://127.0.0.1:$(PORT)
 SERVE_ENV = DJANGO_SETTINGS_MODULE=sitecms.settings.production \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat .serve-secret)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+	SERVE_MEDIA="$${SERVE_MEDIA:-1}"
 
 .serve-secret:
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@

@@ -13,6 +13,7 @@ from news.discovery_views import favicon, robots_txt
 from news.feeds import ArticleFeed
 from news.hits.beacon import hit_beacon
 from news.library.downloads import serve_document
+from news.library.pictures import serve_media
 from news.search.views import search
 from news.site_map import site_map
 
@@ -54,6 +55,9 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    # Pictures when no web server is in front (SERVE_MEDIA=1, as `make serve` sets); else a 404.
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media)]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

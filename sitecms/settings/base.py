@@ -198,6 +198,8 @@ STATIC_MANIFEST_DIR = BASE_DIR / "static-manifest"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Pictures served by Django itself, for a stack with no web server in front (`make serve`).
+SERVE_MEDIA = env_bool("SERVE_MEDIA")
 
 # Content-Security-Policy (django-csp): the public pages' policy; the admin's and the previews'
 # policies, and why they differ, are in core/csp.py.
