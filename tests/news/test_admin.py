@@ -141,3 +141,19 @@ def test_listings_show_when_a_page_was_updated_as_a_date_not_only_how_long_ago(
     assert f"{updated:%Y-%m-%d %H:%M}" in shown, shown
     # How long ago is still there, in the date's tooltip.
     assert 'data-w-tooltip-content-value="刚刚"' in html
+
+
+def test_page_search_counts_its_results_as_pages(admin_client, column):
+    for title in ["党建工作会议", "党建工作推进会"]:
+        ArticlePageFactory(parent=column, title=title).save_revision().publish()
+    html = admin_client.get(reverse("wagtailadmin_pages:search"), {"q": "党建"}).content.decode()
+    # The home page (青溪党建网) is found too.
+    counts = re.findall(r"第 1-3 个，共 3 个\s*([^<\s]*)", html)
+    assert counts == ["页面"], counts
+
+
+def test_the_aging_pages_report_shows_a_dash_for_a_page_no_one_published(admin_client, column):
+    ArticlePageFactory(parent=column, title="系统发布的文章").save_revision().publish()
+    html = admin_client.get(reverse("wagtailadmin_reports:aging_pages")).content.decode()
+    row = re.sub(r"\s+", " ", html.split("系统发布的文章")[1].split("</tr>")[0])
+    assert "None" not in row and "—" in row, row
