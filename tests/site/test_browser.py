@@ -174,3 +174,18 @@ def test_a_notice_with_a_table_and_attachments_reads_at_320_pixels(browser, site
     assert page.get_by_role("heading", name="附件").is_visible()
     assert page.get_by_role("link", name="附件2:参会回执表").get_attribute("download") is not None
     context.close()
+
+
+def test_on_a_phone_the_search_forms_labels_stay_beside_their_fields(browser, site_url):
+    for width in (320, 375, 414):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(site_url + "/search/?q=%E5%85%9A%E5%BB%BA")
+        for field in ("#search-q", "#search-column"):
+            label = page.locator(f"label[for={field[1:]}]").bounding_box()
+            control = page.locator(field).bounding_box()
+            middle = label["y"] + label["height"] / 2
+            assert control["y"] <= middle <= control["y"] + control["height"], (width, field)
+            assert label["x"] < control["x"], (width, field)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
