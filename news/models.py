@@ -199,6 +199,13 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
+def redirect_keeping_query(request, url):
+    """A permanent redirect to a page's one address, with the query (a page number) kept."""
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(url)
+
+
 class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """A column (栏目) such as 工作动态: its articles, newest first, twenty to a page."""
 
@@ -251,7 +258,11 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             year, month = (int(part) for part in path_components)
             if not (1 <= month <= 12 and 1900 <= year <= 2999):
                 raise Http404
-            return RouteResult(self, kwargs={"archive": (year, month)})
+            # One address a month: /2024/8/ and /2024/008/ redirect to /2024/08/.
+            canonical = path_components == [f"{year:04d}", f"{month:02d}"]
+            return RouteResult(
+                self, kwargs={"archive": (year, month), "redirect_to_canonical": not canonical}
+            )
         if len(path_components) == 1:
             article = (
                 ArticlePage.objects.live().child_of(self).filter(slug=path_components[0]).first()
@@ -278,6 +289,11 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             path_components
         )
         return RouteResult(article, kwargs={"redirect_to_canonical": not is_canonical})
+
+    def serve(self, request, *args, redirect_to_canonical=False, **kwargs):
+        if redirect_to_canonical:
+            return redirect_keeping_query(request, self.archive_url(*kwargs["archive"]))
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, archive=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -476,10 +492,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             # A copy in another column is listed there, but read at the original's address.
             redirect_to_canonical = True
         if redirect_to_canonical:
-            url = self.original().get_url(request)
-            if request.META.get("QUERY_STRING"):
-                url += "?" + request.META["QUERY_STRING"]
-            return HttpResponsePermanentRedirect(url)
+            return redirect_keeping_query(request, self.original().get_url(request))
         if self.live:
             # Reached only past Wagtail's checks (a password form or a login redirect is sent
             # instead of the article, and counts nothing): the counter counts this page.

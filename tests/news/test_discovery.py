@@ -143,3 +143,17 @@ def test_robots_points_to_the_sitemap(site):
     text = get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("/news/2017/5/", "/news/2017/05/"),
+        ("/news/2017/005/", "/news/2017/05/"),
+        ("/news/2017/5/?page=2", "/news/2017/05/?page=2"),
+    ],
+)
+def test_a_month_has_one_address_and_the_others_redirect_there(dated, url, canonical):
+    answer = get(url, status=301)
+    assert answer["Location"] == canonical
+    assert "五月的文章" in get(canonical).content.decode()
