@@ -48,6 +48,8 @@ LEFT_OVER_ENGLISH = [
     "Approve",
     "Request changes",
     "Search",
+    "Root",
+    "None",
 ]
 RANGE_OF = re.compile(r"\d+-\d+ of \d+")
 

@@ -50,7 +50,7 @@ def documents(front):
     """A public document, and a private one in a collection only signed-in users may see, with
     an editor to see it: {file name: (serve path, media path, bytes)}."""
     admin = AdminSession(front, ADMIN_PASSWORD)
-    root = choice(admin.get("/admin/collections/add/").text, "Root")
+    root = choice(admin.get("/admin/collections/add/").text, "根目录")
     answer = admin.post_form("/admin/collections/add/", {"name": "内部资料", "parent": root})
     assert answer.status == 302, answer.text[:2000]
     private = choice(admin.get("/admin/documents/add/").text, "内部资料")
