@@ -16,7 +16,11 @@ def test_admin_speaks_chinese(client, column_publisher):
     client.force_login(column_publisher)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'lang="zh-hans"' in html or 'lang="zh-Hans"' in html
-    assert "<title>控制面板 - Wagtail</title>" in html
+    # Every tab says whose admin it is, the sign-in page's too.
+    assert "<title>控制面板 - 青溪党建网管理后台</title>" in html
+    client.logout()
+    login = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert re.search(r"<title>\s*\S+ - 青溪党建网管理后台</title>", login), login[:500]
 
 
 def test_editor_creates_and_publishes_an_article_through_the_admin_form(
