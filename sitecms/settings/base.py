@@ -217,6 +217,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "青溪党建网")
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The one language of the content, named as the admin names it (else "Simplified Chinese").
+WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 # Chinese titles must never become percent-encoded slugs; articles get date/id URLs instead.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Wagtail's database search with Chinese segmented in the index and in every query (news/search_backend.py).

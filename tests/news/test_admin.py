@@ -161,3 +161,10 @@ def test_the_aging_pages_report_shows_a_dash_for_a_page_no_one_published(admin_c
     html = admin_client.get(reverse("wagtailadmin_reports:aging_pages")).content.decode()
     row = re.sub(r"\s+", " ", html.split("系统发布的文章")[1].split("</tr>")[0])
     assert "None" not in row and "—" in row, row
+
+
+def test_the_page_types_report_names_types_and_language_in_chinese(admin_client, column):
+    ArticlePageFactory(parent=column).save_revision().publish()
+    html = admin_client.get(reverse("wagtailadmin_reports:page_types_usage")).content.decode()
+    assert "Simplified Chinese" not in html
+    assert "文章" in html
