@@ -1,5 +1,7 @@
 """URL configuration: the Wagtail admin, documents, and the page tree for everything else."""
 
+import re
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
@@ -55,9 +57,10 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-else:
+elif settings.MEDIA_URL.startswith("/"):
     # Pictures when no web server is in front (SERVE_MEDIA=1, as `make serve` sets); else a 404.
-    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media)]
+    media = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media}(?P<path>.+)$", serve_media)]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -28,15 +28,22 @@ def test_a_rendition_is_served_with_the_headers_nginx_gives_it(serving, image):
     assert answer["X-Content-Type-Options"] == "nosniff"
 
 
-def test_originals_and_document_files_are_never_served(serving, image):
+def test_originals_and_document_files_are_never_served_however_the_path_is_written(serving, image):
     document = default_storage.save("documents/内部资料.pdf", ContentFile(b"%PDF-1.4 secret"))
     for name in [image.file.name, document]:
         assert default_storage.exists(name)
-        assert Client().get(f"/media/{name}").status_code == 404, name
+        for path in [name, f"/{name}", f"./{name}", f"images/../{name}", f"images/./../{name}"]:
+            assert Client().get(f"/media/{path}").status_code == 404, path
 
 
 @pytest.mark.parametrize(
-    "path", ["/media/images/", "/media/images/no-such.jpg", "/media/../sitecms/settings/base.py"]
+    "path",
+    [
+        "/media/images/",
+        "/media/images/no-such.jpg",
+        "/media/../sitecms/settings/base.py",
+        "/media/.",
+    ],
 )
 def test_a_missing_or_outside_file_is_a_404(serving, db, path):
     assert Client().get(path).status_code == 404
@@ -47,7 +54,7 @@ def test_pictures_answer_only_reading(serving, image):
     assert Client().post(rendition.url).status_code == 405
 
 
-def test_without_the_setting_a_web_server_in_front_serves_them(image):
+def test_without_the_setting_django_serves_no_picture(image):
     rendition = image.get_rendition("fill-120x80")
     assert Client().get(rendition.url).status_code == 404
 
