@@ -189,3 +189,16 @@ def test_on_a_phone_the_search_forms_labels_stay_beside_their_fields(browser, si
             assert label["x"] < control["x"], (width, field)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         context.close()
+
+
+def test_on_a_phone_the_header_keeps_its_padding_while_the_sides_narrow(browser, site_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + "/")
+    padding = page.evaluate(
+        """() => { const style = getComputedStyle(document.querySelector('.site-header__inner'));
+                   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+                   return [style.paddingTop, style.paddingLeft].map(v => parseFloat(v) / rem); }"""
+    )
+    context.close()
+    assert padding == [0.75, 1], padding
