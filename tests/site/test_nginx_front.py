@@ -1,6 +1,6 @@
 """What deploy/nginx.conf sends a reader's phone: pages, feeds, the site map and the static files
 compressed when the phone asks for it (and the same bytes when it does not), the static files
-as the compressed copies collectstatic made, and cached for good.
+as the compressed copies collectstatic made, and cached for good; the admin never compressed.
 
 The stack is the production one (gunicorn, production settings, SQLite) behind Debian's nginx.
 """
@@ -88,3 +88,12 @@ def test_static_files_go_as_the_copies_collectstatic_compressed_and_are_cached_f
         for answer in (compressed, plain):
             assert "immutable" in answer.headers.get("cache-control", ""), answer.headers
             assert answer.headers.get("expires", "").endswith("2037 23:55:55 GMT"), answer.headers
+
+
+def test_the_admin_is_never_compressed(front):
+    """Its pages repeat what an editor typed beside what only they may see: what BREACH needs."""
+    answer = front.request("GET", "/admin/login/", headers=COMPRESSED)
+    assert answer.status == 200
+    assert "content-encoding" not in answer.headers, answer.headers
+    assert "登录" in answer.text
+
