@@ -222,8 +222,8 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def articles(self):
         return ArticlePage.objects.live().public().in_column(self).newest_first()
 
-    def archive_url(self, year, month):
-        return f"{self.url}{year:04d}/{month:02d}/"
+    def archive_url(self, year, month, request=None):
+        return f"{self.get_url(request)}{year:04d}/{month:02d}/"
 
     def archive_months(self):
         """按月浏览: every month with articles, newest first, with its count and address."""
@@ -292,7 +292,7 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     def serve(self, request, *args, redirect_to_canonical=False, **kwargs):
         if redirect_to_canonical:
-            return redirect_keeping_query(request, self.archive_url(*kwargs["archive"]))
+            return redirect_keeping_query(request, self.archive_url(*kwargs["archive"], request))
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, archive=None, **kwargs):
