@@ -26,27 +26,20 @@ def add_published(parent, page):
     return page
 
 
-# What the admin calls the top of the page tree and of the collections (Wagtail's migrations
-# name both "Root", which its Chinese interface shows as it is: 正在浏览: Root).
+# What the admin calls the top of the page tree and of the collections, as migration
+# news/0016 names them.
 ROOT_NAME = "根目录"
 
 
 def ensure_roots():
-    """The tree roots Wagtail's migrations create (for a database that was emptied since, made
-    again), named in Chinese."""
+    """The tree roots the migrations create, for a database that was emptied since."""
     if not Locale.objects.exists():
         Locale.objects.create(
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
-    collection = Collection.get_first_root_node() or Collection.add_root(name=ROOT_NAME)
-    if collection.name == "Root":
-        collection.name = ROOT_NAME
-        collection.save(update_fields=["name"])
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title=ROOT_NAME, slug="root"))
-    if root.title == "Root":
-        Page.objects.filter(pk=root.pk).update(title=ROOT_NAME, draft_title=ROOT_NAME)
-        root.title = root.draft_title = ROOT_NAME
-    return root
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name=ROOT_NAME)
+    return Page.get_first_root_node() or Page.add_root(instance=Page(title=ROOT_NAME, slug="root"))
 
 
 @transaction.atomic

@@ -53,18 +53,33 @@ def test_only_one_contact_page_per_home(home):
 
 
 def test_the_tops_of_the_page_tree_and_the_collections_are_named_in_chinese(site, admin_client):
+    from importlib import import_module
+
+    from django.apps import apps
     from django.urls import reverse
     from wagtail.models import Collection
 
-    from news.sitetree import ensure_site_tree
-
-    # As Wagtail's migrations left them in a database made before: named again by the set-up.
+    # As Wagtail's migrations leave them, in a database made before the renaming migration.
     Page.objects.filter(depth=1).update(title="Root", draft_title="Root")
     Collection.objects.filter(depth=1).update(name="Root")
-    ensure_site_tree()
+    import_module("news.migrations.0016_roots_named_in_chinese").name_the_roots_in_chinese(
+        apps, None
+    )
     assert Page.get_first_root_node().title == "根目录"
     assert Page.get_first_root_node().draft_title == "根目录"
     assert Collection.get_first_root_node().name == "根目录"
     for url in [reverse("wagtailadmin_explore_root"), reverse("wagtailadmin_collections:add")]:
         html = admin_client.get(url).content.decode()
         assert "根目录" in html and ">Root<" not in html and "Root\n" not in html, url
+
+
+def test_a_root_someone_renamed_keeps_its_name(site):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Page.objects.filter(depth=1).update(title="全部站点", draft_title="全部站点")
+    import_module("news.migrations.0016_roots_named_in_chinese").name_the_roots_in_chinese(
+        apps, None
+    )
+    assert Page.get_first_root_node().title == "全部站点"

@@ -96,4 +96,3 @@ def test_the_admin_is_never_compressed(front):
     assert answer.status == 200
     assert "content-encoding" not in answer.headers, answer.headers
     assert "登录" in answer.text
-
