@@ -1,6 +1,10 @@
 """The page tree: home → columns → articles, and the contact page under home."""
 
-from wagtail.models import Page
+from importlib import import_module
+
+from django.apps import apps
+from django.urls import reverse
+from wagtail.models import Collection, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from contact.models import ContactPage
@@ -52,19 +56,17 @@ def test_only_one_contact_page_per_home(home):
     assert not ContactPage.can_create_at(home)
 
 
+def name_the_roots_in_chinese():
+    """What migration news/0016 does to a database made before it."""
+    migration = import_module("news.migrations.0016_roots_named_in_chinese")
+    migration.name_the_roots_in_chinese(apps, None)
+
+
 def test_the_tops_of_the_page_tree_and_the_collections_are_named_in_chinese(site, admin_client):
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.urls import reverse
-    from wagtail.models import Collection
-
     # As Wagtail's migrations leave them, in a database made before the renaming migration.
     Page.objects.filter(depth=1).update(title="Root", draft_title="Root")
     Collection.objects.filter(depth=1).update(name="Root")
-    import_module("news.migrations.0016_roots_named_in_chinese").name_the_roots_in_chinese(
-        apps, None
-    )
+    name_the_roots_in_chinese()
     assert Page.get_first_root_node().title == "根目录"
     assert Page.get_first_root_node().draft_title == "根目录"
     assert Collection.get_first_root_node().name == "根目录"
@@ -74,12 +76,6 @@ def test_the_tops_of_the_page_tree_and_the_collections_are_named_in_chinese(site
 
 
 def test_a_root_someone_renamed_keeps_its_name(site):
-    from importlib import import_module
-
-    from django.apps import apps
-
     Page.objects.filter(depth=1).update(title="全部站点", draft_title="全部站点")
-    import_module("news.migrations.0016_roots_named_in_chinese").name_the_roots_in_chinese(
-        apps, None
-    )
+    name_the_roots_in_chinese()
     assert Page.get_first_root_node().title == "全部站点"
