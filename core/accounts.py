@@ -13,27 +13,16 @@ import logging
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
-from django_ratelimit.core import is_ratelimited
 from wagtail.admin.views import account
 from wagtail.views import authenticate_with_password
 
-from core.clients import client_ip
+from core import limits
 
 logger = logging.getLogger(__name__)
 
 
 def too_often(request, group, rate):
-    try:
-        return is_ratelimited(
-            request,
-            group=group,
-            key=lambda group, request: client_ip(request),
-            rate=rate,
-            increment=True,
-        )
-    except Exception as error:  # the cache went away: the door still opens
-        logger.warning("Rate limit %s unavailable (%s)", group, error)
-        return False
+    return limits.exceeded(request, group, rate)
 
 
 class LogoutView(account.LogoutView):

@@ -23,20 +23,11 @@ A preview is a public page rendered for the admin's preview panel: it keeps the 
 may be framed by the site itself (``frame-ancestors 'self'``), and by nothing else.
 """
 
-import json
-import logging
-
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
-from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import is_ratelimited
 
-logger = logging.getLogger(__name__)
-
-REPORT_MAX_BYTES = 16 * 1024
 REPORT_URI = reverse_lazy("csp_report")
 
 PUBLIC_POLICY = {
@@ -91,33 +82,3 @@ class AreaPolicyMiddleware(CSPMiddleware):
             elif request.path_info.startswith(self.admin_prefix):
                 parts.config = default_config(ADMIN_POLICY)
         return parts
-
-
-REPORTS_PER_MINUTE = "30/m"
-
-
-@csrf_exempt  # browsers send reports without a token
-def report(request):
-    """Log a browser's report of a blocked resource as one line; nothing is stored. One address
-    may report REPORTS_PER_MINUTE times; more are answered and not logged, so nobody can fill the
-    log."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        if is_ratelimited(
-            request, group="csp-report", key="ip", rate=REPORTS_PER_MINUTE, increment=True
-        ):
-            return HttpResponse(status=429)
-    except Exception as error:  # the cache went away: the report is logged as usual
-        logger.debug("Report rate limit unavailable (%s)", error)
-    body = request.read(REPORT_MAX_BYTES)
-    try:
-        violation = json.loads(body).get("csp-report", {})
-        summary = {
-            key: str(violation.get(key, ""))[:200]
-            for key in ("document-uri", "violated-directive", "blocked-uri", "disposition")
-        }
-    except (ValueError, AttributeError):
-        return HttpResponse(status=400)
-    logger.warning("Content-Security-Policy violation: %s", json.dumps(summary, ensure_ascii=False))
-    return HttpResponse(status=204)

@@ -1,4 +1,4 @@
-"""The site generation's row (core/generation.py)."""
+"""The site generation's row (core/generation.py) and the shared rate-limit counts (core/limits.py)."""
 
 from django.db import models
 
@@ -18,3 +18,19 @@ class SiteGeneration(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class RateCount(models.Model):
+    """How many times one address has done one limited thing in the current window
+    (core/limits.py): one row per limit and address, reset when a new window starts."""
+
+    key = models.CharField(primary_key=True, max_length=64)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -22,8 +22,20 @@ PLAIN_403 = (
     "<body><h1>抱歉,您无权进行此操作</h1></body></html>"
 )
 
+PLAIN_429 = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>访问过于频繁</title></head>'
+    "<body><h1>访问过于频繁</h1><p>请稍候一分钟再试。</p></body></html>"
+)
+
 
 def page_for(status):
     """The plain page for an HTTP status, by its class when there is no page of its own."""
-    pages = {400: PLAIN_400, 403: PLAIN_403, 405: PLAIN_405, 500: PLAIN_500, 503: PLAIN_503}
+    pages = {
+        400: PLAIN_400,
+        403: PLAIN_403,
+        405: PLAIN_405,
+        429: PLAIN_429,
+        500: PLAIN_500,
+        503: PLAIN_503,
+    }
     return pages.get(status) or (PLAIN_500 if status >= 500 else PLAIN_400)

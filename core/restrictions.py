@@ -1,10 +1,74 @@
-"""Pages that skip Wagtail's ancestor and view-restriction queries when nothing above them is
-restricted: the restricted paths come from a cache keyed by the site generation, which every
-restriction change moves on."""
+"""What readers may see of the page tree, decided in one place.
 
-from wagtail.models import Page, PageViewRestriction
+A page is readable when it is live, when no page at or above it has a view restriction, and when
+no page above it has been taken offline (a column unpublished with its articles still live
+inside). A copy published into another column (一稿多发, a Wagtail alias) is readable only when
+its original is too: the copy's own place in the tree says nothing of the original's password,
+login restriction or unpublished column. Every public list, feed, search, sitemap and count of
+articles asks `readable()`, so none of them can show what the article's own address refuses.
+
+The sections to leave out (restricted pages, offline pages with pages under them) come from a
+cache keyed by the site generation, which every publish, unpublish, move and restriction change
+moves on; pages also skip Wagtail's ancestor and restriction queries when nothing above them is
+restricted."""
+
+from django.db.models import Q
+from wagtail.models import Page, PageQuerySet, PageViewRestriction
 
 from core.generation import remember
+
+
+def outermost(paths):
+    """The paths not inside another of them: a section inside a hidden one adds nothing."""
+    kept = []
+    for path in sorted(paths):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def offline_sections():
+    """Tree paths of the pages taken offline that have pages under them: nothing at or under
+    them reaches readers, live or not."""
+
+    def compute():
+        offline = Page.objects.filter(live=False, numchild__gt=0, depth__gt=1)
+        return outermost(offline.values_list("path", flat=True))
+
+    return remember("offline-sections", compute)
+
+
+def hidden_sections():
+    """Tree paths at and under which readers may see nothing: pages with a view restriction, and
+    offline sections."""
+
+    def compute():
+        restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
+        return outermost({*restricted, *offline_sections()})
+
+    return remember("hidden-sections", compute)
+
+
+def in_offline_section(page):
+    return any(page.path.startswith(path) for path in offline_sections())
+
+
+def _readable_q(prefix=""):
+    q = Q(**{f"{prefix}live": True})
+    for path in hidden_sections():
+        q &= ~Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def readable_q():
+    """Live, outside every hidden section, and for a copy, its original so too."""
+    return _readable_q() & (Q(alias_of__isnull=True) | _readable_q("alias_of__"))
+
+
+class ReadablePageQuerySet(PageQuerySet):
+    def readable(self):
+        """What readers may see (see the module's docstring)."""
+        return self.filter(readable_q())
 
 
 def restricted_paths():

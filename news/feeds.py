@@ -1,13 +1,21 @@
 """RSS 2.0 feeds with the full text of each article: one for the whole site, one per column and
-one per 专题."""
+one per 专题.
+
+A feed carries twenty whole articles, so it is kept, finished, under the site generation and
+built again only after a change readers can see; a query string changes nothing (a feed has no
+parameters) and gets the kept feed. Building one that no cache holds is limited per address, for
+every worker at once (core/limits.py, UNCACHED_RATE_LIMIT)."""
 
 import re
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.timezone import localtime
+from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
+from core import generation, limits
 from news.models import ArticlePage, NewsIndexPage, TopicPage
 from news.pictures import prefetch_pictures
 
@@ -51,7 +59,7 @@ class ArticleFeed(Feed):
         articles = (
             column.articles()
             if column
-            else ArticlePage.objects.live().public().originals().newest_first()
+            else ArticlePage.objects.readable().originals().newest_first()
         )
         articles = list(articles[:FEED_ITEMS])
         prefetch_pictures(articles)  # every picture of every item in two queries
@@ -77,3 +85,16 @@ class ArticleFeed(Feed):
         """The whole article, with addresses made absolute so feed readers can follow them."""
         html = "".join(str(block.render_as_block()) for block in article.body)
         return RELATIVE_URL_RE.sub(self.request.build_absolute_uri("/"), html)
+
+
+@require_safe
+def feed(request, column=None):
+    name = f"feed:{request.get_host()}:{column or ''}"
+    kept = generation.get(name)
+    if kept is None:
+        if limits.exceeded(request, "uncached", settings.UNCACHED_RATE_LIMIT):
+            return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
+        response = ArticleFeed()(request, column=column)
+        kept = {"content": response.content, "type": response["Content-Type"]}
+        generation.put(name, kept)
+    return HttpResponse(kept["content"], content_type=kept["type"])

@@ -21,13 +21,18 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet, Site
+from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from core import limits
 from core.generation import remember
 from core.publishing import AtomicPublishMixin
-from core.restrictions import CachedViewRestrictionsMixin
+from core.restrictions import (
+    CachedViewRestrictionsMixin,
+    ReadablePageQuerySet,
+    in_offline_section,
+)
 from core.richtext import plain_text
 from news.blocks import ArticleBodyBlock
 from news.copies import CopiesPanel
@@ -123,8 +128,7 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
         def compute():
             articles = list(
-                ArticlePage.objects.live()
-                .public()
+                ArticlePage.objects.readable()
                 .originals()
                 .descendant_of(self)
                 .exclude(cover_image=None)
@@ -173,7 +177,7 @@ def article_link(article):
     return {"title": article.title, "url": article.reader_url, "published_at": article.published_at}
 
 
-class ArticlePageQuerySet(PageQuerySet):
+class ArticlePageQuerySet(ReadablePageQuerySet):
     def in_column(self, column):
         return self.child_of(column)
 
@@ -220,7 +224,7 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         verbose_name = "栏目"
 
     def articles(self):
-        return ArticlePage.objects.live().public().in_column(self).newest_first()
+        return ArticlePage.objects.readable().in_column(self).newest_first()
 
     def archive_url(self, year, month, request=None):
         return f"{self.get_url(request)}{year:04d}/{month:02d}/"
@@ -293,6 +297,8 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def serve(self, request, *args, redirect_to_canonical=False, **kwargs):
         if redirect_to_canonical:
             return redirect_keeping_query(request, self.archive_url(*kwargs["archive"], request))
+        if (kwargs.get("archive") or is_later_page(request)) and over_list_limit(request):
+            return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, archive=None, **kwargs):
@@ -327,6 +333,16 @@ def is_article_path(path_components):
         and all(is_number(part) for part in path_components)
         and int(path_components[2]) <= MAX_ID
     )
+
+
+def is_later_page(request):
+    return request.GET.get("page", "1") != "1"
+
+
+def over_list_limit(request):
+    """Whether this address has asked for too many months or later pages of lists that no
+    cache held: each costs a query over the column (core/limits.py)."""
+    return limits.exceeded(request, "uncached", settings.UNCACHED_RATE_LIMIT)
 
 
 # Set on the request when the page number asked for is the one served, written as the site
@@ -489,7 +505,12 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     def serve(self, request, *args, redirect_to_canonical=False, **kwargs):
         if self.alias_of_id and not getattr(request, "is_preview", False):
-            # A copy in another column is listed there, but read at the original's address.
+            # A copy in another column is listed there, but read at the original's address,
+            # and answers as the original does: Wagtail has applied the original's view
+            # restrictions already, and an original that is offline is not found here either.
+            original = self.original()
+            if not original.live or in_offline_section(original):
+                raise Http404
             redirect_to_canonical = True
         if redirect_to_canonical:
             return redirect_keeping_query(request, self.original().get_url(request))
@@ -556,7 +577,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return [(block, anchors.get(block.id)) for block in self.body]
 
     def sibling_articles(self):
-        return ArticlePage.objects.live().public().sibling_of(self, inclusive=False)
+        return ArticlePage.objects.readable().sibling_of(self, inclusive=False)
 
     def neighbours(self):
         """上一篇 (the next older article in the column) and 下一篇 (the next newer), as links or None."""
@@ -677,13 +698,17 @@ class TopicPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     def articles(self):
         return (
-            ArticlePage.objects.live()
-            .public()
+            ArticlePage.objects.readable()
             .originals()
             .filter(tags__name=self.tag)
             .distinct()
             .newest_first()
         )
+
+    def serve(self, request, *args, **kwargs):
+        if is_later_page(request) and over_list_limit(request):
+            return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

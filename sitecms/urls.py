@@ -4,20 +4,19 @@ import re
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_safe
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core import accounts, csp
+from core import accounts, csp_reports
 from news.discovery_views import favicon, robots_txt
-from news.feeds import ArticleFeed
+from news.feeds import feed
 from news.hits.beacon import hit_beacon
 from news.library.downloads import serve_document
 from news.library.pictures import serve_media
 from news.search.views import search
 from news.site_map import site_map
+from news.sitemap_xml import sitemap
 
 urlpatterns = [
     # Wagtail's own views at their own URLs, made safer (core/accounts.py); listed first, so
@@ -33,12 +32,12 @@ urlpatterns = [
     path("hits/<int:page_id>/", hit_beacon, name="hit_beacon"),
     path("search/", search, name="search"),
     path("sitemap/", site_map, name="site_map"),
-    path("feed/", require_safe(ArticleFeed()), name="site_feed"),
-    path("<slug:column>/feed/", require_safe(ArticleFeed()), name="column_feed"),
-    path("sitemap.xml", require_safe(sitemap), name="sitemap"),
+    path("feed/", feed, name="site_feed"),
+    path("<slug:column>/feed/", feed, name="column_feed"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
-    path("csp-report/", csp.report, name="csp_report"),
+    path("csp-report/", csp_reports.report, name="csp_report"),
     # Wagtail's document download, its headers corrected (news/library/downloads.py); it comes
     # first, so Wagtail's route of the same path is unused.
     re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),

@@ -52,7 +52,7 @@ SLOWEST_MODULES = [
     "tests/site/test_faults.py",
     "tests/site/test_lighthouse.py",
     "tests/news/hits/test_counting.py",
-    "tests/news/search/test_flood.py",
+    "tests/site/test_floods.py",
     "tests/ops/test_setup_commands.py",
 ]
 
@@ -82,13 +82,13 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _one_rate_limit_window(monkeypatch):
-    # django-ratelimit counts in fixed windows of the clock (a minute from :00); a test's few
-    # requests must not straddle a boundary, or a limit would reset halfway through them.
+    # Limits count in fixed windows of the clock (a minute from :00, core/limits.py); a test's
+    # few requests must not straddle a boundary, or a limit would reset halfway through them.
     import time
     from types import SimpleNamespace
 
     frozen = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: frozen))
+    monkeypatch.setattr("core.limits.time", SimpleNamespace(time=lambda: frozen))
 
 
 _db_blocker = None

@@ -38,9 +38,7 @@ def hit_beacon(request, page_id):
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)
     if cross_site(request):
         return JsonResponse({"error": "不接受来自其他网站的请求。"}, status=403)
-    page = (
-        ArticlePage.objects.live().public().filter(pk=page_id).select_related("hit_count").first()
-    )
+    page = ArticlePage.objects.readable().filter(pk=page_id).select_related("hit_count").first()
     if page is None:
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)
     total = NOT_COUNTED

@@ -29,7 +29,7 @@ def period_start(period, today=None):
 
 
 def most_read(period=DEFAULT_PERIOD, column=None):
-    articles = ArticlePage.objects.live().public()
+    articles = ArticlePage.objects.readable()
     if column is not None:
         articles = articles.in_column(column)
     return articles.most_read(period_start(period))

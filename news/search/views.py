@@ -3,7 +3,7 @@
 A search costs a bounded amount of work whatever is typed: the query is reduced to a few index
 tokens (news/search.py), the database gives each search SEARCH_TIME_LIMIT seconds at most (a
 statement timeout on PostgreSQL, a progress handler on SQLite), and each client may search
-SEARCH_RATE_LIMIT times a minute (django-ratelimit; per process unless Redis is configured).
+SEARCH_RATE_LIMIT times a minute, counted once for the whole site (core/limits.py).
 When a limit applies the reader is told so in Chinese, and no worker is held up.
 """
 
@@ -16,9 +16,8 @@ from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
-from django_ratelimit.core import is_ratelimited
 
-from core.clients import client_ip
+from core import limits
 from news.models import ArticlePage, NewsIndexPage, paginated
 from news.search.queries import count_matches, highlight, search_articles
 from news.search.tokens import query_terms
@@ -63,17 +62,7 @@ def time_limited(seconds):
 
 def limited(request):
     """Whether this client has searched more than SEARCH_RATE_LIMIT times this minute."""
-    try:
-        return is_ratelimited(
-            request,
-            group="search",
-            key=lambda group, request: client_ip(request),
-            rate=settings.SEARCH_RATE_LIMIT,
-            increment=True,
-        )
-    except Exception as error:  # the cache went away: searching goes on
-        logger.warning("Search rate limit unavailable (%s)", error)
-        return False
+    return limits.exceeded(request, "search", settings.SEARCH_RATE_LIMIT)
 
 
 @require_safe
@@ -89,7 +78,7 @@ def search(request):
     if terms and limited(request):
         context["limit_message"] = TOO_OFTEN
         return TemplateResponse(request, "news/search.html", context, status=429)
-    articles = ArticlePage.objects.live().public().originals()
+    articles = ArticlePage.objects.readable().originals()
     if column is not None:
         articles = articles.child_of(column)
     try:

@@ -96,7 +96,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 # Per account, whatever the address: an account cannot be guessed from many addresses, and a
 # colleague's mistakes behind the office's one NAT address lock nobody else out. One address
-# trying many accounts meets LOGIN_RATE_LIMIT instead (news/accounts.py). axes warns (W006) that
+# trying many accounts meets LOGIN_RATE_LIMIT instead (core/accounts.py). axes warns (W006) that
 # a lockout without the address lets one address rotate through accounts: that rate limit is the
 # answer, so the warning is silenced rather than met with an address lockout that shuts an office.
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -317,11 +317,13 @@ LOGGING = {
 # this bounds only what changes without such a change, such as the counts behind a ranking.
 TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 
-# Search (news/search_views.py): the longest one search may take, and how often one client may
-# search a minute (django-ratelimit, in the default cache: shared with Redis, else per process).
+# Search (news/search/views.py): the longest one search may take, and how often one client may
+# search a minute (core/limits.py: counted once for every worker, in Redis or the database).
 SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
 SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/m")
-RATELIMIT_FAIL_OPEN = True
+# How often one address may make the site build a page of /sitemap.xml, a feed or a list (a
+# column's later pages, a month) that no cache holds (core/limits.py); kept ones are always served.
+UNCACHED_RATE_LIMIT = os.environ.get("UNCACHED_RATE_LIMIT", "30/m")
 # Passwords one address may try a minute on a password-protected page (the admin's login has
 # django-axes).
 PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "5/m")

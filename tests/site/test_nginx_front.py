@@ -53,7 +53,7 @@ def vary(answer):
     [
         ("/", "联系我们"),
         ("/feed/", "<rss"),
-        ("/sitemap.xml", "<urlset"),
+        ("/sitemap.xml?p=1", "<urlset"),
         ("/search/?q=%E5%85%9A%E5%BB%BA", "搜索"),
     ],
 )
