@@ -23,6 +23,7 @@ from contact.validators import (
     site_code_validator,
     tel_uri,
 )
+from core.admin_forms import SafePageForm
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
 
@@ -163,6 +164,8 @@ class ContactEmail(Orderable):
 
 class ContactPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """联系我们: the live contact details in full, with an optional introduction."""
+
+    base_form_class = SafePageForm
 
     intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])
 

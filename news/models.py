@@ -26,6 +26,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from core import limits
+from core.admin_forms import SafePageForm
 from core.generation import remember
 from core.publishing import AtomicPublishMixin
 from core.restrictions import (
@@ -63,6 +64,8 @@ COUNTABLE_PAGE_ATTR = "countable_article_id"
 
 class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """The portal's front page: latest articles of every column."""
+
+    base_form_class = SafePageForm
 
     intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
     latest_per_column = models.PositiveSmallIntegerField("每个栏目显示篇数", default=6)
@@ -212,6 +215,8 @@ def redirect_keeping_query(request, url):
 
 class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """A column (栏目) such as 工作动态: its articles, newest first, twenty to a page."""
+
+    base_form_class = SafePageForm
 
     intro = RichTextField("栏目介绍", blank=True, features=["bold", "italic", "link"])
 
@@ -379,6 +384,8 @@ def clamp_page_number(raw, paginator):
 
 class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """One report: dated, sourced, with a body of paragraphs, pictures and agenda sections."""
+
+    base_form_class = SafePageForm
 
     published_at = models.DateTimeField("发布时间", default=now, db_index=True)
     source = models.CharField("来源", max_length=100, blank=True)
@@ -664,6 +671,8 @@ class ArticleTag(TaggedItemBase):
 class TopicPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """A 专题 such as 学习贯彻党的二十大精神: the live articles tagged with its tag, from every
     column, newest first, under its own banner and introduction, with its own feed."""
+
+    base_form_class = SafePageForm
 
     tag = models.CharField(
         "专题标签",

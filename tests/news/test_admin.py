@@ -2,11 +2,13 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 from django.utils.timezone import localtime
 from wagtail.test.utils.form_data import inline_formset
 
 from contact.models import ContactDetails
+from core.admin_forms import UNREADABLE
 from news.models import ArticlePage
 from tests.admin_forms import article_form, contact_form
 from tests.factories import ArticlePageFactory
@@ -168,3 +170,35 @@ def test_the_page_types_report_names_types_and_language_in_chinese(admin_client,
     html = admin_client.get(reverse("wagtailadmin_reports:page_types_usage")).content.decode()
     assert "Simplified Chinese" not in html
     assert "文章" in html
+
+
+@pytest.mark.parametrize("bad", ["not json", "{", '{"blocks": 5}', "[1, 2]", "[" * 3000])
+def test_a_rich_text_field_that_is_not_the_editors_json_gets_a_form_error(
+    superuser_client, column, bad
+):
+    """Draftail posts JSON; a hand-made post with anything else is told so and saves nothing."""
+    column.intro = "<p>原来的栏目介绍。</p>"
+    column.save_revision().publish()
+    url = reverse("wagtailadmin_pages:edit", args=(column.pk,))
+    response = superuser_client.post(
+        url, {"title": "改过的标题", "slug": column.slug, "intro": bad, "action-publish": "1"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "提交的内容格式有误" in html
+    assert "原来的栏目介绍" in response.context["form"]["intro"].value()  # shown as it was
+    column.refresh_from_db()
+    assert column.title != "改过的标题" and "原来的栏目介绍" in column.intro
+
+
+def test_a_body_paragraph_that_is_not_the_editors_json_gets_a_form_error(superuser_client, column):
+    article = ArticlePageFactory(parent=column, title="正文有误的文章")
+    url = reverse("wagtailadmin_pages:edit", args=(article.pk,))
+    data = article_form(title="正文有误的文章")
+    paragraph = next(key for key in data if key.endswith("-value") and "body-0" in key)
+    data[paragraph] = "<p>not the editor's JSON</p>"
+    response = superuser_client.post(url, data)
+    assert response.status_code == 200
+    # The stream's own errors are shown beside it by the editor's script.
+    assert response.context["form"].errors["body"] == [UNREADABLE]
+    assert not article.revisions.exists()  # nothing saved
