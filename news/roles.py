@@ -3,7 +3,7 @@
 - 编辑 (editors): create and edit articles in the columns and submit them for review; upload and
   choose images and documents, and replace the files of those no live page shows.
 - 审核 (reviewers): everything editors do, plus approving, publishing, unpublishing and unlocking,
-  and replacing the file of a picture or document that a live page shows (news/file_replacement.py).
+  and replacing the file of a picture or document that a live page shows (news/library/replacement.py).
 - 联系信息维护 (contact staff): edit, preview and publish the contact details only.
 
 Groups and their model permissions are made by a data migration (`ensure_groups`); page
@@ -12,6 +12,7 @@ and the creation of a new column add them (`ensure_roles`, `grant_column`).
 """
 
 from django.conf import settings
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from news.models import NewsIndexPage
 
@@ -46,6 +47,11 @@ def is_reviewer(user):
     if user is None or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name=REVIEWERS).exists()
+
+
+def works_on_pages(user):
+    """Editors, reviewers and admins: the people who work on articles (contact staff do not)."""
+    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 
 def editor_page_permissions():

@@ -6,7 +6,6 @@ from django.utils.html import format_html_join
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
 from news.dashboard import AwaitingReviewPanel, can_review
@@ -14,11 +13,7 @@ from news.hits.reports import MostReadPanel, MostReadView
 from news.importing.views import ImportArticlesView, can_import
 from news.models import ArticlePage
 from news.review import confirmation, replace_last_success_message
-
-
-def works_on_pages(user):
-    """Editors, reviewers and admins: the people who work on articles (contact staff do not)."""
-    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
+from news.roles import works_on_pages
 
 
 class PageWorkMenuItem(MenuItem):

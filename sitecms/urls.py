@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import accounts, csp_reports
+from news.admin_views import page_bulk_action
 from news.discovery_views import favicon, robots_txt
 from news.feeds import feed
 from news.hits.beacon import hit_beacon
@@ -28,6 +29,7 @@ urlpatterns = [
         accounts.PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
+    path("admin/bulk/wagtailcore/page/<str:action>/", page_bulk_action),
     path("admin/", include(wagtailadmin_urls)),
     path("hits/<int:page_id>/", hit_beacon, name="hit_beacon"),
     path("search/", search, name="search"),

@@ -1,6 +1,7 @@
 """The three roles: each can do its job, and gets no entry anywhere else, including the
 permission holes Wagtail has had (revision compare, history, copy, settings by URL, previews)."""
 
+import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
@@ -274,3 +275,20 @@ def test_contact_staff_see_no_draft_titles_in_the_page_chooser_and_no_article_me
     dashboard = staff_client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("articles:index") not in dashboard
     assert reverse("news_most_read") not in dashboard
+
+
+@pytest.mark.parametrize("action", ["publish", "unpublish", "move", "delete", "set_privacy"])
+def test_contact_staff_read_no_page_titles_through_the_bulk_actions(
+    staff_client, editor_client, column, action
+):
+    draft = ArticlePageFactory(parent=column, title="尚未发布的草稿标题", live=False)
+    url = (
+        reverse("wagtail_bulk_action", args=("wagtailcore", "page", action))
+        + f"?id={draft.pk}&id={column.pk}"
+    )
+    answer = staff_client.get(url)
+    assert denied(answer)
+    assert "尚未发布的草稿标题" not in staff_client.get(url, follow=True).content.decode()
+    assert denied(staff_client.post(url, {}))
+    # The people who work on pages keep them.
+    assert editor_client.get(url).status_code in (200, 404)
