@@ -1,12 +1,14 @@
-"""Replacing the file of a picture or document a live page shows: reviewers only, old file kept.
+"""Changing what readers see of a picture or document a live page shows: reviewers only, and a
+replaced file kept.
 
-A new file in the image or document library changes every page that shows it at once, with no
-review: an editor could change a live article's cover, which the review step exists to prevent.
-So the libraries' edit forms (news/uploads.py) refuse a new file from anyone but a reviewer (审核,
-or a superuser) when Wagtail's reference index knows a live page that uses the picture or
-document, and say what to do instead: upload it as a new one, choose it in a draft and submit the
-draft. Everything else about it (title, tags, focal point) editors may still change, and a file
-no live page uses they may replace.
+A picture or document in the library appears on every page that uses it, with no review of its
+own: an editor who gave a live article's cover a new file, a new title (its alternative text on
+the page) or a new focal point (the crop of its renditions), or a 附件 a new file or title (the
+name readers download it under), would change a live page without the review step, which exists
+to prevent exactly that. So the libraries' edit forms (news/library/uploads.py) refuse such a change
+from anyone but a reviewer (审核, or a superuser) when Wagtail's reference index knows a live
+page that uses the picture or document, and say what to do instead. Editors may still change its
+tags and collection, and anything about a picture or document no live page uses.
 
 Wagtail deletes the old file when one is replaced (and, for a picture, its renditions), so a
 mistaken replacement could not be undone. Here the old file stays where it is in storage and a
@@ -17,8 +19,8 @@ one for good (for a file that must not stay reachable at its old address). A pic
 are still deleted on a replacement: they are made again from whichever file is current. Deleting
 a picture or document deletes the files kept for it too.
 
-A replacement saves the picture or document, whose `post_save` moves the site generation on in
-the edit's transaction (news/signals.py), so every process shows the new file on its next request.
+A change saves the picture or document, whose `post_save` moves the site generation on in the
+edit's transaction (core/signals.py), so every process shows it on its next request.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -43,6 +45,31 @@ REFUSED = {
         "或请审核人员替换此文件。"
     ),
 }
+# What readers see of a picture or document besides its file: a picture's title is its
+# alternative text on the page and its focal point the crop of its renditions; a document's
+# title is the name its download is saved under.
+READER_FACING = {
+    "picture": {
+        "title",
+        "focal_point_x",
+        "focal_point_y",
+        "focal_point_width",
+        "focal_point_height",
+    },
+    "document": {"title"},
+}
+REFUSED_CHANGE = {
+    "picture": (
+        "这张图片正用在已发布的页面上({pages})。图片的标题是读者看到的替代文字,焦点决定裁切,"
+        "修改会不经审核直接改变这些页面,只有审核人员可以修改。请联系审核人员修改,"
+        "或在页面草稿中改用另一张图片并提交审核。"
+    ),
+    "document": (
+        "这个文档正被已发布的页面使用({pages})。文档的标题是读者下载时看到的文件名,"
+        "修改会不经审核直接改变这些页面,只有审核人员可以修改。请联系审核人员修改,"
+        "或在页面草稿中改用另一个文档并提交审核。"
+    ),
+}
 
 
 def live_pages_using(obj):
@@ -60,13 +87,16 @@ def may_replace_file(user, obj):
     return is_reviewer(user) or not live_pages_using(obj).exists()
 
 
-def refusal(obj):
+def kind_of(obj):
+    return "picture" if isinstance(obj, AbstractImage) else "document"
+
+
+def refusal(obj, messages=REFUSED):
     pages = list(live_pages_using(obj).order_by("pk").values_list("title", flat=True))
     named = "、".join(f"《{title}》" for title in pages[:TITLES_SHOWN])
     if len(pages) > TITLES_SHOWN:
         named += f"等 {len(pages)} 个页面"
-    kind = "picture" if isinstance(obj, AbstractImage) else "document"
-    return REFUSED[kind].format(pages=named)
+    return messages[kind_of(obj)].format(pages=named)
 
 
 def keep(obj, file_name, user=None):
@@ -115,8 +145,9 @@ def forget_kept_files(sender, instance, **kwargs):
 
 
 class ReviewedReplacementForm:
-    """For the image and document forms: refuse an editor's new file for something a live page
-    shows, and keep the old file of every replacement instead of deleting it."""
+    """For the image and document forms: refuse an editor's new file, title or focal point for
+    something a live page shows, and keep the old file of every replacement instead of deleting
+    it."""
 
     def __init__(self, *args, **kwargs):
         self.user = kwargs.get("user")
@@ -130,6 +161,16 @@ class ReviewedReplacementForm:
         if self.replaces_file() and not may_replace_file(self.user, self.instance):
             raise ValidationError(refusal(self.instance), code="reviewer_needed")
         return file
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            changed = READER_FACING[kind_of(self.instance)] & set(self.changed_data)
+            if changed and not may_replace_file(self.user, self.instance):
+                message = refusal(self.instance, REFUSED_CHANGE)
+                # The focal point's fields are hidden: its refusal is said above the form.
+                self.add_error("title" if "title" in changed else None, message)
+        return cleaned_data
 
     def save(self, commit=True):
         old_name = self.original_file.name if self.replaces_file() else None

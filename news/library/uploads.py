@@ -1,7 +1,7 @@
 """The image and document libraries' forms: pictures that decode, files replaced under review.
 
 A file that a live page shows is replaced only by a reviewer, and the old one is kept
-(news/file_replacement.py).
+(news/library/replacement.py).
 
 A picture must decode completely before it is accepted. Wagtail checks the format, the file size
 and the pixel count (settings in sitecms/settings), but a truncated file either breaks those

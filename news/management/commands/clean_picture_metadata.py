@@ -2,7 +2,7 @@
 
 For pictures stored before uploads were cleaned (news/picture_metadata.py): each original is
 stored again without its metadata and its renditions are made again; the old files kept for
-replaced pictures (news/file_replacement.py) are cleaned too."""
+replaced pictures (news/library/replacement.py) are cleaned too."""
 
 import os
 

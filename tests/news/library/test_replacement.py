@@ -1,6 +1,6 @@
-"""Replacing the file of a picture or document that a live page shows: editors are refused with a
-Chinese reason and lose nothing, reviewers may, the old file is kept and can be put back, and the
-live page shows the change on its next request."""
+"""Replacing the file of a picture or document that a live page shows, or changing its title or
+focal point: editors are refused with a Chinese reason and lose nothing, reviewers may, the old
+file is kept and can be put back, and the live page shows the change on its next request."""
 
 import io
 
@@ -18,9 +18,11 @@ from wagtail.images import get_image_model
 
 from core import generation
 from news.library.models import ReplacedFile
+from news.models import ArticleAttachment
 from tests.factories import ArticlePageFactory
 
 RED, BLUE = (200, 30, 30), (30, 30, 200)
+FOCAL_POINT = ["focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height"]
 
 
 def jpeg(colour, size=(1200, 800)):
@@ -102,15 +104,55 @@ def test_an_editor_cannot_replace_a_picture_in_the_body_of_a_live_article(
     assert "《正文配图的文章》" in " ".join(response.context["form"].errors["file"])
 
 
-def test_an_editor_may_still_retitle_a_picture_a_live_article_shows(
+def test_an_editor_cannot_retitle_or_recrop_a_picture_a_live_article_shows(
     editor_client, live_article, cover
 ):
-    response = editor_client.post(
-        reverse("wagtailimages:edit", args=(cover.pk,)), {"title": "会场全景(新标题)"}
+    url = reverse("wagtailimages:edit", args=(cover.pk,))
+    response = editor_client.post(url, {"title": "会场全景(新标题)"})
+    assert response.status_code == 200
+    error = " ".join(response.context["form"].errors["title"])
+    assert "《支部书记座谈会召开》" in error and "替代文字" in error and "审核" in error
+    cropped = {"title": cover.title, **dict.fromkeys(FOCAL_POINT, 100)}
+    response = editor_client.post(url, cropped)
+    assert "焦点" in " ".join(response.context["form"].non_field_errors())
+    cover.refresh_from_db()
+    assert cover.title == "会场全景" and cover.focal_point_x is None
+
+
+def test_an_editor_may_retitle_a_picture_no_live_page_shows_and_change_tags_of_any(
+    editor_client, column, cover, live_article
+):
+    url = reverse("wagtailimages:edit", args=(cover.pk,))
+    assert editor_client.post(url, {"title": cover.title, "tags": "会议"}).status_code == 302
+    unused = get_image_model().objects.create(
+        title="备用图片", file=ImageFile(io.BytesIO(jpeg(BLUE)), name="spare.jpg")
     )
-    assert response.status_code == 302
+    ArticlePageFactory(parent=column, live=False, cover_image=unused)  # a draft's only
+    spare = reverse("wagtailimages:edit", args=(unused.pk,))
+    assert editor_client.post(spare, {"title": "备用图片(新)"}).status_code == 302
+
+
+def test_a_reviewer_retitles_a_picture_a_live_article_shows(reviewer_client, live_article, cover):
+    url = reverse("wagtailimages:edit", args=(cover.pk,))
+    assert reviewer_client.post(url, {"title": "会场全景(新标题)"}).status_code == 302
     cover.refresh_from_db()
     assert cover.title == "会场全景(新标题)"
+
+
+def test_an_editor_cannot_rename_a_document_a_live_article_lists(editor_client, column, reader):
+    document = get_document_model().objects.create(
+        title="会议通知", file=ContentFile(b"%PDF-1.4\nold\n", name="notice.pdf")
+    )
+    article = ArticlePageFactory(parent=column, title="附件文章")
+    article.attachments = [ArticleAttachment(document=document)]
+    article.save_revision().publish()
+    url = reverse("wagtaildocs:edit", args=(document.pk,))
+    response = editor_client.post(url, {"title": "改过的文件名"})
+    assert response.status_code == 200
+    assert "下载时看到的文件名" in " ".join(response.context["form"].errors["title"])
+    document.refresh_from_db()
+    assert document.title == "会议通知"
+    assert ">会议通知</a>" in reader.get(article.url).content.decode()
 
 
 def test_an_editor_may_replace_a_picture_only_a_draft_uses(editor_client, column, cover):
