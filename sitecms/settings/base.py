@@ -288,7 +288,7 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "core.mail.PrivateFileEmailBackend"
     EMAIL_FILE_PATH = os.environ.get("MAIL_DIR", str(BASE_DIR / "mail"))
 # A mail server that does not answer delays a reviewer's click by at most this long.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))

@@ -3,8 +3,11 @@ with 429 and a Chinese page even for the right password, and locks no colleague 
 address; one address trying many accounts is throttled; a forged X-Forwarded-For gets around
 nothing; logging out takes a POST; password resets are throttled and quiet without mail."""
 
+import stat
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
 from django.test import Client
 
 
@@ -95,3 +98,13 @@ def test_a_success_before_the_limit_clears_the_failures(account):
     assert attempt("correct-horse-42").status_code == 302
     for _ in range(4):
         assert attempt("wrong").status_code == 200
+
+
+def test_mail_written_to_files_is_readable_by_the_sites_user_only(tmp_path):
+    folder = tmp_path / "mail"
+    connection = get_connection("core.mail.PrivateFileEmailBackend", file_path=str(folder))
+    connection.send_messages([EmailMessage("重置密码", "链接", "noreply@localhost", ["a@x.cn"])])
+    [written] = folder.iterdir()
+    assert b"Subject:" in written.read_bytes()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
