@@ -13,7 +13,9 @@ import logging
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.admin.views import account
+from wagtail.models import Page
 from wagtail.views import authenticate_with_password
 
 from core import limits
@@ -61,9 +63,15 @@ class PasswordResetView(account.PasswordResetView):
 
 def password_for_page(request, page_view_restriction_id, page_id):
     """Wagtail's password form for a protected page, throttled like the admin's login: each
-    address may try PAGE_PASSWORD_RATE_LIMIT passwords, then waits."""
-    if request.method == "POST" and too_often(
-        request, "page-password", settings.PAGE_PASSWORD_RATE_LIMIT
-    ):
-        return render(request, "news/password_throttled.html", status=429)
+    address may try PAGE_PASSWORD_RATE_LIMIT passwords, then waits. A reader who gave the right
+    password goes back to the page: Wagtail would send a `return_url` that is not the site's own
+    (tampered with, or cut off) to LOGIN_REDIRECT_URL, a page this site does not have."""
+    if request.method == "POST":
+        if too_often(request, "page-password", settings.PAGE_PASSWORD_RATE_LIMIT):
+            return render(request, "news/password_throttled.html", status=429)
+        return_url = request.POST.get("return_url", "")
+        if not url_has_allowed_host_and_scheme(return_url, request.get_host(), request.is_secure()):
+            page = Page.objects.filter(pk=page_id).specific().first()
+            request.POST = request.POST.copy()
+            request.POST["return_url"] = page.url if page is not None and page.url else "/"
     return authenticate_with_password(request, page_view_restriction_id, page_id)

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import limits
 from news.hits import store
 from news.hits.counting import NOT_COUNTED, count_view, prefetch_key
 from news.models import MAX_ID, ArticlePage
@@ -27,7 +28,12 @@ def cross_site(request):
     if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
         return True
     origin = request.headers.get("Origin")
-    return origin is not None and urlsplit(origin).netloc != request.get_host()
+    if origin is None:
+        return False
+    try:
+        return urlsplit(origin).netloc != request.get_host()
+    except ValueError:  # "http://[::1": no site's origin, so not this one's
+        return True
 
 
 @csrf_exempt  # checked by cross_site() instead; it only ever adds one deduplicated view
@@ -38,6 +44,8 @@ def hit_beacon(request, page_id):
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)
     if cross_site(request):
         return JsonResponse({"error": "不接受来自其他网站的请求。"}, status=403)
+    if limits.exceeded(request, "beacon", settings.BEACON_RATE_LIMIT):
+        return JsonResponse({"error": "请求过于频繁,请稍后再试。"}, status=429)
     page = ArticlePage.objects.readable().filter(pk=page_id).select_related("hit_count").first()
     if page is None:
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)

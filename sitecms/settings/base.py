@@ -346,6 +346,8 @@ HITCOUNT_REDIS_TIMEOUT = float(os.environ.get("HITCOUNT_REDIS_TIMEOUT", "0.25"))
 # On PostgreSQL a single view commits without waiting for the disk (a crash of the database server
 # itself can lose the last fraction of a second of views); 1 makes every view wait.
 HITCOUNT_WAIT_FOR_DISK = env_bool("HITCOUNT_WAIT_FOR_DISK", default=False)
+# Beacon posts one address may send a minute (news/hits/beacon.py): one per article a reader opens.
+BEACON_RATE_LIMIT = os.environ.get("BEACON_RATE_LIMIT", "120/m")
 
 # Full-page caching for anonymous readers: "off", "django" (pages kept in Django's cache) or "cdn"
 # (also `Cache-Control: public, s-maxage` for a CDN or proxy that never reaches Django).

@@ -165,6 +165,19 @@ def test_broken_bodies_and_too_many_fields_are_refused(live, article):
     assert_log_clean(live)
 
 
+def test_crafted_beacon_and_report_posts_are_refused_without_an_error(live, article):
+    page_id = article.rstrip("/").rsplit("/", 1)[1]
+    for origin in ["http://[::1", "http://[", "http://[v1.x]:80", "http://a:b:c"]:
+        answer = live.request("POST", f"/hits/{page_id}/", headers={"Origin": origin})
+        assert answer.status == 403, (origin, answer.status)
+        assert_answered_well(answer, f"beacon from {origin}")
+    report = {"Content-Type": "application/csp-report"}
+    for deep in (b"[" * 3000 + b"]" * 3000, b'{"csp-report":' * 2000 + b"1" + b"}" * 2000):
+        answer = live.request("POST", "/csp-report/", headers=report, body=deep)
+        assert answer.status == 400, answer.status
+    assert_log_clean(live)
+
+
 def test_garbage_cookies_and_headers_are_ignored(live, article):
     cookies = [
         "sessionid=garbage; csrftoken=\x01\x02",

@@ -531,6 +531,9 @@ def test_the_address_cap_holds_in_redis_too(article, settings, redis_buffer):
         {"HTTP_SEC_FETCH_SITE": "cross-site"},
         {"HTTP_SEC_FETCH_SITE": "same-site"},
         {"HTTP_ORIGIN": "https://evil.example"},
+        # No origin a browser sends: urlsplit() cannot read it.
+        {"HTTP_ORIGIN": "http://[::1"},
+        {"HTTP_ORIGIN": "http://[v1.x]:80"},
     ],
 )
 def test_a_cross_site_beacon_is_refused(article, settings, headers):
@@ -550,6 +553,16 @@ def test_the_sites_own_beacon_counts_in_cdn_mode(article, settings):
         f"/hits/{article.pk}/", HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN="http://testserver"
     )
     assert response.json() == {"count": 11}
+
+
+def test_one_address_posting_the_beacon_too_often_is_refused(article, settings):
+    settings.BEACON_RATE_LIMIT = "3/m"
+    poster = Client(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.70")
+    statuses = [poster.post(f"/hits/{article.pk}/").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert "频繁" in poster.post(f"/hits/{article.pk}/").json()["error"]
+    other = Client(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.71")
+    assert other.post(f"/hits/{article.pk}/").status_code == 200
 
 
 def test_beacon_after_a_counted_view_does_not_count_again(article):
@@ -762,6 +775,20 @@ def test_password_guesses_are_throttled_per_address(article, settings):
     assert opened.status_code == 302
     assert reader.get(article.url).status_code == 200
     assert count(article) == 11
+
+
+@pytest.mark.parametrize(
+    "return_url", ["https://evil.example/", "", "//evil.example/x", "javascript:alert(1)", "/%"]
+)
+def test_the_right_password_leads_to_the_page_whatever_return_url_says(article, return_url):
+    restriction = password_protected(article)
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{article.pk}/"
+    reader = Client(HTTP_USER_AGENT=CHROME_UA)
+    opened = reader.post(url, {"password": "正确的密码", "return_url": return_url})
+    assert opened.status_code == 302
+    if return_url != "/%":  # the site's own address, odd as it is, is kept
+        assert opened["Location"] == article.url
+    assert reader.get(article.url).status_code == 200
 
 
 def test_the_structured_data_shows_the_same_count_as_the_page(article, settings):
