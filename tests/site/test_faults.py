@@ -331,6 +331,27 @@ def test_a_redis_restart_with_persistence_loses_no_view_and_counts_each_reader_o
         stack.close()
 
 
+def test_a_view_whose_worker_dies_before_answering_is_counted_and_its_reload_is_not(
+    persistent_redis, tmp_path
+):
+    # The trade-off news/hits/middleware.py documents: the count is written into the page, so
+    # it is made before the page leaves the worker.
+    redis, environment, folder = persistent_redis
+    stack = Gunicorn(environment, tmp_path / "gunicorn.log", workers=2, app="tests.dying_worker")
+    try:
+        article, page_id = first_article(stack)
+        start = stored_hits(folder, page_id) + buffered_views(redis, page_id)
+        reader = {"X-Forwarded-For": "198.51.100.200"}
+        with pytest.raises(ConnectionResetError):  # behind nginx: a 502
+            stack.request("GET", article, headers={**reader, "X-Test-Die-Before-Sending": "1"})
+        assert stored_hits(folder, page_id) + buffered_views(redis, page_id) == start + 1
+        assert stack.request("GET", article, headers=reader).status == 200  # another worker
+        manage(environment, "flush_hits")
+        assert stored_hits(folder, page_id) == start + 1
+    finally:
+        stack.close()
+
+
 # nginx's own answers ------------------------------------------------------------------------
 
 
