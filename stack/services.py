@@ -123,10 +123,15 @@ class PrivatePostgres:
 
 
 class PrivateRedis:
-    """A Redis server that keeps nothing on disk, which a test may stop and start again."""
+    """A Redis server which a test may stop and start again. It keeps nothing on disk unless
+    given a `folder`: then it writes every change to an append-only file there (`appendonly
+    yes`, as production should), and a restart reads it back. `options` are more of
+    redis-server's command-line options."""
 
-    def __init__(self):
+    def __init__(self, folder=None, options=()):
         self.port = free_port()
+        self.folder = Path(folder) if folder else None
+        self.options = [*options]
         self.process = None
         self.start()
 
@@ -135,6 +140,11 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
+        if self.folder is None:
+            persistence = ["--appendonly", "no"]
+        else:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            persistence = ["--appendonly", "yes", "--dir", str(self.folder)]
         self.process = subprocess.Popen(
             [
                 "redis-server",
@@ -144,14 +154,15 @@ class PrivateRedis:
                 "127.0.0.1",
                 "--save",
                 "",
-                "--appendonly",
-                "no",
+                *persistence,
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
         )
         assert wait_for(lambda: redis_answers(self.url)), "redis-server did not start"
 
     def stop(self):
+        """SIGTERM: Redis writes what it holds to its append-only file, if it has one, and ends."""
         self.process.terminate()
         self.process.wait(timeout=10)
 

@@ -241,16 +241,17 @@ class Gunicorn:
     """gunicorn with the project's gunicorn.conf.py on a free port: `workers` sync workers, none
     recycled (so the processes measured are those that served), what it prints going to
     `log_path` (its workers' timeouts among it) or nowhere; it is waited for until it answers,
-    unless `wait` is false (to start several at once)."""
+    unless `wait` is false (to start several at once). `app` is the WSGI module it serves: the
+    site's, or a test's wrapper of it."""
 
-    def __init__(self, env, log_path=None, workers=2, port=None, wait=True):
+    def __init__(self, env, log_path=None, workers=2, port=None, wait=True, app="sitecms.wsgi"):
         self.environment = env
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(log_path) if log_path else None
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - open while it runs
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "sitecms.wsgi"],
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app],
             cwd=ROOT,
             env={
                 **env,

@@ -12,6 +12,11 @@ deletes it while recording the pages' new totals in Redis. A crash after the com
 whose id is already recorded, so replaying it is skipped; a crash before the commit leaves the
 batch in Redis to be applied by the next flush. If Redis cannot be reached, views go straight to
 the database.
+
+Redis's memory of readers (`SET NX EX`, in the script that buffers the view) answers at once, but
+the database's is the one that decides: each buffered first view carries its reader, and the
+flush drops those the database saw within the window, such as readers counted there while Redis
+was away (news/hits/readers.py). So a reader is counted once across a Redis outage or restart.
 """
 
 import logging
@@ -20,7 +25,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import nullcontext
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -31,6 +36,7 @@ from core import generation
 from core import redis as site_redis
 from core.models import SiteGeneration
 from news.hits.models import AddressViews, HitBatch, PageHits, RecentReader
+from news.hits.readers import reader_params, reader_sql, repeats
 
 logger = logging.getLogger(__name__)
 
@@ -100,17 +106,6 @@ def add_to_database(counts):
     return new_totals
 
 
-def _reader_sql():
-    quote = connection.ops.quote_name
-    table, key, until = map(quote, (RecentReader._meta.db_table, "key", "until"))
-    # A new reader, or one whose window has passed, gives a row; a reader seen within it, none.
-    return (
-        f"INSERT INTO {table} ({key}, {until}) VALUES (%s, %s) "  # noqa: S608 - quoted names
-        f"ON CONFLICT ({key}) DO UPDATE SET {until} = excluded.{until} "
-        f"WHERE {table}.{until} <= %s RETURNING 1"
-    )
-
-
 def _address_sql(source):
     quote = connection.ops.quote_name
     table, key, day, views = map(quote, (AddressViews._meta.db_table, "key", "day", "views"))
@@ -142,7 +137,7 @@ def count_first_view_in_database(page_id, day, reader, address=None, read_genera
         with transaction.atomic() if reader else nullcontext(), connection.cursor() as cursor:
             seen = True
             if reader is not None:
-                cursor.execute(_reader_sql(), _reader_params(reader, moment))
+                cursor.execute(reader_sql(), reader_params(reader, moment))
                 seen = cursor.fetchone() is not None
             if seen and address is not None:
                 cursor.execute(_address_sql("VALUES (%s, %s, 1)"), [address, day, _cap()])
@@ -180,10 +175,6 @@ def take_prefetch(key):
     return deleted > 0
 
 
-def _reader_params(reader, moment):
-    return [reader, moment + timedelta(seconds=settings.HITCOUNT_WINDOW), moment]
-
-
 def _count_upsert(source):
     """The count's upsert of one view, its row given by `source` (VALUES … or SELECT …)."""
     quote = connection.ops.quote_name
@@ -207,9 +198,9 @@ def _count_in_one_statement(page_id, day, reader, address, moment):
     else:
         # The reader's row, then the address's, decide whether the count happens; the
         # generation is read either way.
-        params = _reader_params(reader, moment)
+        params = reader_params(reader, moment)
         source = "seen"
-        steps = f"seen AS ({_reader_sql()})"
+        steps = f"seen AS ({reader_sql()})"
         if address is not None:
             steps += f", under_cap AS ({_address_sql('SELECT %s, %s, 1 FROM seen')})"  # noqa: S608
             params += [address, day, _cap()]
@@ -236,14 +227,27 @@ def _day_field(page_id, day):
     return f"d:{page_id}:{day:%Y%m%d}"
 
 
+def _reader_field(reader, moment):
+    return f"r:{reader}:{moment.timestamp():.3f}"
+
+
+def _parse_day_field(field):
+    _, page_id, day = field.split(":")
+    return int(page_id), date(int(day[:4]), int(day[4:6]), int(day[6:]))
+
+
 def _parse_batch(fields):
-    counts = Counter()
+    """The batch's {(page_id, day): views}, and its readers' first views as (moment, reader,
+    (page_id, day)) for the flush to check against the database (news/hits/readers.py)."""
+    counts, views = Counter(), []
     for field, value in fields.items():
-        kind, *parts = field.split(":")
-        if kind == "d":
-            page_id, day = parts
-            counts[(int(page_id), date(int(day[:4]), int(day[4:6]), int(day[6:])))] += int(value)
-    return counts
+        if field.startswith("d:"):
+            counts[_parse_day_field(field)] += int(value)
+        elif field.startswith("r:"):
+            _, reader, moment = field.split(":")
+            moment = datetime.fromtimestamp(float(moment), tz=UTC)
+            views.append((moment, reader, _parse_day_field(value)))
+    return counts, views
 
 
 # Recording and reading ------------------------------------------------------------------------
@@ -251,6 +255,8 @@ def _parse_batch(fields):
 
 # Counts a view when given a day field, then reads the page's count in one atomic step: the
 # stored total (or nothing), the views pending, and each in-flight batch's views of the page.
+# A counted reader's view is also noted in the pending hash (its reader field, naming the day
+# field it was added to), for the flush to check against the database's memory of readers.
 _COUNT_SCRIPT = """
 local total_field, day_field, window = ARGV[1], ARGV[2], tonumber(ARGV[3])
 if day_field ~= '' then
@@ -269,6 +275,9 @@ if day_field ~= '' then
     end
     redis.call('HINCRBY', KEYS[2], total_field, 1)
     redis.call('HINCRBY', KEYS[2], day_field, 1)
+    if ARGV[6] ~= '' then
+        redis.call('HSET', KEYS[2], ARGV[6], day_field)
+    end
 end
 local in_flight = {}
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[3])) do
@@ -312,6 +321,7 @@ def _count_in_redis(client, page_id, day=None, reader=None, address=None):
             settings.HITCOUNT_WINDOW if reader else 0,
             _cap() if address else 0,
             ADDRESS_SECONDS,
+            _reader_field(reader, now()) if reader and day else "",
         ],
         client=client,
     )
@@ -463,6 +473,8 @@ def flush():
         pipe.execute()
         applied += _apply_batch(client, batch_key)
         HitBatch.objects.filter(applied_at__lt=now() - APPLIED_BATCHES_KEPT).delete()
+        # The flushes remember every buffered reader there, so they forget them there too.
+        RecentReader.objects.filter(until__lt=now()).delete()
         return applied
     finally:
         if client.get(LOCK_KEY) == token:
@@ -482,12 +494,15 @@ def _of_existing_pages(counts):
 
 def _apply_batch(client, batch_key):
     batch_id = batch_key.removeprefix(BATCH_PREFIX)
-    counts = _parse_batch(client.hgetall(batch_key))
+    counts, views = _parse_batch(client.hgetall(batch_key))
     new_totals, applied = {}, {}
     with transaction.atomic():
         _, created = HitBatch.objects.get_or_create(id=batch_id)
         if created and counts:
-            applied = _of_existing_pages(counts)
+            # Readers the database saw within their window (counted there while Redis was
+            # away, or in an earlier batch) count nothing more; the rest are remembered there.
+            counts.subtract(repeats(views))
+            applied = _of_existing_pages(+counts)
             new_totals = add_to_database(applied)
     # Only after the commit: a crash before this line leaves a batch that is recorded as applied.
     # Its views leave the buffer as the stored totals take them in, in one Redis transaction; a

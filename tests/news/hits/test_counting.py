@@ -675,6 +675,66 @@ def test_redis_down_falls_back_to_the_database(article, redis_buffer, settings):
     assert "点击数:<span data-hit-count>11</span>" in response.content.decode()
 
 
+def redis_away():
+    """What every process sees while Redis is away: the store counts in the database."""
+    return mock.patch("core.redis.available", return_value=False)
+
+
+def stored(page):
+    return PageHits.objects.get(page_id=page.pk).hits
+
+
+def test_a_reader_counted_while_redis_was_away_counts_nothing_more_once_it_is_back(
+    article, redis_buffer
+):
+    with redis_away():
+        view(article)
+    assert stored(article) == 11
+    view(article)  # Redis never saw this reader: buffered, then found in the database
+    assert store.flush() == 0
+    assert stored(article) == count(article) == 11
+    view(article)  # Redis remembers them now
+    assert store.flush() == 0
+
+
+def test_a_reader_buffered_in_redis_and_counted_again_while_it_was_away_counts_once(
+    article, redis_buffer
+):
+    view(article)  # buffered, not yet flushed
+    with redis_away():
+        view(article)  # the database has not seen them: counted there
+    assert stored(article) == 11
+    assert store.flush() == 0
+    assert stored(article) == 11
+
+
+def test_flushed_readers_are_remembered_when_redis_forgets_them(article, redis_buffer):
+    view(article)
+    assert store.flush() == 1
+    redis_buffer.flushdb()  # a Redis restart without persistence
+    view(article)
+    with redis_away():
+        view(article)
+    assert store.flush() == 0
+    assert stored(article) == 11
+
+
+def test_a_reader_whose_window_passed_between_two_buffered_views_counts_twice(
+    article, redis_buffer, settings
+):
+    from datetime import timedelta
+
+    from django.utils.timezone import now
+
+    settings.HITCOUNT_WINDOW = 60
+    view(article)
+    redis_buffer.delete(*redis_buffer.keys(store.SEEN_PREFIX + "*"))  # its expiry, in Redis
+    with mock.patch("news.hits.store.now", return_value=now() + timedelta(seconds=61)):
+        view(article)  # in the same batch as the first
+    assert store.flush() == 2
+    assert stored(article) == 12
+
+
 def test_views_of_an_article_deleted_before_the_flush_do_not_block_the_others(
     article, column, redis_buffer
 ):
