@@ -26,11 +26,8 @@ Choices:
 
 import os
 import random
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -39,9 +36,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from editing import Editor
 from measure import (
-    PYTHON,
-    ROOT,
     article_paths,
     bench_database_url,
     bench_environment,
@@ -64,7 +60,6 @@ THREADS, CONNECTIONS = 2, 16
 PORT = 8810
 CORPUS = 1_000
 EDIT_EVERY = 60
-EDIT_TIMEOUT = 60
 EDIT_VISIBLE_SECONDS = 5
 MEMORY_GROWTH_GOAL = 0.10
 SEARCHES = ["党建", "志愿服务", "社区 治理", "主题党日", "volunteer"]
@@ -142,77 +137,6 @@ def wrk_error_lines(result):
     return [line.strip() for line in lines if line.strip().startswith(("Socket", "Non-2xx"))]
 
 
-class Editor(threading.Thread):
-    """Publishes a new revision of one of the read articles every EDIT_EVERY seconds, the first
-    half-way through the first minute, and checks that readers are served the new title."""
-
-    def __init__(self, env, port, articles):
-        super().__init__(daemon=True)
-        self.port, self.articles = port, articles
-        self.stopping = threading.Event()
-        self.published = 0
-        self.failures = []
-        self.process = subprocess.Popen(
-            [PYTHON, "bench/editor.py"],
-            cwd=ROOT,
-            env={**env, "PYTHONIOENCODING": "utf-8"},
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        if self.process.stdout.readline().strip() != "ready":
-            raise RuntimeError("the editor process did not start")
-
-    def run(self):
-        next_edit = time.monotonic() + EDIT_EVERY / 2
-        while not self.stopping.wait(max(0, next_edit - time.monotonic())):
-            path = self.articles[(self.published + len(self.failures)) % len(self.articles)]
-            try:
-                self.publish(path)
-                self.published += 1
-            except Exception as error:
-                self.failures.append(f"{path}: {error}")
-                print(f"    editor FAILED on {path}: {error}", flush=True)
-            next_edit += EDIT_EVERY
-
-    def publish(self, path):
-        mark = time.strftime("%H:%M:%S")
-        page_id = path.rstrip("/").rsplit("/", 1)[1]
-        started = time.monotonic()
-        self.process.stdin.write(f"{page_id} {mark}\n")
-        self.process.stdin.flush()
-        answer = self.process.stdout.readline().strip()
-        if answer != "published":
-            raise RuntimeError(answer or "the editor process ended")
-        published = time.monotonic()
-        self.wait_until_served(path, f"（修订 {mark}）")
-        print(
-            f"    editor: published {path} in {published - started:.1f} s, "
-            f"served {time.monotonic() - published:.2f} s later",
-            flush=True,
-        )
-
-    def wait_until_served(self, path, title):
-        """Three answers in a row with the new title, so that both workers have it."""
-        deadline = time.monotonic() + EDIT_VISIBLE_SECONDS
-        in_a_row = 0
-        while in_a_row < 3:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the new title was not served within {EDIT_VISIBLE_SECONDS} s")
-            html = urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5).read()
-            in_a_row = in_a_row + 1 if title in html.decode() else 0
-
-    def stop(self):
-        self.stopping.set()
-        self.join(EDIT_TIMEOUT)
-        if self.is_alive():  # a publish that hangs: ending the editor makes it a failure
-            self.process.kill()
-            self.join()
-        self.process.stdin.close()
-        self.process.wait(timeout=EDIT_TIMEOUT)
-
-
 def segments():
     left = SOAK_SECONDS
     while left > 0:
@@ -249,7 +173,7 @@ def main():
         memory_start = {pid: resident_mb(pid) for pid in workers}
 
         print(f"Soak: {SOAK_SECONDS} s at {target:.1f} req/s, an editor publishing", flush=True)
-        editor = Editor(env, PORT, articles)
+        editor = Editor(env, PORT, articles, EDIT_EVERY, EDIT_VISIBLE_SECONDS)
         editor.start()
         results, elapsed = [], 0
         try:
