@@ -26,11 +26,15 @@ def live_contact(site):
         cache.set(LAST_CARD_KEY, card, None)
         return card
 
-    return remember(f"contact:card:{site.pk}", compute) or None
+    return remember(f"contact:card:{site.pk}", compute, articles=False) or None
 
 
 def footer_info(site):
     """The site's filing numbers and copyright line (a dict), cached like the contact card."""
     if site is None:
         return {}
-    return remember(f"contact:footer:{site.pk}", lambda: FooterSettings.for_site(site).as_card())
+    return remember(
+        f"contact:footer:{site.pk}",
+        lambda: FooterSettings.for_site(site).as_card(),
+        articles=False,
+    )

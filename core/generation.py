@@ -1,27 +1,40 @@
-"""The site's generation: one number that every cache is keyed by, so nothing cached outlives a
+"""The site's generation: the numbers every cache is keyed by, so nothing cached outlives a
 change a reader can see, in any process on any machine.
 
-The number lives in the database (`SiteGeneration`, one row), where every process sees it. Each
-change a reader can see (a publish, unpublish, move, copy, delete, a view restriction, the Site,
-the contact details, the footer settings, a picture or document replaced or deleted) increases
-it in the transaction of the change (or right after the change, for changes saved without one
-of their own; never before, so no reader can cache old content under the new number). A request
-reads it once, on first use, in one small query. Cached values are then looked up under it: in
-this process's memory first, then in the shared cache when Redis is configured. A value cached
-under an older number is simply never asked for again, so process memory stays correct however
-many processes there are.
+Two numbers live in the database (`SiteGeneration`, one row each), where every process sees them:
 
-Generations are never reused: a bump moves to at least the current time in nanoseconds, so after
+- the *site* number moves with every change a reader can see except an article's own publishing:
+  a column or the home page published, anything moved, copied or deleted, a view restriction,
+  the Site, the contact details, the footer settings, a picture or document changed;
+- the *articles* number moves when an article is published or unpublished (news/models.py says
+  so with `generation_scope`), which changes the lists, feeds, searches and counts it appears in,
+  but not the other articles' pages.
+
+Each is increased in the transaction of the change (or right after the change, for changes saved
+without one of their own; never before, so no reader can cache old content under a new number).
+A request reads both once, on first use, in one small query. A value is cached under both
+numbers unless it is known not to depend on which articles are published (`articles=False`: the
+menu, the footer, the routes, an article's own rendered body): those outlive an article's
+publish, which is what keeps a busy site fast while editors publish. The page cache
+(news/serving/pagecache.py) keeps each page under the site number and checks what else it
+depends on: a list, the articles number; an article, its own published revision and its
+neighbours. Values are looked up in this process's memory first, then in the shared cache when
+Redis is configured. A value cached under older numbers is simply never asked for again, so
+process memory stays correct however many processes there are.
+
+Numbers are never reused: a bump moves to at least the current time in nanoseconds, so after
 a backup is restored, or a test's transaction is rolled back, no old entry can match again.
 """
 
 import contextlib
 import contextvars
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import InterfaceError, OperationalError, connection
+from wagtail.models import Page
 
 from core.models import SiteGeneration
 
@@ -31,16 +44,71 @@ _UNREAD = object()
 # (commands, the scheduler thread, tests) every use reads it afresh.
 _request_generation = contextvars.ContextVar("site_generation", default=None)
 
+# The rows of the two numbers.
+SITE, ARTICLES = 1, 2
+
+
+class Generation(NamedTuple):
+    site: int
+    articles: int
+
+    def __str__(self):
+        return f"{self.site}.{self.articles}"
+
 
 def _table():
     return connection.ops.quote_name(SiteGeneration._meta.db_table)
+
+
+def select_sql():
+    """The two numbers as two columns of a SELECT, for reading them in another statement too."""
+    table = _table()
+    return ", ".join(
+        f"(SELECT value FROM {table} WHERE id = {row})"  # noqa: S608 - a quoted name
+        for row in (SITE, ARTICLES)
+    )
+
+
+def from_row(site, articles):
+    return Generation(site or 0, articles or 0)
+
+
+def page_state_sql():
+    """The columns of a SELECT giving the generation and the live revision of the page whose id
+    is its one parameter (NULL when the page is not live): what a kept article is checked with."""
+    pages = connection.ops.quote_name(Page._meta.db_table)
+    return f"{select_sql()}, (SELECT live_revision_id FROM {pages} WHERE id = %s AND live)"  # noqa: S608
+
+
+def from_page_row(site, articles, revision):
+    """(the generation, the page's live revision) from a row of page_state_sql()."""
+    adopt(from_row(site, articles))
+    return _last_read, revision
+
+
+# The page's revision while the database cannot be asked: as with the generation (read()),
+# nothing can have changed meanwhile.
+UNKNOWN = object()
+
+
+def read_with_page(page_id):
+    """The generation and the page's live revision (None when not live), in one query; while
+    the database cannot be reached, the last generation read and UNKNOWN."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {page_state_sql()}", [page_id])
+            return from_page_row(*cursor.fetchone())
+    except (OperationalError, InterfaceError):
+        if _last_read is None:
+            raise
+        return _last_read, UNKNOWN
 
 
 _last_read = None
 
 
 def read():
-    """The generation in the database now (one primary-key lookup).
+    """The generation in the database now (one query for both numbers).
 
     While the database cannot be reached, the last one this process read still holds: nothing a
     reader sees can change meanwhile, since every change is written there too. So the pages this
@@ -48,13 +116,13 @@ def read():
     global _last_read
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {_table()} WHERE id = 1")  # noqa: S608 - quoted
+            cursor.execute(f"SELECT {select_sql()}")
             row = cursor.fetchone()
     except (OperationalError, InterfaceError):
         if _last_read is None:
             raise
         return _last_read
-    _last_read = row[0] if row else 0
+    _last_read = from_row(*row)
     return _last_read
 
 
@@ -83,19 +151,19 @@ def adopt(value):
         _request_generation.set(value)
 
 
-def bump():
-    """Increase the generation, in the transaction the caller is in (a receiver of the change's
-    signal); this request reads the new one next."""
+def bump(scope=SITE):
+    """Increase the site number (or, with ARTICLES, the articles number), in the transaction the
+    caller is in (a receiver of the change's signal); this request reads the new one next."""
     table = _table()
     floor = time.time_ns()
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET value = CASE WHEN value + 1 > %s THEN value + 1 ELSE %s END "  # noqa: S608
-            "WHERE id = 1",
-            [floor, floor],
+            "WHERE id = %s",
+            [floor, floor, scope],
         )
         if cursor.rowcount == 0:
-            cursor.execute(f"INSERT INTO {table} (id, value) VALUES (1, %s)", [floor])  # noqa: S608
+            cursor.execute(f"INSERT INTO {table} (id, value) VALUES (%s, %s)", [scope, floor])  # noqa: S608
     if _request_generation.get() is not None:
         _request_generation.set(_UNREAD)
 
@@ -131,14 +199,17 @@ def shared_cache():
     return cache if settings.REDIS_URL else None
 
 
-def key_for(name, generation=None):
-    return f"g:{current() if generation is None else generation}:{name}"
+def key_for(name, generation=None, articles=True):
+    """The key of `name` under the generation (the current one unless given): under both its
+    numbers, or with `articles=False` under the site number only."""
+    generation = current() if generation is None else generation
+    return f"g:{generation if articles else generation.site}:{name}"
 
 
-def get(name, default=None, tier="local", generation=None):
+def get(name, default=None, tier="local", generation=None, articles=True):
     """The value cached under `name` for this generation (or the one given): this process's
     memory, then Redis."""
-    key = key_for(name, generation)
+    key = key_for(name, generation, articles)
     local = caches[tier]
     value = local.get(key, MISSING)
     if value is MISSING and (shared := shared_cache()) is not None:
@@ -148,19 +219,21 @@ def get(name, default=None, tier="local", generation=None):
     return default if value is MISSING else value
 
 
-def put(name, value, timeout=None, tier="local"):
-    key = key_for(name)
+def put(name, value, timeout=None, tier="local", generation=None, articles=True):
+    key = key_for(name, generation, articles)
     timeout = settings.TREE_CACHE_TIMEOUT if timeout is None else timeout
     caches[tier].set(key, value, timeout)
     if (shared := shared_cache()) is not None:
         shared.set(key, value, timeout)
 
 
-def remember(name, compute, timeout=None):
+def remember(name, compute, timeout=None, articles=True):
     """The cached value of `compute()` for the current generation; `None` results are cached
-    too. `timeout` bounds what changes without a new generation (counts in a ranking)."""
-    value = get(name, MISSING)
+    too. `timeout` bounds what changes without a new generation (counts in a ranking). With
+    `articles=False` the value outlives an article's publish: only for what no article's
+    publishing can change."""
+    value = get(name, MISSING, articles=articles)
     if value is MISSING:
         value = compute()
-        put(name, value, timeout)
+        put(name, value, timeout, articles=articles)
     return value

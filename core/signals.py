@@ -1,5 +1,6 @@
 """Receivers connected, each with its sender, when Django starts (CoreConfig.ready): a new site
-generation (core/generation.py) with every change a reader can see, and rich text cleaned
+generation (core/generation.py) with every change a reader can see (an article's publishing moves
+only its articles number), and rich text cleaned
 (core/richtext.py) whenever a model that holds some is saved."""
 
 from functools import partial
@@ -41,8 +42,14 @@ def clean_rich_text(sender, instance, fields, **kwargs):
 
 
 def tree_changed(sender, **kwargs):
-    # Sent inside the publish's transaction (core/publishing.py), the move's and the slug change's.
+    # Sent inside the move's and the slug change's transaction.
     generation.bump()
+
+
+def published_or_unpublished(sender, **kwargs):
+    # Sent inside the publish's transaction (core/publishing.py). An article's publishing moves
+    # the articles number only (its class says so); any other page's, the site number.
+    generation.bump(getattr(sender, "generation_scope", generation.SITE))
 
 
 def alias_saved(sender, instance, **kwargs):
@@ -66,7 +73,9 @@ def connect():
                 dispatch_uid=f"clean-rich-text-{model._meta.label}",
             )
     for model in get_page_models():
-        for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        for signal in (page_published, page_unpublished):
+            signal.connect(published_or_unpublished, sender=model)
+        for signal in (post_page_move, page_slug_changed):
             signal.connect(tree_changed, sender=model)
         post_save.connect(alias_saved, sender=model)
     changes = [Page, Site, PageViewRestriction, CollectionViewRestriction]

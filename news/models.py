@@ -27,7 +27,7 @@ from wagtail.url_routing import RouteResult
 
 from core import limits
 from core.admin_forms import SafePageForm
-from core.generation import remember
+from core.generation import ARTICLES, remember
 from core.publishing import AtomicPublishMixin
 from core.restrictions import (
     CachedViewRestrictionsMixin,
@@ -60,6 +60,8 @@ ARTICLES_PER_PAGE = 20
 # Set on the request by ArticlePage.serve when the page sent is a live article: the view the
 # counter (news/hits/middleware.py) counts. Never guessed from the URL.
 COUNTABLE_PAGE_ATTR = "countable_article_id"
+# The live article itself, set beside it.
+SERVED_ARTICLE_ATTR = "served_article"
 
 
 class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
@@ -412,6 +414,9 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     objects = ArticlePageManager()
     copy_form_class = ArticleCopyForm
+    # Publishing one changes the lists it is in and its neighbours, not the rest of the site
+    # (core/generation.py).
+    generation_scope = ARTICLES
 
     content_panels = [
         ReviewFeedbackPanel(heading="审核意见"),
@@ -523,8 +528,10 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             return redirect_keeping_query(request, self.original().get_url(request))
         if self.live:
             # Reached only past Wagtail's checks (a password form or a login redirect is sent
-            # instead of the article, and counts nothing): the counter counts this page.
+            # instead of the article, and counts nothing): the counter counts this page, and the
+            # page cache keeps it with what it depends on.
             setattr(request, COUNTABLE_PAGE_ATTR, self.pk)
+            setattr(request, SERVED_ARTICLE_ATTR, self)
         return super().serve(request, *args, **kwargs)
 
     # Search --------------------------------------------------------------------------------------
@@ -586,8 +593,10 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def sibling_articles(self):
         return ArticlePage.objects.readable().sibling_of(self, inclusive=False)
 
-    def neighbours(self):
-        """上一篇 (the next older article in the column) and 下一篇 (the next newer), as links or None."""
+    def neighbours(self, request=None):
+        """上一篇 (the next older article in the column) and 下一篇 (the next newer), as links or
+        None. Cached under the generation, articles number included: any article published
+        may be a new neighbour (news/serving/pagecache.py compares them to a kept page's)."""
         if self.pk is None:  # previewing an article that has not been saved yet
             return None, None
 
@@ -598,7 +607,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             newer = Q(published_at__gt=self.published_at) | Q(
                 published_at=self.published_at, pk__gt=self.pk
             )
-            siblings = self.sibling_articles().only("title", "url_path", "published_at")
+            siblings = self.sibling_articles().only("title", "url_path", "published_at", "alias_of")
             previous = siblings.filter(older).newest_first().first()
             following = siblings.filter(newer).order_by("published_at", "pk").first()
             return (
@@ -606,6 +615,8 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
                 article_link(following) if following else None,
             )
 
+        if getattr(request, "is_preview", False):
+            return compute()  # a draft's date would place it elsewhere in the column
         return remember(f"article:{self.pk}:neighbours", compute)
 
     def published_parts(self, request):
@@ -631,13 +642,15 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
         if getattr(request, "is_preview", False) or self.pk is None:
             return compute()
-        return remember(f"article:{self.pk}:{self.live_revision_id}:published", compute)
+        # Its own revision is in the key: other articles' publishing leaves it.
+        name = f"article:{self.pk}:{self.live_revision_id}:published"
+        return remember(name, compute, articles=False)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         published = context["published"] = self.published_parts(request)
         context["hit_mode"] = settings.HITCOUNT_MODE
-        context["previous_article"], context["next_article"] = self.neighbours()
+        context["previous_article"], context["next_article"] = self.neighbours(request)
         site = Site.find_for_request(request)
         image_url = published["share_image"] and request.build_absolute_uri(
             published["share_image"]

@@ -12,7 +12,7 @@ from core.generation import remember
 def qr_svg(url, label):
     """The QR code of `url` as an <svg> element named by `label` for screen readers; drawn once
     per address and site generation (a few milliseconds each time otherwise)."""
-    svg = remember(f"qr:{url}", lambda: draw(url))
+    svg = remember(f"qr:{url}", lambda: draw(url), articles=False)
     # One named picture to a screen reader, rather than a drawing of unnamed paths.
     named = svg.replace("<svg ", '<svg role="img" aria-label="' + escape(label) + '" ', 1)
     return mark_safe(named)  # noqa: S308 - segno's own markup; the label is escaped

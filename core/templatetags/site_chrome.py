@@ -49,7 +49,7 @@ def page_description(context):
         )
         return plain(f"{site_name(context)}:{'、'.join(columns)}")
 
-    return remember(f"description:{site.pk}", compute)
+    return remember(f"description:{site.pk}", compute, articles=False)
 
 
 @register.simple_tag(takes_context=True)
@@ -74,7 +74,7 @@ def main_nav(context):
             for child in children.only("title", "url_path", "path", "depth")
         ]
 
-    items = remember(f"nav:{site.pk}", compute)
+    items = remember(f"nav:{site.pk}", compute, articles=False)
     current = page.path if page is not None else None
     for number, item in enumerate(items):
         # Home is current only on itself; a column is current on every page inside it.
@@ -100,4 +100,5 @@ def breadcrumbs(context):
             for number, ancestor in enumerate(ancestors.only("title", "url_path", "depth"))
         ]
 
-    return {"ancestors": remember(f"breadcrumbs:{site.pk}:{page.pk}", compute), "page": page}
+    ancestors = remember(f"breadcrumbs:{site.pk}:{page.pk}", compute, articles=False)
+    return {"ancestors": ancestors, "page": page}

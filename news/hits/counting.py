@@ -131,13 +131,13 @@ def count_view(request, page_id):
 
 
 def count_view_reading_generation(request, page_id):
-    """count_view, and the current site generation, read in the same round trip where the store
-    allows it (news/pagecache.py checks a cached article with it). Counting failures count
-    nothing; the generation is then read on its own."""
+    """count_view, and the current generation with the page's live revision, read in the same
+    round trip where the store allows it (news/serving/pagecache.py checks a kept article with
+    them). Counting failures count nothing; the generation is then read on its own."""
     try:
         if is_reader(request):
             reader, address = readers_of(request, page_id)
             return store.record_view(page_id, reader, address, read_generation=True)
     except Exception:
         logger.exception("Counting a view of page %s failed; the page is served as it is", page_id)
-    return NOT_COUNTED, generation.read()
+    return NOT_COUNTED, generation.read_with_page(page_id)

@@ -34,7 +34,6 @@ from wagtail.models import Page
 
 from core import generation
 from core import redis as site_redis
-from core.models import SiteGeneration
 from news.hits.models import AddressViews, HitBatch, PageHits, RecentReader
 from news.hits.readers import reader_params, reader_sql, repeats
 
@@ -124,7 +123,8 @@ def count_first_view_in_database(page_id, day, reader, address=None, read_genera
     """Count a reader's view if it is their first in the window (every view when `reader` is
     None) and their address has not reached its cap for the article today, in one transaction
     with the reader's and the address's rows; returns the new total or NOT_COUNTED, and with
-    `read_generation` also the site generation: (total, generation).
+    `read_generation` also the site generation and the page's live revision: (total, (generation,
+    revision)), as core/generation.py's read_with_page() gives them.
 
     On PostgreSQL all of it is one statement, so a page served from the page cache costs one
     round trip for its count and the check that it is current."""
@@ -143,7 +143,7 @@ def count_first_view_in_database(page_id, day, reader, address=None, read_genera
                 cursor.execute(_address_sql("VALUES (%s, %s, 1)"), [address, day, _cap()])
                 seen = cursor.fetchone() is not None
             total = add_to_database({(page_id, day): 1})[page_id] if seen else None
-        current = generation.read() if read_generation else None
+        current = generation.read_with_page(page_id) if read_generation else None
     if total is None:
         total = NOT_COUNTED
     elif reader is not None:
@@ -191,10 +191,10 @@ def _count_upsert(source):
 def _count_in_one_statement(page_id, day, reader, address, moment):
     prefix = "" if settings.HITCOUNT_WAIT_FOR_DISK else "SET LOCAL synchronous_commit TO OFF; "
     quote = connection.ops.quote_name
-    current = f"(SELECT value FROM {quote(SiteGeneration._meta.db_table)} WHERE id = 1)"  # noqa: S608
+    current = generation.page_state_sql()
     if reader is None:
         sql = f"{prefix}{_count_upsert('VALUES (%s, 1, %s)')}, {current}"
-        params = [page_id, day]
+        params = [page_id, day, page_id]
     else:
         # The reader's row, then the address's, decide whether the count happens; the
         # generation is read either way.
@@ -210,10 +210,11 @@ def _count_in_one_statement(page_id, day, reader, address, moment):
             f"{prefix}WITH {steps}, counted AS ({counted}) "  # noqa: S608
             f"SELECT (SELECT {quote('hits')} FROM counted), {current}"
         )
-        params += [page_id, day]
+        params += [page_id, day, page_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        total, *state = cursor.fetchone()
+    return total, generation.from_page_row(*state)
 
 
 # Redis ----------------------------------------------------------------------------------------
@@ -341,7 +342,7 @@ def record_view(page_id, reader=None, address=None, read_generation=False):
     """Count one view of a page, unless `reader` (a reader_key) was seen within the window or
     `address` (an address_key) reached its cap for the page today. Returns the new total when
     it is known without another query, None when it is not, or NOT_COUNTED; with
-    `read_generation`, (that, the site generation)."""
+    `read_generation`, (that, (the generation, the page's live revision)))."""
     client = site_redis.client()
     day = localdate()
     if client is not None:
@@ -354,7 +355,7 @@ def record_view(page_id, reader=None, address=None, read_generation=False):
             if counted is not NOT_COUNTED:
                 flush_soon()
                 counted = counted[0]
-            return (counted, generation.read()) if read_generation else counted
+            return (counted, generation.read_with_page(page_id)) if read_generation else counted
     if reader is None and not read_generation:
         return add_to_database({(page_id, day): 1})[page_id]
     return count_first_view_in_database(page_id, day, reader, address, read_generation)

@@ -1,24 +1,48 @@
 """Full-page caching for anonymous readers, with the click count kept exact and current.
 
 With PAGE_CACHE = "django" or "cdn", a successful GET of a public page by a visitor without a
-session is kept in this process's memory (and in Redis when configured), keyed by the site
-generation (core/generation.py), so any publish, unpublish, move, delete, new restriction or
-contact-details change serves fresh pages on the next request of every process. The counter middleware above this one
-still sees every view served from the cache and writes the current count into it. With "cdn", pages
-also carry `Cache-Control: public, s-maxage` for a proxy that answers without asking Django; their
-script's beacon then does the counting.
+session is kept in this process's memory (and in Redis when configured) under the site number of
+the generation (core/generation.py), with what else it depends on:
+
+- a list (the home page, a column, a feed, a search …): the articles number, so any article
+  published or withdrawn shows in it on the next request;
+- an article: its own live revision and its neighbours (上一篇/下一篇), checked on every view in
+  the same round trip as its count, so another article's publishing leaves it kept unless that
+  article is, or becomes, its neighbour.
+
+A change to anything else (the site number) serves fresh pages on the next request of every
+process. The counter middleware above this one still sees every view served from the cache and
+writes the current count into it. With "cdn", pages also carry `Cache-Control: public, s-maxage`
+for a proxy that answers without asking Django; their script's beacon then does the counting.
+
+After a change, the first request for a page renders it while the others for the same page wait
+up to RENDER_WAIT_SECONDS for it (RENDER_LOCK_SECONDS at most), instead of every worker rendering
+every page at once: with Redis across all workers, without it within each process.
 """
 
+import threading
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 from core import generation
 from news.hits.counting import COUNTED_ATTR, count_view_reading_generation
-from news.models import CANONICAL_PAGE_ATTR, COUNTABLE_PAGE_ATTR
+from news.models import (
+    CANONICAL_PAGE_ATTR,
+    COUNTABLE_PAGE_ATTR,
+    SERVED_ARTICLE_ATTR,
+    ArticlePage,
+)
 
 SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
+# How long others wait for the request rendering a page, and how long that one may hold its turn.
+RENDER_WAIT_SECONDS = 2.0
+RENDER_LOCK_SECONDS = 10
+POLL_SECONDS = 0.02
 
 
 def cache_name(request):
@@ -63,6 +87,79 @@ def is_cacheable(response):
     return not any(word in control for word in ("private", "no-store", "no-cache"))
 
 
+# What a kept page depends on besides the site number -----------------------------------------
+
+
+def article_dependency(article):
+    """What a kept article page shows of the tree: its revision, where it sits, its neighbours."""
+    return {
+        "id": article.pk,
+        "revision": article.live_revision_id,
+        "path": article.path,
+        "depth": article.depth,
+        "published_at": article.published_at,
+        "neighbours": article.neighbours(),
+    }
+
+
+def current_neighbours(dependency):
+    """The kept article's neighbours now (cached under the generation's articles number)."""
+    article = ArticlePage(
+        pk=dependency["id"],
+        path=dependency["path"],
+        depth=dependency["depth"],
+        published_at=dependency["published_at"],
+    )
+    return article.neighbours()
+
+
+def is_current(stored, current, revision=generation.MISSING):
+    """Whether a page kept under `current`'s site number still shows what a new one would:
+    `revision` is the article's live revision read with the generation, if it was."""
+    article = stored.get("article")
+    if article is None:
+        return stored["articles"] == current.articles
+    if revision is generation.MISSING:
+        _, revision = generation.read_with_page(article["id"])
+    if revision is generation.UNKNOWN:  # the database is away: nothing changed meanwhile
+        return True
+    return revision == article["revision"] and current_neighbours(article) == article["neighbours"]
+
+
+# Taking turns to render ----------------------------------------------------------------------
+
+_local_turns = {}
+_local_turns_lock = threading.Lock()
+
+
+def take_turn(name):
+    """Whether this request is the one to render `name` now (nobody else is, in this process or,
+    with Redis, in any)."""
+    with _local_turns_lock:
+        if _local_turns.get(name, 0) > time.monotonic():
+            return False
+        _local_turns[name] = time.monotonic() + RENDER_LOCK_SECONDS
+    if settings.REDIS_URL and not cache.add(f"render:{name}", 1, RENDER_LOCK_SECONDS):
+        with _local_turns_lock:
+            _local_turns.pop(name, None)
+        return False
+    return True
+
+
+def turn_taken(name):
+    with _local_turns_lock:
+        if _local_turns.get(name, 0) > time.monotonic():
+            return True
+    return bool(settings.REDIS_URL and cache.get(f"render:{name}"))
+
+
+def end_turn(name):
+    with _local_turns_lock:
+        _local_turns.pop(name, None)
+    if settings.REDIS_URL:
+        cache.delete(f"render:{name}")
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,11 +169,23 @@ class PageCacheMiddleware:
             return self.get_response(request)
         name = cache_name(request)
         stored = self.lookup(request, name)
-        if stored is not None:
-            setattr(request, SERVED_FROM_CACHE_ATTR, True)
-            if stored["page_id"] is not None:
-                setattr(request, COUNTABLE_PAGE_ATTR, stored["page_id"])
-            return self.rebuild(stored)
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while stored is None:
+            if take_turn(name):
+                try:
+                    return self.render(request, name)
+                finally:
+                    end_turn(name)
+            if time.monotonic() > deadline:
+                return self.render(request, name)
+            stored = self.wait_for(name, deadline)
+        setattr(request, SERVED_FROM_CACHE_ATTR, True)
+        if stored["page_id"] is not None:
+            setattr(request, COUNTABLE_PAGE_ATTR, stored["page_id"])
+        return self.rebuild(stored)
+
+    def render(self, request, name):
+        kept_under = generation.current()  # read before rendering: a change meanwhile is newer
         response = self.get_response(request)
         if (
             request.method == "GET"
@@ -84,40 +193,65 @@ class PageCacheMiddleware:
             and not getattr(request, "is_preview", False)
             and ("page" not in request.GET or getattr(request, CANONICAL_PAGE_ATTR, False))
         ):
+            article = getattr(request, SERVED_ARTICLE_ATTR, None)
+            entry = {
+                "content": response.content,
+                "headers": {
+                    name: response[name] for name in KEPT_HEADERS if response.has_header(name)
+                },
+                "page_id": getattr(request, COUNTABLE_PAGE_ATTR, None),
+                "articles": kept_under.articles,
+                "article": article_dependency(article) if article is not None else None,
+            }
             generation.put(
                 name,
-                {
-                    "content": response.content,
-                    "headers": {
-                        name: response[name] for name in KEPT_HEADERS if response.has_header(name)
-                    },
-                    "page_id": getattr(request, COUNTABLE_PAGE_ATTR, None),
-                },
+                entry,
                 timeout=settings.PAGE_CACHE_KEEP_SECONDS,
                 tier="pages",
+                generation=kept_under,
+                articles=False,
             )
             self.add_shared_cache_headers(response)
         return response
 
     @staticmethod
     def lookup(request, name):
-        """The page kept for this URL under the current site generation, or None.
+        """The page kept for this URL that is still current, or None.
 
         A page that is a counted article is looked for under the generation this process read
-        last, and its view is counted in the same round trip that reads the current one: if the
-        two differ, the kept page is stale and the article is rendered afresh (its view is then
-        not counted again)."""
+        last, and its view is counted in the same round trip that reads the current generation
+        and the article's live revision: if the page is no longer current, the article is
+        rendered afresh (its view is then not counted again)."""
         guess = generation.last_read()
         counting = settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server"
         if guess is not None and counting and request.method == "GET":
-            stored = generation.get(name, tier="pages", generation=guess)
+            stored = generation.get(name, tier="pages", generation=guess, articles=False)
             if stored is not None and stored["page_id"] is not None:
-                total, current = count_view_reading_generation(request, stored["page_id"])
+                total, (current, revision) = count_view_reading_generation(
+                    request, stored["page_id"]
+                )
                 setattr(request, COUNTED_ATTR, total)
-                generation.adopt(current)
-                if current == guess:
+                if current.site == guess.site and is_current(stored, current, revision):
                     return stored
-        return generation.get(name, tier="pages")
+                return None
+        current = generation.current()
+        stored = generation.get(name, tier="pages", articles=False)
+        return stored if stored is not None and is_current(stored, current) else None
+
+    @staticmethod
+    def wait_for(name, deadline):
+        """The page another request is rendering, once it is kept; None when that request is
+        done without keeping a page this one may serve (another change came meanwhile), or at
+        the deadline."""
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            current = generation.read()
+            stored = generation.get(name, tier="pages", generation=current, articles=False)
+            if stored is not None and is_current(stored, current):
+                return stored
+            if not turn_taken(name):
+                return None
+        return None
 
     def rebuild(self, stored):
         response = HttpResponse(stored["content"])

@@ -29,7 +29,7 @@ def site_for_request(request):
             return None
         return {field.attname: getattr(site, field.attname) for field in Site._meta.concrete_fields}
 
-    fields = remember(f"site:{hostname}:{port}", compute)
+    fields = remember(f"site:{hostname}:{port}", compute, articles=False)
     if fields is None:
         return None
     return Site.from_db("default", list(fields), list(fields.values()))
@@ -45,7 +45,7 @@ def site_root_paths():
         Site.clear_site_root_paths_cache()
         return Site.get_site_root_paths()
 
-    return remember("site-root-paths", compute)
+    return remember("site-root-paths", compute, articles=False)
 
 
 def live_columns(site):
@@ -57,7 +57,7 @@ def live_columns(site):
             slug: (path, pk) for slug, path, pk in columns.live().values_list("slug", "path", "pk")
         }
 
-    return remember(f"site:{site.pk}:columns", compute)
+    return remember(f"site:{site.pk}:columns", compute, articles=False)
 
 
 class CachedRouteMiddleware:

@@ -1,5 +1,6 @@
-"""The site generation: every change a reader can see moves it on, in the change's transaction;
-a request reads it once; everything cached is kept under it, so nothing outlives a change."""
+"""The site generation: every change a reader can see moves it on, in the change's transaction
+(an article's publishing its articles number only); a request reads it once; everything cached is
+kept under it, so nothing outlives a change it depends on."""
 
 import pytest
 from django.db import transaction
@@ -85,9 +86,24 @@ def test_generations_are_never_reused():
 
     from core.models import SiteGeneration
 
-    SiteGeneration.objects.filter(pk=1).update(value=1)
+    SiteGeneration.objects.filter(pk__in=[generation.SITE, generation.ARTICLES]).update(value=1)
     generation.bump()
-    assert read() >= time.time_ns() - 10**9
+    generation.bump(generation.ARTICLES)
+    assert min(read()) >= time.time_ns() - 10**9
+
+
+def test_an_articles_publishing_moves_the_articles_number_and_a_columns_the_site_number(
+    column, other_column
+):
+    article = ArticlePageFactory(parent=column)
+    for change in (lambda: article.save_revision().publish(), article.unpublish):
+        before = read()
+        change()
+        after = read()
+        assert after.site == before.site and after.articles > before.articles
+    before = read()
+    column.save_revision().publish()
+    assert read().site > before.site
 
 
 def test_a_request_reads_it_once_and_sees_its_own_bump(django_assert_num_queries):
@@ -110,6 +126,20 @@ def test_cached_values_are_kept_under_the_generation(column):
     assert remember("test:value", compute) == 1
     ArticlePageFactory(parent=column).save_revision().publish()
     assert remember("test:value", compute) == 2
+
+
+def test_what_no_article_changes_outlives_an_articles_publishing_only(column):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert remember("test:menu", compute, articles=False) == 1
+    ArticlePageFactory(parent=column).save_revision().publish()
+    assert remember("test:menu", compute, articles=False) == 1
+    column.save_revision().publish()
+    assert remember("test:menu", compute, articles=False) == 2
 
 
 def test_while_the_database_is_down_the_last_generation_read_holds(monkeypatch):

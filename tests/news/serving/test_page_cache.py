@@ -1,0 +1,114 @@
+"""The page cache after a publish (news/serving/pagecache.py): an article's page is kept through
+other articles' publishing and shown afresh only when it, or one of its neighbours, changed; the
+lists show the change at once; and after a change one request renders a page while the others
+for it wait for that one."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+
+from core.generation import read_once
+from news.models import ArticlePage
+from news.serving.pagecache import SERVED_FROM_CACHE_ATTR, PageCacheMiddleware
+from stack.raw_http import CHROME_UA
+from tests.factories import ArticlePageFactory
+
+
+@pytest.fixture
+def cached(settings):
+    settings.PAGE_CACHE = "django"
+
+
+@pytest.fixture
+def column_of_three(column):
+    """Three live articles a day apart, oldest first."""
+    articles = [ArticlePageFactory(parent=column, title=f"第{n}篇") for n in (1, 2, 3)]
+    for article in articles:
+        article.save_revision().publish()
+    return articles
+
+
+def read(url):
+    response = Client(HTTP_USER_AGENT=CHROME_UA).get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    kept = getattr(response.wsgi_request, SERVED_FROM_CACHE_ATTR, False)
+    return response.content.decode(), kept
+
+
+def test_an_article_stays_kept_while_articles_elsewhere_are_published(
+    cached, column_of_three, other_column
+):
+    first = column_of_three[0]
+    read(first.url)
+    assert read(first.url)[1]
+    elsewhere = ArticlePageFactory(parent=other_column, title="别的栏目的新文章")
+    elsewhere.save_revision().publish()
+    html, kept = read(first.url)
+    assert kept and "第1篇" in html
+    # The lists show the new article at once.
+    assert "别的栏目的新文章" in read("/")[0]
+    assert "别的栏目的新文章" in read(other_column.url)[0]
+
+
+def test_an_article_is_shown_afresh_when_it_or_a_neighbour_changes(cached, column_of_three):
+    first, second, third = column_of_three
+    read(first.url)
+    read(third.url)
+    second.title = "第2篇(改)"
+    second.save_revision().publish()
+    for neighbour in (first, third):
+        html, kept = read(neighbour.url)
+        assert not kept and "第2篇(改)" in html
+    # A new article between the first and the second becomes both their neighbour.
+    read(first.url)
+    between = ArticlePageFactory(
+        parent=first.get_parent(),
+        title="插入的文章",
+        published_at=first.published_at + timedelta(hours=12),
+    )
+    between.save_revision().publish()
+    assert "下一篇:<a" in read(first.url)[0] and "插入的文章" in read(first.url)[0]
+    assert "插入的文章" in read(second.url)[0]
+    # Withdrawn, it is nobody's neighbour any more.
+    between.unpublish()
+    html, kept = read(first.url)
+    assert not kept and "插入的文章" not in html and "第2篇(改)" in html
+    # Its own new revision is shown at once too.
+    first.title = "第1篇(改)"
+    first.save_revision().publish()
+    assert "第1篇(改)" in read(first.url)[0]
+    ArticlePage.objects.get(pk=first.pk).unpublish()
+    assert Client().get(first.url).status_code == 404
+
+
+def test_after_a_change_one_request_renders_a_page_while_the_others_wait_for_it(cached, db):
+    renders = []
+
+    def slow_view(request):
+        renders.append(1)
+        time.sleep(0.3)
+        return HttpResponse("首页")
+
+    middleware = PageCacheMiddleware(slow_view)
+    answers = []
+
+    def ask():
+        try:
+            request = RequestFactory().get("/")
+            with read_once():
+                answers.append(middleware(request).content.decode())
+        finally:
+            connection.close()
+
+    readers = [threading.Thread(target=ask) for _ in range(5)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert answers == ["首页"] * 5
+    assert len(renders) == 1
