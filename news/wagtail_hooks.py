@@ -11,7 +11,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
 from news.dashboard import AwaitingReviewPanel, can_review
 from news.hits.reports import MostReadPanel, MostReadView
-from news.importing.views import ImportArticlesView, can_import
+from news.importing.views import ImportArticlesView, ImportJobView, can_import
 from news.models import ArticlePage
 from news.review import confirmation, replace_last_success_message
 
@@ -64,6 +64,7 @@ def register_import_menu_item():
 def register_most_read_report_urls():
     return [
         path("import-articles/", ImportArticlesView.as_view(), name="news_import_articles"),
+        path("import-articles/<int:pk>/", ImportJobView.as_view(), name="news_import_job"),
         path("reports/most-read/", MostReadView.as_view(), name="news_most_read"),
         path(
             "reports/most-read/results/",

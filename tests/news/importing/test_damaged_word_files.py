@@ -1,16 +1,20 @@
 """Word import cannot crash or hang: every crafted .docx (tests/news/importing/crafted_word_files.py)
-is refused with a Chinese message, or read with its damaged picture left empty; a document over a
-bound is refused before mammoth reads it; and conversion takes time in proportion to the document,
-up to the largest the bounds allow."""
+is refused on its own line with a Chinese message, or imported with its damaged picture said; a
+batch with bad files imports its good ones; a document over a bound is refused before mammoth reads
+it; and conversion takes time in proportion to the document, up to the largest the bounds allow."""
 
+import logging
 import re
 import time
 
 import mammoth
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from news.importing import docxpackage
 from news.importing.wordfiles import HtmlTree, WordFormatError, body_from, read_docx
+from news.models import ArticlePage
 from tests.news.importing.crafted_word_files import (
     DOCUMENT,
     crafted,
@@ -27,6 +31,31 @@ from tests.news.importing.crafted_word_files import (
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
+def upload(name, data):
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def import_in_admin(client, column, files):
+    """The job page's HTML after 导入文章 with these (name, bytes)."""
+    response = client.post(
+        reverse("news_import_articles"),
+        {"column": column.pk, "files": [upload(name, data) for name, data in files]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def result_lines(html):
+    """{file name: its line's text} of a job page."""
+    lines = re.findall(r'<li class="w-py-2">(.*?)</li>', html, re.S)
+    found = {}
+    for line in lines:
+        name = re.search(r"<strong>(.*?)</strong>", line).group(1)
+        found[name] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", line)).strip()
+    return found
+
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"), crafted(), ids=[name for name, _, _ in crafted()]
 )
@@ -39,6 +68,45 @@ def test_a_crafted_file_is_refused_in_chinese_or_read(name, data, expected):
             read_docx(data)
         assert expected in str(refused.value)
         assert CHINESE.search(str(refused.value))
+
+
+def test_every_crafted_file_gets_its_own_line_and_the_log_no_traceback(
+    editor_client, column, caplog
+):
+    files = [(name, data) for name, data, _ in crafted()]
+    caplog.set_level(logging.WARNING)
+    html = import_in_admin(editor_client, column, [*files, ("好的.docx", good("好的报道"))])
+    lines = result_lines(html)
+    assert len(lines) == len(files) + 1
+    for name, _, expected in crafted():
+        line = lines[name]
+        if expected is None:
+            assert "已创建草稿" in line, line
+            assert "图片无法识别" in line, line  # the picture left out, and said
+        else:
+            assert "失败" in line and expected in line, line
+    assert "已创建草稿" in lines["好的.docx"]
+    assert [record for record in caplog.records if record.exc_info or record.levelno >= 40] == []
+    assert "root:" not in html  # a picture pointing at /etc/passwd was never read
+
+
+def test_a_bad_file_between_two_good_ones_is_reported_and_both_good_ones_imported(
+    editor_client, column
+):
+    bad = {name: data for name, data, _ in crafted()}["压缩数据损坏.docx"]
+    html = import_in_admin(
+        editor_client,
+        column,
+        [("一.docx", good("第一篇")), ("坏.docx", bad), ("二.docx", good("第二篇"))],
+    )
+    lines = result_lines(html)
+    assert "已损坏" in lines["坏.docx"]
+    for name, title in [("一.docx", "第一篇"), ("二.docx", "第二篇")]:
+        page = ArticlePage.objects.get(title=title)
+        assert reverse("wagtailadmin_pages:edit", args=(page.pk,)) in html
+        assert title in lines[name]
+    # Nothing half-made by the bad one: the two drafts and no more.
+    assert ArticlePage.objects.count() == 2
 
 
 def test_a_document_over_a_bound_is_refused_before_mammoth_reads_it(monkeypatch):

@@ -123,6 +123,7 @@ def test_an_editor_imports_a_report_saved_by_an_office_suite(editor_client, colu
                 )
             ],
         },
+        follow=True,
     )
     assert response.status_code == 200
     page = ArticlePage.objects.get(title="嘉莲街道党建工作现场会召开")
@@ -225,6 +226,7 @@ def test_an_editor_imports_a_word_document_in_the_admin_and_gets_a_draft(editor_
                 SimpleUploadedFile("旧格式.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64),
             ],
         },
+        follow=True,
     )
     assert response.status_code == 200
     html = response.content.decode()
