@@ -41,6 +41,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 # An import runs within its request, in the test's transaction (news/importing/worker.py runs it
-# in a child process on the production stack, which tests/news/importing/test_import_jobs.py
+# in a child process on the production stack that tests/news/importing/test_import_on_the_stack.py
 # starts).
 IMPORT_IN_BACKGROUND = False
