@@ -374,6 +374,6 @@ SCHEDULER_INTERVAL = float(os.environ.get("SCHEDULER_INTERVAL", "30"))
 # each in a child process at low priority, with IMPORT_MEMORY_MB of address space and
 # IMPORT_FILE_SECONDS for each file. Off (the tests), an import runs within its request.
 IMPORT_IN_BACKGROUND = env_bool("IMPORT_IN_BACKGROUND", default=True)
-IMPORT_JOBS = int(os.environ.get("IMPORT_JOBS", "1"))
+IMPORT_JOBS = max(1, int(os.environ.get("IMPORT_JOBS", "1")))
 IMPORT_FILE_SECONDS = int(os.environ.get("IMPORT_FILE_SECONDS", "120"))
 IMPORT_MEMORY_MB = int(os.environ.get("IMPORT_MEMORY_MB", "2048"))
