@@ -89,7 +89,8 @@ class ImportArticlesView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormV
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        jobs = ImportJob.objects.filter(owner=self.request.user).order_by("-created_at", "-pk")
+        jobs = ImportJob.objects.filter(owner=self.request.user).select_related("column")
+        jobs = jobs.order_by("-created_at", "-pk")
         return super().get_context_data(recent_jobs=jobs[:RECENT_JOBS], **kwargs)
 
     def form_valid(self, form):
