@@ -28,15 +28,18 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # replaced after max_requests, or a crash) in a fraction of the time, sharing the loaded code's
 # memory. Loading connects to nothing; each worker opens its own database connections on first use.
 preload_app = True
-# A thread does not survive a fork, so the publishing scheduler (news/scheduler.py) is started in
-# each worker once it is ready, rather than by sitecms/wsgi.py in the master.
+# A thread does not survive a fork, so the publishing scheduler (news/scheduler.py) and the import
+# thread (news/importing/worker.py) are started in each worker once it is ready, rather than by
+# sitecms/wsgi.py in the master.
 raw_env = ["SCHEDULER_STARTED_BY_SERVER=1"]
 
 
 def post_worker_init(worker):
+    from news.importing.worker import start_import_worker
     from news.scheduler import start_scheduler
 
     start_scheduler()
+    start_import_worker()
 
 
 def _answer_unparsable_requests_in_chinese():

@@ -48,6 +48,7 @@ from news.hits.models import (  # noqa: F401
     RecentReader,
 )
 from news.hits.store import current_count
+from news.importing.models import ImportFile, ImportJob  # noqa: F401
 from news.library.models import ReplacedFile  # noqa: F401
 from news.pictures import prefetch_pictures, render_picture
 from news.review import ReviewFeedbackPanel
@@ -791,7 +792,8 @@ def table_cell_text(cell):
 
 
 class SchedulerLock(models.Model):
-    """A row to lock so that one server process at a time runs scheduled publishing."""
+    """A row to lock so that one server process at a time runs scheduled publishing (news/scheduler.py)
+    or claims an import job (news/importing/worker.py)."""
 
     name = models.CharField(primary_key=True, max_length=40)
 

@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
 from news.dashboard import AwaitingReviewPanel, can_review
 from news.hits.reports import MostReadPanel, MostReadView
-from news.importing.views import ImportArticlesView, can_import
+from news.importing.views import ImportArticlesView, ImportJobView, can_import
 from news.models import ArticlePage
 from news.review import confirmation, replace_last_success_message
 from news.roles import works_on_pages
@@ -59,6 +59,7 @@ def register_import_menu_item():
 def register_most_read_report_urls():
     return [
         path("import-articles/", ImportArticlesView.as_view(), name="news_import_articles"),
+        path("import-articles/<int:pk>/", ImportJobView.as_view(), name="news_import_job"),
         path("reports/most-read/", MostReadView.as_view(), name="news_most_read"),
         path(
             "reports/most-read/results/",

@@ -8,9 +8,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecms.settings.production")
 
 application = get_wsgi_application()
 
-# Serving processes also publish scheduled articles; commands and tests never import this module.
-# gunicorn.conf.py loads it before forking its workers and starts the scheduler in each of them.
+# Serving processes also publish scheduled articles and run imports (news/importing/worker.py);
+# commands and tests never import this module. gunicorn.conf.py loads it before forking its
+# workers and starts both threads in each of them.
 if not os.environ.get("SCHEDULER_STARTED_BY_SERVER"):
+    from news.importing.worker import start_import_worker
     from news.scheduler import start_scheduler
 
     start_scheduler()
+    start_import_worker()

@@ -72,21 +72,27 @@ class AdminSession:
 
     def upload(self, path, fields, name, content, content_type):
         """An admin add form with a file, sent as the browser sends it."""
+        return self.upload_files(path, fields, [("file", name, content, content_type)])
+
+    def upload_files(self, path, fields, files):
+        """An admin form with files, each (field, file name, bytes, content type), sent as the
+        browser sends it (several with the same field name for a multiple-file field)."""
         boundary = "----sitecms" + secrets.token_hex(8)
         fields = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields}
         parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
             for key, value in fields.items()
         ]
-        body = (
-            "".join(parts).encode()
-            + (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n"
-            ).encode()
-            + content
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
+        for field, name, content, content_type in files:
+            parts.append(
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                    f'filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n'
+                ).encode()
+                + content
+                + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         return self.post(path, body, f"multipart/form-data; boundary={boundary}")
 
 

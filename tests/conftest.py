@@ -50,6 +50,7 @@ SLOWEST_MODULES = [
     "tests/site/test_browser.py",
     "tests/ops/test_backup.py",
     "tests/site/test_faults.py",
+    "tests/news/importing/test_import_on_the_stack.py",
     "tests/site/test_lighthouse.py",
     "tests/news/hits/test_counting.py",
     "tests/site/test_floods.py",

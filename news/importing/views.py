@@ -1,23 +1,27 @@
-"""导入文章 in the admin: editors upload files in the seed format or Word documents (.docx) and get
-drafts, or one clear error per file (with its line number for a text file), through the same
-importer as `manage.py import_articles`."""
+"""导入文章 in the admin: editors upload files in the seed format or Word documents (.docx). The
+upload is queued as a job (news/importing/jobs.py) and read outside the request
+(news/importing/worker.py); the editor is sent to the job's page, which refreshes itself while the
+files wait and are read, then lists each file's result: the draft made, with a link to edit it,
+or one clear error (with its line number for a text file). Only the editor who uploaded the files,
+and superusers, can see a job."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.views.generic import FormView
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from news.importing.importer import import_article, import_word_article
-from news.importing.seedformat import SeedFormatError, parse
-from news.importing.textfiles import UnreadableFile, read_text
-from news.importing.wordfiles import WordFormatError, read_docx
+from news.importing import worker
+from news.importing.jobs import MAX_FILES, MAX_JOB_BYTES, create_job, run_job
+from news.importing.models import ImportFile, ImportJob
 from news.models import NewsIndexPage
 
-MAX_FILE_BYTES = 1024 * 1024
-# A Word document carries its pictures.
-MAX_WORD_BYTES = 20 * 1024 * 1024
-MAX_FILES = 50
+RECENT_JOBS = 10
+# How often a job's page reloads itself while its files are still being read.
+REFRESH_SECONDS = 2
 
 
 def columns_for(user):
@@ -39,13 +43,16 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        # Each file is judged on its own in import_file: an empty or unreadable one is reported
-        # by name and the others are imported.
+        # Each file is judged on its own when its job runs: an empty or unreadable one is
+        # reported by name and the others are imported.
         files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         if not files:
             raise ValidationError("请选择至少一个文件。")
         if len(files) > MAX_FILES:
             raise ValidationError(f"一次最多导入 {MAX_FILES} 个文件。")
+        if sum(upload.size for upload in files) > MAX_JOB_BYTES:
+            megabytes = MAX_JOB_BYTES // (1024 * 1024)
+            raise ValidationError(f"这些文件合计超过 {megabytes} MB,请分几次导入。")
         return files
 
 
@@ -65,104 +72,57 @@ class ImportForm(forms.Form):
         self.fields["column"].queryset = columns_for(user)
 
 
-def is_word(name):
-    return name.lower().endswith((".docx", ".doc"))
-
-
-def parsed_text(upload):
-    """The article in a text upload; raises UnreadableFile or SeedFormatError."""
-    if upload.size > MAX_FILE_BYTES:
-        raise UnreadableFile("文件过大(超过 1 MB)。")
-    upload.seek(0)
-    text, _encoding = read_text(upload.read())
-    return parse(text)
-
-
-def text_articles(uploads):
-    """{file name: its article, or the error that keeps it from being read} for every text
-    upload, each read once."""
-    articles = {}
-    for upload in uploads:
-        if not is_word(upload.name):
-            try:
-                articles[upload.name] = parsed_text(upload)
-            except (UnreadableFile, SeedFormatError) as error:
-                articles[upload.name] = error
-    return articles
-
-
-def import_file(upload, column, article, file_named):
-    """(file name, result or None, error message or None, notes) for one uploaded file, a text
-    file given as read by text_articles; the files of its 附件 list come from `file_named`."""
-    name = upload.name
-    if is_word(name):
-        return import_word_file(upload, column)
-    if isinstance(article, Exception):
-        return name, None, str(article), []
-    try:
-        # Editors import drafts; a file's 点击数 is never taken here (counts come from readers).
-        result = import_article(
-            article, column, publish=False, take_count=False, file_named=file_named
-        )
-    except SeedFormatError as error:
-        return name, None, str(error), []
-    except ValidationError as error:
-        return name, None, " ".join(error.messages), []
-    notes = [f"附件 {len(article.attachments)} 个已存入文档库。"] if article.attachments else []
-    return name, result, None, notes
-
-
-def import_word_file(upload, column):
-    name = upload.name
-    if upload.size > MAX_WORD_BYTES:
-        return name, None, "文件过大(超过 20 MB)。", []
-    try:
-        article = read_docx(upload.read())
-        result = import_word_article(article, column)
-    except WordFormatError as error:
-        return name, None, str(error), []
-    except ValidationError as error:
-        return name, None, " ".join(error.messages), []
-    return name, result, None, article.messages
-
-
-class ImportArticlesView(WagtailAdminTemplateMixin, FormView):
-    template_name = "news/admin/import_articles.html"
-    page_title = "导入文章"
-    header_icon = "upload"
-    form_class = ImportForm
-
+class ImportPermissionMixin:
     def dispatch(self, request, *args, **kwargs):
         if not can_import(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+
+class ImportArticlesView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView):
+    template_name = "news/admin/import_articles.html"
+    page_title = "导入文章"
+    header_icon = "upload"
+    form_class = ImportForm
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        jobs = ImportJob.objects.filter(owner=self.request.user).select_related("column")
+        jobs = jobs.order_by("-created_at", "-pk")
+        return super().get_context_data(recent_jobs=jobs[:RECENT_JOBS], **kwargs)
+
     def form_valid(self, form):
-        column = form.cleaned_data["column"]
-        uploads = form.cleaned_data["files"]
-        articles = text_articles(uploads)
-        # The files an article's 附件 list names are its attachments, not articles of their own.
-        wanted = {
-            item.file_name
-            for article in articles.values()
-            if not isinstance(article, Exception)
-            for item in article.attachments
-        }
-        attachments = {upload.name: upload for upload in uploads if upload.name in wanted}
+        job = create_job(self.request.user, form.cleaned_data["column"], form.cleaned_data["files"])
+        if settings.IMPORT_IN_BACKGROUND:
+            transaction.on_commit(worker.wake)
+        else:
+            run_job(job.pk)
+        return redirect("news_import_job", job.pk)
 
-        def file_named(name):
-            upload = attachments.get(name)
-            if upload is None:
-                return None
-            upload.seek(0)
-            return upload.read()
 
-        results = [
-            import_file(upload, column, articles.get(upload.name), file_named)
-            for upload in uploads
-            if upload.name not in attachments
-        ]
-        return self.render_to_response(self.get_context_data(form=form, results=results))
+class ImportJobView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "news/admin/import_job.html"
+    page_title = "导入结果"
+    header_icon = "upload"
+
+    def get_context_data(self, **kwargs):
+        visible = ImportJob.objects.visible_to(self.request.user)
+        job = get_object_or_404(visible.select_related("column"), pk=self.kwargs["pk"])
+        files = list(
+            job.files.exclude(state=ImportFile.ATTACHMENT)
+            .defer("data")
+            .select_related("page")
+            .order_by("position")
+        )
+        finished = sum(entry.state in {ImportFile.DONE, ImportFile.FAILED} for entry in files)
+        ahead = ImportJob.objects.filter(state=ImportJob.QUEUED, created_at__lt=job.created_at)
+        return super().get_context_data(
+            job=job,
+            files=files,
+            finished=finished,
+            jobs_ahead=ahead.count() if job.state == ImportJob.QUEUED else 0,
+            refresh_seconds=REFRESH_SECONDS if job.state != ImportJob.DONE else None,
+            **kwargs,
+        )

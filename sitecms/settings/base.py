@@ -372,3 +372,12 @@ WAGTAIL_WORKFLOW_ENABLED = ARTICLE_REVIEW
 # Scheduled publishing from within the server (see news/scheduler.py): on by default, every 30 s.
 SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", default=True)
 SCHEDULER_INTERVAL = float(os.environ.get("SCHEDULER_INTERVAL", "30"))
+
+# 导入文章 runs outside the request (news/importing/worker.py): a thread in each server process
+# takes queued imports, at most IMPORT_JOBS at a time across all processes and machines, and runs
+# each in a child process at low priority, with IMPORT_MEMORY_MB of address space and
+# IMPORT_FILE_SECONDS for each file. Off (the tests), an import runs within its request.
+IMPORT_IN_BACKGROUND = env_bool("IMPORT_IN_BACKGROUND", default=True)
+IMPORT_JOBS = max(1, int(os.environ.get("IMPORT_JOBS", "1")))
+IMPORT_FILE_SECONDS = int(os.environ.get("IMPORT_FILE_SECONDS", "120"))
+IMPORT_MEMORY_MB = int(os.environ.get("IMPORT_MEMORY_MB", "2048"))

@@ -39,3 +39,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(_temporary_folder("sitecms-test-db-")) / "test.sqlite3")
     }
+
+# An import runs within its request, in the test's transaction (news/importing/worker.py runs it
+# in a child process on the production stack that tests/news/importing/test_import_on_the_stack.py
+# starts).
+IMPORT_IN_BACKGROUND = False

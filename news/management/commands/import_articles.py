@@ -14,6 +14,7 @@ from news.importing.importer import (
     import_word_article,
     publish_contact,
 )
+from news.importing.jobs import make_renditions
 from news.importing.seedformat import SeedFormatError, parse
 from news.importing.textfiles import UnreadableFile, read_text
 from news.importing.wordfiles import WordFormatError, read_docx
@@ -103,6 +104,8 @@ class Command(BaseCommand):
             )
             return
         result = import_word_article(article, column)
+        # Made here, so that the first preview of the draft does not make them.
+        make_renditions(result.page)
         self.stdout.write(f"{path}: 已创建草稿《{result.page.title}》(Word 文档总是导入为草稿)")
         for message in article.messages:
             self.stdout.write(f"{path}: {message}")

@@ -143,7 +143,7 @@ def import_in_admin(editor_client, column, files):
     uploads = [SimpleUploadedFile("a.txt", TWO_FILES.encode())]
     uploads += [SimpleUploadedFile(name, data) for name, data in files.items()]
     response = editor_client.post(
-        reverse("news_import_articles"), {"column": column.pk, "files": uploads}
+        reverse("news_import_articles"), {"column": column.pk, "files": uploads}, follow=True
     )
     return response.content.decode()
 

@@ -25,6 +25,7 @@ def test_editor_imports_files_as_drafts_with_an_error_per_bad_file(editor_client
                 upload("bad.txt", VALID.replace("点击数:42", "点击数:很多")),
             ],
         },
+        follow=True,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -37,7 +38,7 @@ def test_editor_imports_files_as_drafts_with_an_error_per_bad_file(editor_client
 
 def post_files(editor_client, column, *files):
     return editor_client.post(
-        reverse("news_import_articles"), {"column": column.pk, "files": list(files)}
+        reverse("news_import_articles"), {"column": column.pk, "files": list(files)}, follow=True
     )
 
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from PIL import Image as PillowImage
-from wagtail.images.models import Image
+from wagtail.images.models import Image, Rendition
 
 from news.importing.wordfiles import WordFormatError, read_docx
 from news.models import ArticlePage
@@ -123,6 +123,7 @@ def test_an_editor_imports_a_report_saved_by_an_office_suite(editor_client, colu
                 )
             ],
         },
+        follow=True,
     )
     assert response.status_code == 200
     page = ArticlePage.objects.get(title="嘉莲街道党建工作现场会召开")
@@ -225,6 +226,7 @@ def test_an_editor_imports_a_word_document_in_the_admin_and_gets_a_draft(editor_
                 SimpleUploadedFile("旧格式.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64),
             ],
         },
+        follow=True,
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -240,6 +242,8 @@ def test_import_articles_takes_a_docx_as_a_draft(column, tmp_path, capsys):
     call_command("import_articles", str(path), "--parent", "/news/")
     assert "已创建草稿《全市社会组织党建工作现场推进会召开》" in capsys.readouterr().out
     assert not ArticlePage.objects.get(title="全市社会组织党建工作现场推进会召开").live
+    # Its picture's renditions made by the import, not by the first preview.
+    assert Rendition.objects.exists()
 
 
 def test_import_articles_reports_a_bad_docx_and_imports_nothing(column, tmp_path, capsys):
