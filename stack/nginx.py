@@ -78,26 +78,35 @@ class Nginx:
             capture_output=True,
         )
 
+    def connection(self):
+        return http.client.HTTPSConnection("127.0.0.1", self.port, context=_UNVERIFIED, timeout=10)
+
     def request(self, method, path, headers=None, body=None):
-        connection = http.client.HTTPSConnection(
-            "127.0.0.1", self.port, context=_UNVERIFIED, timeout=10
-        )
+        connection = self.connection()
         try:
-            connection.request(
-                method, path, body=body, headers={"Host": "example.cn", **(headers or {})}
-            )
-            response = connection.getresponse()
-            return Answer(
-                response.status,
-                [(name.lower(), value) for name, value in response.getheaders()],
-                response.read(),
-            )
+            return _exchange(connection, method, path, headers, body)
         finally:
             connection.close()
+
+    def reader(self, path, headers=None):
+        """A reader asking for `path` again and again over one kept-alive connection, as a
+        browser does: a function that sends one request and returns its answer."""
+        connection = self.connection()
+        return lambda: _exchange(connection, "GET", path, headers)
 
     def close(self):
         with contextlib.suppress(subprocess.CalledProcessError):
             self._nginx("-s", "stop")
+
+
+def _exchange(connection, method, path, headers=None, body=None):
+    connection.request(method, path, body=body, headers={"Host": "example.cn", **(headers or {})})
+    response = connection.getresponse()
+    return Answer(
+        response.status,
+        [(name.lower(), value) for name, value in response.getheaders()],
+        response.read(),
+    )
 
 
 @contextlib.contextmanager
