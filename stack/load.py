@@ -8,9 +8,18 @@ from dataclasses import dataclass
 
 @dataclass
 class Load:
-    seconds: list  # each answered request's duration, sorted
+    """What the readers saw: each answered request's duration (sorted), the statuses, the time."""
+
+    seconds: list
     statuses: set
     elapsed: float
+
+    def __add__(self, other):
+        return Load(
+            sorted(self.seconds + other.seconds),
+            self.statuses | other.statuses,
+            self.elapsed + other.elapsed,
+        )
 
     @property
     def p99(self):
@@ -49,3 +58,15 @@ def readers(make_reader, clients=4, seconds=2.0):
     for thread in threads:
         thread.join()
     return Load(sorted(durations), statuses, time.monotonic() - start)
+
+
+def taking_turns(legs, clients=4, seconds=2.0, turns=4):
+    """{name: Load} for each of `legs` ({name: make_reader}), measured for `seconds` in all, in
+    `turns` short turns taken one leg after the other: a moment when the shared machine is busy
+    falls on every leg alike, not on one."""
+    loads = {}
+    for _ in range(turns):
+        for name, make_reader in legs.items():
+            load = readers(make_reader, clients, seconds / turns)
+            loads[name] = loads[name] + load if name in loads else load
+    return loads

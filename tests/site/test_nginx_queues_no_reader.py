@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from stack.load import readers
+from stack.load import readers, taking_turns
 from stack.nginx import sqlite_site_behind_nginx
 from stack.raw_http import TOOL_UA, AdminSession
 from stack.site import ADMIN_PASSWORD
@@ -55,13 +55,20 @@ def articles(gunicorn):
 
 
 def through_nginx_and_directly(nginx, path):
-    """The same readers for `path`, through nginx and straight to gunicorn, one after the other,
-    once every thread of gunicorn has served (and opened its database connection)."""
+    """The same readers for `path`, through nginx and straight to gunicorn, taking turns, once
+    every thread of gunicorn has served (and opened its database connection)."""
     gunicorn = nginx.stacks[0]
-    readers(lambda: lambda: gunicorn.request("GET", path, headers=LOOK), READERS, 0.5)
-    direct = readers(lambda: lambda: gunicorn.request("GET", path, headers=LOOK), READERS, SECONDS)
-    fronted = readers(lambda: nginx.reader(path, headers=LOOK), READERS, SECONDS)
-    return fronted, direct
+
+    def direct_reader():
+        return lambda: gunicorn.request("GET", path, headers=LOOK)
+
+    readers(direct_reader, READERS, 0.5)
+    loads = taking_turns(
+        {"nginx": lambda: nginx.reader(path, headers=LOOK), "gunicorn": direct_reader},
+        READERS,
+        SECONDS,
+    )
+    return loads["nginx"], loads["gunicorn"]
 
 
 def test_a_page_cached_article_is_as_quick_through_nginx_as_from_gunicorn(django_mode):
