@@ -2,12 +2,13 @@
 
 import contextlib
 import http.client
+import re
 import ssl
 import subprocess
 from pathlib import Path
 
 from stack.raw_http import Answer
-from stack.services import free_port
+from stack.services import free_port, wait_for
 from stack.site import ROOT, Gunicorn, prepared_sqlite_site
 
 # The front's certificate is its own, made for the test: not checked. One context for every
@@ -50,12 +51,14 @@ class Nginx:
             capture_output=True,
         )
         (self.folder / "cache").mkdir()
+        self.access_log = self.folder / "access.log"
         site = (ROOT / "deploy" / "nginx.conf").read_text()
         upstreams = "\n".join(f"    server 127.0.0.1:{stack.port};" for stack in stacks)
         if media_root is not None:
             site = site.replace("/srv/sitecms/media/", f"{media_root}/")
         site = (
             site.replace("/var/cache/nginx/sitecms", str(self.folder / "cache"))
+            .replace("/var/log/nginx/sitecms.access.log", str(self.access_log))
             .replace("    server 127.0.0.1:8000;", upstreams)
             .replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
             .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{self.port} ssl http2;")
@@ -93,6 +96,21 @@ class Nginx:
         browser does: a function that sends one request and returns its answer."""
         connection = self.connection()
         return lambda: _exchange(connection, "GET", path, headers)
+
+    def cache_statuses(self, path, count):
+        """What the micro-cache did for each of the first `count` requests for `path`, as
+        nginx's log says (HIT, MISS, EXPIRED, UPDATING, STALE…; "-" when it was not asked):
+        readers are never told. nginx writes a line as its answer leaves, so they are waited for."""
+
+        def statuses():
+            return [
+                re.search(r" cache=(\S+) ", line).group(1)
+                for line in self.access_log.read_text().splitlines()
+                if f" {path} HTTP/" in line
+            ]
+
+        assert wait_for(lambda: len(statuses()) >= count, seconds=2), (path, statuses())
+        return statuses()[:count]
 
     def close(self):
         with contextlib.suppress(subprocess.CalledProcessError):
