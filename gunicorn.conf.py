@@ -5,7 +5,8 @@ readers directly, its workers still survive slow clients (core/slow_clients.py).
 
 Every value can be overridden from the environment: PORT / BIND, WEB_CONCURRENCY, GUNICORN_THREADS,
 GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT, GUNICORN_MAX_REQUESTS (0: never recycle),
-GUNICORN_ACCESS_LOG, and GUNICORN_CLIENT_TIMEOUT (read by core/slow_clients.py).
+GUNICORN_ACCESS_LOG, GUNICORN_CONTROL_SOCKET, and GUNICORN_CLIENT_TIMEOUT (read by
+core/slow_clients.py).
 """
 
 import multiprocessing
@@ -45,6 +46,12 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens a control socket for `gunicornc` at one path per user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second instance on the machine
+# takes it over, and stopping either removes it, so commands meant for one reach the other or
+# none. Off unless GUNICORN_CONTROL_SOCKET names a path for this instance alone.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 # The site is loaded once, in the master, and every worker is a fork of it: a worker starts (and is
 # replaced after max_requests, or a crash) in a fraction of the time, sharing the loaded code's
 # memory. Loading connects to nothing; each worker opens its own database connections on first use.
