@@ -18,6 +18,21 @@ _UNVERIFIED = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 _UNVERIFIED.check_hostname, _UNVERIFIED.verify_mode = False, ssl.CERT_NONE
 
 
+# What Debian 12's /etc/nginx/nginx.conf sets around the files of conf.d, so that deploy/nginx.conf
+# is tested in the surroundings it is deployed in: the MIME types (with nosniff, a stylesheet sent
+# as text/plain is refused), and the TLS protocols it offers unless a server says otherwise.
+DEBIAN_HTTP_BLOCK = """
+sendfile on;
+tcp_nopush on;
+types_hash_max_size 2048;
+include /etc/nginx/mime.types;
+default_type application/octet-stream;
+ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;
+ssl_prefer_server_ciphers on;
+gzip on;
+"""
+
+
 class Nginx:
     """Debian's nginx running deploy/nginx.conf, with its ports, certificate and folders moved
     into `folder`, the media files taken from `media_root` and `stacks` as its upstream servers.
@@ -69,7 +84,7 @@ class Nginx:
         self.config = self.folder / "nginx.conf"
         self.config.write_text(
             "user root;\npid nginx.pid;\nerror_log error.log;\nevents {}\n"
-            f"http {{\naccess_log access.log;\n{site}\n}}\n"
+            f"http {{\n{DEBIAN_HTTP_BLOCK}\naccess_log access.log;\n{site}\n}}\n"
         )
         self._nginx("-t")
         self._nginx()

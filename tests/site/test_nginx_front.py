@@ -171,10 +171,13 @@ def assert_security_headers(answer):
     assert "x-cache-status" not in answer.headers
 
 
-def test_static_files_carry_the_security_headers(front):
+def test_static_files_carry_the_security_headers_and_their_own_type(front):
+    # With nosniff, a browser refuses a stylesheet or script sent under any other type.
+    types = {".css": "text/css", ".js": "application/javascript"}
     for path in static_files(front):
         answer = front.request("GET", path, headers=COMPRESSED)
         assert answer.status == 200, path
+        assert answer.headers["content-type"] == types[path[path.rindex(".") :]], path
         assert_security_headers(answer)
 
 
