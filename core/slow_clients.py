@@ -134,9 +134,10 @@ class SlowClientSafeWorker(ThreadWorker):
     def stop_after_overrun(self):
         grace = self.cfg.graceful_timeout
         self.log.warning(
-            "A request has run for over %ss: this worker takes no new connections and is "
-            "replaced once its other requests are answered, in %ss at most",
-            self.cfg.timeout + grace,
+            "A request is still running %ss after its connection was reset: this worker takes "
+            "no new connections and is replaced once its other requests are answered, in %ss "
+            "at most",
+            grace,
             grace,
         )
         self.alive = False

@@ -6,17 +6,21 @@ workers, two such clients held this stack's two workers until gunicorn killed th
 
 The stack is the production one (gunicorn with gunicorn.conf.py, production settings, SQLite)
 with 2 workers of 2 threads; the download is a 16 MB document, far more than the socket buffers
-between them hold.
+between them hold. A last test runs the worker class on an application that can be kept busy
+past its deadline, which the site has no page for: the worker is replaced, as a sync worker was.
 """
 
 import re
+import subprocess
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from stack.site import Gunicorn, manage, prepared_sqlite_site
+from stack.raw_http import send
+from stack.services import free_port, wait_for
+from stack.site import BIN, ROOT, Gunicorn, manage, prepared_sqlite_site
 from stack.slow_clients import TrickledBody, UnfinishedHeaders, UnreadDownload
 
 pytestmark = pytest.mark.engine_independent
@@ -102,5 +106,56 @@ def test_a_form_sent_a_byte_at_a_time_is_cut_off_at_the_request_timeout(site, tm
         log = stack.log()
     assert "POST / not answered within 3s" in log, log[-3000:]
     # The application returned once its connection was gone: no worker had to be replaced.
-    assert "A request has run" not in log, log[-3000:]
+    assert "still running" not in log, log[-3000:]
     assert "Traceback" not in log, log[-3000:]
+
+
+BUSY_APPLICATION = """
+import time
+
+def application(environ, start_response):
+    if environ["PATH_INFO"] == "/busy":
+        started = time.monotonic()
+        while time.monotonic() - started < 60:
+            pass  # as a runaway conversion would be: no I/O for a reset to interrupt
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+"""
+
+
+def test_a_worker_busy_past_its_deadline_is_replaced_and_readers_are_answered(tmp_path):
+    # The worker class alone, on an application that can be kept busy: the site has no such page.
+    (tmp_path / "busy.py").write_text(BUSY_APPLICATION)
+    port = free_port()
+    options = ["--worker-class", "core.slow_clients.SlowClientSafeWorker", "--workers", "1"]
+    options += ["--threads", "2", "--worker-connections", "2", "--keep-alive", "0"]
+    options += ["--timeout", "2", "--graceful-timeout", "2", "--no-control-socket"]
+    log = tmp_path / "gunicorn.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [BIN / "gunicorn", *options, "--bind", f"127.0.0.1:{port}", "busy:application"],
+            cwd=tmp_path,  # not the project's folder: its gunicorn.conf.py would be read
+            env={"PATH": str(BIN), "PYTHONPATH": f"{ROOT}:{tmp_path}"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        assert wait_for(lambda: _answers(port), seconds=30), log.read_text()
+        with pytest.raises(ConnectionError):
+            send(port, "GET", "/busy", timeout=30)  # reset at the 2-second deadline
+        # Replaced once its graceful timeout is over: a new worker boots, and answers.
+        assert wait_for(lambda: "Booting worker" in log.read_text().partition("still running")[2])
+        assert wait_for(lambda: _answers(port), seconds=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert "GET /busy not answered within 2s" in text, text
+    assert "exited with code 1" in text, text
+
+
+def _answers(port):
+    try:
+        return send(port, "GET", "/", timeout=2).status == 200
+    except OSError:
+        return False
