@@ -8,6 +8,7 @@ gunicorn.conf.py opens none unless GUNICORN_CONTROL_SOCKET names a path for the 
 import pytest
 from gunicorn.ctl.client import ControlClient
 
+from stack.services import wait_for
 from stack.site import Gunicorn, prepared_sqlite_site
 
 pytestmark = pytest.mark.engine_independent
@@ -35,6 +36,8 @@ def test_each_instance_answers_on_its_own_control_socket(environment, tmp_path):
     ]
     try:
         for stack, path in zip(stacks, paths, strict=True):
+            # The master opens it once its workers are up, a moment after the first answer.
+            assert wait_for(path.exists, seconds=10), stack.log()[-3000:]
             with ControlClient(str(path), timeout=10) as client:
                 workers = client.send_command("show workers")["workers"]
             assert {worker["pid"] for worker in workers} == set(stack.worker_pids())
