@@ -61,6 +61,9 @@ run: db ## Serve the site at http://127.0.0.1:$(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine: gunicorn, whitenoise, production settings over plain HTTP.
+# Meant to run behind nginx (deploy/nginx.conf: TLS, security headers, static and media files,
+# whole requests and answers buffered). Facing readers directly it still holds: its threaded
+# workers reset clients that stall or dawdle (core/slow_clients.py), but it speaks no HTTPS.
 # A random SECRET_KEY is kept in .serve-secret (never committed) unless SECRET_KEY is set.
 SERVE_ENV = DJANGO_SETTINGS_MODULE=sitecms.settings.production \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat .serve-secret)}" \
@@ -71,7 +74,7 @@ SERVE_ENV = DJANGO_SETTINGS_MODULE=sitecms.settings.production \
 .serve-secret:
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-serve: install bytecode translations .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT)
+serve: install bytecode translations .serve-secret ## Run the production stack (gunicorn) at http://127.0.0.1:$(PORT), to put behind nginx (deploy/nginx.conf)
 	$(SERVE_ENV) $(MANAGE) migrate --noinput
 	$(SERVE_ENV) $(MANAGE) setup_site --demo
 	$(SERVE_ENV) $(MANAGE) ensure_admin

@@ -1,19 +1,41 @@
 """gunicorn settings for the production stack (`make serve`, and any server running sitecms.wsgi).
 
-Every value can be overridden from the environment: PORT / BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT,
-GUNICORN_MAX_REQUESTS (0: never recycle), GUNICORN_ACCESS_LOG.
+Meant to run behind nginx (deploy/nginx.conf), which buffers whole requests and answers; facing
+readers directly, its workers still survive slow clients (core/slow_clients.py).
+
+Every value can be overridden from the environment: PORT / BIND, WEB_CONCURRENCY, GUNICORN_THREADS,
+GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT, GUNICORN_MAX_REQUESTS (0: never recycle),
+GUNICORN_ACCESS_LOG, GUNICORN_CONTROL_SOCKET, and GUNICORN_CLIENT_TIMEOUT (read by
+core/slow_clients.py).
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# Sync workers: two per core plus one, the usual rule for a CPU-bound Django site.
+# Two workers per core plus one, the usual rule for a CPU-bound Django site.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Threaded workers (core/slow_clients.py), each serving `threads` connections at once and taking
+# a thread back from a client that stalls: a sync worker belongs to one connection until it ends,
+# so five clients that never finished their headers held all five workers. Two threads each: with
+# more, one worker can take in more requests than its share of the processor serves while another
+# idles (a page-cached article, 4 connections, 2 workers on 2 cores, p99: sync 18-23 ms, 2 threads
+# 11-21 ms, 4 threads 60-204 ms). Each thread keeps its own database connection: a server opens at
+# most workers × (threads + 1, the scheduler's) of them.
+worker_class = "core.slow_clients.SlowClientSafeWorker"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# A worker takes no more connections than it has threads: one whose threads are all busy stops
+# accepting, and the kernel hands the next reader to a worker with a free thread instead of
+# queuing it behind slow clients. That leaves none for keep-alive, so every answer closes its
+# connection, as sync workers did (nginx's connections to gunicorn are on the same machine or
+# network; a new one costs well under a millisecond).
+worker_connections = threads
+keepalive = 0
+# A request has this long in all (GUNICORN_TIMEOUT): then its connection is reset, and if the
+# application is still busy with it a graceful timeout later, the worker is replaced
+# (core/slow_clients.py; the threads' main loop keeps the heartbeat gunicorn itself watches).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 30
-keepalive = 5
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # The longest request line gunicorn accepts (its maximum); a longer one gets a 414, with the
 # Chinese page below.
 limit_request_line = 8190
@@ -24,6 +46,12 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens a control socket for `gunicornc` at one path per user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second instance on the machine
+# takes it over, and stopping either removes it, so commands meant for one reach the other or
+# none. Off unless GUNICORN_CONTROL_SOCKET names a path for this instance alone.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 # The site is loaded once, in the master, and every worker is a fork of it: a worker starts (and is
 # replaced after max_requests, or a crash) in a fraction of the time, sharing the loaded code's
 # memory. Loading connects to nothing; each worker opens its own database connections on first use.

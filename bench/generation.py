@@ -1,6 +1,6 @@
 """What one shared site generation costs (`make bench`; never part of `make test`).
 
-On the production stack (gunicorn, 2 sync workers, production settings, the machine's PostgreSQL
+On the production stack (gunicorn, 2 workers, production settings, the machine's PostgreSQL
 or BENCH_DATABASE_URL, 1,000 generated articles), in one run:
 
 1. the cached article with counting on, and what reading the generation adds to it, measured in
@@ -129,7 +129,7 @@ def main():
 
 def report(database_url, results, times):
     database = database_url.split("://")[0]
-    print(f"\nDatabase: {database}; gunicorn {WORKERS} sync workers; {SECONDS} s per page")
+    print(f"\nDatabase: {database}; gunicorn {WORKERS} workers; {SECONDS} s per page")
     print(f"{'article':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
     for name, result in results.items():
         print(f"{name:<24}{result['rps']:>9.1f}{result['p50']:>9.2f}{result['p99']:>9.2f}")

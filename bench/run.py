@@ -1,6 +1,6 @@
 """The production benchmark (`make bench`; never part of `make test`).
 
-Starts the production stack (gunicorn with the project's config and 2 sync workers, whitenoise,
+Starts the production stack (gunicorn with the project's config and 2 workers, whitenoise,
 production settings over plain HTTP) on the machine's PostgreSQL (SQLite if there is none, or
 BENCH_DATABASE_URL) with the demo content and a generated corpus, and measures with wrk (2 threads,
 16 connections, BENCH_SECONDS each):
@@ -110,7 +110,7 @@ def main():
 def report(database_url, scaling, results, memory):
     database = database_url.split("://")[0]
     print(f"\nMachine: {machine()}; database: {database}")
-    print(f"gunicorn 2 sync workers; wrk 2 threads, 16 connections, {SECONDS} s per page\n")
+    print(f"gunicorn 2 workers; wrk 2 threads, 16 connections, {SECONDS} s per page\n")
     print(f"{'page':<20}{SMALL_CORPUS:>12,} art.{LARGE_CORPUS:>12,} art.{'ratio':>8}")
     for name in scaling[SMALL_CORPUS]:
         small, large = scaling[SMALL_CORPUS][name]["rps"], scaling[LARGE_CORPUS][name]["rps"]

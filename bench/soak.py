@@ -1,6 +1,6 @@
 """The soak test (`make bench`, after run.py and hits.py; never part of `make test`).
 
-Starts the production stack (gunicorn with the project's config and 2 sync workers, never recycled,
+Starts the production stack (gunicorn with the project's config and 2 workers, never recycled,
 whitenoise, production settings, the page cache on) on the benchmark database with at least 1,000
 generated articles, measures its capacity for a readers' mix (articles, the home page, columns,
 searches in Chinese and English) with wrk unpaced for CAPACITY_SECONDS, then holds it at LOAD of
@@ -217,7 +217,7 @@ def report(database_url, unpaced, capacity, target, results, editor, memory):
     p99s = [result["p99"] for result in results]
     print(
         f"\nSoak on {database_url.split('://')[0]} with the page cache in Redis, every view counted; "
-        f"gunicorn 2 sync workers; wrk {THREADS} threads, {CONNECTIONS} connections"
+        f"gunicorn 2 workers; wrk {THREADS} threads, {CONNECTIONS} connections"
     )
     print(
         f"capacity {capacity:.1f} req/s; target {target:.1f} req/s ({LOAD:.0%}); "

@@ -238,8 +238,8 @@ def _postgres_tool(program, *arguments):
 
 
 class Gunicorn:
-    """gunicorn with the project's gunicorn.conf.py on a free port: `workers` sync workers, none
-    recycled (so the processes measured are those that served), what it prints going to
+    """gunicorn with the project's gunicorn.conf.py on a free port: `workers` workers (of the
+    configured threads each), none recycled (so the processes measured are those that served), what it prints going to
     `log_path` (its workers' timeouts among it) or nowhere; it is waited for until it answers,
     unless `wait` is false (to start several at once). `app` is the WSGI module it serves: the
     site's, or a test's wrapper of it."""
@@ -301,6 +301,12 @@ class Gunicorn:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def overruns(log):
+    """How many requests gunicorn's log `log` (its text) says ran past GUNICORN_TIMEOUT: each
+    has its connection reset (core/slow_clients.py); a worker that stops beating is killed."""
+    return log.count("not answered within") + log.count("WORKER TIMEOUT")
 
 
 def resident_mb(pid):
