@@ -506,6 +506,14 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             self.__dict__["_original"] = found.first() or self
         return self.__dict__["_original"]
 
+    def create_alias(self, **kwargs):
+        """Publishing a copy into another column always copies the original. Wagtail would make
+        a copy of a copy point at that copy, and what readers may see (core/restrictions.py)
+        looks one step up, to the original, for its password, login restriction or column."""
+        if self.alias_of_id:
+            return self.original().create_alias(**kwargs)
+        return super().create_alias(**kwargs)
+
     @property
     def reader_url(self):
         """Where readers read it: a copy listed in another column links straight to the

@@ -125,6 +125,19 @@ CASES = {
 }
 
 
+def test_a_copy_of_a_copy_copies_the_original(published, home):
+    """Copying the copy in 通知公告 into another column makes a copy of the original, so it goes
+    wherever the original goes."""
+    article, copy, _later = published
+    practice = NewsIndexPage.objects.child_of(home).get(slug="practice")
+    second = ArticlePage.objects.get(pk=copy.create_alias(parent=practice).pk)
+    assert second.alias_of_id == article.pk
+    restrict_with_password(article, None)
+    for url in ("/", practice.url, f"{practice.url}feed/"):
+        text = Client().get(url).content.decode()
+        assert TITLE not in text and BODY not in text, url
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_what_its_own_address_refuses_no_list_feed_search_or_map_shows(
     case, published, other_column, theory, topic
@@ -155,3 +168,19 @@ def test_what_its_own_address_refuses_no_list_feed_search_or_map_shows(
     # Nor may the beacon count it, nor the copy lend it a count.
     beacon = reader.post(f"/hits/{article.pk}/", HTTP_X_HIT_REASON="prefetch")
     assert beacon.status_code == 404
+
+
+def test_copies_made_of_copies_before_are_pointed_at_their_originals(published, home):
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Page
+
+    migration = importlib.import_module("news.migrations.0018_copies_copy_the_original")
+    article, copy, _later = published
+    practice = NewsIndexPage.objects.child_of(home).get(slug="practice")
+    second = copy.create_alias(parent=practice)
+    Page.objects.filter(pk=second.pk).update(alias_of=copy)  # as Wagtail used to make it
+    migration.point_copies_at_their_originals(apps, None)
+    assert Page.objects.get(pk=second.pk).alias_of_id == article.pk
+    assert Page.objects.get(pk=copy.pk).alias_of_id == article.pk
