@@ -19,6 +19,7 @@ from django.utils.timezone import localdate
 
 from core import generation
 from core.clients import client_ip
+from core.limits import address_block
 from news.hits import store
 
 logger = logging.getLogger(__name__)
@@ -74,8 +75,10 @@ def _keyed(*parts):
 
 def address_key(request, page_id):
     """A keyed hash of the day, the article and the reader's address alone: the views one
-    address makes of an article in a day are capped (HITCOUNT_MAX_PER_ADDRESS)."""
-    return _keyed("address", localdate().isoformat(), str(page_id), client_ip(request))
+    address makes of an article in a day are capped (HITCOUNT_MAX_PER_ADDRESS). An IPv6 address
+    is taken by its /64, which one subscriber holds whole (core/limits.py)."""
+    address = address_block(client_ip(request))
+    return _keyed("address", localdate().isoformat(), str(page_id), address)
 
 
 def reader_key(request, page_id):

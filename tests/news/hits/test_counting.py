@@ -518,6 +518,15 @@ def test_rotating_user_agents_from_one_address_add_at_most_the_cap(article, sett
     assert count(article) == 16
 
 
+def test_addresses_of_one_ipv6_subscriber_share_the_cap(article, settings):
+    settings.HITCOUNT_MAX_PER_ADDRESS = 5
+    for number in range(1, 40):
+        view(article, ip=f"2001:db8:1:2::{number:x}")
+    assert count(article) == 15
+    view(article, ip="2001:db8:1:3::1")  # the next /64 is another subscriber
+    assert count(article) == 16
+
+
 def test_the_address_cap_holds_in_redis_too(article, settings, redis_buffer):
     settings.HITCOUNT_MAX_PER_ADDRESS = 5
     for number in range(30):
