@@ -70,9 +70,8 @@ def timed(call):
 
 alone = timed(generation.read)
 count = timed(lambda: store.add_to_database({(page_id, day): 1}))
-both = timed(
-    lambda: store.count_first_view_in_database(page_id, day, None, read_generation=True)
-)
+site = generation.read().site
+both = timed(lambda: store.count_first_view_in_database(page_id, day, None, kept_under=site))
 print(json.dumps({"alone": alone, "count": count, "both": both}))
 """
 

@@ -80,6 +80,17 @@ def page_state_sql():
     return f"{select_sql()}, (SELECT live_revision_id FROM {pages} WHERE id = %s AND live)"  # noqa: S608
 
 
+def kept_page_sql():
+    """A condition true while the site number is the first parameter and the page whose id is
+    the second is live: a page kept under that site number may still be served (or rendered
+    anew, if it changed itself), so its view may be counted at once."""
+    table, pages = _table(), connection.ops.quote_name(Page._meta.db_table)
+    return (
+        f"(SELECT value FROM {table} WHERE id = {SITE}) = %s "  # noqa: S608 - quoted names
+        f"AND EXISTS (SELECT 1 FROM {pages} WHERE id = %s AND live)"
+    )
+
+
 def from_page_row(site, articles, revision):
     """(the generation, the page's live revision) from a row of page_state_sql()."""
     adopt(from_row(site, articles))
@@ -225,6 +236,13 @@ def put(name, value, timeout=None, tier="local", generation=None, articles=True)
     caches[tier].set(key, value, timeout)
     if (shared := shared_cache()) is not None:
         shared.set(key, value, timeout)
+
+
+def forget(name, tier="local", generation=None, articles=True):
+    key = key_for(name, generation, articles)
+    caches[tier].delete(key)
+    if (shared := shared_cache()) is not None:
+        shared.delete(key)
 
 
 def remember(name, compute, timeout=None, articles=True):

@@ -120,6 +120,7 @@ def is_reader(request):
 
 
 NOT_COUNTED = store.NOT_COUNTED
+KEPT_PAGE_GONE = store.KEPT_PAGE_GONE
 
 
 def count_view(request, page_id):
@@ -133,14 +134,18 @@ def count_view(request, page_id):
     return store.record_view(page_id, *readers_of(request, page_id))
 
 
-def count_view_reading_generation(request, page_id):
-    """count_view, and the current generation with the page's live revision, read in the same
-    round trip where the store allows it (news/serving/pagecache.py checks a kept article with
-    them). Counting failures count nothing; the generation is then read on its own."""
+def count_kept_view(request, page_id, kept_under):
+    """The view of an article kept in the page cache under the site number `kept_under`:
+    counted (as count_view) only if that is still the site number and the article still live,
+    else KEPT_PAGE_GONE; with the current generation and the article's live revision, read in the
+    same round trip where the store allows it (news/serving/pagecache.py checks the kept page
+    with them). Counting failures count nothing; the generation is then read on its own."""
     try:
         if is_reader(request):
             reader, address = readers_of(request, page_id)
-            return store.record_view(page_id, reader, address, read_generation=True)
+            return store.record_view(page_id, reader, address, kept_under=kept_under)
     except Exception:
         logger.exception("Counting a view of page %s failed; the page is served as it is", page_id)
-    return NOT_COUNTED, generation.read_with_page(page_id)
+    current, revision = generation.read_with_page(page_id)
+    unchanged = current.site == kept_under and revision is not None
+    return (NOT_COUNTED if unchanged else KEPT_PAGE_GONE), (current, revision)

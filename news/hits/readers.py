@@ -20,13 +20,14 @@ from django.db import connection
 from news.hits.models import RecentReader
 
 
-def reader_sql():
+def reader_sql(source="VALUES (%s, %s)"):
     """An upsert that gives a row for a new reader, or one whose window has passed (renewing
-    it), and none for a reader seen within it. Parameters: reader_params()."""
+    it), and none for a reader seen within it. Parameters: reader_params(), `source`'s own
+    parameters (beyond the reader and the end of its window) going before the last."""
     quote = connection.ops.quote_name
     table, key, until = map(quote, (RecentReader._meta.db_table, "key", "until"))
     return (
-        f"INSERT INTO {table} ({key}, {until}) VALUES (%s, %s) "  # noqa: S608 - quoted names
+        f"INSERT INTO {table} ({key}, {until}) {source} "
         f"ON CONFLICT ({key}) DO UPDATE SET {until} = excluded.{until} "
         f"WHERE {table}.{until} <= %s RETURNING 1"
     )

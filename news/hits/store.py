@@ -58,6 +58,9 @@ ADDRESS_SECONDS = 2 * 24 * 3600
 FORGET_EVERY = 500
 # Returned instead of a total when the view is the same reader's again within the window.
 NOT_COUNTED = object()
+# Returned for the view of a kept page that is no longer what readers would get there (the site
+# changed, or the page is not live): it is not counted here.
+KEPT_PAGE_GONE = object()
 
 
 # The database ---------------------------------------------------------------------------------
@@ -119,39 +122,53 @@ def _address_sql(source):
 _first_views = 0
 
 
-def count_first_view_in_database(page_id, day, reader, address=None, read_generation=False):
+def count_first_view_in_database(page_id, day, reader, address=None, kept_under=None):
     """Count a reader's view if it is their first in the window (every view when `reader` is
     None) and their address has not reached its cap for the article today, in one transaction
-    with the reader's and the address's rows; returns the new total or NOT_COUNTED, and with
-    `read_generation` also the site generation and the page's live revision: (total, (generation,
-    revision)), as core/generation.py's read_with_page() gives them.
+    with the reader's and the address's rows; returns the new total or NOT_COUNTED.
 
-    On PostgreSQL all of it is one statement, so a page served from the page cache costs one
-    round trip for its count and the check that it is current."""
+    With `kept_under`, a site number: the view of a page kept under it (news/serving/pagecache.py),
+    counted only if that is still the site number and the page is still live (else KEPT_PAGE_GONE:
+    whatever is served instead is counted, or not, as any page is), and returned with the current
+    generation and the page's live revision: (total, (generation, revision)). On PostgreSQL all of
+    it is one statement, so a page from the page cache costs one round trip for its count and the
+    check that it is current."""
     global _first_views
     moment = now()
     if connection.vendor == "postgresql":
-        total, current = _count_in_one_statement(page_id, day, reader, address, moment)
+        total, allowed, current = _count_in_one_statement(
+            page_id, day, reader, address, moment, kept_under
+        )
     else:
-        # The rows and the count in one transaction (a lone count is one statement).
-        with transaction.atomic() if reader else nullcontext(), connection.cursor() as cursor:
-            seen = True
-            if reader is not None:
-                cursor.execute(reader_sql(), reader_params(reader, moment))
-                seen = cursor.fetchone() is not None
-            if seen and address is not None:
-                cursor.execute(_address_sql("VALUES (%s, %s, 1)"), [address, day, _cap()])
-                seen = cursor.fetchone() is not None
-            total = add_to_database({(page_id, day): 1})[page_id] if seen else None
-        current = generation.read_with_page(page_id) if read_generation else None
-    if total is None:
+        current, allowed = None, True
+        if kept_under is not None:
+            current = generation.read_with_page(page_id)
+            allowed = current[0].site == kept_under and current[1] is not None
+        total = _count_in_steps(page_id, day, reader, address, moment) if allowed else None
+    if not allowed:
+        total = KEPT_PAGE_GONE
+    elif total is None:
         total = NOT_COUNTED
     elif reader is not None:
         _first_views += 1
         if _first_views % FORGET_EVERY == 0:
             RecentReader.objects.filter(until__lt=moment).delete()
             AddressViews.objects.filter(day__lt=day).delete()
-    return (total, current) if read_generation else total
+    return (total, current) if kept_under is not None else total
+
+
+def _count_in_steps(page_id, day, reader, address, moment):
+    """The rows and the count in one transaction (a lone count is one statement): the new
+    total, or None."""
+    with transaction.atomic() if reader else nullcontext(), connection.cursor() as cursor:
+        seen = True
+        if reader is not None:
+            cursor.execute(reader_sql(), reader_params(reader, moment))
+            seen = cursor.fetchone() is not None
+        if seen and address is not None:
+            cursor.execute(_address_sql("VALUES (%s, %s, 1)"), [address, day, _cap()])
+            seen = cursor.fetchone() is not None
+        return add_to_database({(page_id, day): 1})[page_id] if seen else None
 
 
 def _cap():
@@ -188,33 +205,37 @@ def _count_upsert(source):
     )
 
 
-def _count_in_one_statement(page_id, day, reader, address, moment):
+def _count_in_one_statement(page_id, day, reader, address, moment, kept_under):
+    """(total or None, whether it was allowed, (generation, revision) or None)."""
     prefix = "" if settings.HITCOUNT_WAIT_FOR_DISK else "SET LOCAL synchronous_commit TO OFF; "
     quote = connection.ops.quote_name
-    current = generation.page_state_sql()
-    if reader is None:
-        sql = f"{prefix}{_count_upsert('VALUES (%s, 1, %s)')}, {current}"
-        params = [page_id, day, page_id]
+    if kept_under is None:
+        gate, gate_params = "TRUE", []
     else:
-        # The reader's row, then the address's, decide whether the count happens; the
-        # generation is read either way.
-        params = reader_params(reader, moment)
+        gate, gate_params = generation.kept_page_sql(), [kept_under, page_id]
+    if reader is None:
+        steps = f"counted AS ({_count_upsert(f'SELECT %s, 1, %s WHERE {gate}')})"
+        params = [page_id, day, *gate_params]
+    else:
+        # The reader's row, then the address's, decide whether the count happens.
+        reader, until, seen_before = reader_params(reader, moment)
+        steps = f"seen AS ({reader_sql(f'SELECT %s, %s WHERE {gate}')})"
+        params = [reader, until, *gate_params, seen_before]
         source = "seen"
-        steps = f"seen AS ({reader_sql()})"
         if address is not None:
             steps += f", under_cap AS ({_address_sql('SELECT %s, %s, 1 FROM seen')})"  # noqa: S608
             params += [address, day, _cap()]
             source = "under_cap"
-        counted = _count_upsert(f"SELECT %s, 1, %s FROM {source}")  # noqa: S608
-        sql = (
-            f"{prefix}WITH {steps}, counted AS ({counted}) "  # noqa: S608
-            f"SELECT (SELECT {quote('hits')} FROM counted), {current}"
-        )
-        params += [page_id, day, page_id]
+        steps += f", counted AS ({_count_upsert(f'SELECT %s, 1, %s FROM {source}')})"  # noqa: S608
+        params += [page_id, day]
+    columns = f"(SELECT {quote('hits')} FROM counted), {gate}"  # noqa: S608 - quoted names
+    if kept_under is not None:
+        columns += f", {generation.page_state_sql()}"
+        params += [*gate_params, page_id]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        total, *state = cursor.fetchone()
-    return total, generation.from_page_row(*state)
+        cursor.execute(f"{prefix}WITH {steps} SELECT {columns}", [*params])
+        total, allowed, *state = cursor.fetchone()
+    return total, allowed, generation.from_page_row(*state) if state else None
 
 
 # Redis ----------------------------------------------------------------------------------------
@@ -338,14 +359,20 @@ def _count_in_redis(client, page_id, day=None, reader=None, address=None):
     return total, pending, batches
 
 
-def record_view(page_id, reader=None, address=None, read_generation=False):
+def record_view(page_id, reader=None, address=None, kept_under=None):
     """Count one view of a page, unless `reader` (a reader_key) was seen within the window or
     `address` (an address_key) reached its cap for the page today. Returns the new total when
-    it is known without another query, None when it is not, or NOT_COUNTED; with
-    `read_generation`, (that, (the generation, the page's live revision)))."""
+    it is known without another query, None when it is not, or NOT_COUNTED; with `kept_under`
+    (the view of a kept page, see count_first_view_in_database), (that or KEPT_PAGE_GONE, (the
+    generation, the page's live revision))."""
     client = site_redis.client()
     day = localdate()
     if client is not None:
+        current = None
+        if kept_under is not None:
+            current = generation.read_with_page(page_id)
+            if current[0].site != kept_under or current[1] is None:
+                return KEPT_PAGE_GONE, current
         counted = site_redis.call(
             lambda: _count_in_redis(client, page_id, day, reader, address), lambda: REDIS_AWAY
         )
@@ -355,10 +382,13 @@ def record_view(page_id, reader=None, address=None, read_generation=False):
             if counted is not NOT_COUNTED:
                 flush_soon()
                 counted = counted[0]
-            return (counted, generation.read_with_page(page_id)) if read_generation else counted
-    if reader is None and not read_generation:
+            return (counted, current) if kept_under is not None else counted
+        if kept_under is not None:  # read already: count in the database, as without Redis
+            total = _count_in_steps(page_id, day, reader, address, now())
+            return (NOT_COUNTED if total is None else total), current
+    if reader is None and kept_under is None:
         return add_to_database({(page_id, day): 1})[page_id]
-    return count_first_view_in_database(page_id, day, reader, address, read_generation)
+    return count_first_view_in_database(page_id, day, reader, address, kept_under)
 
 
 def raise_count(page_id, count):

@@ -17,19 +17,22 @@ for a proxy that answers without asking Django; their script's beacon then does 
 
 After a change, the first request for a page renders it while the others for the same page wait
 up to RENDER_WAIT_SECONDS for it (RENDER_LOCK_SECONDS at most), instead of every worker rendering
-every page at once: with Redis across all workers, without it within each process.
+every page at once: with Redis across all workers, without it among the threads of each process.
+A page that could not be kept the last time (a password form, a 404, a redirect) is rendered by
+each request at once, with no turn to wait for.
 """
 
 import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 from core import generation
-from news.hits.counting import COUNTED_ATTR, count_view_reading_generation
+from core.clients import usual_host
+from news.hits.counting import COUNTED_ATTR, KEPT_PAGE_GONE, count_kept_view
 from news.models import (
     CANONICAL_PAGE_ATTR,
     COUNTABLE_PAGE_ATTR,
@@ -74,6 +77,7 @@ def is_anonymous_get(request):
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and cacheable_query(request)
+        and usual_host(request)
         and not request.path.startswith(("/admin/", "/documents/", "/hits/", "/static/", "/media/"))
     )
 
@@ -153,6 +157,26 @@ def turn_taken(name):
     return bool(settings.REDIS_URL and cache.get(f"render:{name}"))
 
 
+def mark_not_kept(name, kept):
+    """Note whether the last render of `name` was kept: while a page is one that cannot be kept
+    (a password form, a 404, a redirect), nobody waits for another's render of it."""
+    key = f"unkept:{name}"
+    if kept:
+        caches["local"].delete(key)
+    else:
+        caches["local"].set(key, 1, RENDER_LOCK_SECONDS)
+    if settings.REDIS_URL:
+        if kept:
+            cache.delete(key)
+        else:
+            cache.set(key, 1, RENDER_LOCK_SECONDS)
+
+
+def not_kept_lately(name):
+    key = f"unkept:{name}"
+    return bool(caches["local"].get(key) or (settings.REDIS_URL and cache.get(key)))
+
+
 def end_turn(name):
     with _local_turns_lock:
         _local_turns.pop(name, None)
@@ -169,6 +193,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         name = cache_name(request)
         stored = self.lookup(request, name)
+        if stored is None and (request.method != "GET" or not_kept_lately(name)):
+            return self.render(request, name)  # nothing to wait for
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while stored is None:
             if take_turn(name):
@@ -176,7 +202,7 @@ class PageCacheMiddleware:
                     return self.render(request, name)
                 finally:
                     end_turn(name)
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or not_kept_lately(name):
                 return self.render(request, name)
             stored = self.wait_for(name, deadline)
         setattr(request, SERVED_FROM_CACHE_ATTR, True)
@@ -187,17 +213,22 @@ class PageCacheMiddleware:
     def render(self, request, name):
         kept_under = generation.current()  # read before rendering: a change meanwhile is newer
         response = self.get_response(request)
-        if (
-            request.method == "GET"
-            and is_cacheable(response)
+        if request.method != "GET":
+            return response
+        kept = (
+            is_cacheable(response)
             and not getattr(request, "is_preview", False)
             and ("page" not in request.GET or getattr(request, CANONICAL_PAGE_ATTR, False))
-        ):
+        )
+        mark_not_kept(name, kept)
+        if kept:
             article = getattr(request, SERVED_ARTICLE_ATTR, None)
             entry = {
                 "content": response.content,
                 "headers": {
-                    name: response[name] for name in KEPT_HEADERS if response.has_header(name)
+                    header: response[header]
+                    for header in KEPT_HEADERS
+                    if response.has_header(header)
                 },
                 "page_id": getattr(request, COUNTABLE_PAGE_ATTR, None),
                 "articles": kept_under.articles,
@@ -220,23 +251,27 @@ class PageCacheMiddleware:
 
         A page that is a counted article is looked for under the generation this process read
         last, and its view is counted in the same round trip that reads the current generation
-        and the article's live revision: if the page is no longer current, the article is
-        rendered afresh (its view is then not counted again)."""
+        and the article's live revision, if the site number is the same and the article still
+        live: then the article is what the reader gets, kept or rendered afresh if it changed
+        (and its view is not counted again). A page no longer current is dropped."""
         guess = generation.last_read()
         counting = settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server"
         if guess is not None and counting and request.method == "GET":
             stored = generation.get(name, tier="pages", generation=guess, articles=False)
             if stored is not None and stored["page_id"] is not None:
-                total, (current, revision) = count_view_reading_generation(
-                    request, stored["page_id"]
-                )
-                setattr(request, COUNTED_ATTR, total)
+                total, (current, revision) = count_kept_view(request, stored["page_id"], guess.site)
+                if total is not KEPT_PAGE_GONE:
+                    setattr(request, COUNTED_ATTR, total)
                 if current.site == guess.site and is_current(stored, current, revision):
                     return stored
+                generation.forget(name, tier="pages", generation=guess, articles=False)
                 return None
         current = generation.current()
         stored = generation.get(name, tier="pages", articles=False)
-        return stored if stored is not None and is_current(stored, current) else None
+        if stored is None or is_current(stored, current):
+            return stored
+        generation.forget(name, tier="pages", articles=False)
+        return None
 
     @staticmethod
     def wait_for(name, deadline):
@@ -249,7 +284,7 @@ class PageCacheMiddleware:
             stored = generation.get(name, tier="pages", generation=current, articles=False)
             if stored is not None and is_current(stored, current):
                 return stored
-            if not turn_taken(name):
+            if not turn_taken(name) or not_kept_lately(name):
                 return None
         return None
 

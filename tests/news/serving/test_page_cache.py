@@ -112,3 +112,52 @@ def test_after_a_change_one_request_renders_a_page_while_the_others_wait_for_it(
         reader.join()
     assert answers == ["首页"] * 5
     assert len(renders) == 1
+
+
+def test_a_page_that_cannot_be_kept_is_rendered_at_once_by_every_request(cached, db):
+    """A password form or a 404 is never kept: nobody waits for another request's render."""
+
+    def slow_view(request):
+        time.sleep(0.3)
+        return HttpResponse("请输入密码", status=404)
+
+    middleware = PageCacheMiddleware(slow_view)
+
+    def ask():
+        try:
+            with read_once():
+                middleware(RequestFactory().get("/news/2024/0101/1/"))
+        finally:
+            connection.close()
+
+    ask()  # renders, and is not kept
+    readers = [threading.Thread(target=ask) for _ in range(4)]
+    started = time.monotonic()
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert time.monotonic() - started < 0.9  # side by side: one after another takes 1.2 s
+
+
+@pytest.mark.parametrize("change", ["unpublished", "restricted"])
+def test_a_kept_article_that_readers_may_no_longer_read_counts_no_view(
+    cached, column_of_three, change, settings
+):
+    from wagtail.models import PageViewRestriction
+
+    from news.hits.store import current_count
+
+    settings.HITCOUNT_WINDOW = 0
+    article = column_of_three[0]
+    read(article.url)  # kept, and counted
+    before = current_count(article.pk)
+    if change == "unpublished":
+        ArticlePage.objects.get(pk=article.pk).unpublish()
+    else:
+        PageViewRestriction.objects.create(page=article, restriction_type="password", password="x1")
+    for number in range(4):
+        answer = Client(HTTP_USER_AGENT=f"{CHROME_UA} {number}").get(article.url)
+        assert answer.status_code == (404 if change == "unpublished" else 200)
+        assert "观摩段落" not in answer.content.decode()  # the password form, not the article
+    assert current_count(article.pk) == before
