@@ -1,10 +1,12 @@
 """The client's address as this site trusts it: REMOTE_ADDR, or behind HITCOUNT_TRUSTED_PROXIES
 reverse proxies the address the outermost of them saw. Click counting, login throttling and every
-rate limit use it, so a forged X-Forwarded-For changes none of them."""
+rate limit use it, so a forged X-Forwarded-For changes none of them. And whether the Host a client
+sent is the site's usual one, which the caches key by."""
 
 import ipaddress
 
 from django.conf import settings
+from django.http.request import split_domain_port
 
 
 def _parse_ip(value):
@@ -36,3 +38,11 @@ def client_ip(request):
         if candidate:
             return candidate
     return _parse_ip(remote) or remote
+
+
+def usual_host(request):
+    """Whether the Host header names the port the server listens on, or none. ALLOWED_HOSTS
+    checks only the name: a client may send any port with it, and a cache keyed by the Host
+    would keep a copy for each (with that port in its links)."""
+    _name, port = split_domain_port(request.get_host())
+    return not port or port == str(request.get_port())

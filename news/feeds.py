@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from core import generation, limits
+from core.clients import usual_host
 from news.models import ArticlePage, NewsIndexPage, TopicPage
 from news.pictures import prefetch_pictures
 
@@ -90,11 +91,12 @@ class ArticleFeed(Feed):
 @require_safe
 def feed(request, column=None):
     name = f"feed:{request.get_host()}:{column or ''}"
-    kept = generation.get(name)
+    kept = generation.get(name) if usual_host(request) else None
     if kept is None:
         if limits.exceeded(request, "uncached", settings.UNCACHED_RATE_LIMIT):
             return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
         response = ArticleFeed()(request, column=column)
         kept = {"content": response.content, "type": response["Content-Type"]}
-        generation.put(name, kept)
+        if usual_host(request):
+            generation.put(name, kept)
     return HttpResponse(kept["content"], content_type=kept["type"])

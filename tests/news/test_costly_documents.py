@@ -116,3 +116,18 @@ def test_ipv6_addresses_of_one_subscriber_share_a_limit(articles, settings):
     assert statuses == [200, 200, 429]
     # The next /64 is another subscriber.
     assert Client(REMOTE_ADDR="2001:db8:1:3::1").get("/news/?page=2").status_code == 200
+
+
+def test_a_host_with_another_port_is_answered_but_never_kept(articles, settings):
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE = "django"
+    client = Client()
+    for port in range(40000, 40005):
+        for url in ("/news/", "/sitemap.xml", "/feed/"):
+            assert client.get(url, HTTP_HOST=f"testserver:{port}").status_code == 200
+    kept = [key for tier in ("pages", "local") for key in caches[tier]._cache]
+    assert not [key for key in kept if ":400" in key], kept
+    # The usual host is kept as ever.
+    client.get("/news/")
+    assert [key for key in caches["pages"]._cache if "page:testserver:/news/" in key]
