@@ -53,8 +53,10 @@ def published_or_unpublished(sender, **kwargs):
 
 
 def alias_saved(sender, instance, **kwargs):
+    # A copy made or brought up to date with its original (an article's copy when the article
+    # is published) moves the number the original's publishing moves.
     if instance.alias_of_id is not None:
-        generation.bump()
+        generation.bump(getattr(sender, "generation_scope", generation.SITE))
 
 
 def what_readers_see_changed(sender, **kwargs):

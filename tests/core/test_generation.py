@@ -104,6 +104,14 @@ def test_an_articles_publishing_moves_the_articles_number_and_a_columns_the_site
     before = read()
     column.save_revision().publish()
     assert read().site > before.site
+    # An article published into another column too: its copy follows it, and the site number
+    # stays where it was.
+    article.save_revision().publish()
+    article.create_alias(parent=other_column)
+    before = read()
+    article.save_revision().publish()
+    after = read()
+    assert after.site == before.site and after.articles > before.articles
 
 
 def test_a_request_reads_it_once_and_sees_its_own_bump(django_assert_num_queries):
