@@ -11,6 +11,7 @@ from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
 from news.dashboard import AwaitingReviewPanel, can_review
 from news.hits.reports import MostReadPanel, MostReadView
 from news.importing.views import ImportArticlesView, ImportJobView, can_import
+from news.library import deletion
 from news.models import ArticlePage
 from news.review import confirmation, replace_last_success_message
 from news.roles import works_on_pages
@@ -117,3 +118,10 @@ def editor_scripts():
     return format_html_join(
         "", '<script src="{}" defer></script>', ((static(path),) for path in scripts)
     )
+
+
+# Deleting, or moving to another collection, a picture or document a live page shows is for
+# reviewers, as replacing its file is (news/library/deletion.py). Listed before Wagtail's own
+# image and document pages (this app comes first), so these answer their addresses.
+hooks.register("register_admin_urls", deletion.delete_urls)
+hooks.register("before_bulk_action", deletion.refuse_bulk_action)

@@ -1,2 +1,3 @@
 """The image and document libraries: uploads that must decode, pictures stored without camera
-metadata, and file replacement under review with the old file kept. Imports core and news."""
+metadata, and changes to what a live page shows of them (a new file, title, focal point or
+collection, or a delete) under review, the old file kept. Imports core and news."""

@@ -47,7 +47,7 @@ REFUSED = {
 }
 # What readers see of a picture or document besides its file: a picture's title is its
 # alternative text on the page and its focal point the crop of its renditions; a document's
-# title is the name its download is saved under.
+# title is the name its download is saved under, and its collection decides who may download it.
 READER_FACING = {
     "picture": {
         "title",
@@ -56,7 +56,7 @@ READER_FACING = {
         "focal_point_width",
         "focal_point_height",
     },
-    "document": {"title"},
+    "document": {"title", "collection"},
 }
 REFUSED_CHANGE = {
     "picture": (
@@ -65,7 +65,7 @@ REFUSED_CHANGE = {
         "或在页面草稿中改用另一张图片并提交审核。"
     ),
     "document": (
-        "这个文档正被已发布的页面使用({pages})。文档的标题是读者下载时看到的文件名,"
+        "这个文档正被已发布的页面使用({pages})。文档的标题是读者下载时看到的文件名,所在集合决定谁能下载,"
         "修改会不经审核直接改变这些页面,只有审核人员可以修改。请联系审核人员修改,"
         "或在页面草稿中改用另一个文档并提交审核。"
     ),
@@ -169,7 +169,8 @@ class ReviewedReplacementForm:
             if changed and not may_replace_file(self.user, self.instance):
                 message = refusal(self.instance, REFUSED_CHANGE)
                 # The focal point's fields are hidden: its refusal is said above the form.
-                self.add_error("title" if "title" in changed else None, message)
+                field = next((name for name in ("title", "collection") if name in changed), None)
+                self.add_error(field, message)
         return cleaned_data
 
     def save(self, commit=True):

@@ -289,3 +289,68 @@ def test_a_picture_deleted_in_the_library_leaves_the_live_article_on_the_next_re
     assert response.status_code == 302
     assert generation.read() > before
     assert 'property="og:image"' not in reader.get(live_article.url).content.decode()
+
+
+def bulk_url(app, model, action, *objects):
+    ids = "&".join(f"id={obj.pk}" for obj in objects)
+    return reverse("wagtail_bulk_action", args=(app, model, action)) + f"?{ids}"
+
+
+def test_an_editor_cannot_delete_a_picture_a_live_article_shows_by_any_door(
+    editor_client, live_article, cover
+):
+    cover.uploaded_by_user = editor_client.user  # the uploader, whom Wagtail lets delete
+    cover.save()
+    for url in (
+        reverse("wagtailimages:delete", args=(cover.pk,)),
+        reverse("wagtailimages:delete_multiple", args=(cover.pk,)),
+        bulk_url("wagtailimages", "image", "delete", cover),
+    ):
+        answer = editor_client.post(url)
+        assert answer.status_code == 302, url
+        follow = editor_client.get(answer["Location"]).content.decode()
+        assert "《支部书记座谈会召开》" in follow and "只有审核人员可以删除" in follow, url
+        assert get_image_model().objects.filter(pk=cover.pk).exists(), url
+    ajax = editor_client.post(
+        reverse("wagtailimages:delete_multiple", args=(cover.pk,)),
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert ajax.status_code == 403 and "审核" in ajax.json()["error_message"]
+
+
+def test_a_reviewer_deletes_it_and_an_editor_deletes_what_no_live_page_shows(
+    editor_client, reviewer_client, live_article, cover
+):
+    spare = get_image_model().objects.create(
+        title="备用图片",
+        file=ImageFile(io.BytesIO(jpeg(BLUE)), name="spare.jpg"),
+        uploaded_by_user=editor_client.user,
+    )
+    editor_client.post(reverse("wagtailimages:delete", args=(spare.pk,)))
+    assert not get_image_model().objects.filter(pk=spare.pk).exists()
+    reviewer_client.post(reverse("wagtailimages:delete", args=(cover.pk,)))
+    assert not get_image_model().objects.filter(pk=cover.pk).exists()
+
+
+def test_an_editor_cannot_move_a_live_attachment_into_another_collection(editor_client, column):
+    from wagtail.models import Collection
+
+    private = Collection.get_first_root_node().add_child(name="内部资料")
+    document = get_document_model().objects.create(
+        title="会议通知",
+        file=ContentFile(b"%PDF-1.4\\nx\\n", name="notice.pdf"),
+        uploaded_by_user=editor_client.user,
+    )
+    article = ArticlePageFactory(parent=column, title="附件文章")
+    article.attachments = [ArticleAttachment(document=document)]
+    article.save_revision().publish()
+    edit = editor_client.post(
+        reverse("wagtaildocs:edit", args=(document.pk,)),
+        {"title": document.title, "collection": private.pk},
+    )
+    assert "所在集合决定谁能下载" in " ".join(edit.context["form"].errors["collection"])
+    bulk = bulk_url("wagtaildocs", "document", "add_to_collection", document)
+    for url in (bulk, reverse("wagtaildocs:delete", args=(document.pk,))):
+        assert editor_client.post(url, {"collection": private.pk}).status_code == 302
+    document.refresh_from_db()
+    assert document.collection_id == Collection.get_first_root_node().pk
