@@ -86,12 +86,19 @@ def _options(features):
 EMPTY_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?:\s|&nbsp;|\u00a0|\u3000|<br\s*/?>)*</p>")
 
 
+# A link to a page or document whose id was not a number (and so was dropped): it would point at
+# nothing, and Wagtail's record of what each page uses fails on it (news/library/replacement.py
+# relies on that record). Its words stay.
+LINK_WITHOUT_ID = re.compile(r'<a(?![^>]*\sid=")[^>]*\slinktype="[^"]*"[^>]*>(.*?)</a>', re.S)
+
+
 def clean(html, features):
     """The stored form of rich text `html` for a field allowing `features`: cleaned, without
     empty paragraphs."""
     if not html or ("<" not in html and "&" not in html):
         return html
-    return EMPTY_PARAGRAPH.sub("", nh3.clean(html, **_options(tuple(features))))
+    cleaned = nh3.clean(html, **_options(tuple(features)))
+    return EMPTY_PARAGRAPH.sub("", LINK_WITHOUT_ID.sub(r"\1", cleaned))
 
 
 def plain_text(markup):

@@ -174,3 +174,15 @@ def test_empty_paragraphs_left_by_pasting_from_word_or_wechat_are_dropped():
         "<p><br></p><p>&nbsp;<br/></p><p>第二段。</p>"
     )
     assert clean(pasted, RICH_TEXT_FEATURES) == '<p data-block-key="a1">第一段。</p><p>第二段。</p>'
+
+
+def test_a_page_or_document_link_without_a_numeric_id_keeps_only_its_words():
+    # Such a link points at nothing, and Wagtail's record of what a page uses fails on it, which
+    # would hide from the reviewers-only rule that a live page shows a picture or document.
+    features = ["link", "document-link"]
+    assert (
+        clean('<p>见<a linktype="document" id="abc">附件</a>。</p>', features) == "<p>见附件。</p>"
+    )
+    assert clean('<p><a id="x" linktype="page">首页</a></p>', features) == "<p>首页</p>"
+    kept = '<p><a linktype="document" id="12">附件</a></p>'
+    assert clean(kept, features) == kept
