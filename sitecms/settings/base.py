@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "core.csp.AreaPolicyMiddleware",
     # A Chinese page for any 4xx a view answered without a body, such as a 405.
     "core.errors.ErrorBodyMiddleware",
+    # A form posted to the admin that cannot be read gets a Chinese 400, not a 500 (core/admin_forms.py).
+    "core.admin_forms.UnreadablePostMiddleware",
     # The admin's CSV exports with formula-like cells neutralised (news/spreadsheets.py).
     "core.spreadsheets.SafeAdminCsvMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

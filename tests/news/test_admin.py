@@ -202,3 +202,49 @@ def test_a_body_paragraph_that_is_not_the_editors_json_gets_a_form_error(superus
     # The stream's own errors are shown beside it by the editor's script.
     assert response.context["form"].errors["body"] == [UNREADABLE]
     assert not article.revisions.exists()  # nothing saved
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("cover_image", "abc", "提交的内容格式有误"),
+        ("published_at", "0001-01-01 00:00", "日期超出范围"),
+        ("published_at", "9999-12-31 23:59", "日期超出范围"),
+        ("go_live_at", "0001-01-01 00:00", "日期超出范围"),
+    ],
+)
+def test_a_hand_made_chooser_id_or_date_gets_a_form_error(
+    superuser_client, column, field, value, message
+):
+    article = ArticlePageFactory(parent=column, title="手工提交的表单", live=False)
+    url = reverse("wagtailadmin_pages:edit", args=(article.pk,))
+    data = {**article_form(title="手工提交的表单"), field: value, "action-publish": "1"}
+    response = superuser_client.post(url, data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not article.revisions.exists()
+
+
+def test_rows_whose_ids_cannot_be_read_get_a_chinese_page_and_save_nothing(
+    superuser_client, column, site, caplog
+):
+    article = ArticlePageFactory(parent=column, title="附件行有误", live=False)
+    url = reverse("wagtailadmin_pages:edit", args=(article.pk,))
+    rows = {
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-INITIAL_FORMS": "1",
+        "attachments-0-id": "abc",
+        "attachments-0-document": "1",
+        "attachments-0-ORDER": "1",
+    }
+    response = superuser_client.post(url, {**article_form(title="附件行有误"), **rows})
+    assert response.status_code == 400
+    assert "什么也没有保存" in response.content.decode()
+    assert not article.revisions.exists()
+    contact = superuser_client.post(
+        reverse("wagtailsnippets_contact_contactdetails:add"),
+        {**contact_form(site), "phones-0-id": "abc", "phones-INITIAL_FORMS": "1"},
+    )
+    assert contact.status_code == 400
+    assert not ContactDetails.objects.exists()
+    assert not [record for record in caplog.records if record.exc_info]
