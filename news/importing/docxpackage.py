@@ -4,8 +4,9 @@ A .docx is a zip of XML parts and pictures. Mammoth (news/importing/wordfiles.py
 zip entry it cannot decompress, an XML part with a DOCTYPE, a mismatched tag or bytes that are not
 UTF-8, or elements nested a thousand deep each ended in a traceback, and a 115 KB file could hold
 20 MB of text for it to chew on. Here every part is decompressed once (so a damaged entry is found
-now), and every XML part is read by a strict streaming parser (expat, no DTD allowed) that counts
-what conversion will cost: characters of text, paragraphs, elements, nesting. A file over a bound
+now), and every XML part, and every part mammoth will read as XML whatever its name (found, as
+mammoth finds it, through the relationships), is read by a strict streaming parser (expat, no DTD
+allowed) that counts what conversion will cost: characters of text, paragraphs, elements, nesting. A file over a bound
 is refused with a Chinese message before any conversion starts, so the cost of a conversion that
 does start is bounded by the constants below.
 
@@ -13,12 +14,14 @@ Pure: bytes in, a WordFormatError or nothing out.
 """
 
 import io
+import posixpath
 import struct
 import warnings
 import zipfile
 import zlib
 from pyexpat import ExpatError, ParserCreate
 
+from defusedxml.ElementTree import fromstring
 from PIL import Image as PillowImage
 
 # What one document may hold. An article of 50 万字 is a long book; real reports are a few
@@ -71,13 +74,56 @@ def open_package(data: bytes) -> dict:
             contents = {part.filename: read_entry(package, part) for part in parts}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, struct.error) as error:
         raise WordFormatError(f"这个 .docx 文件已损坏,无法打开。{SAVE_AGAIN}") from error
-    if "word/document.xml" not in contents:
-        raise WordFormatError("这不是 Word 文档(.docx):文件中没有正文。")
     counts = Counts()
+    scanned = set()
     for name, content in contents.items():
         if name.endswith((".xml", ".rels")):
             scan_xml(name, content, counts)
+            scanned.add(name)
+    # Mammoth finds the main part, and the parts it uses, through the relationships, whatever
+    # their names: every one of them is scanned and counted, named .xml or not.
+    read_by_mammoth = parts_mammoth_reads(contents)
+    if MAIN_FALLBACK not in contents and not (read_by_mammoth & contents.keys()):
+        raise WordFormatError("这不是 Word 文档(.docx):文件中没有正文。")
+    for name in sorted(read_by_mammoth - scanned):
+        if name in contents:
+            scan_xml(name, contents[name], counts)
     return contents
+
+
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+MAIN_FALLBACK = "word/document.xml"
+# The parts of the main document mammoth reads, by the end of their relationship's type.
+DOCUMENT_PARTS = ("/styles", "/numbering", "/footnotes", "/endnotes", "/comments")
+
+
+def relationship_targets(contents, rels_name, base):
+    """{type: part name} of a relationships part (already scanned: it parses, with no DTD)."""
+    if rels_name not in contents:
+        return {}
+    root = fromstring(contents[rels_name])
+    return {
+        node.get("Type", ""): posixpath.normpath(
+            posixpath.join(
+                "/" if node.get("Target", "").startswith("/") else base, node.get("Target", "")
+            )
+        ).lstrip("/")
+        for node in root.iter(RELATIONSHIPS)
+        if node.get("TargetMode") != "External"
+    }
+
+
+def parts_mammoth_reads(contents):
+    """The main document part and the parts of it mammoth reads, as mammoth finds them."""
+    package = relationship_targets(contents, "_rels/.rels", "")
+    main = next((t for kind, t in package.items() if kind.endswith("/officeDocument")), None)
+    main = main if main in contents else MAIN_FALLBACK
+    folder, file_name = posixpath.split(main)
+    document = relationship_targets(
+        contents, posixpath.join(folder, "_rels", f"{file_name}.rels"), folder
+    )
+    used = {target for kind, target in document.items() if kind.endswith(DOCUMENT_PARTS)}
+    return {main, *used}
 
 
 def check_signature(data):

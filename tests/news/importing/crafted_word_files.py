@@ -228,6 +228,17 @@ def old_word(encrypted=False):
 
 
 @cache
+def main_part_named(name, content):
+    """A good document whose package relationships name `name`, holding `content`, as its main
+    part; the good document.xml stays."""
+    parts = parts_of(good())
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        b'Target="word/document.xml"', f'Target="{name}"'.encode()
+    )
+    parts[name] = content.encode()
+    return package(parts)
+
+
 def crafted():
     """[(file name, its bytes, a fragment of the message it must get or None if it imports)]."""
     broken_xml = "格式有误"
@@ -291,6 +302,13 @@ def crafted():
         ("解压炸弹.docx", zip_bomb(210), "解压后过大"),
         ("20MB文字.docx", text_of_megabytes(20), "文字过多"),
         ("段落过多.docx", with_part(DOCUMENT, titled("<w:p/>" * 25_000)), "段落过多"),
+        # The main part that mammoth reads named otherwise than .xml, beside a harmless
+        # document.xml: it is counted all the same.
+        (
+            "正文另有其名.docx",
+            main_part_named("word/body.bin", titled("<w:p/>" * 25_000)),
+            "段落过多",
+        ),
         (
             "格式片段过多.docx",
             with_part(
