@@ -325,7 +325,7 @@ SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
 SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/m")
 # How often one address may make the site build a page of /sitemap.xml, a feed or a list (a
 # column's later pages, a month) that no cache holds (core/limits.py); kept ones are always served.
-UNCACHED_RATE_LIMIT = os.environ.get("UNCACHED_RATE_LIMIT", "30/m")
+UNCACHED_RATE_LIMIT = os.environ.get("UNCACHED_RATE_LIMIT", "120/m")
 # Passwords one address may try a minute on a password-protected page (the admin's login has
 # django-axes).
 PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "5/m")
