@@ -73,46 +73,45 @@ def from_row(site, articles):
     return Generation(site or 0, articles or 0)
 
 
-def page_state_sql():
-    """The columns of a SELECT giving the generation and the live revision of the page whose id
-    is its one parameter (NULL when the page is not live): what a kept article is checked with."""
-    pages = connection.ops.quote_name(Page._meta.db_table)
-    return f"{select_sql()}, (SELECT live_revision_id FROM {pages} WHERE id = %s AND live)"  # noqa: S608
-
-
-def kept_page_sql():
-    """A condition true while the site number is the first parameter and the page whose id is
-    the second is live: a page kept under that site number may still be served (or rendered
-    anew, if it changed itself), so its view may be counted at once."""
-    table, pages = _table(), connection.ops.quote_name(Page._meta.db_table)
-    return (
-        f"(SELECT value FROM {table} WHERE id = {SITE}) = %s "  # noqa: S608 - quoted names
-        f"AND EXISTS (SELECT 1 FROM {pages} WHERE id = %s AND live)"
-    )
-
-
-def from_page_row(site, articles, revision):
-    """(the generation, the page's live revision) from a row of page_state_sql()."""
-    adopt(from_row(site, articles))
-    return _last_read, revision
-
-
 # The page's revision while the database cannot be asked: as with the generation (read()),
 # nothing can have changed meanwhile.
 UNKNOWN = object()
 
 
-def read_with_page(page_id):
-    """The generation and the page's live revision (None when not live), in one query; while
-    the database cannot be reached, the last generation read and UNKNOWN."""
+def kept_page_sql():
+    """A condition true while a page kept under a generation may still be served, or rendered
+    anew as the same live page: the site number is the first parameter, and either the articles
+    number is the second (nothing was published since) or the page whose id is the third is
+    live. Its view may then be counted at once."""
+    table, pages = _table(), connection.ops.quote_name(Page._meta.db_table)
+    return (
+        f"(SELECT value FROM {table} WHERE id = {SITE}) = %s "  # noqa: S608 - quoted names
+        f"AND ((SELECT value FROM {table} WHERE id = {ARTICLES}) = %s "
+        f"OR EXISTS (SELECT 1 FROM {pages} WHERE id = %s AND live))"
+    )
+
+
+def kept_page_params(kept_under, page_id):
+    return [kept_under.site, kept_under.articles, page_id]
+
+
+def page_is_live(page_id):
+    """One query: whether the page is live."""
+    return Page.objects.filter(pk=page_id, live=True).exists()
+
+
+def live_revision(page_id):
+    """The page's live revision (None when it is not live), in one query; UNKNOWN while the
+    database cannot be reached."""
+    pages = connection.ops.quote_name(Page._meta.db_table)
+    sql = f"SELECT live_revision_id FROM {pages} WHERE id = %s AND live"  # noqa: S608 - quoted
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {page_state_sql()}", [page_id])
-            return from_page_row(*cursor.fetchone())
+            cursor.execute(sql, [page_id])
+            row = cursor.fetchone()
     except (OperationalError, InterfaceError):
-        if _last_read is None:
-            raise
-        return _last_read, UNKNOWN
+        return UNKNOWN
+    return row[0] if row else None
 
 
 _last_read = None
@@ -210,11 +209,17 @@ def shared_cache():
     return cache if settings.REDIS_URL else None
 
 
+# The shape of what is cached under these keys. Redis outlives a release: a release that changes
+# what it keeps (a page-cache entry's fields, a fragment's form) moves this on, so that no process
+# of it is ever handed a value an earlier release kept under the same generation.
+FORMAT = 2
+
+
 def key_for(name, generation=None, articles=True):
     """The key of `name` under the generation (the current one unless given): under both its
     numbers, or with `articles=False` under the site number only."""
     generation = current() if generation is None else generation
-    return f"g:{generation if articles else generation.site}:{name}"
+    return f"g{FORMAT}:{generation if articles else generation.site}:{name}"
 
 
 def get(name, default=None, tier="local", generation=None, articles=True):

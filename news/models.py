@@ -179,6 +179,11 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return remember(f"home:{self.pk}:topics", compute)
 
 
+def neighbours_key(pk):
+    """The cache name of an article's 上一篇/下一篇 (ArticlePage.neighbours)."""
+    return f"article:{pk}:neighbours"
+
+
 def article_link(article):
     return {"title": article.title, "url": article.reader_url, "published_at": article.published_at}
 
@@ -626,7 +631,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
         if getattr(request, "is_preview", False):
             return compute()  # a draft's date would place it elsewhere in the column
-        return remember(f"article:{self.pk}:neighbours", compute)
+        return remember(neighbours_key(self.pk), compute)
 
     def published_parts(self, request):
         """What changes only when the article is published: its cover, contents and body

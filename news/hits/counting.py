@@ -135,17 +135,15 @@ def count_view(request, page_id):
 
 
 def count_kept_view(request, page_id, kept_under):
-    """The view of an article kept in the page cache under the site number `kept_under`:
-    counted (as count_view) only if that is still the site number and the article still live,
-    else KEPT_PAGE_GONE; with the current generation and the article's live revision, read in the
-    same round trip where the store allows it (news/serving/pagecache.py checks the kept page
-    with them). Counting failures count nothing; the generation is then read on its own."""
+    """The view of an article kept in the page cache under the generation `kept_under`: counted
+    (as count_view) only while the site number is the same and either nothing was published
+    since or the article is still live, else KEPT_PAGE_GONE; with the current generation, read in
+    the same round trip where the store allows it (news/serving/pagecache.py checks the kept page
+    with it). Counting failures count nothing; the generation is then read on its own."""
     try:
         if is_reader(request):
             reader, address = readers_of(request, page_id)
             return store.record_view(page_id, reader, address, kept_under=kept_under)
     except Exception:
         logger.exception("Counting a view of page %s failed; the page is served as it is", page_id)
-    current, revision = generation.read_with_page(page_id)
-    unchanged = current.site == kept_under and revision is not None
-    return (NOT_COUNTED if unchanged else KEPT_PAGE_GONE), (current, revision)
+    return NOT_COUNTED, generation.read()

@@ -127,12 +127,12 @@ def count_first_view_in_database(page_id, day, reader, address=None, kept_under=
     None) and their address has not reached its cap for the article today, in one transaction
     with the reader's and the address's rows; returns the new total or NOT_COUNTED.
 
-    With `kept_under`, a site number: the view of a page kept under it (news/serving/pagecache.py),
-    counted only if that is still the site number and the page is still live (else KEPT_PAGE_GONE:
-    whatever is served instead is counted, or not, as any page is), and returned with the current
-    generation and the page's live revision: (total, (generation, revision)). On PostgreSQL all of
-    it is one statement, so a page from the page cache costs one round trip for its count and the
-    check that it is current."""
+    With `kept_under`, a generation: the view of a page kept under it (news/serving/pagecache.py),
+    counted only while the site number is the same and either nothing was published since or the
+    page is still live (else KEPT_PAGE_GONE: whatever is served instead is counted, or not, as
+    any page is), and returned with the current generation: (total, generation). On PostgreSQL
+    all of it is one statement, so a page from the page cache costs one round trip for its count
+    and the check that it is current."""
     global _first_views
     moment = now()
     if connection.vendor == "postgresql":
@@ -142,8 +142,8 @@ def count_first_view_in_database(page_id, day, reader, address=None, kept_under=
     else:
         current, allowed = None, True
         if kept_under is not None:
-            current = generation.read_with_page(page_id)
-            allowed = current[0].site == kept_under and current[1] is not None
+            current = generation.read()
+            allowed = still_served(current, kept_under, page_id)
         total = _count_in_steps(page_id, day, reader, address, moment) if allowed else None
     if not allowed:
         total = KEPT_PAGE_GONE
@@ -155,6 +155,13 @@ def count_first_view_in_database(page_id, day, reader, address=None, kept_under=
             RecentReader.objects.filter(until__lt=moment).delete()
             AddressViews.objects.filter(day__lt=day).delete()
     return (total, current) if kept_under is not None else total
+
+
+def still_served(current, kept_under, page_id):
+    """kept_page_sql() in Python, for a generation read already."""
+    if current.site != kept_under.site:
+        return False
+    return current.articles == kept_under.articles or generation.page_is_live(page_id)
 
 
 def _count_in_steps(page_id, day, reader, address, moment):
@@ -212,7 +219,10 @@ def _count_in_one_statement(page_id, day, reader, address, moment, kept_under):
     if kept_under is None:
         gate, gate_params = "TRUE", []
     else:
-        gate, gate_params = generation.kept_page_sql(), [kept_under, page_id]
+        gate, gate_params = (
+            generation.kept_page_sql(),
+            generation.kept_page_params(kept_under, page_id),
+        )
     if reader is None:
         steps = f"counted AS ({_count_upsert(f'SELECT %s, 1, %s WHERE {gate}')})"
         params = [page_id, day, *gate_params]
@@ -230,12 +240,16 @@ def _count_in_one_statement(page_id, day, reader, address, moment, kept_under):
         params += [page_id, day]
     columns = f"(SELECT {quote('hits')} FROM counted), {gate}"  # noqa: S608 - quoted names
     if kept_under is not None:
-        columns += f", {generation.page_state_sql()}"
-        params += [*gate_params, page_id]
+        columns += f", {generation.select_sql()}"
+        params += gate_params
     with connection.cursor() as cursor:
         cursor.execute(f"{prefix}WITH {steps} SELECT {columns}", [*params])
-        total, allowed, *state = cursor.fetchone()
-    return total, allowed, generation.from_page_row(*state) if state else None
+        total, allowed, *numbers = cursor.fetchone()
+    if not numbers:
+        return total, allowed, None
+    current = generation.from_row(*numbers)
+    generation.adopt(current)
+    return total, allowed, current
 
 
 # Redis ----------------------------------------------------------------------------------------
@@ -363,15 +377,15 @@ def record_view(page_id, reader=None, address=None, kept_under=None):
     """Count one view of a page, unless `reader` (a reader_key) was seen within the window or
     `address` (an address_key) reached its cap for the page today. Returns the new total when
     it is known without another query, None when it is not, or NOT_COUNTED; with `kept_under`
-    (the view of a kept page, see count_first_view_in_database), (that or KEPT_PAGE_GONE, (the
-    generation, the page's live revision))."""
+    (the view of a kept page, see count_first_view_in_database), (that or KEPT_PAGE_GONE, the
+    current generation)."""
     client = site_redis.client()
     day = localdate()
     if client is not None:
         current = None
         if kept_under is not None:
-            current = generation.read_with_page(page_id)
-            if current[0].site != kept_under or current[1] is None:
+            current = generation.read()
+            if not still_served(current, kept_under, page_id):
                 return KEPT_PAGE_GONE, current
         counted = site_redis.call(
             lambda: _count_in_redis(client, page_id, day, reader, address), lambda: REDIS_AWAY

@@ -6,9 +6,10 @@ the generation (core/generation.py), with what else it depends on:
 
 - a list (the home page, a column, a feed, a search …): the articles number, so any article
   published or withdrawn shows in it on the next request;
-- an article: its own live revision and its neighbours (上一篇/下一篇), checked on every view in
-  the same round trip as its count, so another article's publishing leaves it kept unless that
-  article is, or becomes, its neighbour.
+- an article: the articles number too, read on every view in the same round trip as its count;
+  once it has moved, the article's own live revision and its neighbours (上一篇/下一篇) are checked
+  (one more query), and the page is kept again under the new number if they are unchanged, so
+  another article's publishing leaves it kept unless that article is, or becomes, its neighbour.
 
 A change to anything else (the site number) serves fresh pages on the next request of every
 process. The counter middleware above this one still sees every view served from the cache and
@@ -38,6 +39,7 @@ from news.models import (
     COUNTABLE_PAGE_ATTR,
     SERVED_ARTICLE_ATTR,
     ArticlePage,
+    neighbours_key,
 )
 
 SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
@@ -107,7 +109,11 @@ def article_dependency(article):
 
 
 def current_neighbours(dependency):
-    """The kept article's neighbours now (cached under the generation's articles number)."""
+    """The kept article's neighbours now (cached under the generation's articles number; the
+    article is made up from the kept fields only when they must be found again)."""
+    kept = generation.get(neighbours_key(dependency["id"]), generation.MISSING)
+    if kept is not generation.MISSING:
+        return kept
     article = ArticlePage(
         pk=dependency["id"],
         path=dependency["path"],
@@ -117,17 +123,45 @@ def current_neighbours(dependency):
     return article.neighbours()
 
 
-def is_current(stored, current, revision=generation.MISSING):
-    """Whether a page kept under `current`'s site number still shows what a new one would:
-    `revision` is the article's live revision read with the generation, if it was."""
+def is_current(stored, current):
+    """Whether a page kept under `current`'s site number still shows what a new one would: a
+    list, if nothing was published since; an article, also if its own live revision and its
+    neighbours are what it shows (one query for the revision, only after a publish)."""
+    kept_under = stored["kept_under"]
+    if current.site != kept_under.site:
+        return False
+    if current.articles == kept_under.articles:
+        return True
     article = stored.get("article")
     if article is None:
-        return stored["articles"] == current.articles
-    if revision is generation.MISSING:
-        _, revision = generation.read_with_page(article["id"])
+        return False
+    revision = generation.live_revision(article["id"])
     if revision is generation.UNKNOWN:  # the database is away: nothing changed meanwhile
         return True
     return revision == article["revision"] and current_neighbours(article) == article["neighbours"]
+
+
+def still_current(name, stored, current):
+    """The kept page if it is current (kept again under `current`, so that the next view need
+    not check it again), else None, the page dropped."""
+    kept_under = stored["kept_under"]
+    if is_current(stored, current):
+        if kept_under != current:
+            keep(name, {**stored, "kept_under": current}, current)
+        return stored
+    generation.forget(name, tier="pages", generation=kept_under, articles=False)
+    return None
+
+
+def keep(name, entry, kept_under):
+    generation.put(
+        name,
+        entry,
+        timeout=settings.PAGE_CACHE_KEEP_SECONDS,
+        tier="pages",
+        generation=kept_under,
+        articles=False,
+    )
 
 
 # Taking turns to render ----------------------------------------------------------------------
@@ -231,17 +265,10 @@ class PageCacheMiddleware:
                     if response.has_header(header)
                 },
                 "page_id": getattr(request, COUNTABLE_PAGE_ATTR, None),
-                "articles": kept_under.articles,
+                "kept_under": kept_under,
                 "article": article_dependency(article) if article is not None else None,
             }
-            generation.put(
-                name,
-                entry,
-                timeout=settings.PAGE_CACHE_KEEP_SECONDS,
-                tier="pages",
-                generation=kept_under,
-                articles=False,
-            )
+            keep(name, entry, kept_under)
             self.add_shared_cache_headers(response)
         return response
 
@@ -259,19 +286,15 @@ class PageCacheMiddleware:
         if guess is not None and counting and request.method == "GET":
             stored = generation.get(name, tier="pages", generation=guess, articles=False)
             if stored is not None and stored["page_id"] is not None:
-                total, (current, revision) = count_kept_view(request, stored["page_id"], guess.site)
+                page_id, kept_under = stored["page_id"], stored["kept_under"]
+                total, current = count_kept_view(request, page_id, kept_under)
+                generation.adopt(current)  # this request's generation from now on
                 if total is not KEPT_PAGE_GONE:
                     setattr(request, COUNTED_ATTR, total)
-                if current.site == guess.site and is_current(stored, current, revision):
-                    return stored
-                generation.forget(name, tier="pages", generation=guess, articles=False)
-                return None
+                return still_current(name, stored, current)
         current = generation.current()
         stored = generation.get(name, tier="pages", articles=False)
-        if stored is None or is_current(stored, current):
-            return stored
-        generation.forget(name, tier="pages", articles=False)
-        return None
+        return None if stored is None else still_current(name, stored, current)
 
     @staticmethod
     def wait_for(name, deadline):
