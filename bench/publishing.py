@@ -109,7 +109,7 @@ def report(database_url, quiet, loaded, editor):
     errors = failures(quiet) + failures(loaded) + len(editor.failures)
     print(
         f"\nPublishing under load on {database_url.split('://')[0]}, the page cache in Redis, "
-        f"every view counted; gunicorn 2 sync workers; wrk {THREADS} threads, "
+        f"every view counted; gunicorn 2 workers of 2 threads; wrk {THREADS} threads, "
         f"{CONNECTIONS} connections"
     )
     print(f"{'':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
