@@ -1,5 +1,5 @@
 """The search flood (`make bench`, after the others; never part of `make test`): what a search for
-24 common characters typed with spaces costs once news/search.py has bounded it, and what is left
+24 common characters typed with spaces costs once news/search/queries.py has bounded it, and what is left
 for readers while such searches pour in.
 
 On SQLite (bench/bench.sqlite3) and on PostgreSQL (BENCH_DATABASE_URL, else the machine's; left

@@ -557,7 +557,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return " ".join(part for part in parts if part)
 
     def search_text(self):
-        # Segmented for Chinese by the search backend (news/search_backend.py), as every field is.
+        # Segmented for Chinese by the search backend (news/search/backend.py), as every field is.
         return self.plain_text()
 
     # What the article page shows ----------------------------------------------------------------

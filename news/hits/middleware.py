@@ -65,7 +65,7 @@ class HitCounterMiddleware:
         if page_id is None or settings.HITCOUNT_MODE != "server":
             return response
         if is_prefetch(request.META):
-            # Counted only if the page's beacon later reports it shown (news/views.py).
+            # Counted only if the page's beacon later reports it shown (news/hits/beacon.py).
             try:
                 store.remember_prefetch(prefetch_key(request, page_id))
             except Exception:

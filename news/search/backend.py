@@ -2,7 +2,7 @@
 
 The public search, the admin's page explorer and listings, and the image, document, page and
 snippet choosers all ask the search backend. This one is Wagtail's own database backend (FTS5 on
-SQLite, tsvector on PostgreSQL) with Chinese segmented on both sides, as news/search.py does it:
+SQLite, tsvector on PostgreSQL) with Chinese segmented on both sides, as news/search/tokens.py does it:
 every indexed text is stored as its CJK characters and character pairs, and every query is turned
 into the pairs of its Chinese words, so 党建 finds "全市社会组织党建工作现场推进会召开" in a title,
 a caption or a body. Latin words and numbers pass through whole.

@@ -1,7 +1,7 @@
 """站内搜索 at /search/?q=: Chinese full-text search over live articles, filterable by column.
 
 A search costs a bounded amount of work whatever is typed: the query is reduced to a few index
-tokens (news/search.py), the database gives each search SEARCH_TIME_LIMIT seconds at most (a
+tokens (news/search/tokens.py), the database gives each search SEARCH_TIME_LIMIT seconds at most (a
 statement timeout on PostgreSQL, a progress handler on SQLite), and each client may search
 SEARCH_RATE_LIMIT times a minute, counted once for the whole site (core/limits.py).
 When a limit applies the reader is told so in Chinese, and no worker is held up.

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "core.errors.ErrorBodyMiddleware",
     # A form posted to the admin that cannot be read gets a Chinese 400, not a 500 (core/admin_forms.py).
     "core.admin_forms.UnreadablePostMiddleware",
-    # The admin's CSV exports with formula-like cells neutralised (news/spreadsheets.py).
+    # The admin's CSV exports with formula-like cells neutralised (core/spreadsheets.py).
     "core.spreadsheets.SafeAdminCsvMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -223,7 +223,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 # Chinese titles must never become percent-encoded slugs; articles get date/id URLs instead.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-# Wagtail's database search with Chinese segmented in the index and in every query (news/search_backend.py).
+# Wagtail's database search with Chinese segmented in the index and in every query (news/search/backend.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "news.search.backend"}}
 # Office files and PDFs for 附件; MP4/WebM with WebVTT captions for the video block.
 WAGTAILDOCS_EXTENSIONS = [

@@ -1,6 +1,6 @@
 """manage.py clean_picture_metadata: pictures stored earlier lose their GPS position and camera.
 
-For pictures stored before uploads were cleaned (news/picture_metadata.py): each original is
+For pictures stored before uploads were cleaned (news/library/metadata.py): each original is
 stored again without its metadata and its renditions are made again; the old files kept for
 replaced pictures (news/library/replacement.py) are cleaned too."""
 

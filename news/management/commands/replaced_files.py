@@ -1,6 +1,6 @@
 """manage.py replaced_files: list, restore or delete the old files of replaced pictures and documents.
 
-The files are kept when a picture's or document's file is replaced (news/replacement.py);
+The files are kept when a picture's or document's file is replaced (news/library/replacement.py);
 --restore puts one back, --delete removes one for good."""
 
 from django.core.management.base import BaseCommand, CommandError
