@@ -277,10 +277,10 @@ class PageCacheMiddleware:
         """The page kept for this URL that is still current, or None.
 
         A page that is a counted article is looked for under the generation this process read
-        last, and its view is counted in the same round trip that reads the current generation
-        and the article's live revision, if the site number is the same and the article still
-        live: then the article is what the reader gets, kept or rendered afresh if it changed
-        (and its view is not counted again). A page no longer current is dropped."""
+        last, and its view is counted in the same round trip that reads the current generation,
+        if the site number is the same and either nothing was published since or the article is
+        still live: then the article is what the reader gets, kept or rendered afresh if it
+        changed (and its view is not counted again). A page no longer current is dropped."""
         guess = generation.last_read()
         counting = settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server"
         if guess is not None and counting and request.method == "GET":
