@@ -22,8 +22,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
+from core import generation
 from core import redis as site_redis
-from core.clients import client_ip
+from core.clients import client_ip, usual_host
 from core.errors import render_error
 from core.models import RateCount
 from core.plain_pages import PLAIN_429
@@ -123,3 +124,18 @@ def too_many(request, rate, message=""):
     response.status_code = 429
     response["Retry-After"] = str(min(seconds, 3600))
     return response
+
+
+def kept_or_built(request, name, build):
+    """The document kept under `name` for the current generation, or, within this address's
+    UNCACHED_RATE_LIMIT, the one `build()` makes, kept in turn: only for the site's usual Host,
+    since a Host naming another port gets that port in its links. None when over the limit."""
+    usual = usual_host(request)
+    document = generation.get(name) if usual else None
+    if document is None:
+        if exceeded(request, "uncached", settings.UNCACHED_RATE_LIMIT):
+            return None
+        document = build()
+        if usual:
+            generation.put(name, document)
+    return document

@@ -15,8 +15,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
-from core import generation, limits
-from core.clients import usual_host
+from core import limits
 from news.models import ArticlePage, NewsIndexPage, TopicPage
 from news.pictures import prefetch_pictures
 
@@ -91,12 +90,12 @@ class ArticleFeed(Feed):
 @require_safe
 def feed(request, column=None):
     name = f"feed:{request.get_host()}:{column or ''}"
-    kept = generation.get(name) if usual_host(request) else None
-    if kept is None:
-        if limits.exceeded(request, "uncached", settings.UNCACHED_RATE_LIMIT):
-            return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
+
+    def build():
         response = ArticleFeed()(request, column=column)
-        kept = {"content": response.content, "type": response["Content-Type"]}
-        if usual_host(request):
-            generation.put(name, kept)
+        return {"content": response.content, "type": response["Content-Type"]}
+
+    kept = limits.kept_or_built(request, name, build)
+    if kept is None:
+        return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
     return HttpResponse(kept["content"], content_type=kept["type"])

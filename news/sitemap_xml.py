@@ -18,7 +18,6 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from core import generation, limits
-from core.clients import usual_host
 from core.restrictions import readable_q
 
 # Addresses a page of the sitemap holds: about 100 KB of XML. The protocol allows 50,000, which
@@ -81,16 +80,12 @@ def sitemap(request):
     number = requested_page(request, site)
     # Addresses name the host the request came to, so the document is kept per host.
     name = f"sitemap:{site.pk}:{request.get_host()}:{number or 'index'}"
-    document = generation.get(name) if usual_host(request) else None
+    if number is None:
+        document = limits.kept_or_built(request, name, lambda: index_document(request, site))
+    else:
+        document = limits.kept_or_built(request, name, lambda: page_document(request, site, number))
     if document is None:
-        if limits.exceeded(request, "uncached", settings.UNCACHED_RATE_LIMIT):
-            return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
-        if number is None:
-            document = index_document(request, site)
-        else:
-            document = page_document(request, site, number)
-        if usual_host(request):
-            generation.put(name, document)
+        return limits.too_many(request, settings.UNCACHED_RATE_LIMIT)
     response = HttpResponse(document, content_type=CONTENT_TYPE)
     response["X-Robots-Tag"] = "noindex"
     return response
