@@ -92,7 +92,4 @@ def refuse_bulk_action(request, action_type, objects, action):
     if (model.app_label, model.model_name, action_type) not in GUARDED_BULK_ACTIONS:
         return None
     obj = refused(request.user, objects)
-    if obj is None:
-        return None
-    messages.error(request, refusal(obj, REFUSED_DELETE))
-    return redirect(reverse(EDIT_URLS[kind_of(obj)], args=(obj.pk,)))
+    return None if obj is None else refuse(request, obj)
