@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the stack package, when a benchmark runs as a script
 
 from stack.raw_http import CHROME_UA  # noqa: E402
-from stack.services import POSTGRES_URL, postgres_answers  # noqa: E402
+from stack.services import POSTGRES_URL, postgres_answers, redis_answers  # noqa: E402
 from stack.site import prepare_site, production_environment  # noqa: E402
 
 PYTHON = sys.executable
@@ -139,3 +139,20 @@ def wrk(url, seconds=10, connections=16, threads=2):
             f"{url}: {result['error_responses']} error responses\n{result['output']}"
         )
     return result
+
+
+def page_cached_site(benchmark, corpus):
+    """The environment of the stack the benchmarks that read under an editor run (bench/soak.py,
+    bench/publishing.py): the page cache on, Redis as the shared cache and the click buffer, every
+    request a counted view, on a site with at least `corpus` generated articles."""
+    database_url = bench_database_url()
+    redis_url = bench_redis_url()
+    if not redis_answers(redis_url):
+        sys.exit(f"{benchmark} needs Redis as the shared cache: nothing answers at {redis_url}")
+    prepare(database_url)
+    env = bench_environment(
+        database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django", REDIS_URL=redis_url
+    )
+    # With the stack's cache, so that the corpus's tree change reaches a cache kept from a last run.
+    grow_corpus(env, corpus, at_least=True)
+    return database_url, env

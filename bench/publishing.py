@@ -26,19 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from editing import Editor
-from measure import (
-    article_paths,
-    bench_database_url,
-    bench_environment,
-    bench_redis_url,
-    ensure_wrk,
-    grow_corpus,
-    prepare,
-    wrk_report,
-)
-from soak import write_script, wrk_error_lines
+from measure import article_paths, ensure_wrk, page_cached_site, wrk_report
+from soak import failures, write_script, wrk_error_lines
 
-from stack.services import redis_answers
 from stack.site import Gunicorn
 
 QUIET_SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
@@ -67,21 +57,9 @@ def readers_mix(port):
     return newest, paths
 
 
-def failures(result):
-    return result["error_responses"] + result["socket_errors"]
-
-
 def main():
     ensure_wrk()
-    database_url = bench_database_url()
-    redis_url = bench_redis_url()
-    if not redis_answers(redis_url):
-        sys.exit(f"This benchmark needs Redis as the shared cache: nothing answers at {redis_url}")
-    prepare(database_url)
-    env = bench_environment(
-        database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django", REDIS_URL=redis_url
-    )
-    grow_corpus(env, CORPUS, at_least=True)
+    database_url, env = page_cached_site("This benchmark", CORPUS)
 
     url = f"http://127.0.0.1:{PORT}/"
     with Gunicorn(env, port=PORT) as _server, tempfile.TemporaryDirectory() as directory:

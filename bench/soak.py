@@ -37,18 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from editing import Editor
-from measure import (
-    article_paths,
-    bench_database_url,
-    bench_environment,
-    bench_redis_url,
-    ensure_wrk,
-    grow_corpus,
-    prepare,
-    wrk_report,
-)
+from measure import article_paths, ensure_wrk, page_cached_site, wrk_report
 
-from stack.services import redis_answers
 from stack.site import Gunicorn, resident_mb
 
 SOAK_SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
@@ -146,16 +136,7 @@ def segments():
 
 def main():
     ensure_wrk()
-    database_url = bench_database_url()
-    redis_url = bench_redis_url()
-    if not redis_answers(redis_url):
-        sys.exit(f"The soak test needs Redis as the shared cache: nothing answers at {redis_url}")
-    prepare(database_url)
-    env = bench_environment(
-        database_url, HITCOUNT_WINDOW="0", PAGE_CACHE="django", REDIS_URL=redis_url
-    )
-    # With the stack's cache, so that the corpus's tree change reaches a cache kept from a last run.
-    grow_corpus(env, CORPUS, at_least=True)
+    database_url, env = page_cached_site("The soak test", CORPUS)
 
     url = f"http://127.0.0.1:{PORT}/"
     with Gunicorn(env, port=PORT) as server, tempfile.TemporaryDirectory() as directory:
