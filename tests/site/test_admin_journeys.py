@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.timezone import localtime
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from wagtail.images import get_image_model
 
 from contact.models import ContactDetails
 from news.models import ArticlePage, NewsIndexPage
@@ -19,6 +20,7 @@ from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS
 from tests.admin_browser import PASSWORD, Staff, wait_for
 from tests.chromium import CHROMIUM, SCREENSHOTS
 from tests.demo_site import load_demo_site
+from tests.news.importing.crafted_word_files import good
 
 pytestmark = [
     pytest.mark.skipif(
@@ -859,6 +861,54 @@ def test_a_save_clicked_while_the_new_article_is_autosaving_makes_one_page_not_t
     assert page.url.endswith(reverse("wagtailadmin_pages:edit", args=(saved.get().pk,)))
     assert saved.get().get_latest_revision_as_object().source == "青溪党建网"
     editor.assert_met_no_obstacle()
+
+
+@widgets_only
+def test_an_editor_is_told_why_a_live_articles_cover_cannot_be_retitled_or_deleted(
+    live_site, browser, django_user_model
+):
+    article = ArticlePage.objects.live().exclude(cover_image=None).first()
+    cover = article.cover_image
+    # Its uploader, whom Wagtail lets delete it.
+    cover.uploaded_by_user = django_user_model.objects.get(username="editor")
+    cover.save()
+    editor = Staff(browser, live_site, "editor")
+    page = editor.page
+    editor.goto(reverse("wagtailimages:edit", args=(cover.pk,)))
+    page.fill("#id_title", "改过的替代文字")
+    editor.click_and_wait(page.get_by_role("button", name="保存"))
+    error = page.locator(".w-field__errors, .error-message").first.inner_text()
+    assert f"《{article.title}》" in error and "审核人员" in error
+    # Wagtail offers editors no delete button for it; its delete page's address, opened all the
+    # same (a bookmark, a link passed on), leads back here with the reason.
+    editor.goto(reverse("wagtailimages:delete", args=(cover.pk,)))
+    assert page.url.endswith(reverse("wagtailimages:edit", args=(cover.pk,)))
+    assert "只有审核人员可以删除" in page.locator(".messages").inner_text()
+    cover = get_image_model().objects.get(pk=cover.pk)
+    assert cover.title != "改过的替代文字"
+    editor.assert_met_no_obstacle()
+    editor.close()
+
+
+@widgets_only
+def test_an_editor_imports_a_good_and_a_damaged_word_file_and_reads_each_result(
+    live_site, browser, tmp_path
+):
+    good_file, damaged_file = tmp_path / "好的报道.docx", tmp_path / "坏的报道.docx"
+    good_file.write_bytes(good("浏览器里导入的报道"))
+    damaged_file.write_bytes(good()[:2000])
+    editor = Staff(browser, live_site, "editor")
+    page = editor.page
+    editor.goto(reverse("news_import_articles"))
+    page.set_input_files("input[type=file]", [str(good_file), str(damaged_file)])
+    editor.click_and_wait(page.get_by_role("button", name="导入为草稿"))
+    results = page.locator("main").inner_text()
+    assert "导入完成" in results
+    assert "好的报道.docx" in results and "已创建草稿" in results
+    assert "坏的报道.docx" in results and "已损坏" in results
+    assert ArticlePage.objects.filter(title="浏览器里导入的报道", live=False).count() == 1
+    editor.assert_met_no_obstacle()
+    editor.close()
 
 
 def test_no_page_of_the_journeys_is_left_open_to_talk_into_the_next_test(browser):
