@@ -18,6 +18,7 @@ def live_contact(site):
     def compute():
         record = (
             ContactDetails.objects.filter(site=site, live=True)
+            .select_related("map_image")
             .prefetch_related("phones", "emails")
             .first()
         )

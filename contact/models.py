@@ -16,6 +16,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from contact.forms import ContactDetailsForm
 from contact.validators import (
     half_width,
     phone_validator,
@@ -51,6 +52,28 @@ class ContactDetails(
     office_hours = models.CharField(
         "办公时间", max_length=255, blank=True, help_text="例如:周一至周五 8:30–12:00,14:30–17:30"
     )
+    # What the 联系我们 page gives beyond the footer: how to find the office, and where to write.
+    directions = models.TextField(
+        "乘车路线",
+        blank=True,
+        help_text="如何到达，每种方式一行，例如：乘坐 12 路公交车到溪山路站下车，向东步行 200 米",
+    )
+    map_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="位置图",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="标出单位位置的地图图片，显示在“联系我们”页面",
+    )
+    message_url = models.URLField(
+        "在线留言链接",
+        blank=True,
+        help_text="群众留言、咨询的网页地址；填写后“联系我们”页面显示“我要留言”",
+    )
+
+    base_form_class = ContactDetailsForm
 
     panels = [
         FieldPanel("site"),
@@ -60,6 +83,9 @@ class ContactDetails(
         InlinePanel("phones", heading="电话", label="电话", min_num=1),
         InlinePanel("emails", heading="邮箱", label="邮箱"),
         FieldPanel("office_hours"),
+        FieldPanel("directions"),
+        FieldPanel("map_image"),
+        FieldPanel("message_url"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("address")]
 
@@ -70,9 +96,10 @@ class ContactDetails(
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # Before the validators, so that what an input method types is checked as stored.
         self.postcode = half_width(self.postcode)
+        super().clean_fields(exclude)
 
     def number_rows(self):
         """Phones and e-mails made in code rather than in the form get a place: after the rows
@@ -126,6 +153,9 @@ class ContactDetails(
             "address": self.address,
             "postcode": self.postcode,
             "office_hours": self.office_hours,
+            "directions": [line.strip() for line in self.directions.splitlines() if line.strip()],
+            "map": self.map_card(),
+            "message_url": self.message_url,
             "phones": [
                 {"label": phone.label, "number": phone.number, "tel": tel_uri(phone.number)}
                 for phone in self.phones.all()
@@ -133,6 +163,17 @@ class ContactDetails(
             "emails": [
                 {"label": email.label, "address": email.address} for email in self.emails.all()
             ],
+        }
+
+    def map_card(self):
+        if self.map_image is None:
+            return None
+        rendition = self.map_image.get_rendition("max-960x720")
+        return {
+            "url": rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": f"{self.name}位置图",
         }
 
 
@@ -146,9 +187,10 @@ class ContactPhone(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "电话"
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # Before the validators: a full-width hyphen (－) or a dash is a hyphen.
         self.number = half_width(self.number)
+        super().clean_fields(exclude)
 
 
 class ContactEmail(Orderable):

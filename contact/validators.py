@@ -5,11 +5,22 @@ import unicodedata
 
 from django.core.validators import RegexValidator
 
+# Dashes a Chinese input method or a word processor puts where a phone number has a hyphen:
+# － (full-width, which NFKC maps already), ‐ ‑ ‒ – — ― (hyphens and dashes), − (minus), ﹣ ﹘.
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-")
+
 
 def half_width(text):
-    """Full-width digits, brackets, hyphens, plus signs and spaces (３５０９００, （０５９２）) as
-    the ASCII ones every phone and postcode is stored and shown with."""
-    return unicodedata.normalize("NFKC", text or "").strip()
+    """Full-width digits, brackets, hyphens, plus signs and spaces (３５０９００, （０５９２）,
+    ０５９２－６２７６７２０) and the dashes above as the ASCII ones every phone and postcode is
+    stored and shown with."""
+    return unicodedata.normalize("NFKC", text or "").translate(DASHES).strip()
+
+
+def phone_key(number):
+    """What two ways of writing one number share (0592-6276720, (0592) 627 6720): its digits,
+    with the extension apart."""
+    return tel_uri(half_width(number))
 
 
 postcode_validator = RegexValidator(r"^\d{6}$", "邮政编码必须是6位数字,例如 361024。")

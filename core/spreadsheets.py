@@ -13,7 +13,8 @@ import datetime
 import io
 
 from django.http import HttpResponse
-from django.utils import timezone
+
+from core.beijing_time import beijing_time
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -28,9 +29,7 @@ def neutralised(text):
 
 def local_time(value):
     """A time as the site's wall-clock time, without a zone (what Excel can show)."""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.replace(tzinfo=None, microsecond=0)
+    return beijing_time(value).replace(tzinfo=None, microsecond=0)
 
 
 class SafeSpreadsheetExportMixin:

@@ -11,11 +11,11 @@ import re
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from core import limits
+from core.beijing_time import beijing_time
 from news.models import ArticlePage, NewsIndexPage, TopicPage
 from news.pictures import prefetch_pictures
 
@@ -73,10 +73,10 @@ class ArticleFeed(Feed):
         return self.request.build_absolute_uri(article.original().get_url(self.request))
 
     def item_pubdate(self, article):
-        return localtime(article.published_at)
+        return beijing_time(article.published_at)
 
     def item_updateddate(self, article):
-        return localtime(article.last_published_at or article.published_at)
+        return beijing_time(article.last_published_at or article.published_at)
 
     def item_author_name(self, article):
         return article.author or article.source or None

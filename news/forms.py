@@ -1,9 +1,77 @@
-"""Admin form for copying an article to a column, or publishing it into another (一稿多发)."""
+"""Admin forms of articles: the edit form, which asks to confirm a 发布时间 far from today, and the
+form for copying an article to a column or publishing it into another (一稿多发)."""
+
+from datetime import date, timedelta
 
 from django import forms
+from django.utils.timezone import localtime, now
 from wagtail.admin.forms.pages import CopyForm
+from wagtail.admin.panels import FieldPanel
 
+from core.admin_forms import SafePageForm
 from news.slugs import new_article_slug
+
+# The founding of the People's Republic: an article dated earlier is most likely a mistyped year
+# (1024 for 2024), though a history column may mean it. So is one dated more than a year ahead.
+EARLIEST_USUAL = date(1949, 10, 1)
+FURTHEST_USUAL_AHEAD = timedelta(days=365)
+CONFIRM_FIELD = "confirm_published_at"
+CONFIRM_LABEL = "确认此日期"
+TOO_EARLY = (
+    "发布时间早于 1949 年 10 月 1 日，请核对年份。如确是这个时间，请勾选下方“确认此日期”后再保存。"
+)
+TOO_LATE = "发布时间在一年以后，请核对年份。如确是这个时间，请勾选下方“确认此日期”后再保存。"
+
+
+def unusual_date(when):
+    """Why a 发布时间 deserves a second look, or None."""
+    if localtime(when).date() < EARLIEST_USUAL:
+        return TOO_EARLY
+    if when > now() + FURTHEST_USUAL_AHEAD:
+        return TOO_LATE
+    return None
+
+
+class ArticlePageForm(SafePageForm):
+    """An article's edit form. A 发布时间 before 1949-10-01 or more than a year ahead, newly typed,
+    is not saved at once (nor autosaved): the form says so, and offers 确认此日期 to the editor or
+    reviewer, who ticks it and saves again. A date saved so before is not asked about again."""
+
+    confirm_published_at = forms.BooleanField(
+        label=CONFIRM_LABEL,
+        required=False,
+        help_text="发布时间确实早于 1949 年 10 月 1 日或在一年以后",
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        when = cleaned_data.get("published_at")
+        self.date_warning = None
+        if when is not None and self.is_new_date(when):
+            self.date_warning = unusual_date(when)
+        if self.date_warning and not cleaned_data.get(CONFIRM_FIELD):
+            self.add_error("published_at", self.date_warning)
+        return cleaned_data
+
+    def is_new_date(self, when):
+        # The form shows minutes: a stored date with seconds comes back without them.
+        saved = self.instance.published_at if self.instance.pk else None
+        return saved is None or abs(when - saved) >= timedelta(minutes=1)
+
+    @property
+    def asks_to_confirm_date(self):
+        return bool(getattr(self, "date_warning", None))
+
+
+class DateConfirmationPanel(FieldPanel):
+    """确认此日期, shown only once the form has asked about the 发布时间."""
+
+    def __init__(self, field_name=CONFIRM_FIELD, **kwargs):
+        super().__init__(field_name, **kwargs)
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def is_shown(self):
+            return super().is_shown() and getattr(self.form, "asks_to_confirm_date", False)
 
 
 class ArticleCopyForm(CopyForm):

@@ -37,7 +37,7 @@ from core.restrictions import (
 from core.richtext import plain_text
 from news.blocks import ArticleBodyBlock
 from news.copies import CopiesPanel
-from news.forms import ArticleCopyForm
+from news.forms import ArticleCopyForm, ArticlePageForm, DateConfirmationPanel
 
 # The news app's tables that live in its rooms, imported here so that Django registers them.
 from news.hits.models import (  # noqa: F401
@@ -393,7 +393,7 @@ def clamp_page_number(raw, paginator):
 class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """One report: dated, sourced, with a body of paragraphs, pictures and agenda sections."""
 
-    base_form_class = SafePageForm
+    base_form_class = ArticlePageForm
 
     published_at = models.DateTimeField("发布时间", default=now, db_index=True)
     source = models.CharField("来源", max_length=100, blank=True)
@@ -435,6 +435,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("published_at"), FieldPanel("source")]),
+                DateConfirmationPanel(),
                 FieldRowPanel([FieldPanel("author"), FieldPanel("editor")]),
             ],
             heading="发布信息",

@@ -4,7 +4,8 @@
   choose images and documents, and replace the files of those no live page shows.
 - 审核 (reviewers): everything editors do, plus approving, publishing, unpublishing and unlocking,
   and replacing the file of a picture or document that a live page shows (news/library/replacement.py).
-- 联系信息维护 (contact staff): edit, preview and publish the contact details only.
+- 联系信息维护 (contact staff): edit, preview and publish the contact details, and upload and
+  choose the picture of the office's location they show (位置图).
 
 Groups and their model permissions are made by a data migration (`ensure_groups`); page
 permissions on each column and the 文章审核 workflow need the columns to exist, so `setup_site`
@@ -31,6 +32,7 @@ MEDIA_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
+CONTACT_MEDIA_PERMISSIONS = [("wagtailimages", "add_image"), ("wagtailimages", "choose_image")]
 CONTACT_PERMISSIONS = [
     ("contact", "add_contactdetails"),
     ("contact", "change_contactdetails"),
@@ -93,8 +95,10 @@ def ensure_groups(apps):
     )
     root_collection = Collection.objects.filter(depth=1).first()
     if root_collection is not None:
-        for name in (EDITORS, REVIEWERS):
-            for perm in MEDIA_PERMISSIONS:
+        granted = [(EDITORS, MEDIA_PERMISSIONS), (REVIEWERS, MEDIA_PERMISSIONS)]
+        granted.append((CONTACT_STAFF, CONTACT_MEDIA_PERMISSIONS))
+        for name, perms in granted:
+            for perm in perms:
                 GroupCollectionPermission.objects.get_or_create(
                     group=groups[name],
                     collection=root_collection,

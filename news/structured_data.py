@@ -3,7 +3,8 @@
 import json
 
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
+
+from core.beijing_time import beijing_time, iso_beijing_time
 
 # Characters that could end the <script> element or confuse an HTML parser inside it.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -19,8 +20,8 @@ def article_data(page, request, site_name, image_url=None, teaser=None):
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": page.title[:110],
-        "datePublished": localtime(page.published_at).isoformat(),
-        "dateModified": localtime(page.last_published_at or page.published_at)
+        "datePublished": iso_beijing_time(page.published_at),
+        "dateModified": beijing_time(page.last_published_at or page.published_at)
         .replace(microsecond=0)
         .isoformat(),
         "mainEntityOfPage": url,

@@ -47,7 +47,9 @@ def load_demo_content(site):
         article = parse(path.read_text(encoding="utf-8"))
         page = import_article(article, column).page
         if article.contact and not contact_published:
-            publish_contact(article, site=site, name="青溪市社会组织党建服务中心")
+            publish_contact(
+                article, site=site, name="青溪市社会组织党建服务中心", **demo_visit_details()
+            )
             contact_published = True
             FooterSettings.objects.update_or_create(
                 site=site,
@@ -149,3 +151,45 @@ def demo_images():
         image.save()
         images.append(image)
     return images
+
+
+def demo_visit_details():
+    """What the 联系我们 page gives beyond the footer, for the fictional organisation. No link to
+    a message channel: the demo has none to link to."""
+    return {
+        "office_hours": "周一至周五 8:30–12:00，14:30–17:30（法定节假日除外）",
+        "directions": "\n".join(
+            [
+                "公交：乘坐 12 路、35 路到溪山路站下车，向东步行约 200 米",
+                "地铁：乘坐 1 号线到云岭站，从 B 出口出站，步行约 600 米",
+                "自驾：导航至“青溪市云岭区溪山路 88 号”，院内设有访客车位",
+            ]
+        ),
+        "map_image": demo_map(),
+    }
+
+
+def demo_map():
+    """A made-up street map with the office marked, drawn here like the other demo pictures."""
+    found = Image.objects.filter(title="示例位置图").first()
+    if found is not None:
+        return found
+    canvas = PillowImage.new("RGB", (960, 640), (238, 234, 222))
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((620, 60, 900, 260), fill=(200, 226, 190))  # a park
+    draw.polygon([(0, 470), (960, 380), (960, 450), (0, 540)], fill=(170, 205, 230))  # a river
+    for x in (120, 360, 600, 840):
+        draw.line((x, 0, x - 60, 640), fill=(255, 255, 255), width=18)
+    for y in (140, 300):
+        draw.line((0, y, 960, y + 30), fill=(255, 255, 255), width=22)
+    draw.line((0, 300, 960, 330), fill=(246, 200, 120), width=26)  # the main road
+    x, y = 470, 250
+    draw.ellipse((x - 22, y - 60, x + 22, y - 16), fill=(190, 30, 30))
+    draw.polygon([(x - 18, y - 30), (x + 18, y - 30), (x, y)], fill=(190, 30, 30))
+    draw.ellipse((x - 8, y - 46, x + 8, y - 30), fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG", optimize=True)
+    image = Image(title="示例位置图")
+    image.file = ImageFile(buffer, name="demo-map.png")
+    image.save()
+    return image

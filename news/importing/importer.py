@@ -126,8 +126,9 @@ def import_article(
 
 
 @transaction.atomic
-def publish_contact(article: ParsedArticle, site=None, name=None) -> ContactDetails:
-    """Publish the file's 联系我们 block as a new revision of the site's contact details."""
+def publish_contact(article: ParsedArticle, site=None, name=None, **details) -> ContactDetails:
+    """Publish the file's 联系我们 block as a new revision of the site's contact details, with
+    any other fields given (`details`: office hours, directions, the location picture)."""
     block = article.contact
     site = site or Site.objects.get(is_default_site=True)
     contact = ContactDetails.objects.filter(site=site).first() or ContactDetails(site=site)
@@ -136,6 +137,8 @@ def publish_contact(article: ParsedArticle, site=None, name=None) -> ContactDeta
     contact.postcode = block.postcode
     contact.phones = [ContactPhone(label=label, number=number) for label, number in block.phones]
     contact.emails = [ContactEmail(address=address) for address in block.emails]
+    for field, value in details.items():
+        setattr(contact, field, value)
     contact.full_clean(exclude=["latest_revision", "live_revision", "locked_by"])
     for child in [*contact.phones.all(), *contact.emails.all()]:
         child.full_clean(exclude=["contact", "sort_order"])

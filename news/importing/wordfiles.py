@@ -49,6 +49,8 @@ b => b
 i => i
 """
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# An article's title (Page.title): a longer one is refused, not cut, so that no word is lost.
+TITLE_LIMIT = 255
 INLINE_KEPT = {"b", "i", "a", "br", "sup", "sub"}
 
 __all__ = ["Picture", "WordArticle", "WordFormatError", "read_docx"]
@@ -78,7 +80,12 @@ def read_docx(data: bytes) -> WordArticle:
         raise WordFormatError(
             "文档没有标题:请在 Word 的“文件 → 属性”中填写标题,或把第一行设为标题样式。"
         )
-    article = WordArticle(title=title[:255], pictures=pictures)
+    if len(title) > TITLE_LIMIT:
+        raise WordFormatError(
+            f"文档标题过长：最多 {TITLE_LIMIT} 个字，这份文档的标题有 {len(title)} 个字。"
+            "请在 Word 中缩短标题后重新导入。"
+        )
+    article = WordArticle(title=title, pictures=pictures)
     article.body = body_from(elements, title)
     if not article.body:
         raise WordFormatError("文档除标题外没有正文内容。")

@@ -207,3 +207,31 @@ def test_500_page_renders_without_the_database(site, settings):
     assert response.status_code == 500
     assert "抱歉,服务器暂时出错" in html
     assert "测试市测试路1号" in html
+
+
+def test_the_contact_page_gives_what_the_footer_does_not(site, image):
+    contact = make_contact(site)
+    contact.office_hours = "周一至周五 8:30–12:00，14:30–17:30"
+    contact.directions = (
+        "乘坐 12 路公交车到溪山路站下车，向东步行 200 米\n\n自驾：导航至溪山路 88 号"
+    )
+    contact.map_image = image
+    contact.save()
+    html = html_of("/contact/")[1]
+    main = html.split("<main")[1].split("</main>")[0]
+    footer = html.split('<footer class="site-footer">')[1]
+    for heading in ("办公时间", "乘车路线", "位置图"):
+        assert f">{heading}</h2>" in main
+        assert heading not in footer
+    assert "周一至周五 8:30–12:00，14:30–17:30" in main
+    assert (
+        "<li>乘坐 12 路公交车到溪山路站下车，向东步行 200 米</li><li>自驾：导航至溪山路 88 号</li>"
+        in main
+    )
+    assert 'alt="测试单位位置图"' in main
+    # No link to a message channel until it has an address (issue 29 adds the channel).
+    assert "我要留言" not in main
+    contact.message_url = "https://example.cn/hudong/"
+    contact.save_revision().publish()
+    main = html_of("/contact/")[1].split("<main")[1].split("</main>")[0]
+    assert '<a href="https://example.cn/hudong/" rel="noopener">我要留言</a>' in main

@@ -1,6 +1,7 @@
 """Contact staff in the admin: rows stay where staff put them, full-width digits are stored as
 ASCII, every version in 历史 can be restored, and no second record is offered."""
 
+import json
 import re
 
 import pytest
@@ -171,3 +172,52 @@ def test_a_phone_added_in_code_goes_after_the_others(imported):
         "0592-1234567",
     ]
     assert [p.sort_order for p in contact.phones.all()] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("dash", ["－", "—", "–", "‐", "−"])
+def test_a_full_width_hyphen_or_a_dash_in_a_phone_is_stored_as_a_hyphen(staff_client, site, dash):
+    phones = [{"label": "办公室", "number": f"０５９９{dash}１２３４５６７"}]
+    form = contact_form(site, phones=inline_formset(phones, min=1))
+    response = staff_client.post(
+        reverse("wagtailsnippets_contact_contactdetails:add"), {**form, "action-publish": "publish"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert ContactDetails.objects.get().phones.get().number == "0599-1234567"
+
+
+def test_a_phone_listed_again_however_written_is_refused_by_name(staff_client, site):
+    phones = [
+        {"label": "办公室", "number": "0599-1234567"},
+        {"label": "传真", "number": "0599-7654321"},
+        {"label": "值班", "number": "（0599）123 4567"},
+    ]
+    form = contact_form(site, phones=inline_formset(phones, min=1))
+    response = staff_client.post(
+        reverse("wagtailsnippets_contact_contactdetails:add"), {**form, "action-publish": "publish"}
+    )
+    assert response.status_code == 200
+    assert "电话号码 （0599）123 4567 已经填写过，同一号码只列一次。" in response.content.decode()
+    assert not ContactDetails.objects.exists()
+
+
+def test_an_email_listed_again_is_refused_by_name(admin_client, imported):
+    phones, emails = rows_of(imported)
+    emails.append({"id": "", "label": "", "address": "Office@Example.cn", "ORDER": 3})
+    response = admin_client.post(
+        reverse(EDIT, args=(imported.pk,)),
+        {**form_of(imported, phones, emails), "action-publish": "publish"},
+    )
+    assert response.status_code == 200
+    assert "邮箱 Office@Example.cn 已经填写过，同一邮箱只列一次。" in response.content.decode()
+    assert ContactDetails.objects.get().emails.count() == 2
+
+
+def test_contact_staff_may_choose_and_upload_the_location_picture(staff_client, site, image):
+    form = staff_client.get(reverse("wagtailsnippets_contact_contactdetails:add")).content.decode()
+    assert 'name="map_image"' in form
+    chooser = staff_client.get(reverse("wagtailimages_chooser:choose"))
+    assert chooser.status_code == 200
+    html = json.loads(chooser.content)["html"]
+    assert "测试图片" in html
+    assert 'id="id_image-chooser-upload-file"' in html
+    assert staff_client.get(reverse("wagtailimages:add")).status_code == 200
