@@ -7,8 +7,11 @@ an attacker would, past any check in the browser."""
 
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +22,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, UploadedFile
 
 from news.importing.demo_documents import signup_xlsx
+from news.importing.jobs import MAX_JOB_BYTES
+from news.library.upload_limits import ALLOWANCE
 from tests.news.importing.crafted_word_files import good as good_docx
 
 
@@ -122,6 +127,8 @@ def post_to(client, way, library, name, content, title=None):
         response = client.post(
             f"/admin/{library}/add/", {"title": title, "collection": collection, "file": file}
         )
+        if response.status_code == 302:  # saved, on to the listing
+            return ""
         return " ".join(response.context["form"].errors.get("file", []))
     if way == "multiple":
         response = client.post(
@@ -267,3 +274,44 @@ def test_documents_are_downloaded_as_attachments(db):
     response = Client().get(document.url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_an_upload_announced_over_the_limit_is_refused_before_its_body_is_read(
+    admin_client, settings
+):
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024 * 1024
+    fifty_megabytes = str(50 * 1024 * 1024)
+    # The length is the one announced; the body is never read, so its size does not matter.
+    multiple = admin_client.post(
+        "/admin/documents/multiple/add/",
+        {"files[]": SimpleUploadedFile("全会录像.pdf", b"%PDF-1.4\n")},
+        CONTENT_LENGTH=fifty_megabytes,
+    )
+    answer = json.loads(multiple.content)
+    assert answer == {
+        "success": False,
+        "error_message": "上传的文件超过了文档库的上限 1.0\xa0MB，没有上传。请压缩或拆分后再上传。",
+    }
+    single = admin_client.post(
+        "/admin/documents/add/",
+        {"file": SimpleUploadedFile("全会录像.pdf", b"%PDF-1.4\n")},
+        CONTENT_LENGTH=fifty_megabytes,
+    )
+    assert single.status_code == 413
+    assert "超过了文档库的上限 1.0\xa0MB" in single.content.decode()
+    assert nothing_saved()
+
+
+def test_an_upload_within_the_limit_reaches_the_form(admin_client, settings):
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 1024 * 1024
+    assert post_to(admin_client, "add", "images", "good.png", picture()) == ""
+    assert get_image_model().objects.exists()
+
+
+def test_nginx_takes_what_the_libraries_and_the_import_take_and_little_more():
+    config = (Path(settings.BASE_DIR) / "deploy" / "nginx.conf").read_text()
+    caps = [int(mb) * 1024 * 1024 for mb in re.findall(r"client_max_body_size (\d+)m;", config)]
+    server_cap, import_cap = caps
+    largest = max(settings.WAGTAILDOCS_MAX_UPLOAD_SIZE, settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE)
+    assert largest + ALLOWANCE <= server_cap <= largest + 1024 * 1024
+    assert MAX_JOB_BYTES + ALLOWANCE <= import_cap <= MAX_JOB_BYTES + 1024 * 1024
