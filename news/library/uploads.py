@@ -170,7 +170,9 @@ class CheckedUploadForm:
 
     def full_clean(self):
         super().full_clean()
-        if self.is_bound and "file" in self._errors and "title" in self.fields:
+        # Only a new picture or document takes its title from its file; an edited one keeps its own.
+        new = self.instance.pk is None
+        if new and self.is_bound and "file" in self._errors and "title" in self.fields:
             self.forget_title_of_refused_file()
 
     def forget_title_of_refused_file(self):
