@@ -2,7 +2,7 @@
 
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
@@ -118,6 +118,13 @@ def editor_scripts():
     return format_html_join(
         "", '<script src="{}" defer></script>', ((static(path),) for path in scripts)
     )
+
+
+@hooks.register("insert_global_admin_js")
+def upload_checks():
+    # The image and document libraries' file fields refuse a file over the size limit before it
+    # is sent, and forget a refused file's message when another is chosen (news/library/uploads.py).
+    return format_html('<script src="{}" defer></script>', static("js/admin/upload-checks.js"))
 
 
 # Deleting, or moving to another collection, a picture or document a live page shows is for

@@ -24,6 +24,8 @@ from pyexpat import ExpatError, ParserCreate
 from defusedxml.ElementTree import fromstring
 from PIL import Image as PillowImage
 
+from news.library import contents
+
 # What one document may hold. An article of 50 万字 is a long book; real reports are a few
 # thousand characters. The cost of a conversion grows with the elements, so these bound it:
 # at the limits, mammoth and the mapping take a few seconds.
@@ -145,6 +147,9 @@ def check_signature(data):
         )
     if head.startswith(b"{\\rtf"):
         raise WordFormatError("这是 RTF 文档,只是名为 .docx:请在 Word 中“另存为” .docx 格式。")
+    program = contents.program_in(data[: contents.HEAD_BYTES])
+    if program:
+        raise WordFormatError(f"这是{contents.spaced(program)}，不是 Word 文档，不能导入。")
     raise WordFormatError("这不是 Word 文档(.docx)。")
 
 

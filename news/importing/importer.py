@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import Truncator
 from wagtail.documents import get_document_model
-from wagtail.documents.fields import WagtailDocumentField
 from wagtail.images.models import Image
 from wagtail.models import Collection, Site
 
@@ -22,7 +21,7 @@ from contact.models import ContactDetails, ContactEmail, ContactPhone
 from news.hits import store
 from news.importing.seedformat import ParsedArticle, SeedFormatError, SubSection
 from news.importing.wordfiles import WordArticle
-from news.library.uploads import CompleteImageField
+from news.library.uploads import CheckedDocumentField, CompleteImageField
 from news.models import ArticleAttachment, ArticlePage, NewsIndexPage
 
 SUMMARY_CHARS = 120
@@ -182,7 +181,7 @@ def library_document(attachment, file_named):
     Document = get_document_model()
     document = Document(title=attachment.file_name.rsplit(".", 1)[0][:255], file=upload)
     try:
-        WagtailDocumentField().clean(upload)
+        CheckedDocumentField().clean(upload)
         document.clean()
     except ValidationError as error:
         message = " ".join(error.messages)

@@ -1,3 +1,4 @@
-"""The image and document libraries: uploads that must decode, pictures stored without camera
-metadata, and changes to what a live page shows of them (a new file, title, focal point or
-collection, or a delete) under review, the old file kept. Imports core and news."""
+"""The image and document libraries: uploads that are what their names say and that decode,
+pictures stored without camera metadata, and changes to what a live page shows of them (a new
+file, title, focal point or collection, or a delete) under review, the old file kept. Imports
+core and news."""

@@ -1,7 +1,9 @@
 """How a file from the document library is named to readers: its kind in words (PDF, Word,
-Excel …) and its size, beside its Chinese name."""
+Excel …) and its size, beside its Chinese name.
 
-from django.template.defaultfilters import filesizeformat
+Sizes are written in one style everywhere, as government sites list their attachments: KB below a
+megabyte (a small file is "0.4 KB", never "435 字节"), then MB and GB, with one decimal. The number
+and its unit are joined by a no-break space, so a line never ends between them."""
 
 KINDS = {
     "pdf": "PDF",
@@ -31,10 +33,22 @@ def file_kind(document):
     return KINDS.get(kind, kind.upper() or "文件")
 
 
+def size_in_words(size):
+    """A size in bytes as readers and editors see it: "0.4 KB", "5.1 KB", "20.0 MB"."""
+    value, unit = size / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if round(value, 1) < 1024:
+            break
+        value, unit = value / 1024, bigger
+    # Anything that is not empty is at least 0.1 KB: "0.0 KB" would read as no file at all.
+    shown = max(value, 0.1) if size else 0
+    return f"{shown:.1f}\N{NO-BREAK SPACE}{unit}"
+
+
 def file_size(document):
     """The size in words ("1.2 MB"), or "" when the file is missing from storage."""
     try:
         size = document.get_file_size()
     except OSError:
         return ""
-    return filesizeformat(size) if size is not None else ""
+    return size_in_words(size) if size is not None else ""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.models import ReferenceIndex
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from news.library.files import size_in_words
 from news.models import ArticleAttachment, ArticlePage
 from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory, library_document
@@ -52,9 +53,17 @@ def test_the_attachment_list_shows_each_file_with_its_name_kind_and_size_in_orde
     assert '<h2 id="attachments-heading">附件</h2>' in listing
     items = re.findall(r"<li>(.*?)</li>", listing, re.S)
     assert len(items) == 2
-    assert "关于召开党建工作会议的通知" in items[0] and "(PDF,2.0\xa0KB)" in items[0]
-    assert "附件2:参会回执表" in items[1] and "(Excel,4.9\xa0KB)" in items[1]
+    assert "关于召开党建工作会议的通知" in items[0] and "（PDF，2.0\xa0KB）" in items[0]
+    assert "附件2:参会回执表" in items[1] and "（Excel，4.9\xa0KB）" in items[1]
     assert f'href="{notice_pdf.url}" download' in items[0]
+
+
+def test_sizes_are_written_in_one_unit_style_however_small_or_large_the_file(column):
+    small = library_document("回执", "回执.pdf", b"%PDF-1.4\n" + b"0" * 426)
+    article = published_with(column, [(small, "")])
+    assert "（PDF，0.4\xa0KB）" in page_html(article)
+    sizes = [size_in_words(n) for n in (1, 435, 5222, 20 * 1024 * 1024, 3 * 1024**3)]
+    assert sizes == ["0.1\xa0KB", "0.4\xa0KB", "5.1\xa0KB", "20.0\xa0MB", "3.0\xa0GB"]
 
 
 def test_an_article_without_attachments_shows_no_attachment_heading(column):
@@ -94,7 +103,7 @@ def test_an_attachment_in_the_text_is_a_download_link_with_kind_and_size(column,
     ]
     html = page_html(published_with(column, body=body))
     inline = re.search(r'<p class="attachment attachment--inline">.*?</p>', html, re.S).group(0)
-    assert "附件:" in inline and ">会议通知</a>" in inline and "(PDF,2.0\xa0KB)" in inline
+    assert "附件:" in inline and ">会议通知</a>" in inline and "（PDF，2.0\xa0KB）" in inline
     assert f'href="{notice_pdf.url}"' in inline
 
 

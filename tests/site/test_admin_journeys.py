@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.timezone import localtime
@@ -643,10 +644,22 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     modal = page.locator(".modal")
     modal.wait_for()
     modal.get_by_role("tab", name="上传").click()
-    modal.locator("input[type=file]").set_input_files(str(pdf))
-    # The title is taken from the file's name, as the editor sees it filled in.
+    # A file over the limit is refused as it is chosen, naming it, before a byte is sent.
+    too_big = tmp_path / "全会录像.pdf"
+    with too_big.open("wb") as file:
+        file.truncate(settings.WAGTAILDOCS_MAX_UPLOAD_SIZE + 1024 * 1024)
+    uploads = []
+    page.on("request", lambda request: "chooser/create" in request.url and uploads.append(request))
+    modal.locator("input[type=file]").set_input_files(str(too_big))
+    refusal = modal.locator("[data-contentpath=file] .error-message")
+    refusal.wait_for()
+    assert "“全会录像.pdf”有 21.0\xa0MB，超过了文档库的上限 20.0\xa0MB" in refusal.inner_text()
     title = modal.locator("input[name$='title']")
+    assert title.input_value() == "" and uploads == []
+    # The next file takes the refusal away and gives the title its own name.
+    modal.locator("input[type=file]").set_input_files(str(pdf))
     assert wait_for(lambda: title.input_value() == "学习通知")
+    assert refusal.count() == 0
     modal.locator("form button[type=submit], form input[type=submit]").last.click()
     modal.wait_for(state="hidden")
     page.fill("input[name='attachments-0-title']", "附件1:学习通知")

@@ -367,7 +367,7 @@ def test_nginx_answers_in_chinese_when_no_server_answers_and_when_an_upload_is_t
         assert "服务器正忙或正在维护" in down.text and "Bad Gateway" not in down.text
         assert down.headers["cache-control"] == "no-store"
         too_big = nginx.request(
-            "POST", "/admin/documents/multiple/add/", body=b"x" * (21 * 1024 * 1024)
+            "POST", "/admin/documents/multiple/add/", body=b"x" * (22 * 1024 * 1024)
         )
         assert too_big.status == 413
         assert "上传的文件超过了网站允许的大小" in too_big.text

@@ -259,6 +259,8 @@ def crafted():
         ("旧版.docx", old_word(), "旧版 Word 文档"),
         ("设了密码.docx", old_word(encrypted=True), "打开密码"),
         ("图片.docx", png(), "这不是 Word 文档"),
+        ("程序.docx", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 100, "是 Windows 程序"),
+        ("脚本.docx", b"#!/bin/sh\nrm -rf ~\n", "是脚本，不是 Word 文档"),
         ("截断.docx", good()[: len(good()) // 2], "已损坏"),
         ("没有正文.docx", package({"hello.txt": b"hi"}), "没有正文"),
         ("压缩方式99.docx", patched_headers(good(), method=99), "压缩或加密方式"),

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.documents.models import Document
 
+from news.importing.demo_documents import signup_xlsx
 from news.importing.seedformat import parse
 from news.management.commands.import_articles import files_beside
 from news.models import ArticleAttachment, ArticlePage
@@ -17,7 +18,7 @@ from tests.news.importing.test_importer import run_import, write
 from tests.samples import VALID
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-XLSX = b"PK\x03\x04 a spreadsheet"
+XLSX = signup_xlsx()
 SOURCE_LINE = "(来源:青溪党建网)"
 
 
@@ -78,9 +79,13 @@ def test_the_dry_run_says_which_files_it_would_take_and_which_are_missing(column
     [
         ({"学习通知.pdf": PDF}, "第 28 行: 找不到附件“参会回执.xlsx”"),
         ({"学习通知.pdf": PDF, "参会回执.xlsx": b""}, "第 28 行: 附件“参会回执.xlsx”"),
+        (
+            {"学习通知.pdf": b"MZ\x90\x00\x03" + b"\x00" * 60, "参会回执.xlsx": XLSX},
+            "附件“学习通知.pdf”:“学习通知.pdf”是 Windows 程序",
+        ),
     ],
 )
-def test_a_missing_or_empty_file_is_an_error_on_its_line_and_nothing_is_written(
+def test_a_missing_empty_or_disguised_file_is_an_error_on_its_line_and_nothing_is_written(
     column, tmp_path, files, message
 ):
     for name, data in files.items():
