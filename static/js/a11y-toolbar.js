@@ -5,8 +5,8 @@
    follows the pointer and the focus); 高对比 (the site's 适老化 mode); 纯文本 (the page without
    pictures, colours or columns); 大字幕 (the text under the pointer or focus, large, in a bar at the
    bottom); and 重置. Every choice is remembered across pages (localStorage, applied before the page
-   is drawn by prefs.js). Runs before site.js, so the toolbar's 高对比 button is wired like the
-   header's 适老化 one. */
+   is drawn by prefs.js). Runs before site.js, so the toolbar's 高对比 and 字号 buttons are wired
+   like the header's 适老化 and 字号. */
 (function () {
   "use strict";
 
@@ -388,5 +388,10 @@
   });
   setZoom(zoomIndex());
   setRate(state.rate || 1);
-  setOpen(Boolean(state.open), false);
+  // Where the header is compact (a phone, or text large for the screen) the open toolbar would
+  // fill the first screen of every page before the article: there it opens only when asked, and
+  // the choices apply without it.
+  var headerToggle = document.querySelector("[data-header-toggle]");
+  var compact = Boolean(headerToggle && headerToggle.getClientRects().length);
+  setOpen(Boolean(state.open) && !compact, false);
 })();

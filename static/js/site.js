@@ -1,6 +1,7 @@
 /* Reading tools: the 大/中/小 font-size switch and the 适老化 mode (both remembered in localStorage),
-   the print button (the printed page carries the day it was printed) and 分享's 复制链接.
-   Both are hidden until this script runs, so readers without JavaScript never see dead buttons. */
+   the compact header's 搜索 and 菜单, the print button (the printed page carries the day it was
+   printed) and 分享's 复制链接. The buttons are hidden until this script runs, so readers without
+   JavaScript never see dead buttons. */
 (function () {
   var root = document.documentElement;
   var sizes = ["large", "medium", "small"];
@@ -51,6 +52,37 @@
       document.querySelectorAll("[data-elder-toggle]").forEach(function (other) {
         other.setAttribute("aria-pressed", String(on));
       });
+    });
+  });
+
+  // The compact header's 搜索 and 菜单 (shown by css/site.css on a narrow screen or with large
+  // text) each open what they control under the row; Esc inside it folds it again.
+  document.querySelectorAll("[data-header-toggle]").forEach(function (toggle) {
+    var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!panel) {
+      toggle.hidden = true;
+      return;
+    }
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      panel.classList.toggle("header-panel--open", open);
+    }
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      setOpen(open);
+      var field = panel.querySelector("input");
+      if (open && field) {
+        field.focus();
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      var folded = toggle.getClientRects().length > 0;
+      if (event.key === "Escape" && folded && toggle.getAttribute("aria-expanded") === "true") {
+        // Handled here: the 无障碍 toolbar's Esc (a11y-toolbar.js) leaves it alone.
+        event.preventDefault();
+        setOpen(false);
+        toggle.focus();
+      }
     });
   });
 
