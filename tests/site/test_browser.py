@@ -90,7 +90,7 @@ def test_article_reads_at_320_and_1280_pixels_and_font_size_is_remembered(browse
     from news.models import ArticlePage
 
     article = ArticlePage.objects.live().exclude(cover_image=None).first()
-    for width in (320, 1280):
+    for width in (320, 375, 1280):
         context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.goto(site_url + article.url)
@@ -98,6 +98,12 @@ def test_article_reads_at_320_and_1280_pixels_and_font_size_is_remembered(browse
         # Nothing wider than the screen: no sideways scrolling on a phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.locator(".article__meta").is_visible()
+        # The footer's labels are words, never broken inside ("邮" ending one line, "编:" the next).
+        for label in page.locator(".site-footer .contact-block__label").all():
+            assert len(label.evaluate("label => [...label.getClientRects()]")) == 1, (
+                width,
+                label.inner_text(),
+            )
         context.close()
 
     # On a phone 字号 is in the 无障碍 toolbar (the compact header leaves it out).
