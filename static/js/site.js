@@ -1,7 +1,8 @@
 /* Reading tools: the 大/中/小 font-size switch and the 适老化 mode (both remembered in localStorage),
    the compact header's 搜索 and 菜单, the print button (the printed page carries the day it was
-   printed) and 分享's 复制链接. The buttons are hidden until this script runs, so readers without
-   JavaScript never see dead buttons. */
+   printed) and 分享's 复制链接. Readers without JavaScript never see these dead buttons: the
+   header's are shown only on a page prefs.js has marked as scripted (css/site.css), so they are
+   there from the first paint; the others are hidden until this script runs. */
 (function () {
   var root = document.documentElement;
   var sizes = ["large", "medium", "small"];
@@ -23,9 +24,6 @@
     }
   }
 
-  document.querySelectorAll("[data-reading-tools]").forEach(function (tools) {
-    tools.hidden = false;
-  });
   applySize(storedSize());
   document.querySelectorAll("[data-font-size]").forEach(function (button) {
     button.addEventListener("click", function () {

@@ -213,6 +213,15 @@ def test_on_a_phone_the_search_forms_labels_stay_beside_their_fields(browser, si
         context.close()
 
 
+# How much of the page moves after it is first drawn (the browser's cumulative layout shift).
+RECORD_LAYOUT_SHIFTS = """
+window.__layoutShift = 0;
+new PerformanceObserver(list => list.getEntries().forEach(shift => {
+  if (!shift.hadRecentInput) window.__layoutShift += shift.value;
+})).observe({type: 'layout-shift', buffered: true});
+"""
+
+
 def title_top(page):
     """How far down the page the heading starts, and how tall its first line is."""
     return page.evaluate(
@@ -233,12 +242,15 @@ def test_on_a_phone_the_header_folds_into_one_row_and_the_article_comes_first(br
     article = ArticlePage.objects.live().exclude(cover_image=None).first()
     context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
     context.add_init_script(RECORD_POLICY_VIOLATIONS)
+    context.add_init_script(RECORD_LAYOUT_SHIFTS)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(site_url + article.url)
     top, line = title_top(page)
     assert top + line <= 812 / 2, top
+    # Folded before it is drawn: nothing appears or folds after the first paint.
+    assert page.evaluate("window.__layoutShift") < 0.01
     # One row for the name with 搜索 and 菜单, one for 无障碍 and 适老化, with room above and below.
     header = page.locator(".site-header__inner").bounding_box()
     assert header["height"] < 2 * 60, header
