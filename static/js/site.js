@@ -74,8 +74,8 @@
       }
     });
     panel.addEventListener("keydown", function (event) {
-      var folded = toggle.getClientRects().length > 0;
-      if (event.key === "Escape" && folded && toggle.getAttribute("aria-expanded") === "true") {
+      var compact = toggle.getClientRects().length > 0;
+      if (event.key === "Escape" && compact && toggle.getAttribute("aria-expanded") === "true") {
         // Handled here: the 无障碍 toolbar's Esc (a11y-toolbar.js) leaves it alone.
         event.preventDefault();
         setOpen(false);
