@@ -24,6 +24,14 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
+# Put into a page before its own scripts run: each Content-Security-Policy violation, written down
+# in window.__problems for the test to read.
+RECORD_POLICY_VIOLATIONS = """
+window.__problems = [];
+document.addEventListener('securitypolicyviolation', event =>
+  window.__problems.push(`policy: ${event.violatedDirective} ${event.blockedURI}`));
+"""
+
 
 # Only the violations, each with its first three elements, come back from the page: axe's whole
 # result (every rule that passed, with every element it looked at) is some 300 KB a page, and

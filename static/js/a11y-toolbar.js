@@ -5,8 +5,9 @@
    follows the pointer and the focus); 高对比 (the site's 适老化 mode); 纯文本 (the page without
    pictures, colours or columns); 大字幕 (the text under the pointer or focus, large, in a bar at the
    bottom); and 重置. Every choice is remembered across pages (localStorage, applied before the page
-   is drawn by prefs.js). Runs before site.js, so the toolbar's 高对比 button is wired like the
-   header's 适老化 one. */
+   is drawn by prefs.js), and the status line says what the last button did. Esc, wherever the
+   focus is, stops what is being read aloud, or else closes the toolbar. Runs before site.js, so
+   the toolbar's 高对比 and 字号 buttons are wired like the header's 适老化 and 字号. */
 (function () {
   "use strict";
 
@@ -24,6 +25,9 @@
   var NO_CHINESE_VOICE =
     "此浏览器没有中文语音,无法朗读。请在系统设置中添加“中文(普通话)”语音后再试,或改用系统自带的“朗读屏幕”功能。";
   var NOT_YET_ALLOWED = "请先在页面上任意处点击一下(或按一个键),浏览器随后才允许朗读。";
+  // How long to wait for the browser's list of voices, which some browsers fill in a moment after
+  // the page loads ("voiceschanged") and others, with no voice installed, never fill at all.
+  var VOICES_WAIT_MS = 1500;
   var READABLE =
     "a, button, summary, img, input, select, textarea, [aria-label], h1, h2, h3, h4, p, li, dt, dd, th, td, caption, figcaption, label, time";
   var SKIPPED_IN_READ_ALL = "nav, .article__tools, .share, .print-only, .toc, .breadcrumbs, .a11y-toolbar, template";
@@ -70,10 +74,23 @@
     setOpen(false);
     opener.focus();
   });
-  toolbar.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") {
+  // Esc is heard wherever the focus is (the toolbar stays open from page to page, and the focus
+  // starts on the page), unless something it is in has used it, such as the header's search.
+  // It first silences the reading, as 停止 does; pressed again, it closes the toolbar, and gives
+  // the focus to 无障碍 only if it was inside the toolbar, which it leaves.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) {
+      return;
+    }
+    if (speaking()) {
+      stop();
+      say("已停止朗读。");
+    } else if (!toolbar.hidden) {
+      var inside = toolbar.contains(document.activeElement);
       setOpen(false);
-      opener.focus();
+      if (inside) {
+        opener.focus();
+      }
     }
   });
 
@@ -97,7 +114,14 @@
   toolbar.querySelectorAll("[data-a11y-toggle]").forEach(function (button) {
     button.addEventListener("click", function () {
       var name = button.getAttribute("data-a11y-toggle");
-      setSwitch(name, !state[name]);
+      if (name !== "point") {
+        setSwitch(name, !state[name]);
+      } else if (state.point) {
+        setSwitch(name, false);
+        say("已关闭指读。");
+      } else {
+        pointOnIfVoiced();
+      }
     });
   });
 
@@ -205,19 +229,45 @@
     }
     return spoken;
   }
+  function whenVoicesKnown(then) {
+    if (!speech || speech.getVoices().length) {
+      then();
+      return;
+    }
+    var known = false;
+    function once() {
+      if (!known) {
+        known = true;
+        then();
+      }
+    }
+    speech.addEventListener("voiceschanged", once);
+    window.setTimeout(once, VOICES_WAIT_MS);
+  }
+  // Whether this browser can read Chinese, once its voices are known; if not, says why.
   function canSpeak() {
     if (!speech || !window.SpeechSynthesisUtterance) {
       say(NO_SPEECH);
       return false;
     }
-    // Voices arrive a moment after the page loads; only a list that has come and holds no
-    // Chinese voice is a reason to give up before trying.
-    var voices = speech.getVoices();
-    if (voices.length && !voice()) {
+    if (!voice()) {
       say(NO_CHINESE_VOICE);
       return false;
     }
     return true;
+  }
+  // 指读 shows pressed only where a Chinese voice can read; elsewhere it says why it cannot.
+  function pointOnIfVoiced(remembered) {
+    whenVoicesKnown(function () {
+      var can = canSpeak();
+      setSwitch("point", can);
+      if (can && !remembered) {
+        say("已开启指读：鼠标指向或键盘选中什么，就朗读什么。");
+      }
+    });
+  }
+  function speaking() {
+    return reading.length > 0 || Boolean(speech && speech.speaking);
   }
   function stop() {
     if (speech) {
@@ -236,6 +286,9 @@
     speech.speak(utterance(text));
   }
   function readAll() {
+    whenVoicesKnown(readAllNow);
+  }
+  function readAllNow() {
     if (!canSpeak()) {
       return;
     }
@@ -350,6 +403,26 @@
     }
   });
 
+  // What a button just pressed has done, as it now stands (heard after its own handlers, including
+  // site.js's for 高对比 and 字号). 指读 says its own, as it may have to wait for the voices.
+  function outcome(button) {
+    var name = words(button.textContent, 20);
+    var on = button.getAttribute("aria-pressed") === "true";
+    if (button.hasAttribute("data-a11y-rate")) {
+      return "语速：" + name + "。";
+    }
+    if (button.hasAttribute("data-font-size")) {
+      return "字号：" + name + "。";
+    }
+    return (on ? "已开启" : "已关闭") + name + "。";
+  }
+  toolbar.addEventListener("click", function (event) {
+    var button = event.target.closest("button[aria-pressed]");
+    if (button && button.getAttribute("data-a11y-toggle") !== "point") {
+      say(outcome(button));
+    }
+  });
+
   // A switch just pressed is read again (and captioned) as it now stands: "已开启" or "未开启".
   toolbar.addEventListener("click", function (event) {
     var button = event.target.closest("button");
@@ -383,10 +456,18 @@
 
   /* As remembered --------------------------------------------------------------------------------- */
 
-  Object.keys(CLASSES).concat(["point"]).forEach(function (name) {
+  Object.keys(CLASSES).forEach(function (name) {
     setSwitch(name, Boolean(state[name]));
   });
+  if (state.point) {
+    pointOnIfVoiced(true);
+  }
   setZoom(zoomIndex());
   setRate(state.rate || 1);
-  setOpen(Boolean(state.open), false);
+  // Where the header is compact (a phone, or text large for the screen) the open toolbar would
+  // fill the first screen of every page before the article: there it opens only when asked, and
+  // the choices apply without it.
+  var headerToggle = document.querySelector("[data-header-toggle]");
+  var compact = Boolean(headerToggle && headerToggle.getClientRects().length);
+  setOpen(Boolean(state.open) && !compact, false);
 })();

@@ -1,6 +1,8 @@
 /* Reading tools: the 大/中/小 font-size switch and the 适老化 mode (both remembered in localStorage),
-   the print button (the printed page carries the day it was printed) and 分享's 复制链接.
-   Both are hidden until this script runs, so readers without JavaScript never see dead buttons. */
+   the compact header's 搜索 and 菜单, the print button (the printed page carries the day it was
+   printed) and 分享's 复制链接. Readers without JavaScript never see these dead buttons: the
+   header's are shown only on a page prefs.js has marked as scripted (css/site.css), so they are
+   there from the first paint; the others are hidden until this script runs. */
 (function () {
   var root = document.documentElement;
   var sizes = ["large", "medium", "small"];
@@ -22,9 +24,6 @@
     }
   }
 
-  document.querySelectorAll("[data-reading-tools]").forEach(function (tools) {
-    tools.hidden = false;
-  });
   applySize(storedSize());
   document.querySelectorAll("[data-font-size]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -51,6 +50,37 @@
       document.querySelectorAll("[data-elder-toggle]").forEach(function (other) {
         other.setAttribute("aria-pressed", String(on));
       });
+    });
+  });
+
+  // The compact header's 搜索 and 菜单 (shown by css/site.css on a narrow screen or with large
+  // text) each open what they control under the row; Esc inside it folds it again.
+  document.querySelectorAll("[data-header-toggle]").forEach(function (toggle) {
+    var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!panel) {
+      toggle.hidden = true;
+      return;
+    }
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      panel.classList.toggle("header-panel--open", open);
+    }
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      setOpen(open);
+      var field = panel.querySelector("input");
+      if (open && field) {
+        field.focus();
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      var compact = toggle.getClientRects().length > 0;
+      if (event.key === "Escape" && compact && toggle.getAttribute("aria-expanded") === "true") {
+        // Handled here: the 无障碍 toolbar's Esc (a11y-toolbar.js) leaves it alone.
+        event.preventDefault();
+        setOpen(false);
+        toggle.focus();
+      }
     });
   });
 

@@ -14,7 +14,14 @@ import pytest
 from playwright.sync_api import expect
 
 from news.sharing import qr_svg
-from tests.chromium import AXE, CHROMIUM, SCREENSHOTS, NetworkQuiet, axe_violations
+from tests.chromium import (
+    AXE,
+    CHROMIUM,
+    RECORD_POLICY_VIOLATIONS,
+    SCREENSHOTS,
+    NetworkQuiet,
+    axe_violations,
+)
 from tests.demo_site import load_demo_site, pages_to_check
 
 pytestmark = [
@@ -28,17 +35,14 @@ pytestmark = [
 NO_CHINESE_VOICE = "此浏览器没有中文语音"
 CLIP_TOP = {"x": 0, "y": 0, "width": 1280, "height": 420}
 
-RECORD_PROBLEMS = """
-window.__problems = [];
-document.addEventListener('securitypolicyviolation', event =>
-  window.__problems.push(`policy: ${event.violatedDirective} ${event.blockedURI}`));
-"""
-
 # A speech engine that says nothing and writes down what it was asked to say, at what rate.
 SPEECH_RECORDER = """
 window.__spoken = [];
 window.__cancelled = 0;
-const voices = %s;
+let voices = %s;
+const voiceListeners = [];
+// As browsers do a moment after the page loads: the list of voices arrives, and is announced.
+window.__loadVoices = list => { voices = list; voiceListeners.forEach(listener => listener()); };
 class RecordedUtterance {
   constructor(text) { this.text = text; this.lang = ''; this.rate = 1; this.voice = null; }
 }
@@ -55,7 +59,7 @@ Object.defineProperty(window, 'speechSynthesis', { value: {
     if (utterance.onstart) utterance.onstart();
   },
   cancel: () => { window.__cancelled += 1; },
-  addEventListener: () => {},
+  addEventListener: (type, listener) => type === 'voiceschanged' && voiceListeners.push(listener),
 }});
 """
 CHINESE_VOICE = "[{lang: 'en-US', name: 'English'}, {lang: 'zh-CN', name: '普通话'}]"
@@ -76,7 +80,8 @@ def article():
 
 
 class Reader:
-    """A browser tab with the policy's violations and the scripts' errors written down."""
+    """A browser tab with the policy's violations and the scripts' errors written down, and the
+    speech recorder in place of the browser's voices (`voices=None`: the browser's own)."""
 
     def __init__(self, browser, base_url, width=1280, voices=CHINESE_VOICE, **options):
         self.context = browser.new_context(
@@ -85,8 +90,9 @@ class Reader:
             timezone_id="Asia/Shanghai",
             **options,
         )
-        self.context.add_init_script(RECORD_PROBLEMS)
-        self.context.add_init_script(SPEECH_RECORDER % voices)
+        self.context.add_init_script(RECORD_POLICY_VIOLATIONS)
+        if voices is not None:
+            self.context.add_init_script(SPEECH_RECORDER % voices)
         self.page = self.context.new_page()
         self.network = NetworkQuiet(self.page)
         self.errors = []
@@ -191,6 +197,7 @@ def test_the_toolbar_opens_from_the_keyboard_and_each_display_control_works_and_
 
     # 大字幕: what the pointer is on, large, in the bar at the bottom.
     press(page, reader.button("大字幕"))
+    page.mouse.move(0, 0)  # off the heading (the guide's point may be on it), then onto it
     page.locator("h1#article-title").hover()
     caption = page.locator(".a11y-caption")
     expect(caption).to_have_text(article.title)
@@ -209,14 +216,28 @@ def test_the_toolbar_opens_from_the_keyboard_and_each_display_control_works_and_
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "toolbar-phone.png"))
 
-    # Remembered on the next page, before anything is drawn.
+    # Remembered on the next page, before anything is drawn. The toolbar itself opens again where
+    # it is a strip above the page; on a phone it would fill the first screen before the article,
+    # so there it waits for 无障碍.
     reader.goto("/")
+    if width == 320:
+        assert toolbar.is_hidden()
+        page.get_by_role("button", name="无障碍").click()
     assert toolbar.is_visible()
     for name in ("a11y-big-cursor", "a11y-guide-on", "a11y-text-only", "a11y-caption-on"):
         assert reader.html_has(name), name
     assert reader.html_has("elder-mode")
     assert page.locator("[data-a11y-zoom-value]").inner_text() == "200%"
     assert reader.button("十字线").get_attribute("aria-pressed") == "true"
+
+    # Esc is heard with the focus anywhere on the page: it closes the toolbar and leaves the focus
+    # where the reader had it.
+    link = page.locator("main a").first
+    link.focus()
+    page.keyboard.press("Escape")
+    assert toolbar.is_hidden()
+    assert link.evaluate("link => link === document.activeElement")
+    page.get_by_role("button", name="无障碍").click()
 
     # 重置: everything back as it was, the toolbar still open.
     press(page, reader.button("重置"))
@@ -226,7 +247,17 @@ def test_the_toolbar_opens_from_the_keyboard_and_each_display_control_works_and_
     assert page.evaluate(
         "parseFloat(getComputedStyle(document.documentElement).fontSize)"
     ) == pytest.approx(normal, rel=0.01)
-    assert page.locator("[data-a11y-status]").inner_text() == "已恢复默认设置。"
+    status = page.locator("[data-a11y-status]")
+    assert status.inner_text() == "已恢复默认设置。"
+    # The status says what the last button did, 高对比 (site.js's switch) included.
+    press(page, reader.button("高对比"))
+    assert status.inner_text() == "已开启高对比。"
+    press(page, reader.button("大鼠标"))
+    assert status.inner_text() == "已开启大鼠标。"
+    press(page, reader.button("大鼠标"))
+    press(page, reader.button("高对比"))
+    assert status.inner_text() == "已关闭高对比。"
+    assert not reader.html_has("elder-mode")
     reader.button("关闭").click()
     reader.goto("/")
     assert toolbar.is_hidden()
@@ -313,6 +344,17 @@ def test_speech_reads_what_is_pointed_at_or_focused_and_the_article_from_the_top
     assert page.evaluate("window.__cancelled") > cancelled
     assert page.locator(".a11y-reading").count() == 0
 
+    # So does Esc, with the focus anywhere on the page; the toolbar stays open for a second Esc.
+    reader.button("连读").click()
+    assert page.locator(".a11y-reading").count() >= 1
+    page.locator(".breadcrumbs a").first.focus()
+    cancelled = page.evaluate("window.__cancelled")
+    page.keyboard.press("Escape")
+    assert page.evaluate("window.__cancelled") > cancelled
+    assert page.locator(".a11y-reading").count() == 0
+    assert page.locator("[data-a11y-status]").inner_text() == "已停止朗读。"
+    assert page.locator("#a11y-toolbar").is_visible()
+
     # A browser that will not speak yet (no click or key on this page) says what to do.
     page.evaluate("window.__speechRefused = true")
     reader.button("连读").click()
@@ -328,6 +370,43 @@ def test_a_browser_without_a_chinese_voice_says_so_instead_of_reading(browser, s
     reader.button("连读").click()
     assert NO_CHINESE_VOICE in page.locator("[data-a11y-status]").inner_text()
     assert reader.spoken() == []
+    reader.close()
+
+
+def test_point_reading_shows_on_only_where_a_chinese_voice_can_read(browser, site_url, article):
+    """指读 waits for the browser's list of voices, which comes a moment after the page loads, and
+    shows pressed only once a Chinese voice is in it. Where none comes (this machine's Chromium
+    has no voice at all), it says so and stays off, also on a page where it was left on."""
+    reader = Reader(browser, site_url, voices="[]")
+    page = reader.page
+    status = page.locator("[data-a11y-status]")
+    reader.goto(article.url)
+    page.get_by_role("button", name="无障碍").click()
+    point = reader.button("指读")
+    point.click()
+    assert point.get_attribute("aria-pressed") == "false"
+    page.evaluate(f"window.__loadVoices({CHINESE_VOICE})")
+    assert point.get_attribute("aria-pressed") == "true"
+    assert status.inner_text().startswith("已开启指读")
+    point.click()
+    assert point.get_attribute("aria-pressed") == "false"
+    assert status.inner_text() == "已关闭指读。"
+    reader.close()
+
+    reader = Reader(browser, site_url, voices=None)
+    page = reader.page
+    status = page.locator("[data-a11y-status]")
+    reader.goto(article.url)
+    page.get_by_role("button", name="无障碍").click()
+    point = reader.button("指读")
+    point.click()
+    expect(status).to_contain_text(NO_CHINESE_VOICE)
+    assert point.get_attribute("aria-pressed") == "false"
+    # Left on where a voice could read, and then on a browser where none can.
+    page.evaluate("localStorage.setItem('a11y-toolbar', JSON.stringify({open: true, point: true}))")
+    reader.goto("/")
+    expect(status).to_contain_text(NO_CHINESE_VOICE)
+    assert point.get_attribute("aria-pressed") == "false"
     reader.close()
 
 
@@ -365,6 +444,12 @@ def test_axe_with_every_rule_finds_nothing_with_the_toolbar_in_each_mode(browser
                 reader.goto(url, quiet=False)
                 in_elder_mode = "document.documentElement.classList.contains('elder-mode')"
                 assert page.evaluate(in_elder_mode) == (elder == "on")
+                if width == 320:
+                    # On a phone the toolbar waits for 无障碍, and the compact header folds the
+                    # menu and the search form behind 菜单 and 搜索: all open, as a reader may.
+                    page.get_by_role("button", name="无障碍").click()
+                    page.get_by_role("button", name="菜单").click()
+                    page.get_by_role("button", name="搜索", exact=True).first.click()
                 if (wide := page.evaluate("document.documentElement.scrollWidth")) > width:
                     problems.append(f"{width}px {mode} {name}: {wide} px wide")
                 problems += [
