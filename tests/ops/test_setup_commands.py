@@ -16,9 +16,13 @@ from news.importing.demo import demo_files
 from news.models import ArticlePage, NewsIndexPage
 from tests.production import run_with_production_settings
 
+# The README says in words how many articles the demo has.
+NUMBER_WORDS = {15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen"}
+
 
 def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db):
-    call_command("setup_site", "--demo", stdout=StringIO())
+    out = StringIO()
+    call_command("setup_site", "--demo", stdout=out)
     columns = NewsIndexPage.objects.all()
     assert columns.count() >= 3
     assert all(ArticlePage.objects.child_of(column).exists() for column in columns)
@@ -31,6 +35,11 @@ def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db)
     assert PageHits.objects.filter(hits__gt=0).count() == originals.count()
     [copy] = articles.exclude(alias_of__isnull=True)
     assert copy.get_parent().pk != copy.alias_of.get_parent().pk
+    # What `make run` prints and what the README says count the articles a reader finds.
+    count = originals.count()
+    assert f"已载入示例内容：{count} 篇文章（其中 1 篇同时发布在另一个栏目）。" in out.getvalue()
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    assert f"{NUMBER_WORDS[count]} articles" in " ".join(readme.split())
     assert ArticlePage.objects.exclude(cover_image=None).exists()
     contact = ContactDetails.objects.get(live=True)
     assert contact.phones.count() >= 2 and contact.emails.count() >= 2
@@ -102,6 +111,7 @@ def test_ensure_admin_creates_admin_once_with_a_printed_random_password(db, monk
     out = StringIO()
     call_command("ensure_admin", stdout=out)
     password = out.getvalue().split("密码 ")[1].split("。")[0]
+    assert "此密码只显示这一次" in out.getvalue()
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.check_password(password)
     again = StringIO()
@@ -115,6 +125,9 @@ def test_ensure_admin_takes_the_password_from_the_environment(db, monkeypatch):
     out = StringIO()
     call_command("ensure_admin", stdout=out)
     assert "from-the-env-123" not in out.getvalue()
+    # No password is shown, so none is said to be shown "only this once".
+    assert "环境变量 DJANGO_SUPERUSER_PASSWORD" in out.getvalue()
+    assert "只显示" not in out.getvalue()
     assert get_user_model().objects.get(username="admin").check_password("from-the-env-123")
 
 
