@@ -14,6 +14,7 @@ from contact.models import ContactDetails
 from news.hits.models import PageHits
 from news.importing.demo import demo_files
 from news.models import ArticlePage, NewsIndexPage
+from tests.factories import ArticlePageFactory
 from tests.production import run_with_production_settings
 
 # The README says in words how many articles the demo has.
@@ -129,6 +130,49 @@ def test_ensure_admin_takes_the_password_from_the_environment(db, monkeypatch):
     assert "环境变量 DJANGO_SUPERUSER_PASSWORD" in out.getvalue()
     assert "只显示" not in out.getvalue()
     assert get_user_model().objects.get(username="admin").check_password("from-the-env-123")
+
+
+def test_the_development_sites_address_follows_the_port_it_is_served_on(site, settings):
+    assert (site.hostname, site.port) == ("127.0.0.1", 8000)  # as the first `make run` made it
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:18101"  # `PORT=18101 make run` later
+    call_command("setup_site", stdout=StringIO())
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("127.0.0.1", 18101)
+    # The 阅读排行 export's addresses, and every other full address, name the new port.
+    article = ArticlePageFactory(parent=NewsIndexPage.objects.get(slug="news"))
+    assert article.full_url.startswith("http://127.0.0.1:18101/news/")
+    # An address someone gave the site in the admin stays.
+    site.hostname, site.port = "djw.example.cn", 443
+    site.save()
+    call_command("setup_site", stdout=StringIO())
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("djw.example.cn", 443)
+
+
+def development_settings(monkeypatch, **env):
+    """sitecms.settings.dev as `make run` reads it, under `env`."""
+    import runpy
+    import sys
+
+    for name in ("DEBUG", "PORT", "SITE_BASE_URL", "SERVE_MEDIA"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    # Read afresh from the environment: the test settings imported the base module already.
+    monkeypatch.delitem(sys.modules, "sitecms.settings.base")
+    return runpy.run_module("sitecms.settings.dev")
+
+
+@pytest.mark.engine_independent
+def test_make_run_shows_the_sites_error_pages_unless_asked_for_djangos(monkeypatch):
+    plain = development_settings(monkeypatch, PORT="18101")
+    # Without DEBUG, the Chinese 404 and 500 (tested under the test settings, which share this).
+    assert plain["DEBUG"] is False
+    assert plain["WAGTAILADMIN_BASE_URL"] == "http://127.0.0.1:18101"
+    # What DEBUG served in development still is: static files as edited, the pictures.
+    assert plain["WHITENOISE_USE_FINDERS"] and plain["WHITENOISE_AUTOREFRESH"]
+    assert plain["SERVE_MEDIA"] is True
+    assert development_settings(monkeypatch, DEBUG="1")["DEBUG"] is True
 
 
 def start_with_production_settings(**env):
