@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils.timezone import localdate
 
 from news.models import HomePage
 from tests.crawler import sitemap_entries
@@ -63,8 +64,26 @@ def test_impossible_months_are_404(dated, url):
     get(url, status=404)
 
 
-def test_empty_month_says_so(dated):
-    assert "暂无文章" in get("/news/2016/01/").content.decode()
+def test_an_empty_month_within_the_columns_life_says_so(dated):
+    assert "暂无文章" in get("/news/2017/07/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/news/2017/04/", "/news/1999/01/", "/news/2999/12/"])
+def test_months_before_the_first_article_or_after_today_are_404_not_soft_404(dated, url):
+    get(url, status=404)
+
+
+def test_months_of_a_column_without_articles_are_404(column):
+    get(f"/news/{localdate():%Y/%m}/", status=404)
+
+
+def test_this_month_and_a_month_of_articles_dated_ahead_are_pages(dated, column):
+    ArticlePageFactory(
+        parent=column, title="来年的文章", published_at=datetime(2999, 3, 1, tzinfo=SHANGHAI)
+    )
+    get(f"/news/{localdate():%Y/%m}/")
+    assert "来年的文章" in get("/news/2999/03/").content.decode()
+    get("/news/2999/04/", status=404)
 
 
 def test_home_has_picture_news_with_pause_control_and_notices(home, column, other_column, image):

@@ -1,6 +1,8 @@
 """What serving a page costs in SQL queries: fixed budgets for the article page, and list pages
 whose query count does not grow with the number of articles they show."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -8,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
-from tests.factories import ArticlePageFactory, section
+from tests.factories import SHANGHAI, ArticlePageFactory, section
 
 # The budgets the site promises (README, "Speed"): an article read without the page cache costs
 # at most 6 queries with its counting, two from the page cache (the site generation and the
@@ -154,8 +156,14 @@ def test_a_view_restriction_added_later_is_enforced_at_once(article, reader):
 
 
 def add_articles(column, image, count):
-    for _ in range(count):
-        ArticlePageFactory(parent=column, cover_image=image, body=[picture_block(image)])
+    """Articles of January 2024, the month whose archive is measured."""
+    for number in range(count):
+        ArticlePageFactory(
+            parent=column,
+            cover_image=image,
+            body=[picture_block(image)],
+            published_at=datetime(2024, 1, 2, 9, tzinfo=SHANGHAI) + timedelta(hours=number),
+        )
 
 
 def cold_queries(client, url):
