@@ -565,8 +565,12 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def plain_text(self):
         """Title, summary, source and body as plain text, for search and its snippets."""
         parts = [self.title, self.summary, self.source, self.author]
-        parts += [stream_text(self.body.raw_data)]
+        parts += [self.body_text()]
         return " ".join(part for part in parts if part)
+
+    def body_text(self):
+        """The body's words, as a search result quotes them."""
+        return stream_text(self.body.raw_data)
 
     def search_text(self):
         # Segmented for Chinese by the search backend (news/search/backend.py), as every field is.
@@ -797,7 +801,8 @@ def stream_text(raw_blocks):
         elif block["type"] == "image":
             parts.append(value.get("caption") or "")
         elif block["type"] == "section":
-            parts += [value["label"], value["title"], stream_text(value["body"])]
+            # As the page heads the section: 议程一：实地观摩.
+            parts += [f"{value['label']}：{value['title']}", stream_text(value["body"])]
         elif block["type"] == "subsection":
             parts += [value["heading"], stream_text(value["body"])]
         elif block["type"] in ("document_title", "signature"):

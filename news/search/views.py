@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from core import limits
 from news.models import ArticlePage, NewsIndexPage, paginated
-from news.search.queries import count_matches, highlight, search_articles
+from news.search.queries import count_matches, highlight, search_articles, snippet
 from news.search.tokens import query_terms
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def find(request, articles, query, terms, column, columns):
             "article": article,
             "column": column_titles.get(article.path[: -ArticlePage.steplen], ""),
             "title": highlight(article.title, terms, length=200),
-            "snippet": highlight(article.plain_text(), terms),
+            "snippet": snippet(article, terms),
         }
         for article in page.object_list
     ]
