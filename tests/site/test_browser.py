@@ -172,7 +172,7 @@ def test_a_notice_with_a_table_and_attachments_reads_at_320_pixels(browser, site
     region.focus()  # keyboard users reach the table and scroll it with the arrow keys
     page.keyboard.press("ArrowRight")
     assert page.get_by_role("heading", name="附件").is_visible()
-    assert page.get_by_role("link", name="附件2:参会回执表").get_attribute("download") is not None
+    assert page.get_by_role("link", name="附件2：参会回执表").get_attribute("download") is not None
     context.close()
 
 
