@@ -25,8 +25,8 @@ from news.search.tokens import query_terms
 logger = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 10
-TOO_SLOW = "这次搜索用时过长,已停止。请换用更少、更具体的关键词再试。"
-TOO_OFTEN = "搜索太频繁了,请稍候一分钟再试。"
+TOO_SLOW = "这次搜索用时过长，已停止。请换用更少、更具体的关键词再试。"
+TOO_OFTEN = "搜索太频繁了，请稍候一分钟再试。"
 # SQLite calls the progress handler every this many virtual-machine steps (well under 1 ms).
 PROGRESS_STEPS = 10_000
 

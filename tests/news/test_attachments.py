@@ -52,8 +52,8 @@ def test_the_attachment_list_shows_each_file_with_its_name_kind_and_size_in_orde
     assert '<h2 id="attachments-heading">附件</h2>' in listing
     items = re.findall(r"<li>(.*?)</li>", listing, re.S)
     assert len(items) == 2
-    assert "关于召开党建工作会议的通知" in items[0] and "(PDF,2.0\xa0KB)" in items[0]
-    assert "附件2:参会回执表" in items[1] and "(Excel,4.9\xa0KB)" in items[1]
+    assert "关于召开党建工作会议的通知" in items[0] and "（PDF，2.0\xa0KB）" in items[0]
+    assert "附件2:参会回执表" in items[1] and "（Excel，4.9\xa0KB）" in items[1]
     assert f'href="{notice_pdf.url}" download' in items[0]
 
 
@@ -94,7 +94,7 @@ def test_an_attachment_in_the_text_is_a_download_link_with_kind_and_size(column,
     ]
     html = page_html(published_with(column, body=body))
     inline = re.search(r'<p class="attachment attachment--inline">.*?</p>', html, re.S).group(0)
-    assert "附件:" in inline and ">会议通知</a>" in inline and "(PDF,2.0\xa0KB)" in inline
+    assert "附件：" in inline and ">会议通知</a>" in inline and "（PDF，2.0\xa0KB）" in inline
     assert f'href="{notice_pdf.url}"' in inline
 
 

@@ -50,10 +50,12 @@ def test_month_archive_lists_that_months_articles_in_local_time(dated):
 def test_month_list_links_every_month_with_counts(dated):
     html = get("/news/").content.decode()
     assert (
-        '<a href="/news/2017/06/">2017年6月</a> <span class="month-list__count">(1)</span>' in html
+        '<a href="/news/2017/06/">2017年6月</a> <span class="month-list__count">（1）</span>'
+        in html
     )
     assert (
-        '<a href="/news/2017/05/">2017年5月</a> <span class="month-list__count">(2)</span>' in html
+        '<a href="/news/2017/05/">2017年5月</a> <span class="month-list__count">（2）</span>'
+        in html
     )
 
 

@@ -76,7 +76,7 @@ def test_the_demo_topic_gathers_articles_from_two_columns(db):
     listed = html.split('class="article-list"')[1].split("</ul>")[0]
     columns = {url.split("/")[1] for url in re.findall(r'href="(/[^"]+/\d{4}/\d{4}/\d+/)"', listed)}
     assert len(columns) >= 2, listed
-    assert "专题:学习贯彻党的二十大精神" in html
+    assert "专题：学习贯彻党的二十大精神" in html
 
 
 @pytest.mark.engine_independent

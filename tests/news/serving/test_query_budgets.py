@@ -101,7 +101,7 @@ def test_article_served_from_the_page_cache_costs_the_generation_and_the_count(
     if connection.vendor == "postgresql":
         # The count and the check that the kept page is current are one round trip.
         assert len(made) == 1 and GENERATION_QUERY in made[0] and "INSERT INTO" in made[0], made
-    assert "点击数:<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
+    assert "点击数：<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
 
 
 def test_a_kept_article_found_stale_is_rendered_afresh_and_counted_once(
@@ -113,7 +113,7 @@ def test_a_kept_article_found_stale_is_rendered_afresh_and_counted_once(
     article.save_revision().publish()  # in another process, as far as the page cache knows
     html = reader.get(article.url).content.decode()
     assert "改过的标题" in html
-    assert "点击数:<span data-hit-count>12</span>" in html
+    assert "点击数：<span data-hit-count>12</span>" in html
     from news.hits.store import current_count
 
     assert current_count(article.pk) == 12
@@ -130,7 +130,7 @@ def test_article_from_the_page_cache_with_redis_buffering_costs_only_the_generat
     made = queries(reader, article.url)
     assert len(made) == 1 and GENERATION_QUERY in made[0], made
     response = reader.get(article.url)
-    assert "点击数:<span data-hit-count>13</span>" in response.content.decode()
+    assert "点击数：<span data-hit-count>13</span>" in response.content.decode()
 
 
 def test_uncached_article_with_redis_buffering_costs_the_generation_and_the_article(
@@ -142,7 +142,7 @@ def test_uncached_article_with_redis_buffering_costs_the_generation_and_the_arti
     store.flush()
     made = queries(reader, article.url)
     assert len(made) == 2, made
-    assert "点击数:<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
+    assert "点击数：<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
 
 
 def test_a_view_restriction_added_later_is_enforced_at_once(article, reader):
