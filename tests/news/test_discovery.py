@@ -1,5 +1,6 @@
 """Month archives, the home page's picture news and notices, feeds, sitemap and robots.txt."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -8,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils.timezone import localdate
 
-from news.models import HomePage
+from news.models import HomePage, TopicPage
 from tests.crawler import sitemap_entries
 from tests.factories import SHANGHAI, ArticlePageFactory, section
 
@@ -134,6 +135,27 @@ def test_feed_images_use_absolute_addresses(column, image):
     description = parse_rss(get("/feed/")).find("channel/item/description").text
     assert 'src="http://testserver/media/' in description
     assert 'src="/media/' not in description
+
+
+def test_the_subscribe_links_lead_to_a_page_that_says_what_rss_is(home, column, image):
+    topic = TopicPage(title="学习专题", slug="study", tag="学习", banner_image=image)
+    home.add_child(instance=topic)
+    topic.save_revision().publish()
+    assert 'href="/rss/#feed-news">订阅本栏目（RSS）</a>' in get("/news/").content.decode()
+    assert 'href="/rss/#feed-study">订阅本专题（RSS）</a>' in get("/study/").content.decode()
+    html = get("/rss/").content.decode()
+    assert "<h1>RSS 订阅</h1>" in html and "RSS 阅读器" in html
+    addresses = dict(re.findall(r'<li id="([^"]+)">.*?<code[^>]*>([^<]+)</code>', html, re.S))
+    assert addresses == {
+        "feed-site": "http://testserver/feed/",
+        "feed-news": "http://testserver/news/feed/",
+        "feed-notices": "http://testserver/notices/feed/",
+        "feed-practice": "http://testserver/practice/feed/",
+        "feed-study": "http://testserver/study/feed/",
+    }
+    # Each address is the feed a reader's feed reader gets.
+    for address in addresses.values():
+        parse_rss(get(urlsplit(address).path))
 
 
 def test_feeds_are_linked_from_head(column):
