@@ -159,5 +159,5 @@ def test_the_admin_takes_the_files_uploaded_with_the_article(editor_client, colu
 
 def test_the_admin_names_a_file_the_article_asks_for_but_was_not_uploaded(editor_client, column):
     html = import_in_admin(editor_client, column, {"学习通知.pdf": PDF})
-    assert "a.txt</strong>:第 28 行: 找不到附件“参会回执.xlsx”" in html
+    assert "a.txt</strong>：第 28 行: 找不到附件“参会回执.xlsx”" in html
     assert not ArticlePage.objects.exists()
