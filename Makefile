@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The development server's address (the site record's, SITE_BASE_URL's default) follows it.
+export PORT
 MANAGE := $(BIN)/python manage.py
 # Tests run in parallel processes (pytest-xdist), one per core; a module's tests stay together,
 # so a stack a module starts is started once, and the slowest modules go out first

@@ -141,5 +141,5 @@ def csrf_failure(request, reason=""):
         "403.html",
         HttpResponseForbidden,
         PLAIN_403,
-        reason="表单已过期或缺少安全验证信息,请返回上一页刷新后重新提交。",
+        reason="表单已过期或缺少安全验证信息，请返回上一页刷新后重新提交。",
     )

@@ -3,23 +3,23 @@ gunicorn's answers to requests it cannot parse (gunicorn.conf.py). No Django imp
 
 PLAIN_500 = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>服务器暂时出错</title></head>'
-    "<body><h1>抱歉,服务器暂时出错</h1><p>请稍后刷新页面重试。</p></body></html>"
+    "<body><h1>抱歉，服务器暂时出错</h1><p>请稍后刷新页面重试。</p></body></html>"
 )
 PLAIN_400 = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求有误</title></head>'
-    "<body><h1>抱歉,无法处理这个请求</h1></body></html>"
+    "<body><h1>抱歉，无法处理这个请求</h1></body></html>"
 )
 PLAIN_503 = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>网站正在维护</title></head>'
-    "<body><h1>抱歉,网站暂时无法访问</h1><p>请稍后刷新页面重试。</p></body></html>"
+    "<body><h1>抱歉，网站暂时无法访问</h1><p>请稍后刷新页面重试。</p></body></html>"
 )
 PLAIN_405 = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>不支持的请求方式</title></head>'
-    "<body><h1>抱歉,这个网址不支持这种请求方式</h1></body></html>"
+    "<body><h1>抱歉，这个网址不支持这种请求方式</h1></body></html>"
 )
 PLAIN_403 = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>无权访问</title></head>'
-    "<body><h1>抱歉,您无权进行此操作</h1></body></html>"
+    "<body><h1>抱歉，您无权进行此操作</h1></body></html>"
 )
 
 PLAIN_429 = (

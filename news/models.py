@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.timezone import localtime, now
+from django.utils.timezone import localdate, localtime, now
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -266,6 +266,16 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
         return remember(f"column:{self.pk}:months", compute)
 
+    def has_archive_for(self, year, month):
+        """Whether a month's page is a page: a month with articles, or an empty one between the
+        column's first article and this month. Before the first or after today an empty month
+        is a 404, not a soft one (a 200 saying 暂无文章 that search engines would index)."""
+        listed = [(row["year"], row["month"]) for row in self.archive_months()]
+        if (year, month) in listed:
+            return True
+        today = localdate()
+        return bool(listed) and min(listed) <= (year, month) <= (today.year, today.month)
+
     def route(self, request, path_components):
         # Articles live at <column>/<yyyy>/<mmdd>/<id>/; the slug URL Wagtail would use, and a
         # URL whose date part is out of date, redirect there permanently.
@@ -274,6 +284,8 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         if len(path_components) == 2 and all(is_number(part) for part in path_components):
             year, month = (int(part) for part in path_components)
             if not (1 <= month <= 12 and 1900 <= year <= 2999):
+                raise Http404
+            if not self.has_archive_for(year, month):
                 raise Http404
             # One address a month: /2024/8/ and /2024/008/ redirect to /2024/08/.
             canonical = path_components == [f"{year:04d}", f"{month:02d}"]
@@ -554,8 +566,12 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def plain_text(self):
         """Title, summary, source and body as plain text, for search and its snippets."""
         parts = [self.title, self.summary, self.source, self.author]
-        parts += [stream_text(self.body.raw_data)]
+        parts += [self.body_text()]
         return " ".join(part for part in parts if part)
+
+    def body_text(self):
+        """The body's words, as a search result quotes them."""
+        return stream_text(self.body.raw_data)
 
     def search_text(self):
         # Segmented for Chinese by the search backend (news/search/backend.py), as every field is.
@@ -786,7 +802,8 @@ def stream_text(raw_blocks):
         elif block["type"] == "image":
             parts.append(value.get("caption") or "")
         elif block["type"] == "section":
-            parts += [value["label"], value["title"], stream_text(value["body"])]
+            # As the page heads the section: 议程一：实地观摩.
+            parts += [f"{value['label']}：{value['title']}", stream_text(value["body"])]
         elif block["type"] == "subsection":
             parts += [value["heading"], stream_text(value["body"])]
         elif block["type"] in ("document_title", "signature"):

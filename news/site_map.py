@@ -1,7 +1,7 @@
 """网站地图 at /sitemap/: every part of the site a reader can go to, read from the page tree.
 
 Under the home page: the columns (with how many articles each holds and its feed),
-the 专题 pages and every other page (联系我们 …), each with the pages under it that are not
+the 专题 pages (with theirs) and every other page (联系我们 …), each with the pages under it that are not
 articles; then the site-wide services (search, feed). Cached as plain data under the site
 generation, so a column added, renamed, moved or unpublished shows on the next request."""
 
@@ -14,7 +14,7 @@ from news.models import ArticlePage, NewsIndexPage, TopicPage
 
 
 def entry(page):
-    return {"title": page.title, "url": page.url}
+    return {"title": page.title, "url": page.url, "slug": page.slug}
 
 
 def pages_under(parent):
@@ -34,6 +34,7 @@ def site_map_sections(site):
                 item["feed"] = f"{child.url}feed/"
                 columns.append(item)
             elif isinstance(child, TopicPage):
+                item["feed"] = f"{child.url}feed/"
                 topics.append(item)
             else:
                 others.append(item)

@@ -42,6 +42,21 @@ def ensure_roots():
     return Page.get_first_root_node() or Page.add_root(instance=Page(title=ROOT_NAME, slug="root"))
 
 
+# A site record with one of these names was made for a development server: it follows the
+# configured address on every setup, so `PORT=18101 make run` names port 18101 in /sitemap.xml
+# and the exports. A real name someone gave the site in the admin is left alone.
+DEVELOPMENT_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def configured_address():
+    """(hostname, port) of SITE_BASE_URL, or of the development server on PORT, so that
+    sitemaps, feeds and exports name the site's own address."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return address.hostname or "localhost", address.port or (
+        443 if address.scheme == "https" else 80
+    )
+
+
 @transaction.atomic
 def ensure_site_tree():
     """The home page as the default site's root, with the standard columns and the contact page."""
@@ -54,10 +69,7 @@ def ensure_site_tree():
         site = Site(is_default_site=True)
     if site.root_page_id != home.pk:
         old_root = site.root_page if site.pk else None
-        # The site's own address, so that sitemaps and feeds name it (SITE_BASE_URL).
-        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        site.hostname = address.hostname or "localhost"
-        site.port = address.port or (443 if address.scheme == "https" else 80)
+        site.hostname, site.port = configured_address()
         site.root_page = home
         site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
@@ -68,6 +80,9 @@ def ensure_site_tree():
             and not old_root.get_children().exists()
         ):
             old_root.delete()
+    elif site.hostname in DEVELOPMENT_HOSTS and (site.hostname, site.port) != configured_address():
+        site.hostname, site.port = configured_address()
+        site.save()
 
     for slug, title, intro in COLUMNS:
         if not home.get_children().filter(slug=slug).exists():

@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from core import accounts, csp_reports
 from news.admin_views import page_bulk_action
 from news.discovery_views import favicon, robots_txt
+from news.feed_page import feed_page
 from news.feeds import feed
 from news.hits.beacon import hit_beacon
 from news.library.downloads import serve_document
@@ -35,6 +36,7 @@ urlpatterns = [
     path("search/", search, name="search"),
     path("sitemap/", site_map, name="site_map"),
     path("feed/", feed, name="site_feed"),
+    path("rss/", feed_page, name="feed_page"),
     path("<slug:column>/feed/", feed, name="column_feed"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -83,6 +83,7 @@ def pages_to_check():
         ("contact", "/contact/"),
         ("search", "/search/?q=%E5%85%9A%E5%BB%BA"),
         ("site-map", "/sitemap/"),
+        ("feeds", "/rss/"),
         ("not-found", "/no-such-page/"),
     ]
     pages.append(("topic", "/topic-study/"))

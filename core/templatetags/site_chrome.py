@@ -47,7 +47,7 @@ def page_description(context):
         columns = (
             Page.objects.child_of(home).live().public().in_menu().values_list("title", flat=True)
         )
-        return plain(f"{site_name(context)}:{'、'.join(columns)}")
+        return plain(f"{site_name(context)}：{'、'.join(columns)}")
 
     return remember(f"description:{site.pk}", compute, articles=False)
 

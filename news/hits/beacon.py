@@ -45,7 +45,7 @@ def hit_beacon(request, page_id):
     if cross_site(request):
         return JsonResponse({"error": "不接受来自其他网站的请求。"}, status=403)
     if limits.exceeded(request, "beacon", settings.BEACON_RATE_LIMIT):
-        return JsonResponse({"error": "请求过于频繁,请稍后再试。"}, status=429)
+        return JsonResponse({"error": "请求过于频繁，请稍后再试。"}, status=429)
     page = ArticlePage.objects.readable().filter(pk=page_id).select_related("hit_count").first()
     if page is None:
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)

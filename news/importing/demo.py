@@ -54,7 +54,7 @@ def load_demo_content(site):
             FooterSettings.objects.update_or_create(
                 site=site,
                 defaults={
-                    "copyright": "版权所有 © 青溪市社会组织党建服务中心(示例站点)",
+                    "copyright": "版权所有 © 青溪市社会组织党建服务中心（示例站点）",
                     "icp_number": "示ICP备00000000号-1",
                     "police_number": "示公网安备 00000000000000号",
                 },

@@ -17,7 +17,7 @@ from news.models import ArticleAttachment, ArticlePage
 
 NOTICE_TITLE = "关于开展2024年度基层党组织书记述职评议工作的通知"
 DEMO_VIDEO = Path(__file__).resolve().parent.parent / "demo" / "video.webm"
-VIDEO_TITLE = "党建服务阵地观摩交流(视频)"
+VIDEO_TITLE = "党建服务阵地观摩交流（视频）"
 VIDEO_CAPTIONS = """WEBVTT
 
 00:00.000 --> 00:02.500
@@ -117,9 +117,9 @@ def add_official_notice(column, published_at):
             {"type": "text", "heading": "主要内容"},
         ],
         "rows": [
-            {"values": ["述职准备", "1月5日前", "撰写述职报告,征求党员群众意见"]},
-            {"values": ["现场述职", "1月15日前", "逐一述职,接受现场提问"]},
-            {"values": ["评议测评", "1月20日前", "民主测评,汇总结果并反馈"]},
+            {"values": ["述职准备", "1月5日前", "撰写述职报告，征求党员群众意见"]},
+            {"values": ["现场述职", "1月15日前", "逐一述职，接受现场提问"]},
+            {"values": ["评议测评", "1月20日前", "民主测评，汇总结果并反馈"]},
         ],
     }
     article = ArticlePage(
@@ -129,23 +129,23 @@ def add_official_notice(column, published_at):
         summary="部署2024年度基层党组织书记抓基层党建工作述职评议考核。",
         body=[
             {"type": "document_title", "value": NOTICE_TITLE},
-            {"type": "paragraph", "value": "<p>各区委组织部,市直机关工委,各基层党组织:</p>"},
+            {"type": "paragraph", "value": "<p>各区委组织部，市直机关工委，各基层党组织：</p>"},
             {
                 "type": "paragraph",
-                "value": "<p>为压实基层党建工作责任,经研究,决定开展2024年度基层党组织书记"
+                "value": "<p>为压实基层党建工作责任，经研究，决定开展2024年度基层党组织书记"
                 "抓基层党建工作述职评议考核。现将有关事项通知如下。</p>",
             },
             {"type": "table", "value": table},
             {
                 "type": "paragraph",
-                "value": "<p>请各单位于1月3日前填写参会回执(见附件2)并报送市委组织部组织科。</p>",
+                "value": "<p>请各单位于1月3日前填写参会回执（见附件2）并报送市委组织部组织科。</p>",
             },
             {"type": "signature", "value": "中共青溪市委组织部\n2024年12月20日"},
         ],
     )
     column.add_child(instance=article)
-    article.attachments.add(ArticleAttachment(document=notice, title="附件1:述职评议工作通知"))
-    article.attachments.add(ArticleAttachment(document=signup, title="附件2:参会回执表"))
+    article.attachments.add(ArticleAttachment(document=notice, title="附件1：述职评议工作通知"))
+    article.attachments.add(ArticleAttachment(document=signup, title="附件2：参会回执表"))
     article.save_revision().publish()
     return article
 
@@ -165,7 +165,7 @@ def add_video(article, poster):
                 "title": "党建服务阵地观摩交流",
                 "poster": poster.pk,
                 "captions": captions.pk,
-                "transcript": "画面:青溪党建网。字幕:党建服务阵地观摩交流。",
+                "transcript": "画面：青溪党建网。字幕：党建服务阵地观摩交流。",
             },
         },
     )

@@ -1,7 +1,7 @@
 """Turns parsed seed-format articles into published ArticlePages (with the files of their 附件
-list, taken into the document library), and their contact block into a new revision of the
-site's ContactDetails; turns Word documents into drafts. Used by `manage.py import_articles`, the
-admin's 导入文章 and the demo loader."""
+list, taken into the document library, and full-width punctuation in their Chinese text), and
+their contact block into a new revision of the site's ContactDetails; turns Word documents into
+drafts. Used by `manage.py import_articles`, the admin's 导入文章 and the demo loader."""
 
 import io
 import mimetypes
@@ -19,6 +19,7 @@ from wagtail.models import Collection, Site
 
 from contact.models import ContactDetails, ContactEmail, ContactPhone
 from news.hits import store
+from news.importing.punctuation import chinese_punctuation
 from news.importing.seedformat import ParsedArticle, SeedFormatError, SubSection
 from news.importing.wordfiles import WordArticle
 from news.library.uploads import CheckedDocumentField, CompleteImageField
@@ -38,7 +39,7 @@ class ImportResult:
 
 
 def paragraph_html(text):
-    return f"<p>{escape(text)}</p>"
+    return f"<p>{escape(chinese_punctuation(text))}</p>"
 
 
 def body_stream(article: ParsedArticle):
@@ -49,10 +50,12 @@ def body_stream(article: ParsedArticle):
         for item in section.items:
             if isinstance(item, SubSection):
                 sub_body = [("paragraph", paragraph_html(text)) for text in item.paragraphs]
-                items.append(("subsection", {"heading": item.heading, "body": sub_body}))
+                heading = chinese_punctuation(item.heading)
+                items.append(("subsection", {"heading": heading, "body": sub_body}))
             else:
                 items.append(("paragraph", paragraph_html(item)))
-        stream.append(("section", {"label": section.label, "title": section.title, "body": items}))
+        label, title = chinese_punctuation(section.label), chinese_punctuation(section.title)
+        stream.append(("section", {"label": label, "title": title, "body": items}))
     return stream
 
 
@@ -103,15 +106,16 @@ def import_article(
     created = page is None
     if created:
         page = ArticlePage(import_key=article.import_key, live=False)
-    page.title = article.title
-    page.source = article.source
+    page.title = chinese_punctuation(article.title)
+    page.source = chinese_punctuation(article.source)
     page.published_at = article.published_at
-    page.summary = Truncator(" ".join(article.lead)).chars(SUMMARY_CHARS) if article.lead else ""
+    lead = chinese_punctuation(" ".join(article.lead))
+    page.summary = Truncator(lead).chars(SUMMARY_CHARS)
     page.body = body_stream(article)
     # A file without a 附件 list leaves the attachments editors gave the article in the admin.
     if article.attachments:
         page.attachments = [
-            ArticleAttachment(document=document, title=attachment.title)
+            ArticleAttachment(document=document, title=chinese_punctuation(attachment.title))
             for attachment, document in zip(article.attachments, documents, strict=True)
         ]
     if created:

@@ -106,6 +106,17 @@ def sqlite_matches(tokens):
     return article_entries().filter(pk__in=matched)
 
 
+def snippet(article, terms):
+    """What a result quotes: the body around the words, or the summary where only it has them;
+    the body's beginning when the words are in the title or 来源 alone, which the result shows
+    already or not at all."""
+    body = article.body_text()
+    for text in (body, article.summary):
+        if text and any(term.lower() in plain_text(text).lower() for term in terms if term):
+            return highlight(text, terms)
+    return highlight(body or article.summary, terms)
+
+
 def highlight(text, terms, length=SNIPPET_CHARS):
     """An escaped excerpt of `text` around the first term found, with every term in <mark>."""
     # Stored rich text holds entities (&amp;, &lt;): the reader's words are the characters.

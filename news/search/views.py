@@ -19,14 +19,14 @@ from django.views.decorators.http import require_safe
 
 from core import limits
 from news.models import ArticlePage, NewsIndexPage, paginated
-from news.search.queries import count_matches, highlight, search_articles
+from news.search.queries import count_matches, highlight, search_articles, snippet
 from news.search.tokens import query_terms
 
 logger = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 10
-TOO_SLOW = "这次搜索用时过长,已停止。请换用更少、更具体的关键词再试。"
-TOO_OFTEN = "搜索太频繁了,请稍候一分钟再试。"
+TOO_SLOW = "这次搜索用时过长，已停止。请换用更少、更具体的关键词再试。"
+TOO_OFTEN = "搜索太频繁了，请稍候一分钟再试。"
 # SQLite calls the progress handler every this many virtual-machine steps (well under 1 ms).
 PROGRESS_STEPS = 10_000
 
@@ -102,7 +102,7 @@ def find(request, articles, query, terms, column, columns):
             "article": article,
             "column": column_titles.get(article.path[: -ArticlePage.steplen], ""),
             "title": highlight(article.title, terms, length=200),
-            "snippet": highlight(article.plain_text(), terms),
+            "snippet": snippet(article, terms),
         }
         for article in page.object_list
     ]

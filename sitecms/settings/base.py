@@ -219,7 +219,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "青溪党建网")
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
+# The site's address in notification e-mails, and the default site's address in sitemaps, feeds
+# and exports (news/sitetree.py); unset, the development server's on PORT.
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "SITE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+)
 WAGTAIL_I18N_ENABLED = False
 # The one language of the content, named as the admin names it (else "Simplified Chinese").
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]

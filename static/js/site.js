@@ -94,7 +94,7 @@
   // The day of printing, by the reader's clock (a page may have been cached on another day).
   function datePrints() {
     document.querySelectorAll("[data-print-date]").forEach(function (date) {
-      date.textContent = "打印日期:" + today();
+      date.textContent = "打印日期：" + today();
     });
   }
   datePrints();
@@ -116,7 +116,7 @@
       } catch (e) {
         copied = false;
       }
-      say(copied ? "已复制本文地址。" : "地址已选中,请按 Ctrl+C(手机上长按)复制。");
+      say(copied ? "已复制本文地址。" : "地址已选中，请按 Ctrl+C（手机上长按）复制。");
     }
     button.addEventListener("click", function () {
       if (navigator.clipboard && window.isSecureContext) {

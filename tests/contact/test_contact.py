@@ -182,7 +182,7 @@ def test_404_page_is_chinese_with_footer(site):
     make_contact(site)
     status, html = html_of("/no-such-page/")
     assert status == 404
-    assert "抱歉,您要找的页面不存在" in html
+    assert "抱歉，您要找的页面不存在" in html
     assert "测试市测试路1号" in html
 
 
@@ -205,7 +205,7 @@ def test_500_page_renders_without_the_database(site, settings):
         connections["default"].cursor = real_cursor
     html = response.content.decode()
     assert response.status_code == 500
-    assert "抱歉,服务器暂时出错" in html
+    assert "抱歉，服务器暂时出错" in html
     assert "测试市测试路1号" in html
 
 

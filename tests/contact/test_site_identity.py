@@ -49,7 +49,7 @@ def test_a_site_code_that_is_not_ten_digits_is_refused_in_chinese(
 def test_a_site_code_typed_in_full_width_digits_is_kept_in_ascii(admin_client, site):
     response = admin_client.post(settings_url(site), {**FORM, "site_code": "３５０２０００００１"})
     assert response.status_code == 302
-    assert "网站标识码:3502000001" in footer_of("/")
+    assert "网站标识码：3502000001" in footer_of("/")
 
 
 def test_the_code_and_the_linked_badge_show_on_every_page_once_saved(admin_client, site, image):
@@ -65,10 +65,10 @@ def test_the_code_and_the_linked_badge_show_on_every_page_once_saved(admin_clien
     assert response.status_code == 302
     for url in ["/", "/news/", "/contact/", "/sitemap/", "/no-such-page/"]:
         footer = footer_of(url)
-        assert "网站标识码:3502000001" in footer, url
+        assert "网站标识码：3502000001" in footer, url
         badge = footer.split('class="conac-badge"')[1].split("</p>")[0]
         assert 'href="https://bszs.conac.cn/sitename?method=show&amp;id=0123456789"' in badge
-        assert 'alt="党政机关网站标识:查看开办单位认证信息"' in badge
+        assert 'alt="党政机关网站标识：查看开办单位认证信息"' in badge
         # The 1200 × 800 upload is sent as a small rendition, drawn at most 110 px wide.
         assert 'width="110" height="73"' in badge
         assert "/images/" in badge and image.file.name.split("/")[-1] not in badge

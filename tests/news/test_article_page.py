@@ -86,19 +86,19 @@ def test_article_shows_title_breadcrumbs_and_meta_line(article):
     assert "当前位置" in html
     assert '<a href="/">首页</a>' in html
     assert '<a href="/news/">工作动态</a>' in html
-    assert "来源:厦门非公党建" in html
-    assert "点击数:<span data-hit-count>1234</span>" in html
-    assert '日期:<time datetime="2017-05-24T17:01:55+08:00">2017-05-24 17:01:55</time>' in html
-    assert "作者:张三" in html
-    assert "责任编辑:李四" in html
+    assert "来源：厦门非公党建" in html
+    assert "点击数：<span data-hit-count>1234</span>" in html
+    assert '日期：<time datetime="2017-05-24T17:01:55+08:00">2017-05-24 17:01:55</time>' in html
+    assert "作者：张三" in html
+    assert "责任编辑：李四" in html
 
 
 def test_article_body_has_anchored_sections_subsections_and_contents(article):
     html = get(article.url)
     assert 'id="section-1"' in html
     assert 'id="section-2"' in html
-    assert '<a href="#section-1">议程一:实地观摩</a>' in html
-    assert '<a href="#section-2">议程二:座谈会</a>' in html
+    assert '<a href="#section-1">议程一：实地观摩</a>' in html
+    assert '<a href="#section-2">议程二：座谈会</a>' in html
     assert "<h3>嘉莲街道友邻中心</h3>" in html
     assert "友邻中心段落。" in html
 
@@ -126,11 +126,11 @@ def test_previous_and_next_articles_come_from_the_same_column(column, other_colu
         parent=column, title="较新的文章", published_at=datetime(2023, 1, 1, tzinfo=SHANGHAI)
     )
     html = get(middle.url)
-    assert f'上一篇:<a href="{older.url}" rel="prev">较早的文章</a>' in html
-    assert f'下一篇:<a href="{newer.url}" rel="next">较新的文章</a>' in html
+    assert f'上一篇：<a href="{older.url}" rel="prev">较早的文章</a>' in html
+    assert f'下一篇：<a href="{newer.url}" rel="next">较新的文章</a>' in html
     assert "别的栏目" not in html
-    assert "上一篇:没有了" in get(older.url)
-    assert "下一篇:没有了" in get(newer.url)
+    assert "上一篇：没有了" in get(older.url)
+    assert "下一篇：没有了" in get(newer.url)
 
 
 def test_print_button_print_stylesheet_and_font_size_switch(article):
@@ -173,7 +173,7 @@ def test_click_count_is_kept_off_the_page_and_survives_publishing(article):
     article.title = "改过的标题"
     article.save_revision().publish()
     assert PageHits.objects.count_for(article.pk) == 1234
-    assert "点击数:<span data-hit-count>1234</span>" in get(article.url)
+    assert "点击数：<span data-hit-count>1234</span>" in get(article.url)
 
 
 def test_copying_an_article_does_not_copy_its_count(article, column):
@@ -183,7 +183,7 @@ def test_copying_an_article_does_not_copy_its_count(article, column):
 
 def test_article_without_hits_row_shows_zero(column):
     page = ArticlePageFactory(parent=column)
-    assert "点击数:<span data-hit-count>0</span>" in get(page.url)
+    assert "点击数：<span data-hit-count>0</span>" in get(page.url)
 
 
 def test_cover_and_body_images_render_with_alt_text_and_size(column, image):

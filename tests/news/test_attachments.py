@@ -103,7 +103,7 @@ def test_an_attachment_in_the_text_is_a_download_link_with_kind_and_size(column,
     ]
     html = page_html(published_with(column, body=body))
     inline = re.search(r'<p class="attachment attachment--inline">.*?</p>', html, re.S).group(0)
-    assert "附件:" in inline and ">会议通知</a>" in inline and "（PDF，2.0\xa0KB）" in inline
+    assert "附件：" in inline and ">会议通知</a>" in inline and "（PDF，2.0\xa0KB）" in inline
     assert f'href="{notice_pdf.url}"' in inline
 
 

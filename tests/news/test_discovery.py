@@ -1,13 +1,15 @@
 """Month archives, the home page's picture news and notices, feeds, sitemap and robots.txt."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils.timezone import localdate
 
-from news.models import HomePage
+from news.models import HomePage, TopicPage
 from tests.crawler import sitemap_entries
 from tests.factories import SHANGHAI, ArticlePageFactory, section
 
@@ -49,10 +51,12 @@ def test_month_archive_lists_that_months_articles_in_local_time(dated):
 def test_month_list_links_every_month_with_counts(dated):
     html = get("/news/").content.decode()
     assert (
-        '<a href="/news/2017/06/">2017年6月</a> <span class="month-list__count">(1)</span>' in html
+        '<a href="/news/2017/06/">2017年6月</a> <span class="month-list__count">（1）</span>'
+        in html
     )
     assert (
-        '<a href="/news/2017/05/">2017年5月</a> <span class="month-list__count">(2)</span>' in html
+        '<a href="/news/2017/05/">2017年5月</a> <span class="month-list__count">（2）</span>'
+        in html
     )
 
 
@@ -63,8 +67,26 @@ def test_impossible_months_are_404(dated, url):
     get(url, status=404)
 
 
-def test_empty_month_says_so(dated):
-    assert "暂无文章" in get("/news/2016/01/").content.decode()
+def test_an_empty_month_within_the_columns_life_says_so(dated):
+    assert "暂无文章" in get("/news/2017/07/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/news/2017/04/", "/news/1999/01/", "/news/2999/12/"])
+def test_months_before_the_first_article_or_after_today_are_404_not_soft_404(dated, url):
+    get(url, status=404)
+
+
+def test_months_of_a_column_without_articles_are_404(column):
+    get(f"/news/{localdate():%Y/%m}/", status=404)
+
+
+def test_this_month_and_a_month_of_articles_dated_ahead_are_pages(dated, column):
+    ArticlePageFactory(
+        parent=column, title="来年的文章", published_at=datetime(2999, 3, 1, tzinfo=SHANGHAI)
+    )
+    get(f"/news/{localdate():%Y/%m}/")
+    assert "来年的文章" in get("/news/2999/03/").content.decode()
+    get("/news/2999/04/", status=404)
 
 
 def test_home_has_picture_news_with_pause_control_and_notices(home, column, other_column, image):
@@ -113,6 +135,27 @@ def test_feed_images_use_absolute_addresses(column, image):
     description = parse_rss(get("/feed/")).find("channel/item/description").text
     assert 'src="http://testserver/media/' in description
     assert 'src="/media/' not in description
+
+
+def test_the_subscribe_links_lead_to_a_page_that_says_what_rss_is(home, column, image):
+    topic = TopicPage(title="学习专题", slug="study", tag="学习", banner_image=image)
+    home.add_child(instance=topic)
+    topic.save_revision().publish()
+    assert 'href="/rss/#feed-news">订阅本栏目（RSS）</a>' in get("/news/").content.decode()
+    assert 'href="/rss/#feed-study">订阅本专题（RSS）</a>' in get("/study/").content.decode()
+    html = get("/rss/").content.decode()
+    assert "<h1>RSS 订阅</h1>" in html and "RSS 阅读器" in html
+    addresses = dict(re.findall(r'<li id="([^"]+)">.*?<code[^>]*>([^<]+)</code>', html, re.S))
+    assert addresses == {
+        "feed-site": "http://testserver/feed/",
+        "feed-news": "http://testserver/news/feed/",
+        "feed-notices": "http://testserver/notices/feed/",
+        "feed-practice": "http://testserver/practice/feed/",
+        "feed-study": "http://testserver/study/feed/",
+    }
+    # Each address is the feed a reader's feed reader gets.
+    for address in addresses.values():
+        parse_rss(get(urlsplit(address).path))
 
 
 def test_feeds_are_linked_from_head(column):

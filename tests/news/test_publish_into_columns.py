@@ -67,7 +67,9 @@ def test_the_copy_is_a_neighbour_in_its_column(published_twice, other_column):
         published_at=copy.published_at.replace(year=copy.published_at.year + 1),
     )
     page = Client().get(later.url).content.decode()
-    assert f'上一篇:<a href="{article.url}" rel="prev">市委组织部召开基层党建工作推进会</a>' in page
+    assert (
+        f'上一篇：<a href="{article.url}" rel="prev">市委组织部召开基层党建工作推进会</a>' in page
+    )
 
 
 def test_both_columns_lists_and_the_admin_listing_show_the_one_count(
@@ -78,7 +80,7 @@ def test_both_columns_lists_and_the_admin_listing_show_the_one_count(
     for listing in (column, other_column):
         page = Client().get(listing.url).content.decode()
         entry = page.split(f'href="{article.url}"')[1].split("</li>")[0]
-        assert "点击数:42" in entry, listing.title
+        assert "点击数：42" in entry, listing.title
     admin_listing = admin_client.get(reverse("articles:index"), {"q": ""}).content.decode()
     rows = [row for row in admin_listing.split("<tr") if "市委组织部召开基层党建工作推进会" in row]
     assert len(rows) == 2
@@ -124,11 +126,11 @@ def test_the_originals_form_says_where_its_copies_are_published(
     article, copy = published_twice
     form = admin_client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,))).content.decode()
     assert "本文同时发布在 1 个栏目" in form
-    assert f"{other_column.title}:已发布" in form
+    assert f"{other_column.title}：已发布" in form
     assert reverse("wagtailadmin_explore", args=(other_column.pk,)) in form
     copy.unpublish()
     form = admin_client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,))).content.decode()
-    assert f"{other_column.title}:未发布" in form
+    assert f"{other_column.title}：未发布" in form
     # An article with no copies says nothing of them.
     alone = ArticlePageFactory(parent=column)
     form = admin_client.get(reverse("wagtailadmin_pages:edit", args=(alone.pk,))).content.decode()

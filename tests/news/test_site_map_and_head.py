@@ -39,11 +39,11 @@ def test_the_site_map_lists_every_column_with_its_count_the_topics_and_the_other
         ("/practice/", "基层实践"),
     ]:
         assert (path, title) in links
-        assert (f"{path}feed/", "RSS 订阅") in links
-    assert "(共 1 篇)" in html.split('class="site-map"')[1].split("工作动态")[1]
+        assert (f"/rss/#feed-{path.strip('/')}", "RSS 订阅") in links
+    assert "（共 1 篇）" in html.split('class="site-map"')[1].split("工作动态")[1]
     assert ("/ershida/", "学习贯彻党的二十大精神") in links
     assert ("/contact/", "联系我们") in links
-    assert ("/search/", "站内搜索") in links and ("/feed/", "全站 RSS 订阅") in links
+    assert ("/search/", "站内搜索") in links and ("/rss/", "RSS 订阅") in links
     # No article is listed one by one: a column's articles are behind its link.
     assert not any("/2024/" in path for path, _ in links)
 

@@ -53,7 +53,7 @@ def test_a_topic_gathers_tagged_live_articles_from_every_column_newest_first(
     response = Client().get("/ershida/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>专题:学习贯彻党的二十大精神</h1>" in html
+    assert "<h1>专题：学习贯彻党的二十大精神</h1>" in html
     assert "深入学习宣传贯彻党的二十大精神。" in html
     assert 'class="topic-banner"' in html and "<img" in html.split('class="topic-banner"')[1]
     found = titles_on(html)

@@ -94,7 +94,7 @@ def public_documents(published, other_column, theory, topic):
 
 def notices_count_on_the_site_map():
     html = Client().get("/sitemap/").content.decode()
-    return int(re.search(r"通知公告</a>\s*(?:<[^>]+>\s*)*\(共 (\d+) 篇\)", html).group(1))
+    return int(re.search(r"通知公告</a>\s*(?:<[^>]+>\s*)*（共 (\d+) 篇）", html).group(1))
 
 
 def restrict_with_password(article, theory):

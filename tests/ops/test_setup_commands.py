@@ -14,11 +14,16 @@ from contact.models import ContactDetails
 from news.hits.models import PageHits
 from news.importing.demo import demo_files
 from news.models import ArticlePage, NewsIndexPage
+from tests.factories import ArticlePageFactory
 from tests.production import run_with_production_settings
+
+# The README says in words how many articles the demo has.
+NUMBER_WORDS = {15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen"}
 
 
 def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db):
-    call_command("setup_site", "--demo", stdout=StringIO())
+    out = StringIO()
+    call_command("setup_site", "--demo", stdout=out)
     columns = NewsIndexPage.objects.all()
     assert columns.count() >= 3
     assert all(ArticlePage.objects.child_of(column).exists() for column in columns)
@@ -31,6 +36,11 @@ def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db)
     assert PageHits.objects.filter(hits__gt=0).count() == originals.count()
     [copy] = articles.exclude(alias_of__isnull=True)
     assert copy.get_parent().pk != copy.alias_of.get_parent().pk
+    # What `make run` prints and what the README says count the articles a reader finds.
+    count = originals.count()
+    assert f"已载入示例内容：{count} 篇文章（其中 1 篇同时发布在另一个栏目）。" in out.getvalue()
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    assert f"{NUMBER_WORDS[count]} articles" in " ".join(readme.split())
     assert ArticlePage.objects.exclude(cover_image=None).exists()
     contact = ContactDetails.objects.get(live=True)
     assert contact.phones.count() >= 2 and contact.emails.count() >= 2
@@ -66,7 +76,7 @@ def test_the_demo_topic_gathers_articles_from_two_columns(db):
     listed = html.split('class="article-list"')[1].split("</ul>")[0]
     columns = {url.split("/")[1] for url in re.findall(r'href="(/[^"]+/\d{4}/\d{4}/\d+/)"', listed)}
     assert len(columns) >= 2, listed
-    assert "专题:学习贯彻党的二十大精神" in html
+    assert "专题：学习贯彻党的二十大精神" in html
 
 
 @pytest.mark.engine_independent
@@ -102,6 +112,7 @@ def test_ensure_admin_creates_admin_once_with_a_printed_random_password(db, monk
     out = StringIO()
     call_command("ensure_admin", stdout=out)
     password = out.getvalue().split("密码 ")[1].split("。")[0]
+    assert "此密码只显示这一次" in out.getvalue()
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.check_password(password)
     again = StringIO()
@@ -115,7 +126,53 @@ def test_ensure_admin_takes_the_password_from_the_environment(db, monkeypatch):
     out = StringIO()
     call_command("ensure_admin", stdout=out)
     assert "from-the-env-123" not in out.getvalue()
+    # No password is shown, so none is said to be shown "only this once".
+    assert "环境变量 DJANGO_SUPERUSER_PASSWORD" in out.getvalue()
+    assert "只显示" not in out.getvalue()
     assert get_user_model().objects.get(username="admin").check_password("from-the-env-123")
+
+
+def test_the_development_sites_address_follows_the_port_it_is_served_on(site, settings):
+    assert (site.hostname, site.port) == ("127.0.0.1", 8000)  # as the first `make run` made it
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:18101"  # `PORT=18101 make run` later
+    call_command("setup_site", stdout=StringIO())
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("127.0.0.1", 18101)
+    # The 阅读排行 export's addresses, and every other full address, name the new port.
+    article = ArticlePageFactory(parent=NewsIndexPage.objects.get(slug="news"))
+    assert article.full_url.startswith("http://127.0.0.1:18101/news/")
+    # An address someone gave the site in the admin stays.
+    site.hostname, site.port = "djw.example.cn", 443
+    site.save()
+    call_command("setup_site", stdout=StringIO())
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("djw.example.cn", 443)
+
+
+def development_settings(monkeypatch, **env):
+    """sitecms.settings.dev as `make run` reads it, under `env`."""
+    import runpy
+    import sys
+
+    for name in ("DEBUG", "PORT", "SITE_BASE_URL", "SERVE_MEDIA"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    # Read afresh from the environment: the test settings imported the base module already.
+    monkeypatch.delitem(sys.modules, "sitecms.settings.base")
+    return runpy.run_module("sitecms.settings.dev")
+
+
+@pytest.mark.engine_independent
+def test_make_run_shows_the_sites_error_pages_unless_asked_for_djangos(monkeypatch):
+    plain = development_settings(monkeypatch, PORT="18101")
+    # Without DEBUG, the Chinese 404 and 500 (tested under the test settings, which share this).
+    assert plain["DEBUG"] is False
+    assert plain["WAGTAILADMIN_BASE_URL"] == "http://127.0.0.1:18101"
+    # What DEBUG served in development still is: static files as edited, the pictures.
+    assert plain["WHITENOISE_USE_FINDERS"] and plain["WHITENOISE_AUTOREFRESH"]
+    assert plain["SERVE_MEDIA"] is True
+    assert development_settings(monkeypatch, DEBUG="1")["DEBUG"] is True
 
 
 def start_with_production_settings(**env):

@@ -194,7 +194,7 @@ def test_a_notice_with_a_table_and_attachments_reads_at_320_pixels(browser, site
     region.focus()  # keyboard users reach the table and scroll it with the arrow keys
     page.keyboard.press("ArrowRight")
     assert page.get_by_role("heading", name="附件").is_visible()
-    assert page.get_by_role("link", name="附件2:参会回执表").get_attribute("download") is not None
+    assert page.get_by_role("link", name="附件2：参会回执表").get_attribute("download") is not None
     context.close()
 
 
@@ -325,3 +325,37 @@ def test_on_a_phone_the_header_folds_into_two_rows_and_the_article_comes_first(b
     top, line = title_top(page)
     assert top + line <= 812 / 2, top
     context.close()
+
+
+def test_a_reader_who_taps_subscribe_reads_what_rss_is_and_the_columns_address(browser, site_url):
+    """订阅本栏目（RSS） on a phone opens a Chinese page that says what RSS is, with this column's
+    feed address marked, under the site's policy: no raw XML, no policy violation, no script
+    error. (An XSLT stylesheet would put Chromium's English XSLT warning over the feed.)"""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    context.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', event =>"
+        " window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));"
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"script: {error}"))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(site_url + "/news/")
+    page.get_by_role("link", name="订阅本栏目（RSS）").click()
+    page.wait_for_url("**/rss/#feed-news")
+    assert page.get_by_role("heading", level=1).inner_text() == "RSS 订阅"
+    assert "RSS 阅读器" in page.locator(".feed-guide").inner_text()
+    column = page.locator("#feed-news")
+    address = column.locator("code").inner_text()
+    assert address == f"{site_url}/news/feed/"
+    # The column's own address is marked (its :target border), and nothing scrolls sideways.
+    marked = column.evaluate("entry => getComputedStyle(entry).borderLeftColor")
+    assert marked != page.locator("#feed-site").evaluate(
+        "entry => getComputedStyle(entry).borderLeftColor"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.request.get(address).headers["content-type"].startswith("application/rss+xml")
+    violations = page.evaluate("window.__cspViolations")
+    context.close()
+    assert violations == [] and errors == []

@@ -157,7 +157,7 @@ def test_a_client_searching_too_often_is_told_in_chinese_to_wait(live):
         answer = live.request("GET", path, headers={"X-Forwarded-For": "203.0.113.7"})
         statuses.append(answer.status)
     assert statuses == [200] * RATE_LIMIT + [429]
-    assert "搜索太频繁了,请稍候一分钟再试。" in answer.text
+    assert "搜索太频繁了，请稍候一分钟再试。" in answer.text
     # Another reader searches on.
     answer = live.request("GET", searched("党建"), headers={"X-Forwarded-For": "203.0.113.8"})
     assert answer.status == 200

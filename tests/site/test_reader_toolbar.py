@@ -508,7 +508,7 @@ def test_share_works_without_javascript_and_the_print_view_names_the_site_addres
     text = source.inner_text()
     assert page.title().split(" - ")[-1] in text  # the site's name
     assert site_url + article.url in text
-    assert "打印日期:2030-01-03" in text
+    assert "打印日期：2030-01-03" in text
     for hidden in ("#a11y-toolbar", ".share", ".print-button", ".site-header"):
         assert page.locator(hidden).first.is_hidden(), hidden
     reader.close()

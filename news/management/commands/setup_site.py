@@ -13,7 +13,9 @@ from news.sitetree import ensure_site_tree
 
 
 class Command(BaseCommand):
-    help = "建立站点结构(首页、栏目、联系我们页面);加 --demo 时在没有文章的数据库中载入示例内容。"
+    help = (
+        "建立站点结构（首页、栏目、联系我们页面）；加 --demo 时在没有文章的数据库中载入示例内容。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="数据库中没有文章时载入示例内容")
@@ -23,13 +25,24 @@ class Command(BaseCommand):
         site = ensure_site_tree()
         if demo and not ArticlePage.objects.exists():
             load_demo_content(site)
-            self.stdout.write(f"已载入示例内容:{ArticlePage.objects.count()} 篇文章。")
+            self.stdout.write(demo_summary())
         if not index_is_current():
             # A new site, or one whose index was built another way (Chinese titles as whole
             # words, entities as words).
             rebuild_index(stdout=self.stdout)
             self.stdout.write("已重建搜索索引。")
         self.stdout.write("站点结构已就绪。")
+
+
+def demo_summary():
+    """How many articles the demo gave, as a reader counts them: an article published into a
+    second column (一稿多发) is one article, not two."""
+    articles = ArticlePage.objects.live()
+    copies = articles.exclude(alias_of__isnull=True).count()
+    message = f"已载入示例内容：{articles.originals().count()} 篇文章"
+    if copies:
+        message += f"（其中 {copies} 篇同时发布在另一个栏目）"
+    return message + "。"
 
 
 def keep_the_database_file_private():

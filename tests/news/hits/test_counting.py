@@ -157,7 +157,7 @@ def test_counting_sets_no_cookie_and_adds_no_vary_cookie(article):
 
 
 def test_shown_number_includes_the_view_just_counted(article):
-    assert "点击数:<span data-hit-count>11</span>" in view(article).content.decode()
+    assert "点击数：<span data-hit-count>11</span>" in view(article).content.decode()
 
 
 # Dedupe ---------------------------------------------------------------------------------------
@@ -324,7 +324,7 @@ def test_counter_failure_still_serves_the_page(article, caplog):
     with mock.patch("news.hits.store.record_view", side_effect=RuntimeError("database is locked")):
         response = view(article)
     assert response.status_code == 200
-    assert "点击数:<span data-hit-count>10</span>" in response.content.decode()
+    assert "点击数：<span data-hit-count>10</span>" in response.content.decode()
     assert "Counting a view of page" in caplog.text
 
 
@@ -416,7 +416,7 @@ def test_a_view_on_postgresql_commits_without_waiting_for_the_disk_unless_asked(
     ]
     assert len(counting) == 1
     assert ("synchronous_commit TO OFF" in counting[0]) is not wait_for_disk
-    assert "点击数:<span data-hit-count>8</span>" in response.content.decode()
+    assert "点击数：<span data-hit-count>8</span>" in response.content.decode()
     assert PageHits.objects.get(page_id=page.pk).hits == 8
     assert PageDailyHits.objects.get(page_id=page.pk).hits == 1
 
@@ -428,10 +428,10 @@ def test_cached_views_are_each_counted_and_show_the_current_number(article, sett
     settings.PAGE_CACHE = "django"
     settings.HITCOUNT_WINDOW = 0
     first = view(article)
-    assert "点击数:<span data-hit-count>11</span>" in first.content.decode()
+    assert "点击数：<span data-hit-count>11</span>" in first.content.decode()
     for expected in range(12, 17):
         response = view(article)
-        assert f"点击数:<span data-hit-count>{expected}</span>" in response.content.decode()
+        assert f"点击数：<span data-hit-count>{expected}</span>" in response.content.decode()
     assert count(article) == 16
 
 
@@ -440,7 +440,7 @@ def test_cached_view_by_the_same_reader_shows_the_current_number(article, settin
     view(article)  # cached, counted: 11
     view(article, ip="198.51.100.2")  # from the cache, counted: 12
     response = view(article)  # from the cache, same reader as the first: not counted
-    assert "点击数:<span data-hit-count>12</span>" in response.content.decode()
+    assert "点击数：<span data-hit-count>12</span>" in response.content.decode()
 
 
 def test_page_cache_serves_from_cache_and_drops_it_on_publish(
@@ -596,7 +596,7 @@ def test_redis_buffers_views_and_the_shown_count_includes_them(article, redis_bu
     assert PageHits.objects.get(page_id=article.pk).hits == 10  # not flushed yet
     assert count(article) == 12
     shown = view(article, ip="198.51.100.3").content.decode()
-    assert "点击数:<span data-hit-count>13</span>" in shown
+    assert "点击数：<span data-hit-count>13</span>" in shown
     assert store.flush() == 3
     assert PageHits.objects.get(page_id=article.pk).hits == 13
     assert PageDailyHits.objects.get(page_id=article.pk).hits == 3
@@ -681,7 +681,7 @@ def test_redis_down_falls_back_to_the_database(article, redis_buffer, settings):
     response = view(article)
     assert response.status_code == 200
     assert PageHits.objects.get(page_id=article.pk).hits == 11
-    assert "点击数:<span data-hit-count>11</span>" in response.content.decode()
+    assert "点击数：<span data-hit-count>11</span>" in response.content.decode()
 
 
 def redis_away():

@@ -90,7 +90,7 @@ def test_most_read_period_select_shows_the_period_shown(admin_client, ranked):
     html = admin_client.get(reverse("news_most_read")).content.decode()
     assert re.search(r'<option value="week"\s+selected', html)
     assert not re.search(r'<option value="day"\s+selected', html)
-    assert "本周(" in html
+    assert "本周（" in html
     html = admin_client.get(reverse("news_most_read"), {"period": "month"}).content.decode()
     assert re.search(r'<option value="month"\s+selected', html)
 

@@ -56,8 +56,9 @@ def test_the_command_takes_the_files_from_beside_the_text_file(column, tmp_path)
     assert code == 0, err
     page = ArticlePage.objects.get()
     assert [(a.title, a.document.title, a.document.file_size) for a in page.attachments.all()] == [
-        ("附件1:学习通知", "学习通知", len(PDF)),
-        ("附件2:参会回执", "参会回执", len(XLSX)),
+        # The names as the file gives them, in Chinese punctuation (news/importing/punctuation.py).
+        ("附件1：学习通知", "学习通知", len(PDF)),
+        ("附件2：参会回执", "参会回执", len(XLSX)),
     ]
     # Importing it again updates the article and adds no second copy of either file.
     assert run_import(write(tmp_path, "a.txt", TWO_FILES), "--parent", "/news/")[0] == 0
@@ -158,10 +159,10 @@ def test_the_admin_takes_the_files_uploaded_with_the_article(editor_client, colu
     assert html.count("已创建草稿") == 1, html
     assert "附件 2 个已存入文档库" in html
     draft = ArticlePage.objects.get().get_latest_revision_as_object()
-    assert [a.title for a in draft.attachments.all()] == ["附件1:学习通知", "附件2:参会回执"]
+    assert [a.title for a in draft.attachments.all()] == ["附件1：学习通知", "附件2：参会回执"]
 
 
 def test_the_admin_names_a_file_the_article_asks_for_but_was_not_uploaded(editor_client, column):
     html = import_in_admin(editor_client, column, {"学习通知.pdf": PDF})
-    assert "a.txt</strong>:第 28 行: 找不到附件“参会回执.xlsx”" in html
+    assert "a.txt</strong>：第 28 行: 找不到附件“参会回执.xlsx”" in html
     assert not ArticlePage.objects.exists()

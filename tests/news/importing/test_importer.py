@@ -7,6 +7,7 @@ from wagtail.models import Revision
 
 from contact.models import ContactDetails
 from news.hits.models import PageHits
+from news.importing.punctuation import chinese_punctuation
 from news.importing.seedformat import SeedFormatError, parse
 from news.models import ArticlePage
 from tests.samples import SEED, VALID, needs_seed
@@ -60,10 +61,29 @@ def test_seed_import_reproduces_title_source_date_sections_and_subsections(colum
     ]
     lead = [block for block in page.body if block.block_type == "paragraph"]
     assert len(lead) == 2
-    assert "5月19日,我市召开社会组织党建工作现场推进会" in lead[0].value.source
+    # The seed's half-width commas are full-width in the article (news/importing/punctuation.py).
+    assert "5月19日，我市召开社会组织党建工作现场推进会" in lead[0].value.source
     text = str(page.body.render_as_block())
-    assert "(来源:厦门非公党建)" not in text
+    assert "来源:厦门非公党建" not in text and "来源：厦门非公党建" not in text
     assert PageHits.objects.count_for(page.pk) == 0  # the seed's 点击数 is empty
+
+
+@pytest.mark.engine_independent
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("来源:青溪党建网 点击数:1286", "来源：青溪党建网 点击数：1286"),
+        ("要求:一是,二是;三是!对吗?", "要求：一是，二是；三是！对吗？"),
+        ("中心(以下简称中心)隶属", "中心（以下简称中心）隶属"),
+        ("“双强六好”目标(党建强;服务强)和", "“双强六好”目标（党建强；服务强）和"),
+        ("订阅本栏目(RSS),Wi-Fi全覆盖", "订阅本栏目（RSS），Wi-Fi全覆盖"),
+        # Latin text and numbers keep their marks.
+        ("下午2:30召开,共1,000人", "下午2:30召开，共1,000人"),
+        ("Hello, world: (PDF) ok?", "Hello, world: (PDF) ok?"),
+    ],
+)
+def test_imported_chinese_text_gets_full_width_punctuation(text, written):
+    assert chinese_punctuation(text) == written
 
 
 @needs_seed

@@ -82,6 +82,35 @@ def test_results_show_column_date_and_highlighted_snippet(articles):
     assert re.search(r"<time datetime=\"[^\"]+\">\d{4}-\d{2}-\d{2}</time>", html)
 
 
+def snippets(html):
+    return [
+        re.sub(r"<[^>]+>", "", text)
+        for text in re.findall(r"<p>(.*?)</p>\s*</li>", html.split('class="search-results"')[1])
+    ]
+
+
+def test_snippets_quote_the_body_around_the_words_not_the_title_or_source(column):
+    ArticlePageFactory(
+        parent=column,
+        title="睦邻服务站揭牌",
+        source="市委组织部",
+        summary="服务站正式启用。",
+        body=[
+            {"type": "paragraph", "value": "<p>" + "开场的话。" * 30 + "</p>"},
+            section("议程一", "参观学习", "与会人员参观了长者食堂和儿童阅读角。"),
+        ],
+    )
+    # Words in the body: the passage around them.
+    [around] = snippets(get("/search/", q="阅读角"))
+    assert "议程一：参观学习 与会人员参观了长者食堂和儿童阅读角。" in around
+    assert around.startswith("…") and "睦邻服务站揭牌" not in around
+    # Words in the title or 来源 alone: the body's beginning, neither the title nor the source.
+    for word in ("揭牌", "组织部"):
+        [opening] = snippets(get("/search/", q=word))
+        assert opening.startswith("开场的话。开场的话。"), opening
+        assert "揭牌" not in opening and "市委组织部" not in opening
+
+
 def test_filter_by_column(articles, other_column):
     assert result_titles(get("/search/", q="党", column=other_column.pk)) == [
         "关于举办党务培训班的通知"

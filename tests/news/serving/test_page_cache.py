@@ -72,7 +72,7 @@ def test_an_article_is_shown_afresh_when_it_or_a_neighbour_changes(cached, colum
         published_at=first.published_at + timedelta(hours=12),
     )
     between.save_revision().publish()
-    assert "下一篇:<a" in read(first.url)[0] and "插入的文章" in read(first.url)[0]
+    assert "下一篇：<a" in read(first.url)[0] and "插入的文章" in read(first.url)[0]
     assert "插入的文章" in read(second.url)[0]
     # Withdrawn, it is nobody's neighbour any more.
     between.unpublish()

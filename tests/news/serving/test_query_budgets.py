@@ -1,6 +1,8 @@
 """What serving a page costs in SQL queries: fixed budgets for the article page, and list pages
 whose query count does not grow with the number of articles they show."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -8,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
-from tests.factories import ArticlePageFactory, section
+from tests.factories import SHANGHAI, ArticlePageFactory, section
 
 # The budgets the site promises (README, "Speed"): an article read without the page cache costs
 # at most 6 queries with its counting, two from the page cache (the site generation and the
@@ -99,7 +101,7 @@ def test_article_served_from_the_page_cache_costs_the_generation_and_the_count(
     if connection.vendor == "postgresql":
         # The count and the check that the kept page is current are one round trip.
         assert len(made) == 1 and GENERATION_QUERY in made[0] and "INSERT INTO" in made[0], made
-    assert "点击数:<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
+    assert "点击数：<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
 
 
 def test_a_kept_article_found_stale_is_rendered_afresh_and_counted_once(
@@ -111,7 +113,7 @@ def test_a_kept_article_found_stale_is_rendered_afresh_and_counted_once(
     article.save_revision().publish()  # in another process, as far as the page cache knows
     html = reader.get(article.url).content.decode()
     assert "改过的标题" in html
-    assert "点击数:<span data-hit-count>12</span>" in html
+    assert "点击数：<span data-hit-count>12</span>" in html
     from news.hits.store import current_count
 
     assert current_count(article.pk) == 12
@@ -128,7 +130,7 @@ def test_article_from_the_page_cache_with_redis_buffering_costs_only_the_generat
     made = queries(reader, article.url)
     assert len(made) == 1 and GENERATION_QUERY in made[0], made
     response = reader.get(article.url)
-    assert "点击数:<span data-hit-count>13</span>" in response.content.decode()
+    assert "点击数：<span data-hit-count>13</span>" in response.content.decode()
 
 
 def test_uncached_article_with_redis_buffering_costs_the_generation_and_the_article(
@@ -140,7 +142,7 @@ def test_uncached_article_with_redis_buffering_costs_the_generation_and_the_arti
     store.flush()
     made = queries(reader, article.url)
     assert len(made) == 2, made
-    assert "点击数:<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
+    assert "点击数：<span data-hit-count>13</span>" in reader.get(article.url).content.decode()
 
 
 def test_a_view_restriction_added_later_is_enforced_at_once(article, reader):
@@ -154,8 +156,14 @@ def test_a_view_restriction_added_later_is_enforced_at_once(article, reader):
 
 
 def add_articles(column, image, count):
-    for _ in range(count):
-        ArticlePageFactory(parent=column, cover_image=image, body=[picture_block(image)])
+    """Articles of January 2024, the month whose archive is measured."""
+    for number in range(count):
+        ArticlePageFactory(
+            parent=column,
+            cover_image=image,
+            body=[picture_block(image)],
+            published_at=datetime(2024, 1, 2, 9, tzinfo=SHANGHAI) + timedelta(hours=number),
+        )
 
 
 def cold_queries(client, url):
