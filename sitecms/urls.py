@@ -55,13 +55,13 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif settings.MEDIA_URL.startswith("/"):
-    # Pictures when no web server is in front (SERVE_MEDIA=1, as `make serve` sets); else a 404.
+if settings.MEDIA_URL.startswith("/"):
+    # Pictures when no web server is in front (`make run`, and `make serve` with SERVE_MEDIA=1);
+    # else a 404. Never the whole media folder, with DEBUG neither: a document is fetched through
+    # its own view, which keeps its collection's privacy.
     media = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [re_path(rf"^{media}(?P<path>.+)$", serve_media)]
 

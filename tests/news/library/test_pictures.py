@@ -70,3 +70,26 @@ def test_the_production_stack_with_serve_media_shows_every_picture_of_the_home_p
             answer = stack.request("GET", path)
             assert answer.status == 200, path
             assert answer.headers["content-type"].startswith("image/"), path
+
+
+def test_with_debug_on_a_document_file_is_still_not_served_from_the_media_folder(
+    serving, settings, db
+):
+    """`DEBUG=1 make run` serves static files as edited, but the media folder as `make serve`
+    does: pictures only, so a private collection's document is not one address away."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import sitecms.urls
+
+    document = default_storage.save("documents/内部资料.pdf", ContentFile(b"%PDF-1.4 secret"))
+    settings.DEBUG = True
+    try:
+        importlib.reload(sitecms.urls)
+        clear_url_caches()
+        assert Client().get(f"/media/{document}").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(sitecms.urls)
+        clear_url_caches()
