@@ -3,6 +3,7 @@ article being corrected, and confirmations that say what happened."""
 
 from django.contrib import messages
 from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from wagtail.admin.panels import Panel
 
 
@@ -49,19 +50,33 @@ def confirmation(request, page):
     title = page.get_admin_display_title()
     action = request.POST.get("workflow-action-name")
     if action == "reject":
-        return f"《{title}》已退回修改,编辑打开文章时会看到你的意见。"
+        return f"《{title}》已退回修改，编辑打开文章时会看到你的意见。"
     if action == "approve":
-        page.refresh_from_db(fields=["live", "has_unpublished_changes"])
-        if page.live and not page.has_unpublished_changes:
-            return f"《{title}》已批准并发布。"
-        return f"《{title}》已批准,进入下一步审核。"
+        return approval(page, title)
     if request.POST.get("action-restart-workflow"):
-        return f"《{title}》已重新提交,审核从第一步重新开始。"
+        return f"《{title}》已重新提交，审核从第一步重新开始。"
     if request.POST.get("action-submit"):
         if was_sent_back(page):
             return f"《{title}》已修改并重新提交审核。"
-        return f"《{title}》已提交审核,审核人员会在控制面板的“待审核的稿件”中看到它。"
+        return f"《{title}》已提交审核，审核人员会在控制面板的“待审核的稿件”中看到它。"
     return None
+
+
+def approval(page, title):
+    """An approval publishes the article, schedules it (a go-live time still ahead), or, in a
+    workflow of several steps, hands it to the next one."""
+    page.refresh_from_db(fields=["live", "has_unpublished_changes"])
+    # Not page.scheduled_revision: that is cached, and may have been read before the approval.
+    scheduled = page.revisions.exclude(approved_go_live_at=None).first()
+    if scheduled is not None:
+        at = localtime(scheduled.approved_go_live_at).strftime("%Y-%m-%d %H:%M")
+        return f"《{title}》已批准，将于 {at} 发布。"
+    if page.live and not page.has_unpublished_changes:
+        return f"《{title}》已批准并发布。"
+    state = page.current_workflow_state
+    if state is not None and state.status == state.STATUS_IN_PROGRESS:
+        return f"《{title}》已批准，进入下一步审核。"
+    return f"《{title}》已批准。"
 
 
 def was_sent_back(page):

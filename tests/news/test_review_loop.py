@@ -5,10 +5,12 @@ decision, confirmations say what happened, and a silent mail server costs no tra
 import json
 import logging
 import socket
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.timezone import localtime
 from wagtail.models import WorkflowState
 
 from tests.admin_forms import article_form, submit_article
@@ -110,6 +112,24 @@ def test_confirmations_say_submitted_and_approved_and_published(
     assert last_message(response) == "《后台创建的文章》已批准并发布。"
     page.refresh_from_db()
     assert page.live
+
+
+def test_approving_a_scheduled_article_says_when_it_goes_live(
+    editor_client, reviewer_client, column
+):
+    go_live = localtime() + timedelta(days=2)
+    form = article_form(go_live_at=go_live.strftime("%Y-%m-%d %H:%M"))
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
+    editor_client.post(url, {**form, "action-submit": "submit"})
+    page = WorkflowState.objects.get(status="in_progress").content_object
+    response = reviewer_client.post(
+        edit_url(page),
+        {**form, "action-workflow-action": "true", "workflow-action-name": "approve"},
+    )
+    at = go_live.strftime("%Y-%m-%d %H:%M")
+    assert last_message(response) == f"《后台创建的文章》已批准，将于 {at} 发布。"
+    page.refresh_from_db()
+    assert not page.live
 
 
 def closed_port():
