@@ -1,5 +1,5 @@
 """The shared app: its receivers keep the site generation moving with every change a reader can
-see, connected when Django starts."""
+see, connected when Django starts; staff names written family name first (core/names.py)."""
 
 from django.apps import AppConfig
 
@@ -11,5 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import signals
+        from core.names import write_names_family_first
 
         signals.connect()
+        write_names_family_first()
