@@ -2,9 +2,25 @@
 姓 before 名, Chinese punctuation in its messages, and no English on the screens the browser
 journeys cannot reach cheaply."""
 
+import json
+import re
+from pathlib import Path
+
+import django
+import polib
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
+from django.views.i18n import JSONCatalog
+from wagtail.log_actions import registry
+from wagtail.models import PageLogEntry
+
+from tests.admin_forms import article_form, submit_article
+from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +45,115 @@ def test_the_user_form_asks_the_family_name_first(admin_client, django_user_mode
     args = () if view == "add" else (django_user_model.objects.get(username="admin").pk,)
     html = admin_client.get(reverse(f"wagtailusers_users:{view}", args=args)).content.decode()
     assert html.index('name="last_name"') < html.index('name="first_name"')
+
+
+HAN = "\u4e00-\u9fff"
+# ASCII punctuation touching Chinese, or ASCII quotes around a placeholder: 用户 'editor1' 已创建.
+ASCII_IN_CHINESE = re.compile(
+    rf"""[{HAN}”]\s*[,.:;!?](?![\w/%])|[,:;!?]\s*[{HAN}“]|(?<!=)['"](%\(\w+\)s|%s|\{{\w+\}})['"]"""
+)
+# Django's yesno filter splits its Chinese default on these commas.
+MEANT_ASCII = {"yes,no,maybe"}
+
+
+def catalogues(domain):
+    """The zh_Hans catalogues Django reads for the site: its own, every installed app's and the
+    project's."""
+    folders = [Path(django.__file__).parent / "conf" / "locale", *map(Path, settings.LOCALE_PATHS)]
+    folders += [Path(app.path) / "locale" for app in apps.get_app_configs()]
+    for folder in folders:
+        path = folder / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"
+        if path.exists():
+            yield from polib.pofile(str(path))
+
+
+def test_no_translation_the_admin_uses_puts_ascii_punctuation_into_chinese():
+    found = set()
+    with translation.override("zh-hans"):
+        for entry in catalogues("django"):
+            if not entry.msgid or entry.msgid in MEANT_ASCII or entry.obsolete:
+                continue
+            if entry.msgid_plural:
+                text = translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 2)
+            elif entry.msgctxt:
+                text = translation.pgettext(entry.msgctxt, entry.msgid)
+            else:
+                text = translation.gettext(entry.msgid)
+            if ASCII_IN_CHINESE.search(text):
+                found.add(f"{entry.msgid!r}: {text}")
+    assert not found, "\n".join(sorted(found))
+
+
+def test_no_translation_of_the_admins_scripts_puts_ascii_punctuation_into_chinese(rf):
+    with translation.override("zh-hans"):
+        response = JSONCatalog.as_view(packages=["wagtail.admin"])(rf.get("/"))
+    texts = json.loads(response.content)["catalog"].values()
+    texts = [text for value in texts for text in ([value] if isinstance(value, str) else value)]
+    assert [text for text in texts if ASCII_IN_CHINESE.search(text)] == []
+
+
+def test_a_new_users_confirmation_reads_as_chinese(admin_client):
+    response = admin_client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "editor1",
+            "email": "editor1@example.cn",
+            "last_name": "张",
+            "first_name": "编辑",
+            "password1": "a-long-pass-phrase-42",
+            "password2": "a-long-pass-phrase-42",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    (message,) = get_messages(response.wsgi_request)
+    assert str(message).startswith("用户“editor1”已创建。")
+
+
+def test_the_reviewers_menu_says_approve_and_publish_in_chinese(
+    editor_client, reviewer_client, column
+):
+    page = submit_article(editor_client, column)
+    html = reviewer_client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content
+    html = html.decode()
+    assert "批准并发布" in html and "附意见批准并发布" in html
+    assert "和发布" not in html and "带评论" not in html
+
+
+def test_the_editors_dashboard_says_where_an_article_was_sent_back(
+    editor_client, reviewer_client, column
+):
+    page = submit_article(editor_client, column)
+    reviewer_client.post(
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        {**article_form(), "action-workflow-action": "true", "workflow-action-name": "reject"},
+    )
+    html = editor_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert re.search(r"退回修改，环节：\s*审核", html)
+    assert "请求的更改" not in html
+
+
+def test_a_live_article_is_said_to_be_published(reviewer_client, column):
+    ArticlePageFactory(parent=column, title="已上线的文章")
+    html = reviewer_client.get(reverse("articles:index")).content.decode()
+    assert "已发布" in html and "在用" not in html
+
+
+def test_a_history_counts_its_entries_in_chinese(reviewer_client, column):
+    page = ArticlePageFactory(parent=column)
+    for number in range(3):
+        page.title = f"改过 {number} 次"
+        page.save_revision(user=reviewer_client.user, log_action=True)
+    html = reviewer_client.get(reverse("wagtailadmin_pages:history", args=(page.pk,)))
+    html = html.content.decode()
+    assert re.search(r"共 \d+ 条", html)
+    assert "日志条目" not in html
+
+
+def test_a_revert_reads_as_chinese():
+    entry = PageLogEntry(
+        action="wagtail.revert",
+        data={"revision": {"id": 8, "created": "2024-05-01T10:30:00+08:00"}},
+    )
+    with translation.override("zh-hans"):
+        text = registry.get_formatter(entry).format_message(entry)
+    assert text.startswith("已恢复为 ") and text.endswith("的版本（版本号 8）"), text
