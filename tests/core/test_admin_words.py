@@ -4,6 +4,7 @@ journeys cannot reach cheaply."""
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import django
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.i18n import JSONCatalog
 from wagtail.log_actions import registry
 from wagtail.models import PageLogEntry
@@ -157,3 +158,66 @@ def test_a_revert_reads_as_chinese():
     with translation.override("zh-hans"):
         text = registry.get_formatter(entry).format_message(entry)
     assert text.startswith("已恢复为 ") and text.endswith("的版本（版本号 8）"), text
+
+
+def test_the_login_page_names_the_site_and_labels_the_password_in_chinese(client, site):
+    html = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert "登录青溪党建网管理后台" in html
+    assert "登录Wagtail" not in html
+    assert re.search(r'<label[^>]*for="id_password"[^>]*>\s*密码', html), html
+    assert "Password" not in html
+
+
+def test_the_sites_list_heads_its_columns_in_chinese(admin_client, site):
+    html = admin_client.get(reverse("wagtailsites:index")).content.decode()
+    assert "端口号" in html and "站点名称" in html and "根页面" in html
+    for english in ("Port", "Site name", "Root page"):
+        assert english not in html
+
+
+def test_the_users_list_reads_yes_and_no_to_screen_readers(admin_client):
+    html = admin_client.get(reverse("wagtailusers_users:index")).content.decode()
+    assert re.search(r'<span class="w-sr-only">\s*是\s*</span>', html)
+    assert "True" not in html and "False" not in html
+
+
+def test_a_bad_email_in_the_user_form_is_refused_in_chinese(admin_client):
+    response = admin_client.post(
+        reverse("wagtailusers_users:add"),
+        {"username": "editor2", "email": "不是邮箱", "last_name": "张", "first_name": "三"},
+    )
+    html = response.content.decode()
+    assert "请输入有效的电子邮箱地址。" in html
+    assert "Email" not in html
+
+
+def test_the_revision_comparison_says_when_a_schedule_was_set(reviewer_client, column):
+    page = ArticlePageFactory(parent=column)
+    before = page.save_revision()
+    page.go_live_at = timezone.make_aware(datetime(2030, 5, 1, 9, 30))
+    after = page.save_revision()
+    url = reverse("wagtailadmin_pages:revisions_compare", args=(page.pk, before.pk, after.pk))
+    html = reviewer_client.get(url).content.decode()
+    start = html.index('<table class="listing')
+    table = html[start : html.index("</table>", start)]
+    assert "未设置" in table and "2030-05-01 09:30" in table
+    assert "None" not in table
+
+
+def test_the_status_panel_says_how_long_ago_in_chinese(editor_client, column):
+    page = submit_article(editor_client, column)
+    html = editor_client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    assert re.search(r"已发送至审核（(\d+\s*秒|刚刚|现在)", html), html[html.find("已发送至") :][
+        :80
+    ]
+    assert " ago" not in html
+
+
+def test_the_help_menu_and_the_dashboard_lead_to_the_sites_own_guide(editor_client, staff_client):
+    for client in (editor_client, staff_client):
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert "guide.wagtail.org" not in html
+        assert "使用手册" in html and reverse("core_guide") in html
+    guide = staff_client.get(reverse("core_guide"))
+    assert guide.status_code == 200
+    assert "联系信息维护：修改联系方式" in guide.content.decode()

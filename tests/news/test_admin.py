@@ -87,7 +87,7 @@ def test_contact_form_rejects_bad_postcode_and_email_in_chinese(admin_client, si
     html = response.content.decode()
     assert response.status_code == 200
     assert "邮政编码必须是6位数字" in html
-    assert "输入一个有效的 Email 地址" in html
+    assert "请输入有效的电子邮箱地址" in html
     assert not ContactDetails.objects.exists()
 
 
