@@ -113,8 +113,14 @@ def page_type_report_for_administrators_only(request, menu_items):
 def editor_scripts():
     # paste-check: says what pasting from Word dropped; save-once: a click during an autosave of
     # a new page waits for it instead of creating the page twice; checks-in-turn: the preview's
-    # checks, started again on each reload, wait for the one running instead of failing.
-    scripts = ["js/admin/paste-check.js", "js/admin/save-once.js", "js/admin/checks-in-turn.js"]
+    # checks, started again on each reload, wait for the one running instead of failing;
+    # picker-escape: Esc closes a date picker without closing the dialog around it.
+    scripts = [
+        "js/admin/paste-check.js",
+        "js/admin/save-once.js",
+        "js/admin/checks-in-turn.js",
+        "js/admin/picker-escape.js",
+    ]
     return format_html_join(
         "", '<script src="{}" defer></script>', ((static(path),) for path in scripts)
     )
