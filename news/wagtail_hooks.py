@@ -6,6 +6,7 @@ from django.utils.html import format_html_join
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.log_actions import LogFormatter
 
 from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
 from news.dashboard import AwaitingReviewPanel, can_review
@@ -13,7 +14,12 @@ from news.hits.reports import MostReadPanel, MostReadView
 from news.importing.views import ImportArticlesView, ImportJobView, can_import
 from news.library import deletion
 from news.models import ArticlePage
-from news.review import confirmation, replace_last_success_message
+from news.review import (
+    SET_SCHEDULE,
+    confirmation,
+    describe_schedule,
+    replace_last_success_message,
+)
 from news.roles import works_on_pages
 
 
@@ -92,6 +98,16 @@ def say_what_the_review_action_did(request, page):
     # Wagtail confirms a reviewer's decision with "页面…已被更新。"; say what happened instead.
     if isinstance(page.specific_deferred, ArticlePage) and (text := confirmation(request, page)):
         replace_last_success_message(request, text)
+
+
+@hooks.register("register_log_actions")
+def register_schedule_log_action(actions):
+    @actions.register_action(SET_SCHEDULE)
+    class SetScheduleFormatter(LogFormatter):
+        label = "设置发布计划"
+
+        def format_message(self, log_entry):
+            return f"设置发布计划（{describe_schedule(log_entry.revision)}）"
 
 
 @hooks.register("construct_page_chooser_queryset")
