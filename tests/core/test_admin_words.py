@@ -221,3 +221,23 @@ def test_the_help_menu_and_the_dashboard_lead_to_the_sites_own_guide(editor_clie
     guide = staff_client.get(reverse("core_guide"))
     assert guide.status_code == 200
     assert "联系信息维护：修改联系方式" in guide.content.decode()
+
+
+ROOT = Path(settings.BASE_DIR)
+COMMENT = re.compile(r"(?s)\{% comment[^%]*%\}.*?\{% endcomment %\}|\{#.*?#\}|^\s*//.*$", re.M)
+
+
+def test_the_sites_own_admin_screens_and_scripts_write_chinese_punctuation():
+    files = [
+        *ROOT.glob("templates/news/admin/*.html"),
+        *ROOT.glob("templates/core/*.html"),
+        *ROOT.glob("templates/wagtail*/**/*.html"),
+        *ROOT.glob("static/js/admin/*.js"),
+    ]
+    assert files
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)!r}"
+        for path in files
+        for match in ASCII_IN_CHINESE.finditer(COMMENT.sub("", path.read_text(encoding="utf-8")))
+    ]
+    assert found == []

@@ -124,11 +124,11 @@ def test_the_originals_form_says_where_its_copies_are_published(
     article, copy = published_twice
     form = admin_client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,))).content.decode()
     assert "本文同时发布在 1 个栏目" in form
-    assert f"{other_column.title}:已发布" in form
+    assert f"{other_column.title}：已发布" in form
     assert reverse("wagtailadmin_explore", args=(other_column.pk,)) in form
     copy.unpublish()
     form = admin_client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,))).content.decode()
-    assert f"{other_column.title}:未发布" in form
+    assert f"{other_column.title}：未发布" in form
     # An article with no copies says nothing of them.
     alone = ArticlePageFactory(parent=column)
     form = admin_client.get(reverse("wagtailadmin_pages:edit", args=(alone.pk,))).content.decode()

@@ -839,7 +839,7 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
 
     # The original's form says where it is also published.
     reviewer.goto(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
-    assert "基层实践:已发布" in page.locator(".help-block", has_text="一稿多发").inner_text()
+    assert "基层实践：已发布" in page.locator(".help-block", has_text="一稿多发").inner_text()
     reviewer.assert_met_no_obstacle()
     reviewer.close()
 
