@@ -14,6 +14,8 @@ from django.conf import settings
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.views import account
 from wagtail.models import Page
 from wagtail.views import authenticate_with_password
@@ -36,6 +38,16 @@ class LogoutView(account.LogoutView):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         return super().dispatch(request, *args, **kwargs)
+
+
+class LoginForm(WagtailLoginForm):
+    """The admin's login form (WAGTAILADMIN_USER_LOGIN_FORM). Wagtail's password field has no
+    label, and Django makes one of the field's name: "Password", in English whatever the
+    language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = gettext_lazy("Password")
 
 
 class LoginView(account.LoginView):

@@ -1,5 +1,6 @@
 """The shared app: its receivers keep the site generation moving with every change a reader can
-see, connected when Django starts."""
+see, connected when Django starts; staff names written family name first (core/names.py) and
+the admin's words Wagtail leaves in English put in Chinese (core/admin_words.py)."""
 
 from django.apps import AppConfig
 
@@ -11,5 +12,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import signals
+        from core.admin_words import compare_readably, label_site_columns
+        from core.names import write_names_family_first
 
         signals.connect()
+        write_names_family_first()
+        label_site_columns()
+        compare_readably()

@@ -1,8 +1,13 @@
 """Every page of the site is for reading: GET and HEAD are served, OPTIONS says so, anything else
-gets 405 (with a Chinese page from core/errors.py)."""
+gets 405 (with a Chinese page from core/errors.py). The admin's 帮助 menu offers the staff guide,
+使用手册 (core/guide.py)."""
 
 from django.http import HttpResponse, HttpResponseNotAllowed
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from core.guide import GuideView
 
 READ_METHODS = ("GET", "HEAD")
 
@@ -17,3 +22,24 @@ def only_reading(page, request, serve_args, serve_kwargs):
         response["Allow"] = ", ".join([*READ_METHODS, "OPTIONS"])
         return response
     return HttpResponseNotAllowed(READ_METHODS)
+
+
+@hooks.register("register_admin_urls")
+def register_guide_url():
+    return [path("guide/", GuideView.as_view(), name="core_guide")]
+
+
+@hooks.register("register_help_menu_item")
+def register_guide_menu_item():
+    return MenuItem("使用手册", reverse("core_guide"), icon_name="help", order=1000)
+
+
+@hooks.register("construct_help_menu")
+def no_english_guides(request, menu_items):
+    # Wagtail's editor guide and its "What's new in Wagtail" are English pages on Wagtail's site,
+    # about Wagtail rather than this site; 使用手册 takes their place.
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]

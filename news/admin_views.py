@@ -42,6 +42,9 @@ class LocalDateTimeColumn(Column):
 
 
 class ArticleIndexView(IndexView):
+    # Newest first, as the site lists them; Wagtail's default is the last edited first.
+    default_ordering = "-published_at"
+
     def get_base_queryset(self):
         # A copy published into another column (一稿多发) shows its original's count, the one
         # count they share.

@@ -118,7 +118,7 @@ class TableBlock(TypedTableBlock):
     def clean(self, value):
         if getattr(value, "incomplete", False):
             raise TypedTableBlockValidationError(
-                non_block_errors=[ValidationError("表格数据不完整,请重新填写。")]
+                non_block_errors=[ValidationError("表格数据不完整，请重新填写。")]
             )
         return super().clean(value)
 

@@ -87,8 +87,8 @@ class ArticleCopyForm(CopyForm):
             # Wagtail's alias is how one report is published into several columns.
             self.fields["alias"].label = "一稿多发"
             self.fields["alias"].help_text = (
-                "在目标栏目中同时发布这篇文章(不另存一份):原文修改后自动同步,"
-                "读者打开时转到原文,点击数与搜索结果只算一份"
+                "在目标栏目中同时发布这篇文章（不另存一份）：原文修改后自动同步，"
+                "读者打开时转到原文，点击数与搜索结果只算一份"
             )
 
     def clean(self):

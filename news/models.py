@@ -51,7 +51,14 @@ from news.hits.store import current_count
 from news.importing.models import ImportFile, ImportJob  # noqa: F401
 from news.library.models import ReplacedFile  # noqa: F401
 from news.pictures import prefetch_pictures, render_picture
-from news.review import ReviewFeedbackPanel
+from news.review import (
+    EDITED,
+    SCHEDULE_ONLY,
+    SET_SCHEDULE,
+    UNCHANGED,
+    ReviewFeedbackPanel,
+    draft_change,
+)
 from news.search.models import SearchIndexState  # noqa: F401
 from news.sharing import qr_svg
 from news.slugs import is_usable, new_article_slug
@@ -460,7 +467,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             "attachments",
             heading="附件",
             label="附件",
-            help_text="文末列出的下载文件(通知、报名表等),可从文档库选择或当场上传",
+            help_text="文末列出的下载文件（通知、报名表等），可从文档库选择或当场上传",
         ),
     ]
 
@@ -498,6 +505,28 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def minimal_clean(self):
         self.ensure_slug()
         super().minimal_clean()
+
+    def save_revision(self, user=None, log_action=False, overwrite_revision=None, **kwargs):
+        """Wagtail's, except that a draft identical to the latest revision is not saved again
+        (Wagtail saved one, as 已保存草稿 under the name of a reviewer who had only opened the
+        article and decided on it), and a draft that only sets the publishing schedule is logged
+        as 设置发布计划 (news/review.py)."""
+        latest = self.get_latest_revision()
+        plain_save = not kwargs.get("previous_revision") and not kwargs.get("approved_go_live_at")
+        change = draft_change(self, latest) if latest is not None and plain_save else EDITED
+        if change == UNCHANGED:
+            return latest
+        if change == SCHEDULE_ONLY and log_action is True:
+            log_action = SET_SCHEDULE
+        if overwrite_revision is not None and overwrite_revision.user_id != getattr(
+            user, "pk", None
+        ):
+            # The editor's autosave was handed the latest revision, someone else's, when nothing
+            # had changed; its next save is a revision of its own, not an overwrite of theirs.
+            overwrite_revision = None
+        return super().save_revision(
+            user=user, log_action=log_action, overwrite_revision=overwrite_revision, **kwargs
+        )
 
     # URLs ---------------------------------------------------------------------------------------
 

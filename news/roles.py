@@ -56,6 +56,12 @@ def works_on_pages(user):
     return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 
+def publishes_pages(user):
+    """Who may publish or unpublish some page: reviewers and admins, and editors when there is no
+    review step."""
+    return PagePermissionPolicy().user_has_permission(user, "publish")
+
+
 def editor_page_permissions():
     # Without the review step editors publish their own articles.
     if settings.ARTICLE_REVIEW:

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.log_actions import LogFormatter
 
 from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
 from news.dashboard import AwaitingReviewPanel, can_review
@@ -13,7 +14,12 @@ from news.hits.reports import MostReadPanel, MostReadView
 from news.importing.views import ImportArticlesView, ImportJobView, can_import
 from news.library import deletion
 from news.models import ArticlePage
-from news.review import confirmation, replace_last_success_message
+from news.review import (
+    SET_SCHEDULE,
+    confirmation,
+    describe_schedule,
+    replace_last_success_message,
+)
 from news.roles import works_on_pages
 
 
@@ -94,6 +100,16 @@ def say_what_the_review_action_did(request, page):
         replace_last_success_message(request, text)
 
 
+@hooks.register("register_log_actions")
+def register_schedule_log_action(actions):
+    @actions.register_action(SET_SCHEDULE)
+    class SetScheduleFormatter(LogFormatter):
+        label = "设置发布计划"
+
+        def format_message(self, log_entry):
+            return f"设置发布计划（{describe_schedule(log_entry.revision)}）"
+
+
 @hooks.register("construct_page_chooser_queryset")
 def only_published_pages_for_non_editors(pages, request):
     # Contact staff may link to a page, but have no business seeing titles of unpublished drafts.
@@ -113,8 +129,14 @@ def page_type_report_for_administrators_only(request, menu_items):
 def editor_scripts():
     # paste-check: says what pasting from Word dropped; save-once: a click during an autosave of
     # a new page waits for it instead of creating the page twice; checks-in-turn: the preview's
-    # checks, started again on each reload, wait for the one running instead of failing.
-    scripts = ["js/admin/paste-check.js", "js/admin/save-once.js", "js/admin/checks-in-turn.js"]
+    # checks, started again on each reload, wait for the one running instead of failing;
+    # picker-escape: Esc closes a date picker without closing the dialog around it.
+    scripts = [
+        "js/admin/paste-check.js",
+        "js/admin/save-once.js",
+        "js/admin/checks-in-turn.js",
+        "js/admin/picker-escape.js",
+    ]
     return format_html_join(
         "", '<script src="{}" defer></script>', ((static(path),) for path in scripts)
     )

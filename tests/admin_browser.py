@@ -50,6 +50,17 @@ LEFT_OVER_ENGLISH = [
     "Search",
     "Root",
     "None",
+    # Met on a tour of the admin after those were put in Chinese (issue 26): the login page, the
+    # status panel's relative times, the sites and users lists, the user form, the help menu.
+    "Password",
+    "登录Wagtail",
+    " ago",
+    "Site name",
+    "Port",
+    "Root page",
+    "True",
+    "False",
+    "Email 地址",
 ]
 RANGE_OF = re.compile(r"\d+-\d+ of \d+")
 

@@ -52,7 +52,7 @@ class MultipleFileField(forms.FileField):
             raise ValidationError(f"一次最多导入 {MAX_FILES} 个文件。")
         if sum(upload.size for upload in files) > MAX_JOB_BYTES:
             megabytes = MAX_JOB_BYTES // (1024 * 1024)
-            raise ValidationError(f"这些文件合计超过 {megabytes} MB,请分几次导入。")
+            raise ValidationError(f"这些文件合计超过 {megabytes} MB，请分几次导入。")
         return files
 
 
@@ -62,9 +62,9 @@ class ImportForm(forms.Form):
     )
     files = MultipleFileField(
         label="文章文件",
-        help_text="Word 文档(.docx,标题取自文档属性或第一个标题,“议程一:…”标题分为议程,表格与图片一并导入),"
-        "或纯文本文件(.txt,UTF-8 或 GBK 编码均可,格式与抓取的网页相同:标题行、“来源:… 点击数:… 日期:…”行、议程;"
-        "文末“附件:”之后每行一个文件名的,请把这些文件一起选上)。可一次选择多个。",
+        help_text="Word 文档（.docx，标题取自文档属性或第一个标题，“议程一：…”标题分为议程，表格与图片一并导入），"
+        "或纯文本文件（.txt，UTF-8 或 GBK 编码均可，格式与抓取的网页相同：标题行、“来源:… 点击数:… 日期:…”行、议程；"
+        "文末“附件:”之后每行一个文件名的，请把这些文件一起选上）。可一次选择多个。",
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Its Chinese for the relative times Wagtail writes with naturaltime ("7 秒之前" in the status
+    # panel), which otherwise stay English.
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Answers a locked-out address's login attempts with 429 (django-axes).
+    # Answers a locked account's login attempts with 429 (django-axes).
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,7 +113,9 @@ PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/h")
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_LOCKOUT_TEMPLATE = "account_locked.html"
+# Wagtail's login form with its password field labelled in Chinese.
+WAGTAILADMIN_USER_LOGIN_FORM = "core.accounts.LoginForm"
 AXES_VERBOSE = False
 
 # A form posted without its CSRF token gets the site's Chinese 403 page.

@@ -27,7 +27,11 @@ def test_five_failures_then_429_even_with_the_right_password(account):
     assert attempt("wrong").status_code == 429  # the fifth failure starts the lockout
     response = attempt("correct-horse-42")
     assert response.status_code == 429
-    assert "登录尝试次数过多" in response.content.decode()
+    page = response.content.decode()
+    assert "登录尝试次数过多" in page
+    # The lock is on the account, not on the address: the page names the account and the wait.
+    assert "账户“editor”" in page and "15 分钟后再试" in page
+    assert "网络地址" not in page
 
 
 def test_a_forged_forwarded_for_does_not_reset_the_count(account):
@@ -60,6 +64,8 @@ def test_one_address_trying_many_accounts_is_throttled(account, settings):
         for n in range(6)
     ]
     assert statuses == [200] * 5 + [429]
+    refused = client.post("/admin/login/", {"username": "user9", "password": "x"})
+    assert "此网络地址" in refused.content.decode()
 
 
 def test_logging_out_takes_a_post_and_a_get_changes_nothing(admin_client):

@@ -1,9 +1,11 @@
 """The admin: in Chinese, editors can write articles, staff can keep the contact details."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.timezone import localtime
 from wagtail.test.utils.form_data import inline_formset
 
@@ -85,7 +87,7 @@ def test_contact_form_rejects_bad_postcode_and_email_in_chinese(admin_client, si
     html = response.content.decode()
     assert response.status_code == 200
     assert "邮政编码必须是6位数字" in html
-    assert "输入一个有效的 Email 地址" in html
+    assert "请输入有效的电子邮箱地址" in html
     assert not ContactDetails.objects.exists()
 
 
@@ -248,3 +250,15 @@ def test_rows_whose_ids_cannot_be_read_get_a_chinese_page_and_save_nothing(
     assert contact.status_code == 400
     assert not ContactDetails.objects.exists()
     assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_the_article_listing_shows_the_newest_first(admin_client, column):
+    now = timezone.now()
+    for days, title in [(3, "三天前的文章"), (1, "昨天的文章"), (2, "前天的文章")]:
+        ArticlePageFactory(parent=column, title=title, published_at=now - timedelta(days=days))
+    # The oldest edited last: Wagtail's own default would put it first.
+    older = ArticlePage.objects.get(title="三天前的文章")
+    older.save_revision()
+    html = admin_client.get(reverse("articles:index")).content.decode()
+    positions = [html.index(title) for title in ["昨天的文章", "前天的文章", "三天前的文章"]]
+    assert positions == sorted(positions)

@@ -209,5 +209,5 @@ def test_a_table_post_missing_its_fields_is_refused_in_chinese_not_a_server_erro
     data = {**article_form(), **nested_form_data({"body": streamfield([("table", cut_short)])})}
     response = editor_client.post(url, data)
     assert response.status_code == 200
-    assert shows_block_error(response.content.decode(), "表格数据不完整,请重新填写。")
+    assert shows_block_error(response.content.decode(), "表格数据不完整，请重新填写。")
     assert not ArticlePage.objects.filter(title="后台创建的文章").exists()

@@ -5,13 +5,16 @@ decision, confirmations say what happened, and a silent mail server costs no tra
 import json
 import logging
 import socket
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from wagtail.models import WorkflowState
+from django.utils.timezone import localtime
+from wagtail.models import PageLogEntry, WorkflowState
 
 from tests.admin_forms import article_form, submit_article
+from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +115,24 @@ def test_confirmations_say_submitted_and_approved_and_published(
     assert page.live
 
 
+def test_approving_a_scheduled_article_says_when_it_goes_live(
+    editor_client, reviewer_client, column
+):
+    go_live = localtime() + timedelta(days=2)
+    form = article_form(go_live_at=go_live.strftime("%Y-%m-%d %H:%M"))
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", column.pk))
+    editor_client.post(url, {**form, "action-submit": "submit"})
+    page = WorkflowState.objects.get(status="in_progress").content_object
+    response = reviewer_client.post(
+        edit_url(page),
+        {**form, "action-workflow-action": "true", "workflow-action-name": "approve"},
+    )
+    at = go_live.strftime("%Y-%m-%d %H:%M")
+    assert last_message(response) == f"《后台创建的文章》已批准，将于 {at} 发布。"
+    page.refresh_from_db()
+    assert not page.live
+
+
 def closed_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -130,3 +151,45 @@ def test_a_mail_server_that_does_not_answer_costs_one_log_line(
     failures = [r for r in caplog.records if "mail server unavailable" in r.getMessage()]
     assert failures, [r.getMessage() for r in caplog.records]
     assert all(r.exc_info is None for r in caplog.records if r.name.startswith("wagtail"))
+
+
+def test_setting_the_schedule_is_logged_as_such_not_as_an_edit(
+    editor_client, reviewer_client, column
+):
+    page = submit_article(editor_client, column)
+    reviewer = reviewer_client.user
+    go_live = localtime() + timedelta(days=3)
+    # What the edit view saves when 保存计划 is clicked in the 设置发布计划 dialog: the draft as it
+    # was, with the times typed.
+    draft = page.get_latest_revision_as_object()
+    draft.go_live_at = go_live
+    draft.save_revision(user=reviewer, log_action=True)
+    entry = PageLogEntry.objects.filter(page=page).order_by("-timestamp", "-pk").first()
+    assert (entry.action, entry.user) == ("news.set_schedule", reviewer)
+    html = reviewer_client.get(reverse("wagtailadmin_pages:history", args=(page.pk,)))
+    assert f"设置发布计划（上线：{go_live:%Y-%m-%d %H:%M}；过期：未设置）" in html.content.decode()
+    # An edit of the text is an edit, schedule or not.
+    draft = page.get_latest_revision_as_object()
+    draft.title = "改过的标题"
+    draft.save_revision(user=reviewer, log_action=True)
+    entry = PageLogEntry.objects.filter(page=page).order_by("-timestamp", "-pk").first()
+    assert entry.action == "wagtail.edit"
+
+
+def test_a_draft_the_reviewer_only_opened_and_decided_on_is_not_saved_again(
+    editor_client, reviewer_client, column
+):
+    # Made without the editor, as imported articles are: its paragraphs have no Draftail keys.
+    page = ArticlePageFactory(parent=column, live=False)
+    page.save_revision(user=editor_client.user)
+    revisions = page.revisions.count()
+    # What the edit view saves of it, unchanged, when the reviewer decides: the keys added.
+    draft = page.get_latest_revision_as_object()
+    body = [dict(block) for block in draft.body.raw_data]
+    for block in body:
+        if block["type"] == "paragraph":
+            block["value"] = block["value"].replace("<p>", '<p data-block-key="k1x2y">')
+    draft.body = body
+    draft.save_revision(user=reviewer_client.user, log_action=True)
+    assert page.revisions.count() == revisions
+    assert not PageLogEntry.objects.filter(page=page, user=reviewer_client.user).exists()

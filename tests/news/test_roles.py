@@ -1,6 +1,8 @@
 """The three roles: each can do its job, and gets no entry anywhere else, including the
 permission holes Wagtail has had (revision compare, history, copy, settings by URL, previews)."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -291,3 +293,25 @@ def test_contact_staff_read_no_page_titles_through_the_bulk_actions(
     assert denied(staff_client.post(url, {}))
     # The people who work on pages keep them.
     assert editor_client.get(url).status_code in (200, 404)
+
+
+def bulk_action_buttons(client, column):
+    """The bulk actions the 文章 listing and the column's page listing offer."""
+    ArticlePageFactory(parent=column)
+    offered = set()
+    for url in [reverse("articles:index"), reverse("wagtailadmin_explore", args=(column.pk,))]:
+        html = client.get(url).content.decode()
+        offered |= set(re.findall(r'href="/admin/bulk/wagtailcore/page/(\w+)/"', html))
+    return offered
+
+
+def test_editors_are_not_offered_bulk_publishing(editor_client, reviewer_client, column):
+    assert bulk_action_buttons(editor_client, column) == {"move", "delete"}
+    assert {"publish", "unpublish"} <= bulk_action_buttons(reviewer_client, column)
+
+
+def test_only_people_who_work_on_pages_are_offered_the_dashboards_page_search(
+    staff_client, editor_client
+):
+    assert "搜索所有页面" not in staff_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "搜索所有页面" in editor_client.get(reverse("wagtailadmin_home")).content.decode()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from wagtail.images import get_image_model
+from wagtail.models import PageLogEntry
 
 from contact.models import ContactDetails
 from news.models import ArticlePage, NewsIndexPage
@@ -319,16 +320,34 @@ def test_reviewer_sends_back_with_a_comment_the_editor_sees_then_approves(
     editor.open_actions_menu()
     editor.click_and_wait(editor.page.get_by_role("button", name=re.compile("重新提交给")))
     assert "重新提交审核" in editor.page.locator(".messages").inner_text()
+    # The status panel says when it was sent, in Chinese ("7 seconds ago" before).
+    editor.goto(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
+    editor.page.locator("[data-side-panel-toggle='status']").click()
+    status = editor.page.locator("[data-side-panel='status']")
+    assert wait_for(lambda: "已发送至审核（" in status.inner_text()), status.inner_text()
+    editor.look()
 
     reviewer.goto(reverse("wagtailadmin_home"))
     assert "退回后重新提交" in panel.inner_text()
     screenshot(reviewer.page, "admin-reviewer-dashboard")
+    reviewer.goto(
+        reverse("wagtailadmin_pages:revisions_compare", args=(article.pk, "earliest", "latest"))
+    )
+    assert "日期已核实更正。" in reviewer.page.locator("main").inner_text()
+    reviewer.goto(reverse("wagtailadmin_home"))
     reviewer.click_and_wait(panel.get_by_role("link", name="待审核的报道"))
+    set_expiry_in_the_schedule_dialog(reviewer)
+    # The history says the reviewer sent it back and set the schedule, not that they edited the
+    # text (the article, made without the editor, gains Draftail's paragraph keys when opened).
+    by_reviewer = PageLogEntry.objects.filter(page=article, user__username="reviewer")
+    actions = list(by_reviewer.order_by("pk").values_list("action", flat=True))
+    assert actions == ["wagtail.workflow.reject", "news.set_schedule"], actions
     reviewer.open_actions_menu()
     reviewer.click_and_wait(reviewer.page.get_by_role("button", name=re.compile("^批准")).first)
     assert "已批准并发布" in reviewer.page.locator(".messages").inner_text()
     article.refresh_from_db()
     assert article.live and article.summary == "日期已核实更正。"
+    assert localtime(article.expire_at).strftime("%Y-%m-%d %H:%M") == EXPIRY
 
     reader = browser.new_context(locale="zh-CN").new_page()
     reader.goto(live_site + "/news/")
@@ -337,6 +356,30 @@ def test_reviewer_sends_back_with_a_comment_the_editor_sees_then_approves(
     for staff in (reviewer, editor):
         staff.assert_met_no_obstacle()
         staff.close()
+
+
+EXPIRY = "2099-12-31 18:00"
+
+
+def set_expiry_in_the_schedule_dialog(staff):
+    """设置计划 in the status panel: the expiry typed into its field, the picker that opened closed
+    with Esc, which leaves the dialog open with what was typed, then 保存计划."""
+    page = staff.page
+    page.locator("[data-side-panel-toggle='status']").click()
+    page.get_by_role("button", name="设置计划").click()
+    dialog = page.locator("#schedule-publishing-dialog")
+    dialog.wait_for()
+    field = dialog.locator("input[name='expire_at']")
+    field.click()
+    picker = page.locator(".xdsoft_datetimepicker:visible")
+    picker.wait_for()
+    field.fill(EXPIRY)
+    staff.look()
+    page.keyboard.press("Escape")
+    picker.wait_for(state="hidden")
+    assert dialog.is_visible(), "Esc closed the schedule dialog with the picker"
+    assert field.input_value() == EXPIRY
+    staff.click_and_wait(dialog.get_by_role("button", name="保存计划"))
 
 
 def footer_of(browser, url):
@@ -364,6 +407,8 @@ def test_contact_staff_add_delete_reorder_preview_publish_and_restore_the_first_
 
     staff = Staff(browser, live_site, "staff")
     page = staff.page
+    # Page search is for the people who work on pages; it answered contact staff 没有权限.
+    assert page.get_by_placeholder("搜索所有页面…").count() == 0
     staff.click_and_wait(page.locator("#wagtail-sidebar").get_by_role("link", name="联系方式"))
     staff.click_and_wait(page.get_by_role("link", name=contact.name).first)
     # 增加 电话, then move the new phone above the second one.
@@ -587,9 +632,25 @@ def test_the_choosers_and_pickers_of_groups_workflows_the_home_page_and_listings
         reverse("wagtailimages:index"),
         reverse("wagtaildocs:index"),
         reverse("wagtailusers_users:index"),
+        reverse("wagtailsites:index"),
         reverse("wagtailsettings:edit", args=("contact", "footersettings", footer.site_id)),
     ]:
         assert boss.goto(url).status == 200, url
+
+    # A new user with a mistyped e-mail address: the form asks 姓 before 名 and says what is wrong.
+    boss.goto(reverse("wagtailusers_users:add"))
+    page.fill("#id_username", "editor9")
+    page.fill("#id_email", "editor9@")
+    page.fill("#id_last_name", "张")
+    page.fill("#id_first_name", "编辑")
+    boss.click_and_wait(page.locator("main form [type=submit]").last)
+    assert "请输入有效的电子邮箱地址。" in page.locator("main").inner_text()
+
+    # 帮助 in the sidebar leads to the site's own 使用手册.
+    page.locator("#wagtail-sidebar").get_by_role("button", name="帮助").click()
+    boss.look()
+    boss.click_and_wait(page.locator("#wagtail-sidebar").get_by_role("link", name="使用手册"))
+    assert "审核：批准、退回和定时发布" in page.locator("main").inner_text()
     boss.assert_met_no_obstacle()
     boss.close()
 

@@ -104,7 +104,7 @@
       });
       button.remove();
       box.textContent =
-        "已在此块之后加入 " + tables.length + " 个表格块。表格的文字也已作为段落粘贴在这里,请核对后删去。";
+        "已在此块之后加入 " + tables.length + " 个表格块。表格的文字也已作为段落粘贴在这里，请核对后删去。";
     });
     box.appendChild(document.createTextNode(" "));
     box.appendChild(button);
@@ -126,12 +126,12 @@
       var lines = [];
       if (pictures) {
         lines.push(
-          "粘贴的内容中有 " + pictures + " 张图片没有带入正文:请添加“图片”块,从图片库选择或上传。"
+          "粘贴的内容中有 " + pictures + " 张图片没有带入正文：请添加“图片”块，从图片库选择或上传。"
         );
       }
       if (tables.length) {
         lines.push(
-          "粘贴的内容中有 " + tables.length + " 个表格,已变为文字段落:可以用下面的按钮把它们加为“表格”块,或用“导入文章”直接导入 Word 文档(表格和图片会一并导入)。"
+          "粘贴的内容中有 " + tables.length + " 个表格，已变为文字段落：可以用下面的按钮把它们加为“表格”块，或用“导入文章”直接导入 Word 文档（表格和图片会一并导入）。"
         );
       }
       if (lines.length) {

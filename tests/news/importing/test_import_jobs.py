@@ -236,5 +236,5 @@ def test_a_file_over_its_size_is_failed_on_its_line_and_a_batch_over_the_total_r
         reverse("news_import_articles"),
         {"column": column.pk, "files": uploads(("大.docx", two_megabytes))},
     )
-    assert "这些文件合计超过 1 MB,请分几次导入。" in response.content.decode()
+    assert "这些文件合计超过 1 MB，请分几次导入。" in response.content.decode()
     assert ImportJob.objects.count() == 1
