@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    # Its Chinese for the relative times Wagtail writes with naturaltime ("7 秒之前" in the status
+    # Its Chinese for the relative times Wagtail writes with naturaltime ("7秒之前" in the status
     # panel), which otherwise stay English.
     "django.contrib.humanize",
 ]
