@@ -50,7 +50,7 @@ class ContactDetails(
     address = models.CharField("地址", max_length=255)
     postcode = models.CharField("邮编", max_length=6, validators=[postcode_validator])
     office_hours = models.CharField(
-        "办公时间", max_length=255, blank=True, help_text="例如:周一至周五 8:30–12:00,14:30–17:30"
+        "办公时间", max_length=255, blank=True, help_text="例如：周一至周五 8:30–12:00,14:30–17:30"
     )
     # What the 联系我们 page gives beyond the footer: how to find the office, and where to write.
     directions = models.TextField(
@@ -179,7 +179,7 @@ class ContactDetails(
 
 class ContactPhone(Orderable):
     contact = ParentalKey(ContactDetails, on_delete=models.CASCADE, related_name="phones")
-    label = models.CharField("说明", max_length=40, blank=True, help_text="例如:办公室、传真")
+    label = models.CharField("说明", max_length=40, blank=True, help_text="例如：办公室、传真")
     number = models.CharField("电话号码", max_length=40, validators=[phone_validator])
 
     panels = [FieldPanel("label"), FieldPanel("number")]
@@ -229,19 +229,19 @@ class FooterSettings(BaseSiteSetting):
         "版权信息",
         max_length=200,
         blank=True,
-        help_text="例如:版权所有 © 青溪市社会组织党建服务中心",
+        help_text="例如：版权所有 © 青溪市社会组织党建服务中心",
     )
     icp_number = models.CharField(
-        "ICP 备案号", max_length=60, blank=True, help_text="例如:闽ICP备12345678号-1"
+        "ICP 备案号", max_length=60, blank=True, help_text="例如：闽ICP备12345678号-1"
     )
     police_number = models.CharField(
-        "公安备案号", max_length=60, blank=True, help_text="例如:闽公网安备 35020302000001号"
+        "公安备案号", max_length=60, blank=True, help_text="例如：闽公网安备 35020302000001号"
     )
     police_record_code = models.CharField(
         "公安备案编码",
         max_length=30,
         blank=True,
-        help_text="公安备案号中的数字,用于链接到全国互联网安全管理服务平台",
+        help_text="公安备案号中的数字，用于链接到全国互联网安全管理服务平台",
     )
 
     site_code = models.CharField(
@@ -249,7 +249,7 @@ class FooterSettings(BaseSiteSetting):
         max_length=10,
         blank=True,
         validators=[site_code_validator],
-        help_text="政府网站和党政机关网站的10位标识码,显示在页脚",
+        help_text="政府网站和党政机关网站的10位标识码，显示在页脚",
     )
     conac_badge = models.ForeignKey(
         "wagtailimages.Image",
@@ -258,12 +258,12 @@ class FooterSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="开办单位取得的“党政机关”标识图片,显示在页脚正中",
+        help_text="开办单位取得的“党政机关”标识图片，显示在页脚正中",
     )
     conac_url = models.URLField(
         "党政机关网站标识链接",
         blank=True,
-        help_text="点击标识打开的认证页面,例如 https://bszs.conac.cn/sitename?method=show&id=…",
+        help_text="点击标识打开的认证页面，例如 https://bszs.conac.cn/sitename?method=show&id=…",
     )
 
     panels = [

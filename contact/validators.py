@@ -23,9 +23,9 @@ def phone_key(number):
     return tel_uri(half_width(number))
 
 
-postcode_validator = RegexValidator(r"^\d{6}$", "邮政编码必须是6位数字,例如 361024。")
+postcode_validator = RegexValidator(r"^\d{6}$", "邮政编码必须是6位数字，例如 361024。")
 # 网站标识码: the ten digits the national government-website register gives each site.
-site_code_validator = RegexValidator(r"^\d{10}$", "网站标识码是10位数字,例如 3502000001。")
+site_code_validator = RegexValidator(r"^\d{10}$", "网站标识码是10位数字，例如 3502000001。")
 
 # Digits with the separators people write in Chinese phone numbers: 0592-6276720, (0592) 627 6720,
 # +86 592 6276720, 13400604028, with an optional extension such as 转 123.
@@ -33,7 +33,7 @@ PHONE_RE = re.compile(
     r"^(?P<main>\+?[\d\s()\uff08\uff09-]{5,30}?)(?:\s*(?:转|ext\.?|x)\s*(?P<ext>\d{1,6}))?$"
 )
 phone_validator = RegexValidator(
-    PHONE_RE, "电话号码只能包含数字、空格、括号、连字符和开头的 +,例如 0592-6276720。"
+    PHONE_RE, "电话号码只能包含数字、空格、括号、连字符和开头的 +，例如 0592-6276720。"
 )
 
 

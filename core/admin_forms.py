@@ -30,8 +30,8 @@ from core.plain_pages import PLAIN_400
 
 logger = logging.getLogger(__name__)
 
-UNREADABLE = "提交的内容格式有误,无法读取。请刷新页面后重新编辑这一项。"
-OUT_OF_RANGE = "日期超出范围:请填写 1900 年至 2999 年之间的日期。"
+UNREADABLE = "提交的内容格式有误，无法读取。请刷新页面后重新编辑这一项。"
+OUT_OF_RANGE = "日期超出范围：请填写 1900 年至 2999 年之间的日期。"
 TOO_LONG = "最多 %(limit_value)d 个字，现在有 %(show_value)d 个，请删减后再保存。"
 NO_SUCH_MONTH = "日期不存在：没有 {month} 月。"
 NO_SUCH_DAY = "日期不存在：{year} 年 {month} 月只有 {days} 天。"

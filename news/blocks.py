@@ -71,7 +71,7 @@ class CaptionedImageBlock(blocks.StructBlock):
 class SubSectionBlock(blocks.StructBlock):
     """A sub-headed part inside an agenda section, such as one visited site."""
 
-    heading = blocks.CharBlock(label="小标题", max_length=120, help_text="例如:嘉莲街道友邻中心")
+    heading = blocks.CharBlock(label="小标题", max_length=120, help_text="例如：嘉莲街道友邻中心")
     body = blocks.StreamBlock(
         [("paragraph", ParagraphBlock()), ("image", CaptionedImageBlock())],
         label="内容",
@@ -144,7 +144,7 @@ class SignatureBlock(blocks.TextBlock):
         icon = "edit"
         label = "落款"
         template = "blocks/signature.html"
-        help_text = "每行一项,例如第一行写单位名称,第二行写日期"
+        help_text = "每行一项，例如第一行写单位名称，第二行写日期"
 
 
 VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
@@ -155,11 +155,11 @@ class VideoBlock(blocks.StructBlock):
     with a poster picture, captions (a WebVTT file) and a transcript for those who cannot hear
     or watch it."""
 
-    video = DocumentChooserBlock(label="视频文件", help_text="MP4 或 WebM 格式,先上传到文档库")
+    video = DocumentChooserBlock(label="视频文件", help_text="MP4 或 WebM 格式，先上传到文档库")
     title = blocks.CharBlock(label="视频标题", max_length=255)
     poster = BodyImageChooserBlock(label="封面图片", required=False)
     captions = DocumentChooserBlock(
-        label="字幕文件", required=False, help_text="WebVTT(.vtt)格式的中文字幕"
+        label="字幕文件", required=False, help_text="WebVTT（.vtt）格式的中文字幕"
     )
     transcript = blocks.TextBlock(label="文字稿", required=False)
 
@@ -169,7 +169,7 @@ class VideoBlock(blocks.StructBlock):
         if extension(value["video"]) not in VIDEO_TYPES:
             errors["video"] = ValidationError("视频文件须为 MP4 或 WebM 格式。")
         if value["captions"] and extension(value["captions"]) != "vtt":
-            errors["captions"] = ValidationError("字幕文件须为 WebVTT(.vtt)格式。")
+            errors["captions"] = ValidationError("字幕文件须为 WebVTT（.vtt）格式。")
         if errors:
             raise blocks.StructBlockValidationError(block_errors=errors)
         return value
@@ -188,8 +188,8 @@ class VideoBlock(blocks.StructBlock):
 class AgendaSectionBlock(blocks.StructBlock):
     """One item of a meeting's agenda: 议程一:实地观摩, with its own paragraphs, pictures and parts."""
 
-    label = blocks.CharBlock(label="议程编号", max_length=20, help_text="例如:议程一")
-    title = blocks.CharBlock(label="议程标题", max_length=120, help_text="例如:实地观摩")
+    label = blocks.CharBlock(label="议程编号", max_length=20, help_text="例如：议程一")
+    title = blocks.CharBlock(label="议程标题", max_length=120, help_text="例如：实地观摩")
     body = blocks.StreamBlock(
         [
             ("paragraph", ParagraphBlock()),
@@ -205,7 +205,7 @@ class AgendaSectionBlock(blocks.StructBlock):
         icon = "list-ol"
         label = "议程"
         template = "blocks/agenda_section.html"
-        description = "会议议程中的一项,可包含段落、图片和带小标题的小节"
+        description = "会议议程中的一项，可包含段落、图片和带小标题的小节"
         preview_value = {
             "label": "议程一",
             "title": "实地观摩",

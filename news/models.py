@@ -432,7 +432,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         "专题标签",
         through="news.ArticleTag",
         blank=True,
-        help_text="文章所属的专题,例如“学习贯彻党的二十大精神”;专题页面汇集带有其标签的文章",
+        help_text="文章所属的专题，例如“学习贯彻党的二十大精神”；专题页面汇集带有其标签的文章",
     )
     # Identifies the source document of an imported article, so a re-import updates it.
     import_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -750,7 +750,7 @@ class TopicPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     tag = models.CharField(
         "专题标签",
         max_length=100,
-        help_text="汇集带有这个标签的文章;在文章的“专题标签”中填写同样的文字",
+        help_text="汇集带有这个标签的文章；在文章的“专题标签”中填写同样的文字",
     )
     banner_image = models.ForeignKey(
         "wagtailimages.Image",

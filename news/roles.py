@@ -184,7 +184,7 @@ ACTIONS = {
 PERMISSION_NAMES = {
     "access_admin": "可以登录管理后台",
     "bulk_delete_page": "可以删除含有子页面的页面",
-    "lock_page": "可以锁定页面(并解锁自己锁定的页面)",
+    "lock_page": "可以锁定页面（并解锁自己锁定的页面）",
     "publish_page": "可以发布页面",
     "unlock_page": "可以解锁任何页面",
 }

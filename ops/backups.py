@@ -51,7 +51,7 @@ def backup_dir():
 def current_engine():
     if connection.vendor not in DATABASE_FILES:
         raise BackupError(
-            f"不支持 {connection.vendor} 数据库:只能备份和恢复 SQLite 与 PostgreSQL。"
+            f"不支持 {connection.vendor} 数据库：只能备份和恢复 SQLite 与 PostgreSQL。"
         )
     return connection.vendor
 
@@ -69,7 +69,7 @@ def create_backup(directory=None):
     created = localtime()
     archive = directory / f"sitecms-{created:%Y%m%d-%H%M%S}.tar.gz"
     if archive.exists():
-        raise BackupError(f"{archive} 已经存在,没有覆盖它;请过一秒钟再备份。")
+        raise BackupError(f"{archive} 已经存在，没有覆盖它；请过一秒钟再备份。")
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -144,8 +144,8 @@ def restore_backup(path):
     manifest = read_manifest(path)
     if manifest["engine"] != engine:
         raise BackupError(
-            f"{path} 是 {ENGINE_NAMES[manifest['engine']]} 数据库的备份,"
-            f"而 DATABASE_URL 指向 {ENGINE_NAMES[engine]} 数据库:不能恢复到另一种数据库。"
+            f"{path} 是 {ENGINE_NAMES[manifest['engine']]} 数据库的备份，"
+            f"而 DATABASE_URL 指向 {ENGINE_NAMES[engine]} 数据库：不能恢复到另一种数据库。"
         )
     if engine == "postgresql":
         postgres_program("pg_restore")
@@ -158,7 +158,7 @@ def restore_backup(path):
         unpack(path, work)
         database = work / DATABASE_FILES[engine]
         if not database.is_file():
-            raise BackupError(f"{path} 中没有数据库文件 {database.name}:未作任何更改。")
+            raise BackupError(f"{path} 中没有数据库文件 {database.name}：未作任何更改。")
         connection.close()
         if engine == "sqlite":
             restore_sqlite(database)
@@ -175,7 +175,7 @@ def restore_backup(path):
 
 
 def read_manifest(path):
-    not_a_backup = BackupError(f"{path} 不是本站的备份文件(应为 make backup 生成的 .tar.gz)。")
+    not_a_backup = BackupError(f"{path} 不是本站的备份文件（应为 make backup 生成的 .tar.gz）。")
     try:
         with tarfile.open(path, "r:gz") as tar:
             first = tar.next()
@@ -188,7 +188,7 @@ def read_manifest(path):
         raise not_a_backup
     if manifest.get("version") != VERSION:
         raise BackupError(
-            f"{path} 的备份格式版本是 {manifest.get('version')},这一版本只能恢复版本 {VERSION}。"
+            f"{path} 的备份格式版本是 {manifest.get('version')}，这一版本只能恢复版本 {VERSION}。"
         )
     if manifest.get("engine") not in DATABASE_FILES or not isinstance(
         manifest.get("migrations"), dict
@@ -207,7 +207,7 @@ def refuse_migrations_unknown_here(migrations):
     ]
     if unknown:
         raise BackupError(
-            "这个备份来自更新的代码版本,其中的迁移在当前代码中不存在:"
+            "这个备份来自更新的代码版本，其中的迁移在当前代码中不存在："
             f"{', '.join(sorted(unknown))}。请先部署那个版本的代码再恢复。"
         )
 
@@ -225,7 +225,7 @@ def unpack(path, work):
             tar.extractall(work, filter="data")
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise BackupError(
-            f"无法解开备份文件 {path}(文件不完整或已损坏?):{error}。未作任何更改。"
+            f"无法解开备份文件 {path}（文件不完整或已损坏？）：{error}。未作任何更改。"
         ) from error
 
 
@@ -236,7 +236,7 @@ def restore_sqlite(database):
     except sqlite3.DatabaseError as error:
         verdict = str(error)
     if verdict != "ok":
-        raise BackupError(f"备份中的 SQLite 数据库已损坏({verdict}):未作任何更改。")
+        raise BackupError(f"备份中的 SQLite 数据库已损坏（{verdict}）：未作任何更改。")
     target = Path(settings.DATABASES["default"]["NAME"])
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -251,7 +251,7 @@ def restore_sqlite(database):
             source.backup(live)
             live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as error:
-        raise BackupError(f"恢复 SQLite 数据库失败,数据库保持原样:{error}") from error
+        raise BackupError(f"恢复 SQLite 数据库失败，数据库保持原样：{error}") from error
 
 
 def restore_postgresql(dump):
@@ -259,7 +259,7 @@ def restore_postgresql(dump):
     try:
         postgres_tool("pg_restore", "--list", str(dump), database=False)
     except BackupError as error:
-        raise BackupError(f"备份中的 PostgreSQL 转储无法读取,未作任何更改。\n{error}") from error
+        raise BackupError(f"备份中的 PostgreSQL 转储无法读取，未作任何更改。\n{error}") from error
     # One transaction: any error rolls the whole restore back and leaves the database as it was.
     # --clean drops the archive's objects first, so a database in use is replaced, not merged.
     try:
@@ -268,7 +268,7 @@ def restore_postgresql(dump):
         )
     except BackupError as error:
         raise BackupError(
-            f"恢复 PostgreSQL 数据库失败,已全部回滚,数据库保持原样。\n{error}"
+            f"恢复 PostgreSQL 数据库失败，已全部回滚，数据库保持原样。\n{error}"
         ) from error
 
 
@@ -294,7 +294,7 @@ def postgres_program(name):
     if program is None:
         raise BackupError(
             f"找不到 {name}:PostgreSQL 数据库的备份和恢复需要 PostgreSQL 客户端程序"
-            "(Debian/Ubuntu:apt-get install postgresql-client),它须在 PATH 中,"
+            "(Debian/Ubuntu:apt-get install postgresql-client)，它须在 PATH 中，"
             "且版本不低于数据库服务器。"
         )
     return program
@@ -324,5 +324,5 @@ def postgres_tool(name, *arguments, database=True):
         check=False,
     )
     if result.returncode != 0:
-        raise BackupError(f"{name} 失败(退出码 {result.returncode}):\n{result.stderr.strip()}")
+        raise BackupError(f"{name} 失败（退出码 {result.returncode}）：\n{result.stderr.strip()}")
     return result

@@ -75,7 +75,7 @@ def open_package(data: bytes) -> dict:
             check_entries(parts)
             contents = {part.filename: read_entry(package, part) for part in parts}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, struct.error) as error:
-        raise WordFormatError(f"这个 .docx 文件已损坏,无法打开。{SAVE_AGAIN}") from error
+        raise WordFormatError(f"这个 .docx 文件已损坏，无法打开。{SAVE_AGAIN}") from error
     counts = Counts()
     scanned = set()
     for name, content in contents.items():
@@ -86,7 +86,7 @@ def open_package(data: bytes) -> dict:
     # their names: every one of them is scanned and counted, named .xml or not.
     read_by_mammoth = parts_mammoth_reads(contents)
     if MAIN_FALLBACK not in contents and not (read_by_mammoth & contents.keys()):
-        raise WordFormatError("这不是 Word 文档(.docx):文件中没有正文。")
+        raise WordFormatError("这不是 Word 文档（.docx）：文件中没有正文。")
     for name in sorted(read_by_mammoth - scanned):
         if name in contents:
             scan_xml(name, contents[name], counts)
@@ -137,35 +137,37 @@ def check_signature(data):
         # Word keeps a document with an open password in an OLE file around its encrypted zip.
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise WordFormatError(
-                "这个 Word 文档设置了打开密码:请在 Word 中取消密码(文件 → 信息 → 保护文档)后再导入。"
+                "这个 Word 文档设置了打开密码：请在 Word 中取消密码（文件 → 信息 → 保护文档）后再导入。"
             )
-        raise WordFormatError("这是旧版 Word 文档(.doc):请在 Word 中“另存为” .docx 格式后再导入。")
+        raise WordFormatError(
+            "这是旧版 Word 文档（.doc）：请在 Word 中“另存为” .docx 格式后再导入。"
+        )
     head = data[:1024].lstrip().lower()
     if b"<html" in head or head.startswith((b"<!doctype html", b"mime-version")):
         raise WordFormatError(
-            "这是网页文件(HTML 或 MHT),只是名为 .docx:请在 Word 中打开后“另存为” .docx 格式。"
+            "这是网页文件（HTML 或 MHT），只是名为 .docx：请在 Word 中打开后“另存为” .docx 格式。"
         )
     if head.startswith(b"{\\rtf"):
-        raise WordFormatError("这是 RTF 文档,只是名为 .docx:请在 Word 中“另存为” .docx 格式。")
+        raise WordFormatError("这是 RTF 文档，只是名为 .docx：请在 Word 中“另存为” .docx 格式。")
     program = contents.program_in(data[: contents.HEAD_BYTES])
     if program:
         raise WordFormatError(f"这是{contents.spaced(program)}，不是 Word 文档，不能导入。")
-    raise WordFormatError("这不是 Word 文档(.docx)。")
+    raise WordFormatError("这不是 Word 文档（.docx）。")
 
 
 def check_entries(parts):
     if len(parts) > MAX_PARTS:
-        raise WordFormatError(f"文档内的部件过多(超过 {MAX_PARTS} 个),无法导入。")
+        raise WordFormatError(f"文档内的部件过多（超过 {MAX_PARTS} 个），无法导入。")
     if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-        raise WordFormatError("文档解压后过大(超过 200 MB),无法导入。")
+        raise WordFormatError("文档解压后过大（超过 200 MB），无法导入。")
     for part in parts:
         if part.flag_bits & 0x1:
             raise WordFormatError(
-                "文档经过加密,无法读取:请在 Word 中取消密码或加密后“另存为” .docx 再试。"
+                "文档经过加密，无法读取：请在 Word 中取消密码或加密后“另存为” .docx 再试。"
             )
         if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise WordFormatError(
-                f"文档使用了 Word 不会写出的压缩或加密方式(第 {part.compress_type} 种),"
+                f"文档使用了 Word 不会写出的压缩或加密方式（第 {part.compress_type} 种），"
                 f"可能经过其他软件处理。{SAVE_AGAIN}"
             )
 
@@ -177,7 +179,7 @@ def read_entry(package, part):
         return package.read(part)
     except (zlib.error, zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as error:
         raise WordFormatError(
-            f"这个 .docx 文件已损坏(其中的 {part.filename} 无法解压)。{SAVE_AGAIN}"
+            f"这个 .docx 文件已损坏（其中的 {part.filename} 无法解压）。{SAVE_AGAIN}"
         ) from error
 
 
@@ -198,7 +200,7 @@ def scan_xml(name, content, counts):
 
     def forbid_dtd(*args):
         raise WordFormatError(
-            f"文档中含有不允许的定义(DOCTYPE,在 {name} 中),可能经过其他软件篡改,无法导入。"
+            f"文档中含有不允许的定义（DOCTYPE，在 {name} 中），可能经过其他软件篡改，无法导入。"
         )
 
     def start(tag, attributes):
@@ -206,20 +208,20 @@ def scan_xml(name, content, counts):
         depth += 1
         counts.elements += 1
         if depth > MAX_DEPTH:
-            raise WordFormatError(f"文档的结构嵌套过深(超过 {MAX_DEPTH} 层),无法导入。")
+            raise WordFormatError(f"文档的结构嵌套过深（超过 {MAX_DEPTH} 层），无法导入。")
         if counts.elements > MAX_ELEMENTS:
-            raise WordFormatError("文档的结构过于复杂(格式片段过多),无法导入。请分成几篇导入。")
+            raise WordFormatError("文档的结构过于复杂（格式片段过多），无法导入。请分成几篇导入。")
         if tag in PARAGRAPH:
             counts.paragraphs += 1
             if counts.paragraphs > MAX_PARAGRAPHS:
                 raise WordFormatError(
-                    f"文档的段落过多(超过 {MAX_PARAGRAPHS:,} 段),无法导入。请分成几篇导入。"
+                    f"文档的段落过多（超过 {MAX_PARAGRAPHS:,} 段），无法导入。请分成几篇导入。"
                 )
         elif tag in TABLE:
             table_depth += 1
             if table_depth > MAX_TABLE_DEPTH:
                 raise WordFormatError(
-                    f"文档中的表格嵌套过深(表格套表格超过 {MAX_TABLE_DEPTH} 层),无法导入。"
+                    f"文档中的表格嵌套过深（表格套表格超过 {MAX_TABLE_DEPTH} 层），无法导入。"
                 )
         in_text = tag in TEXT
 
@@ -235,7 +237,7 @@ def scan_xml(name, content, counts):
             counts.text += len(text)
             if counts.text > MAX_TEXT_CHARS:
                 raise WordFormatError(
-                    f"文档的文字过多(超过 {MAX_TEXT_CHARS // 10_000} 万字),无法导入。请分成几篇导入。"
+                    f"文档的文字过多（超过 {MAX_TEXT_CHARS // 10_000} 万字），无法导入。请分成几篇导入。"
                 )
 
     parser.StartDoctypeDeclHandler = forbid_dtd
@@ -249,11 +251,11 @@ def scan_xml(name, content, counts):
         raise  # a bound passed, said by the handlers above
     except ExpatError as error:
         raise WordFormatError(
-            f"这个 .docx 文件已损坏({name} 第 {error.lineno} 行格式有误)。{SAVE_AGAIN}"
+            f"这个 .docx 文件已损坏（{name} 第 {error.lineno} 行格式有误）。{SAVE_AGAIN}"
         ) from error
     except ValueError as error:  # expat refuses an encoding such as GBK this way
         raise WordFormatError(
-            f"这个 .docx 文件已损坏({name} 使用了 Word 不会写出的文字编码,格式有误)。{SAVE_AGAIN}"
+            f"这个 .docx 文件已损坏（{name} 使用了 Word 不会写出的文字编码，格式有误）。{SAVE_AGAIN}"
         ) from error
 
 
@@ -267,12 +269,12 @@ class PictureBudget:
     def add(self, data):
         self.pictures += 1
         if self.pictures > MAX_PICTURES:
-            raise WordFormatError(f"文档中的图片过多(超过 {MAX_PICTURES} 张),无法导入。")
+            raise WordFormatError(f"文档中的图片过多（超过 {MAX_PICTURES} 张），无法导入。")
         self.pixels += picture_pixels(data)
         if self.pixels > MAX_PICTURE_PIXELS:
             raise WordFormatError(
-                f"文档中图片的总像素过多(超过 {MAX_PICTURE_PIXELS / 100_000_000:g} 亿像素),"
-                "无法导入:请在 Word 中压缩图片(图片格式 → 压缩图片)后再导入。"
+                f"文档中图片的总像素过多（超过 {MAX_PICTURE_PIXELS / 100_000_000:g} 亿像素），"
+                "无法导入：请在 Word 中压缩图片（图片格式 → 压缩图片）后再导入。"
             )
 
 

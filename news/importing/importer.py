@@ -68,13 +68,13 @@ def find_column(path=None, site=None):
         column = columns.order_by("path").first()
         if column is None:
             raise ImportTargetError(
-                "站点中还没有栏目(NewsIndexPage),请先运行 manage.py setup_site。"
+                "站点中还没有栏目（NewsIndexPage），请先运行 manage.py setup_site。"
             )
         return column
     url_path = root.url_path + path.strip("/") + "/"
     column = columns.filter(url_path=url_path).first()
     if column is None:
-        raise ImportTargetError(f"找不到栏目 {path}(应为某个栏目的网址路径,例如 /news/)。")
+        raise ImportTargetError(f"找不到栏目 {path}（应为某个栏目的网址路径，例如 /news/）。")
     return column
 
 
@@ -161,7 +161,7 @@ def import_word_article(article: WordArticle, column: NewsIndexPage) -> ImportRe
     for number, picture in enumerate(article.pictures):
         image = library_picture(picture, f"{article.title} 图{number + 1}")
         if image is None:
-            article.messages.append(f"第 {number + 1} 张图片无法识别(例如 Word 绘图),已跳过。")
+            article.messages.append(f"第 {number + 1} 张图片无法识别（例如 Word 绘图），已跳过。")
         else:
             images[number] = image.pk
     page = ArticlePage(title=article.title, live=False, body=with_images(article.body, images))
@@ -179,7 +179,7 @@ def library_document(attachment, file_named):
     if data is None:
         raise SeedFormatError(
             attachment.line,
-            f"找不到附件“{attachment.file_name}”:请把它与文章文件放在同一文件夹,或一起上传。",
+            f"找不到附件“{attachment.file_name}”：请把它与文章文件放在同一文件夹，或一起上传。",
         )
     upload = SimpleUploadedFile(attachment.file_name, data)
     Document = get_document_model()
@@ -189,7 +189,9 @@ def library_document(attachment, file_named):
         document.clean()
     except ValidationError as error:
         message = " ".join(error.messages)
-        raise SeedFormatError(attachment.line, f"附件“{attachment.file_name}”:{message}") from error
+        raise SeedFormatError(
+            attachment.line, f"附件“{attachment.file_name}”：{message}"
+        ) from error
     # Size and hash as Wagtail's own upload form sets them (the demo's files too).
     document._set_document_file_metadata()
     # Never a copy kept in another collection, which may be private.

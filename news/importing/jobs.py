@@ -75,7 +75,7 @@ def create_job(user, column, uploads):
             entry = ImportFile(job=job, position=position, name=upload.name[:255], size=upload.size)
             if upload.size > max_bytes(upload.name):
                 megabytes = max_bytes(upload.name) // (1024 * 1024)
-                entry.state, entry.message = ImportFile.FAILED, f"文件过大(超过 {megabytes} MB)。"
+                entry.state, entry.message = ImportFile.FAILED, f"文件过大（超过 {megabytes} MB）。"
             else:
                 upload.seek(0)
                 entry.data = upload.read()
@@ -114,7 +114,7 @@ def text_articles(job):
 
 def parsed_text(data):
     if len(data) > MAX_TEXT_BYTES:
-        raise UnreadableFile("文件过大(超过 1 MB)。")
+        raise UnreadableFile("文件过大（超过 1 MB）。")
     text, _encoding = read_text(data)
     return parse(text)
 
@@ -149,19 +149,19 @@ def import_file(job, entry, attempt, texts, file_seconds=None):
         else:
             import_text(job, entry, attempt, texts.get(entry.name))
     except FileTimeout:
-        fail(entry, attempt, f"处理超过 {file_seconds} 秒仍未完成,已停止:文件可能过于复杂。")
+        fail(entry, attempt, f"处理超过 {file_seconds} 秒仍未完成，已停止：文件可能过于复杂。")
     except FILE_ERRORS as error:
         fail(entry, attempt, str(error))
     except ValidationError as error:
         fail(entry, attempt, " ".join(error.messages))
     except (MemoryError, RecursionError) as error:
         logger.warning("Import of %r stopped: %r", entry.name, error)
-        fail(entry, attempt, "文件过于复杂,处理时超出了内存或结构深度的限制,未导入。")
+        fail(entry, attempt, "文件过于复杂，处理时超出了内存或结构深度的限制，未导入。")
     except NotThisRunsFile:
         logger.warning("Import of %r was taken up by another run; this one's is undone", entry.name)
     except Exception:
         logger.exception("Import of %r failed", entry.name)
-        fail(entry, attempt, "导入时发生内部错误,已记录在服务器日志中,请联系管理员。")
+        fail(entry, attempt, "导入时发生内部错误，已记录在服务器日志中，请联系管理员。")
 
 
 def import_word(job, entry, attempt, file_seconds):

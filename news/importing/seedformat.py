@@ -44,7 +44,7 @@ class SeedFormatError(ValueError):
     """A file that is not in the expected format: where (line number) and what was expected."""
 
     def __init__(self, line, message):
-        super().__init__(f"第 {line} 行: {message}" if line else message)
+        super().__init__(f"第 {line} 行：{message}" if line else message)
         self.line = line
         self.message = message
 
@@ -111,11 +111,13 @@ def parse(text):
     """Parse one article; raises SeedFormatError naming the line and what was expected there."""
     for number, raw in enumerate(text.splitlines(), 1):
         if CONTROL_RE.search(raw):
-            raise SeedFormatError(number, "含有控制字符(如 NUL),文件可能已损坏,请检查后重新保存。")
+            raise SeedFormatError(
+                number, "含有控制字符（如 NUL），文件可能已损坏，请检查后重新保存。"
+            )
     lines = [(number, clean_line(raw)) for number, raw in enumerate(text.splitlines(), 1)]
     content = [(number, line) for number, line in lines if line]
     if not content:
-        raise SeedFormatError(1, "文件为空,应为一篇文章(标题行、来源/点击数/日期行和正文)。")
+        raise SeedFormatError(1, "文件为空，应为一篇文章（标题行、来源/点击数/日期行和正文）。")
 
     contact, position = _parse_contact(content)
     meta_index = next(
@@ -125,16 +127,16 @@ def parse(text):
     if meta_index is None:
         raise SeedFormatError(
             content[position][0] if position < len(content) else content[-1][0],
-            "找不到信息行,应为“来源:… 点击数:… 日期:YYYY-MM-DD HH:MM:SS”。",
+            "找不到信息行，应为“来源：… 点击数：… 日期：YYYY-MM-DD HH:MM:SS”。",
         )
     meta_line_number, meta_line = content[meta_index]
     if meta_index == position:
-        raise SeedFormatError(meta_line_number, "缺少标题行:信息行“来源:…”之前应有一行文章标题。")
+        raise SeedFormatError(meta_line_number, "缺少标题行：信息行“来源：…”之前应有一行文章标题。")
     title_line_number, title = content[meta_index - 1]
     if meta_index - position > 1:
         extra_number, _ = content[position]
         raise SeedFormatError(
-            extra_number, "标题行之前有无法识别的内容,应为“联系我们”块或文章标题。"
+            extra_number, "标题行之前有无法识别的内容，应为“联系我们”块或文章标题。"
         )
     too_long(title_line_number, "title", "标题", title)
 
@@ -169,7 +171,7 @@ def _parse_contact(content):
                 contact.address = value
             elif last_key == "邮编":
                 if not re.fullmatch(r"\d{6}", value):
-                    raise SeedFormatError(number, f"邮编应为6位数字,实际为“{value}”。")
+                    raise SeedFormatError(number, f"邮编应为6位数字，实际为“{value}”。")
                 contact.postcode = value
             elif value:
                 _add_contact_value(contact, last_key, value, number)
@@ -186,23 +188,25 @@ def _parse_contact(content):
 def _add_contact_value(contact, key, value, number):
     if key == "邮箱":
         if not EMAIL_LINE_RE.match(value):
-            raise SeedFormatError(number, f"邮箱地址格式不正确:“{value}”。")
+            raise SeedFormatError(number, f"邮箱地址格式不正确：“{value}”。")
         contact.emails.append(value)
     else:
         if not PHONE_LINE_RE.match(value):
-            raise SeedFormatError(number, f"电话号码格式不正确:“{value}”。")
+            raise SeedFormatError(number, f"电话号码格式不正确：“{value}”。")
         contact.phones.append(("传真" if key == "传真" else "", value))
 
 
 def _parse_meta(number, line):
     match = META_RE.match(line)
     if match is None:
-        raise SeedFormatError(number, "信息行格式应为“来源:… 点击数:… 日期:YYYY-MM-DD HH:MM:SS”。")
+        raise SeedFormatError(
+            number, "信息行格式应为“来源：… 点击数：… 日期：YYYY-MM-DD HH:MM:SS”。"
+        )
     raw_hits = match["hits"].strip()
     if raw_hits and not (raw_hits.isascii() and raw_hits.isdecimal()):
-        raise SeedFormatError(number, f"点击数应为非负整数或留空,实际为“{raw_hits}”。")
+        raise SeedFormatError(number, f"点击数应为非负整数或留空，实际为“{raw_hits}”。")
     if raw_hits and int(raw_hits) > MAX_HITS:
-        raise SeedFormatError(number, f"点击数过大(不能超过 {MAX_HITS}),实际为“{raw_hits}”。")
+        raise SeedFormatError(number, f"点击数过大（不能超过 {MAX_HITS}），实际为“{raw_hits}”。")
     source = match["source"].strip()
     too_long(number, "source", "来源", source)
     raw_date = match["date"].strip()
@@ -212,10 +216,10 @@ def _parse_meta(number, line):
         except ValueError:
             continue
         if naive.year not in YEARS:
-            raise SeedFormatError(number, f"日期的年份应在 1900 至 2999 之间,实际为“{raw_date}”。")
+            raise SeedFormatError(number, f"日期的年份应在 1900 至 2999 之间，实际为“{raw_date}”。")
         published_at = naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
         return source, int(raw_hits) if raw_hits else None, published_at
-    raise SeedFormatError(number, f"日期应为 YYYY-MM-DD HH:MM:SS 格式,实际为“{raw_date}”。")
+    raise SeedFormatError(number, f"日期应为 YYYY-MM-DD HH:MM:SS 格式，实际为“{raw_date}”。")
 
 
 def is_subheading(line):
@@ -225,7 +229,7 @@ def is_subheading(line):
 def too_long(number, field, name, value):
     if len(value) > LIMITS[field]:
         raise SeedFormatError(
-            number, f"{name}过长(最多 {LIMITS[field]} 个字符,实际为 {len(value)} 个)。"
+            number, f"{name}过长（最多 {LIMITS[field]} 个字符，实际为 {len(value)} 个）。"
         )
 
 
@@ -246,7 +250,7 @@ def _split_attachments(content):
         for position, (number, match) in enumerate(matches, 1):
             name = match["name"].strip()
             stem = name.rsplit(".", 1)[0]
-            title = f"附件{position}:{stem}" if several else f"附件:{stem}"
+            title = f"附件{position}：{stem}" if several else f"附件：{stem}"
             too_long(number, "attachment title", "附件名称", title)
             attachments.append(Attachment(line=number, title=title, file_name=name))
         return content[:index], attachments

@@ -8,8 +8,8 @@ ZIP_MAGIC = b"PK\x03\x04"  # .docx, .xlsx, .zip
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .doc, .xls
 # A Word document under a text file's name (.docx files are read as Word documents).
 WORD_MESSAGE = (
-    "这是 Word 文档或表格,不是纯文本文件。Word 文档请以 .docx 文件导入;"
-    "或在 Word 中选择“另存为”→“纯文本(*.txt)”后再导入。"
+    "这是 Word 文档或表格，不是纯文本文件。Word 文档请以 .docx 文件导入；"
+    "或在 Word 中选择“另存为”→“纯文本（*.txt）”后再导入。"
 )
 
 
@@ -26,7 +26,7 @@ def read_text(data):
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", "UTF-16")]
     elif b"\x00" in data:
-        raise UnreadableFile("这不是文本文件(含有二进制数据),请选择 .txt 文本文件。")
+        raise UnreadableFile("这不是文本文件（含有二进制数据），请选择 .txt 文本文件。")
     else:
         candidates = [("utf-8-sig", "UTF-8"), ("gb18030", "GBK")]
     for codec, label in candidates:
@@ -34,4 +34,4 @@ def read_text(data):
             return data.decode(codec), label
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile("无法识别文件的文字编码:请另存为 UTF-8 或 GBK 编码的文本文件后再导入。")
+    raise UnreadableFile("无法识别文件的文字编码：请另存为 UTF-8 或 GBK 编码的文本文件后再导入。")

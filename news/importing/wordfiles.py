@@ -78,7 +78,7 @@ def read_docx(data: bytes) -> WordArticle:
     title = document_title(parts) or first_heading(elements)
     if not title:
         raise WordFormatError(
-            "文档没有标题:请在 Word 的“文件 → 属性”中填写标题,或把第一行设为标题样式。"
+            "文档没有标题：请在 Word 的“文件 → 属性”中填写标题，或把第一行设为标题样式。"
         )
     if len(title) > TITLE_LIMIT:
         raise WordFormatError(
@@ -121,7 +121,7 @@ def converted(data):
     except Exception as error:  # mammoth on a document that passed every check: still a file
         logger.warning("mammoth could not convert a Word document: %r", error)
         raise WordFormatError(
-            "无法读取这个 Word 文档,文件可能已损坏。请用 Word 打开后另存为 .docx 再试。"
+            "无法读取这个 Word 文档，文件可能已损坏。请用 Word 打开后另存为 .docx 再试。"
         ) from error
 
 

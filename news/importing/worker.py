@@ -108,7 +108,7 @@ def take_over(job):
     """A silent job's file in progress is tried once more, or failed if it was tried before."""
     working = job.files.filter(state=ImportFile.WORKING)
     working.filter(attempts__lt=2).update(state=ImportFile.WAITING)
-    working.update(state=ImportFile.FAILED, message="处理这个文件时两次中断,未导入。")
+    working.update(state=ImportFile.FAILED, message="处理这个文件时两次中断，未导入。")
 
 
 def run_in_child(job):
@@ -127,13 +127,13 @@ def run_in_child(job):
         logger.warning("The child importing job %s ended with %s", job.pk, code)
         job.files.filter(state=ImportFile.WORKING).update(
             state=ImportFile.FAILED,
-            message="处理这个文件时超出了内存或时间的限制,已停止,未导入:文件可能过于复杂或已损坏。",
+            message="处理这个文件时超出了内存或时间的限制，已停止，未导入：文件可能过于复杂或已损坏。",
         )
         ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=now())
     # Children that could not even start (see the server's log) leave files waiting.
     job.files.filter(state=ImportFile.WAITING).update(
         state=ImportFile.FAILED,
-        message="导入程序未能运行,这个文件未导入:请联系管理员查看服务器日志。",
+        message="导入程序未能运行，这个文件未导入：请联系管理员查看服务器日志。",
     )
     finish(job)
 

@@ -23,8 +23,8 @@
   var CLASSES = window.readerPrefs.toolbar.classes;
   var NO_SPEECH = "此浏览器不支持语音朗读。可改用手机或电脑系统自带的“朗读屏幕”功能。";
   var NO_CHINESE_VOICE =
-    "此浏览器没有中文语音,无法朗读。请在系统设置中添加“中文(普通话)”语音后再试,或改用系统自带的“朗读屏幕”功能。";
-  var NOT_YET_ALLOWED = "请先在页面上任意处点击一下(或按一个键),浏览器随后才允许朗读。";
+    "此浏览器没有中文语音，无法朗读。请在系统设置中添加“中文（普通话）”语音后再试，或改用系统自带的“朗读屏幕”功能。";
+  var NOT_YET_ALLOWED = "请先在页面上任意处点击一下（或按一个键），浏览器随后才允许朗读。";
   // How long to wait for the browser's list of voices, which some browsers fill in a moment after
   // the page loads ("voiceschanged") and others, with no voice installed, never fill at all.
   var VOICES_WAIT_MS = 1500;
@@ -166,7 +166,7 @@
     var label = element.getAttribute("aria-label");
     var tag = element.tagName;
     if (tag === "IMG") {
-      return element.alt ? "图片:" + element.alt : "";
+      return element.alt ? "图片：" + element.alt : "";
     }
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") {
       var name = element.labels && element.labels.length ? element.labels[0].textContent : element.placeholder;
@@ -177,11 +177,11 @@
       return "";
     }
     if (tag === "A") {
-      return "链接:" + text;
+      return "链接：" + text;
     }
     if (tag === "BUTTON" || tag === "SUMMARY") {
       var pressed = element.getAttribute("aria-pressed");
-      return "按钮:" + text + (pressed === "true" ? "(已开启)" : pressed === "false" ? "(未开启)" : "");
+      return "按钮：" + text + (pressed === "true" ? "（已开启）" : pressed === "false" ? "（未开启）" : "");
     }
     return text;
   }
@@ -300,7 +300,7 @@
     });
     reading = parts;
     // Said first, so that a browser's refusal to speak is what stays on the screen.
-    say("正在从头朗读,共 " + parts.length + " 段。按“停止”结束。");
+    say("正在从头朗读，共 " + parts.length + " 段。按“停止”结束。");
     parts.forEach(function (element) {
       // One sentence group at a time: some browsers stop a single long utterance after a while.
       speech.speak(utterance(words(element.innerText, 2000), element));

@@ -33,7 +33,7 @@ def test_postcode_error_message_is_chinese(site):
     contact = ContactDetails(site=site, name="单位", address="地址", postcode="12")
     with pytest.raises(ValidationError) as error:
         contact.full_clean(exclude=["latest_revision", "live_revision", "locked_by"])
-    assert error.value.message_dict["postcode"] == ["邮政编码必须是6位数字,例如 361024。"]
+    assert error.value.message_dict["postcode"] == ["邮政编码必须是6位数字，例如 361024。"]
 
 
 @pytest.mark.parametrize("address", ["not-an-email", "a@b", "a@@b.cn", "中文@"])

@@ -53,6 +53,8 @@ HAN = "\u4e00-\u9fff"
 ASCII_IN_CHINESE = re.compile(
     rf"""[{HAN}”]\s*[,.:;!?](?![\w/%])|[,:;!?]\s*[{HAN}“]|(?<!=)['"](%\(\w+\)s|%s|\{{\w+\}})['"]"""
 )
+# The same in code, where quotes around a placeholder are often SQL's or a script's own.
+ASCII_PUNCTUATION_IN_CHINESE = re.compile(rf"[{HAN}”]\s*[,.:;!?](?![\w/%])|[,:;!?]\s*[{HAN}“]")
 # Django's yesno filter splits its Chinese default on these commas.
 MEANT_ASCII = {"yes,no,maybe"}
 
@@ -240,4 +242,40 @@ def test_the_sites_own_admin_screens_and_scripts_write_chinese_punctuation():
         for path in files
         for match in ASCII_IN_CHINESE.finditer(COMMENT.sub("", path.read_text(encoding="utf-8")))
     ]
+    assert found == []
+
+
+def message_strings(path):
+    """The string literals of a module that are not its docstrings (those are for maintainers,
+    in English) nor raw strings (patterns)."""
+    import io
+    import tokenize
+
+    previous = None
+    for token in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline):
+        if token.type == tokenize.STRING:
+            prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
+            docstring = previous is None or previous.type in (tokenize.NEWLINE, tokenize.INDENT)
+            if not docstring and "r" not in prefix.lower():
+                yield token.start[0], token.string
+        if token.type not in (tokenize.COMMENT, tokenize.NL):
+            previous = token
+
+
+def test_no_message_in_the_sites_code_puts_ascii_punctuation_into_chinese():
+    """What the project's own code says to staff and readers (form errors, import and backup
+    messages, help texts, command output, the toolbar's spoken words) in Chinese punctuation."""
+    root = Path(settings.BASE_DIR)
+    found = []
+    for folder in ["core", "news", "contact", "ops", "sitecms", "stack"]:
+        for path in sorted((root / folder).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for line, text in message_strings(path):
+                if ASCII_PUNCTUATION_IN_CHINESE.search(text):
+                    found.append(f"{path.relative_to(root)}:{line}: {text}")
+    for path in sorted((root / "static" / "js").rglob("*.js")):
+        for text in re.findall(r'"(?:[^"\\\n]|\\.)*"', path.read_text(encoding="utf-8")):
+            if ASCII_PUNCTUATION_IN_CHINESE.search(text):
+                found.append(f"{path.relative_to(root)}: {text}")
     assert found == []

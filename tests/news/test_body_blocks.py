@@ -116,7 +116,7 @@ def test_a_video_plays_in_the_browsers_own_player_with_captions_and_a_transcript
     ("video_name", "captions_name", "message"),
     [
         ("report.pdf", None, "视频文件须为 MP4 或 WebM 格式。"),
-        ("video.webm", "captions.txt", "字幕文件须为 WebVTT(.vtt)格式。"),
+        ("video.webm", "captions.txt", "字幕文件须为 WebVTT（.vtt）格式。"),
     ],
 )
 def test_the_video_block_refuses_files_of_the_wrong_kind_in_chinese(

@@ -292,14 +292,14 @@ def test_speech_reads_what_is_pointed_at_or_focused_and_the_article_from_the_top
     }
     breadcrumb = page.locator(".breadcrumbs a").first
     breadcrumb.focus()
-    assert reader.spoken()[-1]["text"] == "链接:" + breadcrumb.inner_text()
+    assert reader.spoken()[-1]["text"] == "链接：" + breadcrumb.inner_text()
     reader.button("指读").focus()
-    assert reader.spoken()[-1]["text"] == "按钮:指读(已开启)"
+    assert reader.spoken()[-1]["text"] == "按钮：指读（已开启）"
     # A picture is read by its alt text.
     picture = page.locator(".article__body img").first
     picture.scroll_into_view_if_needed()
     picture.hover()
-    said = "图片:" + picture.get_attribute("alt")
+    said = "图片：" + picture.get_attribute("alt")
     for _tick in range(50):
         if reader.spoken()[-1]["text"] == said:
             break
@@ -323,7 +323,7 @@ def test_speech_reads_what_is_pointed_at_or_focused_and_the_article_from_the_top
     reader.button("连读").click()
     read = [entry["text"] for entry in reader.spoken()[before:]]
     # With 指读 on, the button the focus lands on is named first.
-    assert read[:2] == ["按钮:连读", article.title]
+    assert read[:2] == ["按钮：连读", article.title]
     first_paragraph = page.locator(".article__body p").first.inner_text().strip()
     assert first_paragraph[:20] in " ".join(read)
     assert not any("打印本页" in text or text == "分享" for text in read)

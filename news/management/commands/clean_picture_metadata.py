@@ -51,7 +51,7 @@ def clean_kept_file(record, storage):
 
 
 class Command(BaseCommand):
-    help = "清除图片库中已有图片的拍摄地点、相机型号等元数据,并重新生成缩略图。"
+    help = "清除图片库中已有图片的拍摄地点、相机型号等元数据，并重新生成缩略图。"
 
     def handle(self, *args, **options):
         cleaned = failed = 0
@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 cleaned += clean_image(image)
             except (OSError, SyntaxError, ValueError) as error:
                 failed += 1
-                self.stderr.write(f"图片 {image.pk}《{image.title}》无法处理:{error}")
+                self.stderr.write(f"图片 {image.pk}《{image.title}》无法处理：{error}")
         storage = Image._meta.get_field("file").storage
         kept = ReplacedFile.objects.filter(content_type=ContentType.objects.get_for_model(Image))
         for record in kept.order_by("pk"):
@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 cleaned += clean_kept_file(record, storage)
             except (OSError, SyntaxError, ValueError) as error:
                 failed += 1
-                self.stderr.write(f"被替换的文件 {record.file_name} 无法处理:{error}")
+                self.stderr.write(f"被替换的文件 {record.file_name} 无法处理：{error}")
         self.stdout.write(
             f"已清除 {cleaned} 个图片文件的元数据" + (f",{failed} 张失败。" if failed else "。")
         )

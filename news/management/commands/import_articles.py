@@ -22,22 +22,22 @@ from news.importing.wordfiles import WordFormatError, read_docx
 
 class Command(BaseCommand):
     help = (
-        "导入文章:读取抓取格式的文章文件,在栏目下创建(或更新)已发布的文章页面;"
-        "Word 文档(.docx)导入为草稿。"
+        "导入文章：读取抓取格式的文章文件，在栏目下创建（或更新）已发布的文章页面；"
+        "Word 文档（.docx）导入为草稿。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "files", nargs="+", metavar="FILE", help="要导入的文章文件(.txt 或 .docx)"
+            "files", nargs="+", metavar="FILE", help="要导入的文章文件（.txt 或 .docx）"
         )
         parser.add_argument(
-            "--parent", metavar="PATH", help="目标栏目的网址路径,例如 /news/;默认为第一个栏目"
+            "--parent", metavar="PATH", help="目标栏目的网址路径，例如 /news/；默认为第一个栏目"
         )
         parser.add_argument("--contact", action="store_true", help="同时发布文件中的“联系我们”信息")
         parser.add_argument(
-            "--dry-run", action="store_true", help="只显示将要导入的内容,不写入数据库"
+            "--dry-run", action="store_true", help="只显示将要导入的内容，不写入数据库"
         )
-        parser.add_argument("--draft", action="store_true", help="保存为草稿,不发布")
+        parser.add_argument("--draft", action="store_true", help="保存为草稿，不发布")
 
     def handle(self, *args, files, parent, contact, dry_run, draft, **options):
         try:
@@ -57,9 +57,9 @@ class Command(BaseCommand):
                 UnreadableFile,
             ) as error:
                 failures += 1
-                self.stderr.write(f"{name}: {describe(error)}")
+                self.stderr.write(f"{name}：{describe(error)}")
         if failures:
-            raise CommandError(f"{failures} 个文件未能导入,其余文件已处理。")
+            raise CommandError(f"{failures} 个文件未能导入，其余文件已处理。")
 
     def import_file(self, path, column, *, contact, dry_run, draft):
         if path.suffix.lower() in {".docx", ".doc"}:
@@ -67,21 +67,21 @@ class Command(BaseCommand):
         text, _encoding = read_text(path.read_bytes())
         article = parse(text)
         if contact and article.contact is None:
-            raise SeedFormatError(1, "使用了 --contact,但文件开头没有“联系我们”块。")
+            raise SeedFormatError(1, "使用了 --contact，但文件开头没有“联系我们”块。")
         if dry_run:
             action = "将更新" if existing_article(column, article) else "将创建"
             self.stdout.write(
-                f"{path}: {action}《{article.title}》于 {column.url_path} "
-                f"({article.published_at:%Y-%m-%d %H:%M:%S},{len(article.sections)} 个议程,"
-                f"点击数 {article.hits or 0})"
+                f"{path}：{action}《{article.title}》于 {column.url_path} "
+                f"（{article.published_at:%Y-%m-%d %H:%M:%S}，{len(article.sections)} 个议程，"
+                f"点击数 {article.hits or 0}）"
             )
             if contact:
-                self.stdout.write(f"{path}: 将发布联系方式:{article.contact.address}")
+                self.stdout.write(f"{path}：将发布联系方式：{article.contact.address}")
             for attachment in article.attachments:
                 found = file_beside(path, attachment.file_name) is not None
                 self.stdout.write(
-                    f"{path}: {attachment.title}({attachment.file_name}"
-                    f"{'' if found else ',找不到该文件'})"
+                    f"{path}：{attachment.title}（{attachment.file_name}"
+                    f"{'' if found else '，找不到该文件'}）"
                 )
             return
         # The article and its contact block land together or not at all.
@@ -91,24 +91,24 @@ class Command(BaseCommand):
             )
             details = publish_contact(article) if contact else None
         verb = "已创建" if result.created else "已更新"
-        self.stdout.write(f"{path}: {verb}《{result.page.title}》 {result.page.url or ''}")
+        self.stdout.write(f"{path}：{verb}《{result.page.title}》 {result.page.url or ''}")
         if details:
-            self.stdout.write(f"{path}: 已发布联系方式《{details.name}》")
+            self.stdout.write(f"{path}：已发布联系方式《{details.name}》")
 
     def import_word(self, path, column, *, dry_run):
         article = read_docx(path.read_bytes())
         if dry_run:
             self.stdout.write(
-                f"{path}: 将创建草稿《{article.title}》于 {column.url_path}"
-                f"({len(article.body)} 个正文块,{len(article.pictures)} 张图片)"
+                f"{path}：将创建草稿《{article.title}》于 {column.url_path}"
+                f"（{len(article.body)} 个正文块，{len(article.pictures)} 张图片）"
             )
             return
         result = import_word_article(article, column)
         # Made here, so that the first preview of the draft does not make them.
         make_renditions(result.page)
-        self.stdout.write(f"{path}: 已创建草稿《{result.page.title}》(Word 文档总是导入为草稿)")
+        self.stdout.write(f"{path}：已创建草稿《{result.page.title}》（Word 文档总是导入为草稿）")
         for message in article.messages:
-            self.stdout.write(f"{path}: {message}")
+            self.stdout.write(f"{path}：{message}")
 
 
 def file_beside(path, name):
@@ -138,5 +138,5 @@ def describe(error):
             else " ".join(error.messages)
         )
     if isinstance(error, OSError):
-        return f"无法读取文件({error.strerror or error})。"
+        return f"无法读取文件（{error.strerror or error}）。"
     return str(error)

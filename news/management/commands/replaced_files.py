@@ -11,9 +11,7 @@ from news.library.models import ReplacedFile
 
 
 class Command(BaseCommand):
-    help = (
-        "列出图片和文档被替换前的文件;--restore 编号 恢复其中一个,--delete 编号 永久删除其中一个。"
-    )
+    help = "列出图片和文档被替换前的文件；--restore 编号 恢复其中一个，--delete 编号 永久删除其中一个。"
 
     def add_arguments(self, parser):
         action = parser.add_mutually_exclusive_group()
@@ -29,9 +27,9 @@ class Command(BaseCommand):
             raise CommandError(f"没有编号为 {restore or delete} 的被替换文件。")
         if restore is not None:
             if record.target is None:
-                raise CommandError("这个文件所属的图片或文档已不存在,无法恢复。")
+                raise CommandError("这个文件所属的图片或文档已不存在，无法恢复。")
             if not record.target.file.storage.exists(record.file_name):
-                raise CommandError(f"文件 {record.file_name} 已不在存储中,无法恢复。")
+                raise CommandError(f"文件 {record.file_name} 已不在存储中，无法恢复。")
             obj = replacement.restore(record)
             self.stdout.write(f"已恢复《{obj.title}》的文件 {record.file_name}。")
         else:
@@ -47,6 +45,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{record.pk}\t{localtime(record.replaced_at):%Y-%m-%d %H:%M}\t"
                 f"{record.content_type.model_class()._meta.verbose_name}"
-                f"《{target.title if target else '(已删除)'}》\t"
+                f"《{target.title if target else '（已删除）'}》\t"
                 f"{record.replaced_by or '—'}\t{record.file_name}"
             )

@@ -13,7 +13,7 @@ from news.importing.worker import heartbeat, limit_this_process
 
 
 class Command(BaseCommand):
-    help = "导入一个“导入文章”任务中尚未处理的文件(通常由网站进程在后台自动运行)。"
+    help = "导入一个“导入文章”任务中尚未处理的文件（通常由网站进程在后台自动运行）。"
 
     def add_arguments(self, parser):
         parser.add_argument("job", type=int, help="导入任务的编号")

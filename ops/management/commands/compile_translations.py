@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "编译项目 locale/ 目录中的翻译文件(.po → .mo)。"
+    help = "编译项目 locale/ 目录中的翻译文件（.po → .mo）。"
 
     def handle(self, *args, **options):
         for locale_dir in settings.LOCALE_PATHS:

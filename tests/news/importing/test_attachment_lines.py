@@ -33,13 +33,13 @@ TWO_FILES = with_attachments("附件:", "1. 学习通知.pdf", "2、参会回执
 def test_the_list_is_read_numbered_or_not_and_kept_out_of_the_text():
     article = parse(TWO_FILES)
     assert [(a.title, a.file_name) for a in article.attachments] == [
-        ("附件1:学习通知", "学习通知.pdf"),
-        ("附件2:参会回执", "参会回执.xlsx"),
+        ("附件1：学习通知", "学习通知.pdf"),
+        ("附件2：参会回执", "参会回执.xlsx"),
     ]
     assert "附件" not in str(article.sections) + str(article.lead)
     single = parse(with_attachments("附件:学习通知.pdf"))
     assert [(a.title, a.file_name) for a in single.attachments] == [
-        ("附件:学习通知", "学习通知.pdf")
+        ("附件：学习通知", "学习通知.pdf")
     ]
 
 
@@ -70,19 +70,19 @@ def test_the_dry_run_says_which_files_it_would_take_and_which_are_missing(column
     (tmp_path / "学习通知.pdf").write_bytes(PDF)
     code, out, _err = run_import(write(tmp_path, "a.txt", TWO_FILES), "--dry-run")
     assert code == 0
-    assert "附件1:学习通知(学习通知.pdf)" in out
-    assert "附件2:参会回执(参会回执.xlsx,找不到该文件)" in out
+    assert "附件1：学习通知（学习通知.pdf）" in out
+    assert "附件2：参会回执（参会回执.xlsx，找不到该文件）" in out
     assert not Document.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"学习通知.pdf": PDF}, "第 28 行: 找不到附件“参会回执.xlsx”"),
-        ({"学习通知.pdf": PDF, "参会回执.xlsx": b""}, "第 28 行: 附件“参会回执.xlsx”"),
+        ({"学习通知.pdf": PDF}, "第 28 行：找不到附件“参会回执.xlsx”"),
+        ({"学习通知.pdf": PDF, "参会回执.xlsx": b""}, "第 28 行：附件“参会回执.xlsx”"),
         (
             {"学习通知.pdf": b"MZ\x90\x00\x03" + b"\x00" * 60, "参会回执.xlsx": XLSX},
-            "附件“学习通知.pdf”:“学习通知.pdf”是 Windows 程序",
+            "附件“学习通知.pdf”：“学习通知.pdf”是 Windows 程序",
         ),
     ],
 )
@@ -164,5 +164,5 @@ def test_the_admin_takes_the_files_uploaded_with_the_article(editor_client, colu
 
 def test_the_admin_names_a_file_the_article_asks_for_but_was_not_uploaded(editor_client, column):
     html = import_in_admin(editor_client, column, {"学习通知.pdf": PDF})
-    assert "a.txt</strong>：第 28 行: 找不到附件“参会回执.xlsx”" in html
+    assert "a.txt</strong>：第 28 行：找不到附件“参会回执.xlsx”" in html
     assert not ArticlePage.objects.exists()

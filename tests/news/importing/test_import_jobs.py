@@ -137,7 +137,7 @@ def test_a_file_interrupted_twice_is_failed_on_its_line(editor_client, column):
     ImportFile.objects.update(state=ImportFile.WORKING, attempts=2)
     ImportJob.objects.update(state=ImportJob.RUNNING, heartbeat_at=now() - timedelta(minutes=5))
     assert worker.claim_job() == job
-    assert job.files.get().message == "处理这个文件时两次中断,未导入。"
+    assert job.files.get().message == "处理这个文件时两次中断，未导入。"
 
 
 def test_at_most_import_jobs_run_at_once(editor_client, column, settings):
@@ -226,7 +226,7 @@ def test_a_file_over_its_size_is_failed_on_its_line_and_a_batch_over_the_total_r
     big, small = job.files.order_by("position")
     assert (big.state, big.message, bytes(big.data)) == (
         ImportFile.FAILED,
-        "文件过大(超过 1 MB)。",
+        "文件过大（超过 1 MB）。",
         b"",
     )
     assert small.state == ImportFile.WAITING

@@ -30,7 +30,7 @@ def test_editor_imports_files_as_drafts_with_an_error_per_bad_file(editor_client
     html = response.content.decode()
     assert response.status_code == 200
     assert "已创建草稿" in html
-    assert "bad.txt</strong>：第 14 行: 点击数应为非负整数或留空,实际为“很多”" in html
+    assert "bad.txt</strong>：第 14 行：点击数应为非负整数或留空，实际为“很多”" in html
     article = ArticlePage.objects.get()
     assert article.title == "测试导入的文章标题"
     assert not article.live
@@ -83,9 +83,9 @@ def test_a_broken_word_document_and_one_named_as_text_get_messages_about_word(
         SimpleUploadedFile("报告.txt", docx),
     )
     html = response.content.decode()
-    assert "报告.docx</strong>：这个 .docx 文件已损坏,无法打开。" in html
+    assert "报告.docx</strong>：这个 .docx 文件已损坏，无法打开。" in html
     assert (
-        "报告.txt</strong>：这是 Word 文档或表格,不是纯文本文件。Word 文档请以 .docx 文件导入"
+        "报告.txt</strong>：这是 Word 文档或表格，不是纯文本文件。Word 文档请以 .docx 文件导入"
         in html
     )
     assert not ArticlePage.objects.exists()

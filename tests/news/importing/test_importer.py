@@ -178,13 +178,13 @@ MALFORMED = [
         "bad-date.txt",
         VALID.replace("2024-03-15 09:42:10", "2024-13-45 99:00"),
         14,
-        "日期应为 YYYY-MM-DD HH:MM:SS 格式,实际为“2024-13-45 99:00”",
+        "日期应为 YYYY-MM-DD HH:MM:SS 格式，实际为“2024-13-45 99:00”",
     ),
     (
         "bad-hits.txt",
         VALID.replace("点击数:42", "点击数:很多"),
         14,
-        "点击数应为非负整数或留空,实际为“很多”",
+        "点击数应为非负整数或留空，实际为“很多”",
     ),
     (
         "no-meta.txt",
@@ -203,7 +203,7 @@ def test_malformed_file_reports_file_line_and_expectation_and_writes_nothing(
     good = write(tmp_path, "good.txt", VALID)
     code, _out, err = run_import(bad, good, "--contact")
     assert code == 1
-    assert f"{bad}: 第 {line} 行: {message}" in err
+    assert f"{bad}：第 {line} 行：{message}" in err
     assert "1 个文件未能导入" in err
     # The good file was still imported; nothing of the bad one was.
     assert list(ArticlePage.objects.values_list("title", flat=True)) == ["测试导入的文章标题"]
@@ -226,9 +226,9 @@ def test_missing_and_unreadable_files_are_reported_and_gbk_is_read(column, tmp_p
     word.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
     code, out, err = run_import(tmp_path / "missing.txt", gbk, word)
     assert code == 1
-    assert "missing.txt: 无法读取文件" in err
-    assert "报告.docx: 这个 .docx 文件已损坏" in err
-    assert "gbk.txt: 已创建《测试导入的文章标题》" in out
+    assert "missing.txt：无法读取文件" in err
+    assert "报告.docx：这个 .docx 文件已损坏" in err
+    assert "gbk.txt：已创建《测试导入的文章标题》" in out
 
 
 def test_text_from_the_file_is_escaped(column, tmp_path):
@@ -259,16 +259,16 @@ def test_parser_rejects_bad_contact_postcode():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("点击数:42", "点击数:99999999999999999999"), "第 14 行: 点击数过大"),
-        (("日期:2024-03-15 09:42:10", "日期:0001-01-01 00:00:00"), "第 14 行: 日期的年份应在"),
+        (("点击数:42", "点击数:99999999999999999999"), "第 14 行：点击数过大"),
+        (("日期:2024-03-15 09:42:10", "日期:0001-01-01 00:00:00"), "第 14 行：日期的年份应在"),
         (
             ("议程一:实地观摩", "议程" + "一" * 30 + ":实地观摩"),
-            "第 18 行: 议程编号过长(最多 20 个字符",
+            "第 18 行：议程编号过长（最多 20 个字符",
         ),
-        (("议程一:实地观摩", "议程一:" + "观" * 121), "第 18 行: 议程标题过长(最多 120 个字符"),
-        (("测试导入的文章标题", "标" * 256), "第 12 行: 标题过长(最多 255 个字符"),
-        (("来源:青溪党建网", "来源:" + "源" * 101), "第 14 行: 来源过长(最多 100 个字符"),
-        (("导语段落,说明会议情况。", "导语\x00段落"), "第 16 行: 含有控制字符"),
+        (("议程一:实地观摩", "议程一:" + "观" * 121), "第 18 行：议程标题过长（最多 120 个字符"),
+        (("测试导入的文章标题", "标" * 256), "第 12 行：标题过长（最多 255 个字符"),
+        (("来源:青溪党建网", "来源:" + "源" * 101), "第 14 行：来源过长（最多 100 个字符"),
+        (("导语段落,说明会议情况。", "导语\x00段落"), "第 16 行：含有控制字符"),
     ],
 )
 def test_values_no_field_can_hold_are_line_errors_not_failures(change, message):

@@ -198,7 +198,7 @@ def test_the_importer_saves_a_draft_with_its_picture_in_the_image_library(column
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"just some text", "这不是 Word 文档(.docx)。"),
+        (b"just some text", "这不是 Word 文档（.docx）。"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "“另存为” .docx"),
         (b"PK\x03\x04 broken", "已损坏"),
     ],
@@ -273,7 +273,7 @@ def test_a_picture_the_image_library_refuses_is_left_out_and_said(column):
     draft = ArticlePage.objects.get(pk=result.page.pk).get_latest_revision_as_object()
     assert [block.block_type for block in draft.body] == ["paragraph"]
     assert article.messages == [
-        "第 1 张图片无法识别(例如 Word 绘图),已跳过。",
-        "第 2 张图片无法识别(例如 Word 绘图),已跳过。",
+        "第 1 张图片无法识别（例如 Word 绘图），已跳过。",
+        "第 2 张图片无法识别（例如 Word 绘图），已跳过。",
     ]
     assert not Image.objects.filter(title="会场").exists()
