@@ -108,13 +108,14 @@ format: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install bytecode ## Benchmarks (not part of make test): pages, counting, a 10-minute soak, a search flood, publishing under load
+bench: install bytecode node_modules/.installed ## Benchmarks (not part of make test): pages, counting, a 10-minute soak, a search flood, publishing under load, Lighthouse
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hits.py
 	$(BIN)/python bench/generation.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/search_flood.py
 	$(BIN)/python bench/publishing.py
+	$(BIN)/python bench/lighthouse.py
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) staticfiles
