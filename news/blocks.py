@@ -15,6 +15,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from core import richtext
+from news.body_limits import CELL_LIMIT, HEADING_LIMIT, LABEL_LIMIT
 from news.library.files import extension
 from news.pictures import known_images, load_images
 
@@ -71,7 +72,9 @@ class CaptionedImageBlock(blocks.StructBlock):
 class SubSectionBlock(blocks.StructBlock):
     """A sub-headed part inside an agenda section, such as one visited site."""
 
-    heading = blocks.CharBlock(label="小标题", max_length=120, help_text="例如：嘉莲街道友邻中心")
+    heading = blocks.CharBlock(
+        label="小标题", max_length=HEADING_LIMIT, help_text="例如：嘉莲街道友邻中心"
+    )
     body = blocks.StreamBlock(
         [("paragraph", ParagraphBlock()), ("image", CaptionedImageBlock())],
         label="内容",
@@ -101,7 +104,7 @@ class TableBlock(TypedTableBlock):
     """A table the editor fills in: column headings, rows of text or numbers, and a caption
     (表题) that screen readers announce."""
 
-    text = blocks.CharBlock(label="文字", required=False, max_length=500)
+    text = blocks.CharBlock(label="文字", required=False, max_length=CELL_LIMIT)
     number = blocks.DecimalBlock(label="数字", required=False)
     rich_text = ParagraphBlock(label="带格式文字", features=["bold", "italic", "link"])
 
@@ -188,8 +191,8 @@ class VideoBlock(blocks.StructBlock):
 class AgendaSectionBlock(blocks.StructBlock):
     """One item of a meeting's agenda: 议程一:实地观摩, with its own paragraphs, pictures and parts."""
 
-    label = blocks.CharBlock(label="议程编号", max_length=20, help_text="例如：议程一")
-    title = blocks.CharBlock(label="议程标题", max_length=120, help_text="例如：实地观摩")
+    label = blocks.CharBlock(label="议程编号", max_length=LABEL_LIMIT, help_text="例如：议程一")
+    title = blocks.CharBlock(label="议程标题", max_length=HEADING_LIMIT, help_text="例如：实地观摩")
     body = blocks.StreamBlock(
         [
             ("paragraph", ParagraphBlock()),

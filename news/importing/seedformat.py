@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from news.body_limits import HEADING_LIMIT, LABEL_LIMIT
+
 COLON = "[:\uff1a]"  # half-width or full-width colon
 META_RE = re.compile(
     rf"^来源{COLON}(?P<source>.*?)\s*点击数{COLON}\s*(?P<hits>.*?)\s*日期{COLON}\s*(?P<date>.*)$"
@@ -101,7 +103,13 @@ def clean_line(line):
 
 # What the article's fields and blocks hold (news/models.py, news/blocks.py): a longer value from a
 # file is reported with its line rather than failing when it is saved.
-LIMITS = {"title": 255, "source": 100, "label": 20, "section title": 120, "attachment title": 255}
+LIMITS = {
+    "title": 255,
+    "source": 100,
+    "label": LABEL_LIMIT,
+    "section title": HEADING_LIMIT,
+    "attachment title": 255,
+}
 MAX_HITS = 10**12
 YEARS = range(1900, 3000)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

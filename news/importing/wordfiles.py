@@ -31,6 +31,7 @@ import mammoth
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from news.body_limits import CELL_LIMIT, HEADING_LIMIT, LABEL_LIMIT
 from news.importing.docxpackage import PictureBudget, WordFormatError, open_package
 from news.importing.seedformat import AGENDA_RE
 
@@ -86,7 +87,7 @@ def read_docx(data: bytes) -> WordArticle:
             "请在 Word 中缩短标题后重新导入。"
         )
     article = WordArticle(title=title, pictures=pictures)
-    article.body = body_from(elements, title)
+    article.body = body_from(elements, title, article.messages)
     if not article.body:
         raise WordFormatError("文档除标题外没有正文内容。")
     return article
@@ -219,9 +220,19 @@ def first_heading(elements):
 # From the tree to the body ----------------------------------------------------------------------
 
 
-def body_from(elements, title):
-    """StreamField data: the text before the first agenda heading, then the sections."""
+def body_from(elements, title, messages):
+    """StreamField data: the text before the first agenda heading, then the sections; what had to
+    be shortened to fit its field is said in `messages`."""
     body, section, subsection = [], None, None
+
+    def fitted(text, limit, what):
+        if len(text) > limit:
+            messages.append(
+                f"{what}“{text[:20]}…”有 {len(text)} 个字，超过上限 {limit} 个字，"
+                f"草稿中只保留了前 {limit} 个字，请核对。"
+            )
+        return text[:limit]
+
     title_skipped = False
 
     def target():
@@ -238,18 +249,19 @@ def body_from(elements, title):
             continue
         agenda = AGENDA_RE.match(text) if element.tag in HEADINGS | {"p"} else None
         if agenda:
-            label, heading = agenda["label"][:20], agenda["title"].strip()[:120]
+            label = fitted(agenda["label"], LABEL_LIMIT, "议程编号")
+            heading = fitted(agenda["title"].strip(), HEADING_LIMIT, "议程标题")
             section = {"label": label, "title": heading, "body": []}
             body.append({"type": "section", "value": section})
             subsection = None
         elif element.tag in HEADINGS and section is not None and text:
-            subsection = {"heading": text[:120], "body": []}
+            subsection = {"heading": fitted(text, HEADING_LIMIT, "小标题"), "body": []}
             section["body"].append({"type": "subsection", "value": subsection})
         elif element.tag in HEADINGS:
             if text:
                 add_rich_text(target(), f"<h3>{escape_text(text)}</h3>")
         elif element.tag == "table":
-            table = table_value(element)
+            table = table_value(element, fitted)
             if table and subsection is None:
                 target().append({"type": "table", "value": table})
             elif table:  # sub-sections hold text and pictures only
@@ -328,7 +340,8 @@ def picture_block(img):
     return {"type": "image", "value": {"image": number, "caption": ""}, "picture": True}
 
 
-def table_value(element):
+def table_value(element, fitted):
+    """A table block's value; a cell longer than the block allows is shortened by `fitted`."""
     rows = [
         [
             " ".join(cell.text().split())
@@ -344,8 +357,13 @@ def table_value(element):
     rows = [row + [""] * (width - len(row)) for row in rows]
     return {
         "caption": "",
-        "columns": [{"type": "text", "heading": heading[:500]} for heading in rows[0]],
-        "rows": [{"values": [cell[:500] for cell in row]} for row in rows[1:]],
+        "columns": [
+            {"type": "text", "heading": fitted(heading, CELL_LIMIT, "表格单元格")}
+            for heading in rows[0]
+        ],
+        "rows": [
+            {"values": [fitted(cell, CELL_LIMIT, "表格单元格") for cell in row]} for row in rows[1:]
+        ],
     }
 
 

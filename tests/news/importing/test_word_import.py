@@ -277,3 +277,30 @@ def test_a_picture_the_image_library_refuses_is_left_out_and_said(column):
         "第 2 张图片无法识别（例如 Word 绘图），已跳过。",
     ]
     assert not Image.objects.filter(title="会场").exists()
+
+
+def test_a_heading_or_cell_too_long_for_its_field_is_shortened_and_said():
+    """A Word import is a draft the editor checks: what its field cannot hold is kept to the
+    field's length, and the import says which text and by how much, never silently."""
+    document = docx.Document()
+    document.core_properties.title = "长标题的报道"
+    document.add_paragraph("导语。")
+    document.add_heading("议程一：" + "观" * 130, level=2)
+    document.add_heading("站" * 125, level=3)
+    document.add_paragraph("正文。")
+    document.add_heading("议程二：座谈会", level=2)
+    table = document.add_table(rows=2, cols=1)
+    table.rows[0].cells[0].text = "单位"
+    table.rows[1].cells[0].text = "格" * 510
+    buffer = io.BytesIO()
+    document.save(buffer)
+    article = read_docx(buffer.getvalue())
+    first, second = (block["value"] for block in article.body if block["type"] == "section")
+    assert first["title"] == "观" * 120
+    assert first["body"][-1]["value"]["heading"] == "站" * 120
+    assert second["body"][-1]["value"]["rows"][0]["values"] == ["格" * 500]
+    assert article.messages == [
+        f"议程标题“{'观' * 20}…”有 130 个字，超过上限 120 个字，草稿中只保留了前 120 个字，请核对。",
+        f"小标题“{'站' * 20}…”有 125 个字，超过上限 120 个字，草稿中只保留了前 120 个字，请核对。",
+        f"表格单元格“{'格' * 20}…”有 510 个字，超过上限 500 个字，草稿中只保留了前 500 个字，请核对。",
+    ]
