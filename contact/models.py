@@ -1,5 +1,7 @@
 """The organisation's contact details (联系我们), edited by staff with drafts and revisions, and the contact page."""
 
+import logging
+
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -27,6 +29,8 @@ from contact.validators import (
 from core.admin_forms import SafePageForm
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
+
+logger = logging.getLogger(__name__)
 
 
 class ContactDetails(
@@ -168,7 +172,13 @@ class ContactDetails(
     def map_card(self):
         if self.map_image is None:
             return None
-        rendition = self.map_image.get_rendition("max-960x720")
+        # The card is the footer's too: a map whose file is missing (a restore without the media
+        # folder) leaves the 联系我们 page without it, not every page with an error.
+        try:
+            rendition = self.map_image.get_rendition("max-960x720")
+        except OSError:  # Wagtail's SourceImageIOError among them
+            logger.exception("The contact map %s could not be drawn", self.map_image.pk)
+            return None
         return {
             "url": rendition.url,
             "width": rendition.width,

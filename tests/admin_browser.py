@@ -50,7 +50,7 @@ LEFT_OVER_ENGLISH = [
     "Search",
     "Root",
     "None",
-    # Met on a tour of the admin after those were put in Chinese (issue 26): the login page, the
+    # Met on a tour of the admin after those were put in Chinese: the login page, the
     # status panel's relative times, the sites and users lists, the user form, the help menu.
     "Password",
     "登录Wagtail",

@@ -23,6 +23,7 @@ Every message names the file and says what was wrong, in Chinese.
 
 import codecs
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ HEAD_BYTES = 8192
 TEXT_CHUNK = 1024 * 1024
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The root classes of Windows Installer packages, patches and transforms ({000C1084-…-46} …).
+INSTALLER_CLASSES = {
+    bytes.fromhex(f"{kind:02x}100c0000000000c000000000000046") for kind in (0x84, 0x86, 0x82)
+}
 ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")
 MACH_O = (
     b"\xfe\xed\xfa\xce",
@@ -58,6 +63,8 @@ SCRIPT_OPENINGS = {
     b"@echo": "批处理脚本",
     b"<script": "脚本",
     b"<!doctype html": "网页（HTML）",
+    b"<!--": "网页（HTML）",
+    b"<!doctype svg": "SVG 图形（可以含有脚本）",
     b"<html": "网页（HTML）",
     b"<head": "网页（HTML）",
     b"<body": "网页（HTML）",
@@ -107,6 +114,10 @@ REFUSED_MISMATCH = (
     "“{name}”的内容不是{expected}{actually}，不能上传：文件的内容与扩展名“.{extension}”不符。"
     "请用原来的软件重新保存或导出后再上传。"
 )
+REFUSED_OTHER_FORMAT = (
+    "“{name}”是 .{actual} 格式的{expected}，扩展名却是“.{extension}”，读者的软件可能打不开："
+    "请把扩展名改为“.{actual}”后再上传。"
+)
 REFUSED_ENCODING = (
     "“{name}”无法作为{expected}读取：文字编码不是 UTF-8 或 GBK。请另存为 UTF-8 后再上传。"
 )
@@ -119,8 +130,32 @@ def guessed_as(head, file, kinds):
     return filetype.guess_extension(head) in kinds.split()
 
 
+def pdf(head, file, detail):
+    """A PDF: its header within the first kilobyte, where readers look for it (scanners and
+    office systems sometimes write a line break or a byte-order mark first)."""
+    return b"%PDF-" in head[:1024]
+
+
 def ole2(head, file, detail):
-    return head.startswith(OLE2)
+    """An Office 97–2003 file: an OLE2 compound file that is not a Windows installer (.msi, .msp
+    and .mst are OLE2 files too, told apart by their root entry's class)."""
+    if not head.startswith(OLE2):
+        return False
+    if ole2_class(file) in INSTALLER_CLASSES:
+        return REFUSED_PROGRAM.replace("{what}", spaced("Windows 安装包"))
+    return True
+
+
+def ole2_class(file):
+    """The class id of an OLE2 file's root entry: the first entry of its first directory sector
+    (the sector size and that sector's number are in the 512-byte header)."""
+    file.seek(0)
+    header = file.read(512)
+    sector = 1 << int.from_bytes(header[30:32], "little")
+    if not 128 <= sector <= 65536:
+        return None
+    file.seek((int.from_bytes(header[48:52], "little") + 1) * sector)
+    return file.read(128)[80:96]
 
 
 def iso_media(head, file, detail):
@@ -146,7 +181,9 @@ def zip_archive(head, file, detail):
         return False
     runnable = next((m for m in members if m.lower().endswith(RUNNABLE_SUFFIXES)), None)
     if runnable:
-        return REFUSED_CARRIER.replace("{member}", runnable.rsplit("/", 1)[-1])
+        # The member's name is written in as text: braces in it are not placeholders.
+        member = runnable.rsplit("/", 1)[-1].replace("{", "{{").replace("}", "}}")
+        return REFUSED_CARRIER.replace("{member}", member)
     return True
 
 
@@ -167,7 +204,12 @@ def open_document(head, file, mimetype):
             info = package.getinfo("mimetype")
         except KeyError:
             return False
-        return info.file_size < 100 and package.read(info).strip() == mimetype.encode()
+        if info.file_size >= 100:
+            return False
+        try:
+            return package.read(info).strip() == mimetype.encode()
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
+            return False  # damaged, encrypted or compressed in a way no office suite writes
 
 
 def text(head, file, opening):
@@ -210,7 +252,7 @@ class Expected:
 
 
 EXPECTED = {
-    "pdf": Expected("PDF 文件", guessed_as, "pdf"),
+    "pdf": Expected("PDF 文件", pdf),
     "doc": Expected("Word 文档", ole2),
     "xls": Expected("Excel 表格", ole2),
     "ppt": Expected("PowerPoint 演示文稿", ole2),
@@ -257,8 +299,13 @@ def refusal(name, file):
         return fits.format(name=name, expected=spaced(expected.words))
     if fits:
         return None
-    actual = NAMES.get(filetype.guess_extension(head) or "")
-    actually = f"（实际是{spaced(actual)}）" if actual and actual != expected.words else ""
+    guessed = filetype.guess_extension(head) or ""
+    actual = NAMES.get(guessed)
+    if actual == expected.words:  # the other format of the same program: .docx named .doc
+        return REFUSED_OTHER_FORMAT.format(
+            name=name, expected=spaced(expected.words), extension=extension, actual=guessed
+        )
+    actually = f"（实际是{spaced(actual)}）" if actual else ""
     return REFUSED_MISMATCH.format(
         name=name, expected=spaced(expected.words), actually=actually, extension=extension
     )

@@ -229,9 +229,22 @@ def test_the_contact_page_gives_what_the_footer_does_not(site, image):
         in main
     )
     assert 'alt="测试单位位置图"' in main
-    # No link to a message channel until it has an address (issue 29 adds the channel).
+    # No link to a message channel until the staff give its address.
     assert "我要留言" not in main
     contact.message_url = "https://example.cn/hudong/"
     contact.save_revision().publish()
     main = html_of("/contact/")[1].split("<main")[1].split("</main>")[0]
     assert '<a href="https://example.cn/hudong/" rel="noopener">我要留言</a>' in main
+
+
+def test_a_map_whose_file_is_missing_leaves_the_pages_served(site, image):
+    """The contact card is every page's footer: a map picture whose file is gone (a restore
+    without the media folder) is left out, and no page fails."""
+    contact = make_contact(site)
+    contact.map_image = image
+    contact.save()
+    image.file.storage.delete(image.file.name)
+    status, html = html_of("/contact/")
+    assert status == 200 and "测试市测试路1号" in html
+    assert "位置图" not in html.split("<main")[1].split("</main>")[0]
+    assert html_of("/")[0] == 200

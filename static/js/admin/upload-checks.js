@@ -61,8 +61,9 @@
       if (file && limit && file.size > limit) {
         var message = input
           .getAttribute("data-too-big-message")
-          .replace("{name}", file.name)
-          .replace("{size}", sizeInWords(file.size));
+          .replace("{size}", sizeInWords(file.size))
+          // A function, so that "$&" in a file's name is not a replacement pattern.
+          .replace("{name}", function () { return file.name; });
         refuse(input, message);
       }
     },
