@@ -17,10 +17,10 @@ EARLIEST_USUAL = date(1949, 10, 1)
 FURTHEST_USUAL_AHEAD = timedelta(days=365)
 CONFIRM_FIELD = "confirm_published_at"
 CONFIRM_LABEL = "确认此日期"
-TOO_EARLY = (
-    "发布时间早于 1949 年 10 月 1 日，请核对年份。如确是这个时间，请勾选下方“确认此日期”后再保存。"
-)
-TOO_LATE = "发布时间在一年以后，请核对年份。如确是这个时间，请勾选下方“确认此日期”后再保存。"
+EARLIEST_IN_WORDS = f"{EARLIEST_USUAL.year} 年 {EARLIEST_USUAL.month} 月 {EARLIEST_USUAL.day} 日"
+CONFIRM_HINT = f"如确是这个时间，请勾选下方“{CONFIRM_LABEL}”后再保存。"
+TOO_EARLY = f"发布时间早于 {EARLIEST_IN_WORDS}，请核对年份。{CONFIRM_HINT}"
+TOO_LATE = f"发布时间在一年以后，请核对年份。{CONFIRM_HINT}"
 
 
 def unusual_date(when):
@@ -40,7 +40,7 @@ class ArticlePageForm(SafePageForm):
     confirm_published_at = forms.BooleanField(
         label=CONFIRM_LABEL,
         required=False,
-        help_text="发布时间确实早于 1949 年 10 月 1 日或在一年以后",
+        help_text=f"发布时间确实早于 {EARLIEST_IN_WORDS}或在一年以后",
     )
 
     def clean(self):
