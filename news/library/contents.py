@@ -115,7 +115,7 @@ REFUSED_MISMATCH = (
     "请用原来的软件重新保存或导出后再上传。"
 )
 REFUSED_OTHER_FORMAT = (
-    "“{name}”是 .{actual} 格式的{expected}，扩展名却是“.{extension}”，读者的软件可能打不开："
+    "“{name}”是“.{actual}”格式的{expected}，扩展名却是“.{extension}”，读者的软件可能打不开："
     "请把扩展名改为“.{actual}”后再上传。"
 )
 REFUSED_ENCODING = (

@@ -102,7 +102,7 @@ def test_every_allowed_extension_has_a_rule_and_a_real_file_of_it_passes():
         ("a.xlsx", zipped("a.txt"), "的内容不是 Excel 表格（实际是 ZIP 压缩包）"),
         ("a.pptx", GOOD["docx"], "的内容不是 PowerPoint 演示文稿"),
         ("a.odt", GOOD["docx"], "的内容不是 OpenDocument 文档"),
-        ("a.doc", GOOD["docx"], "是 .docx 格式的 Word 文档，扩展名却是“.doc”"),
+        ("a.doc", GOOD["docx"], "是“.docx”格式的 Word 文档，扩展名却是“.doc”"),
         ("a.zip", b"MZ" + b"\x00" * 62 + zipped("a.txt"), "是 Windows 程序"),
         ("安装.doc", ole2_file(WINDOWS_INSTALLER), "是 Windows 安装包"),
         ("a.mp4", GOOD["webm"], "的内容不是 MP4 视频（实际是 WebM 视频）"),
