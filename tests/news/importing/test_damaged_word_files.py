@@ -29,6 +29,8 @@ from tests.news.importing.crafted_word_files import (
 )
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+# Reading a file into an article touches no database: run once, not again on PostgreSQL.
+reading_only = pytest.mark.engine_independent
 
 
 def upload(name, data):
@@ -56,6 +58,7 @@ def result_lines(html):
     return found
 
 
+@reading_only
 @pytest.mark.parametrize(
     ("name", "data", "expected"), crafted(), ids=[name for name, _, _ in crafted()]
 )
@@ -109,6 +112,7 @@ def test_a_bad_file_between_two_good_ones_is_reported_and_both_good_ones_importe
     assert ArticlePage.objects.count() == 2
 
 
+@reading_only
 def test_a_document_over_a_bound_is_refused_before_mammoth_reads_it(monkeypatch):
     converted = []
     monkeypatch.setattr(mammoth, "convert_to_html", lambda *a, **k: converted.append(a))
@@ -117,6 +121,7 @@ def test_a_document_over_a_bound_is_refused_before_mammoth_reads_it(monkeypatch)
     assert converted == []
 
 
+@reading_only
 def test_the_deepest_document_the_bounds_allow_is_converted():
     # document, body, p, then the smart tags, then r and t: at the limit exactly.
     deepest = with_part(DOCUMENT, nested_elements(docxpackage.MAX_DEPTH - 5))
@@ -127,6 +132,7 @@ def test_the_deepest_document_the_bounds_allow_is_converted():
         read_docx(with_part(DOCUMENT, nested_elements(docxpackage.MAX_DEPTH - 4)))
 
 
+@reading_only
 def test_pictures_within_the_budget_are_read():
     article = read_docx(good(pictures=[png(4000, 3000)] * 3))
     assert len(article.pictures) == 3
@@ -143,6 +149,7 @@ def best_cpu_seconds(work, times=2):
     return min(spent)
 
 
+@reading_only
 def test_mapping_four_times_the_paragraphs_takes_about_four_times_as_long():
     # Where the time went: each paragraph was added to its 段落 block with `+=`, copying the
     # growing text each time (1 MB of short paragraphs took 9.6 s, 4 MB 258 s). 40,000 paragraphs
@@ -155,6 +162,7 @@ def test_mapping_four_times_the_paragraphs_takes_about_four_times_as_long():
     assert large < 6 * small, (small, large)
 
 
+@reading_only
 def test_converting_the_largest_document_the_bounds_allow_takes_time_in_proportion():
     def conversion(paragraphs):
         data = with_part(DOCUMENT, titled(paragraph("党建工作推进会召开。") * paragraphs))
