@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from core.errors import render_error
 from news.library.files import size_in_words
+from news.library.uploads import CheckedDocumentField, CompleteImageField
 
 # The rest of an upload's request besides the file: the form's other fields and the multipart
 # boundaries and headers, a few kilobytes at most.
@@ -39,13 +40,13 @@ def limits():
             reverse("wagtaildocs:index"),
             reverse("wagtaildocs:add_multiple"),
             settings.WAGTAILDOCS_MAX_UPLOAD_SIZE,
-            "文档库",
+            CheckedDocumentField.library,
         ),
         (
             reverse("wagtailimages:index"),
             reverse("wagtailimages:add_multiple"),
             settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
-            "图片库",
+            CompleteImageField.library,
         ),
     ]
 
