@@ -911,7 +911,8 @@ def test_a_save_clicked_while_the_new_article_is_autosaving_makes_one_page_not_t
     page.locator("#id_title").press("End")
     page.keyboard.type("。")
     page.locator("#id_source").click()
-    for _tick in range(100):
+    # Up to 30 s: on a busy machine the form's own debounce and autosave come late.
+    for _tick in range(300):
         if slow_answers:
             break
         page.wait_for_timeout(100)  # lets Playwright hand over the held request
