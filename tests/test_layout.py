@@ -1,8 +1,10 @@
 """The house as drawn in the README: which app may import which, no import cycles, imports at the
-top of modules, and every package saying what it is. Read from the source with ast, so it holds
-for code no test runs."""
+top of modules, every package saying what it is, and every file named in prose existing. Read
+from the source (with ast), so it holds for code no test runs."""
 
 import ast
+import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,3 +152,39 @@ def test_the_modules_handed_out_first_to_parallel_test_processes_exist():
     from tests.conftest import SLOWEST_MODULES
 
     assert [module for module in SLOWEST_MODULES if not (ROOT / module).exists()] == []
+
+
+# A file of the repository named in prose: a comment, a docstring, a template's note, the README.
+NAMED_PATH = re.compile(
+    r"(?<![\w/.-])((?:core|news|contact|ops|sitecms|stack|bench|tests|deploy|templates|static"
+    r"|docs|locale)/[\w/.-]*\w\.(?:py|html|js|css|conf|md|txt|json|xlsx|png|svg))(?![\w/])"
+)
+PROSE_SUFFIXES = {".py", ".html", ".js", ".css", ".conf", ".md", ".toml", ".cfg", ""}
+
+
+def prose_files():
+    """The repository's own text files (not migrations, which record history, nor the
+    translation catalogues, which name Wagtail's files)."""
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    for name in listed:
+        path = ROOT / name
+        if "migrations" in path.parts or path.suffix not in PROSE_SUFFIXES or not path.is_file():
+            continue
+        if path.suffix == "" and path.name not in {"Makefile", "run"}:
+            continue
+        yield path
+
+
+def test_every_file_the_code_and_the_docs_name_exists():
+    """A pointer in prose that names a file no longer there sends a reader nowhere. A name is
+    found at the repository's top, or as a template's name under templates/."""
+    missing = []
+    for path in prose_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
+            for named in NAMED_PATH.findall(line):
+                if not ((ROOT / named).exists() or (ROOT / "templates" / named).exists()):
+                    missing.append(f"{path.relative_to(ROOT)}:{number}: {named}")
+    assert missing == []
