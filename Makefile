@@ -111,7 +111,7 @@ format: install ## Format the code
 bench: install bytecode node_modules/.installed ## Benchmarks (not part of make test): pages, counting, a 10-minute soak, a search flood, publishing under load, Lighthouse
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hits.py
-	$(BIN)/python bench/generation.py
+	$(BIN)/python bench/generation_cost.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/search_flood.py
 	$(BIN)/python bench/publishing.py

@@ -15,7 +15,7 @@ from news.feed_page import feed_page
 from news.feeds import feed
 from news.hits.beacon import hit_beacon
 from news.library.downloads import serve_document
-from news.library.pictures import serve_media
+from news.library.served_pictures import serve_media
 from news.search.views import search
 from news.site_map import site_map
 from news.sitemap_xml import sitemap

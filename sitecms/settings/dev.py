@@ -20,5 +20,5 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(exist_ok=True)
-# The pictures pages show, served by Django as `make serve` does (news/library/pictures.py).
+# The pictures pages show, served by Django as `make serve` does (news/library/served_pictures.py).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
