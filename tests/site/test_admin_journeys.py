@@ -729,12 +729,20 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     add_block(page, "body-count", "表格")
     page.fill("input[name='body-0-value-caption']", "学习安排")
     for number, heading in enumerate(("阶段", "时间")):
-        pick_from_menu(
-            page,
-            page.get_by_role("button", name="添加列", exact=True).last,
-            page.locator(".add-column-menu").get_by_role("button", name="文字", exact=True).last,
-        )
-        page.fill(f"input[name='body-0-value-column-{number}-heading']", heading)
+        column = page.locator(f"input[name='body-0-value-column-{number}-heading']")
+        # As with a block: under load the option can be clicked while the menu still settles,
+        # and no column is added; the column is looked for, and picked again if it is not there.
+        for _attempt in range(3):
+            pick_from_menu(
+                page,
+                page.get_by_role("button", name="添加列", exact=True).last,
+                page.locator(".add-column-menu")
+                .get_by_role("button", name="文字", exact=True)
+                .last,
+            )
+            if wait_for(lambda column=column: column.count() > 0, 8):
+                break
+        column.fill(heading)
     # The first column brings the first row.
     page.fill("input[name='body-0-value-cell-0-0']", "集中学习")
     page.fill("input[name='body-0-value-cell-0-1']", "12月")
