@@ -33,6 +33,19 @@ from core.restrictions import CachedViewRestrictionsMixin
 logger = logging.getLogger(__name__)
 
 
+def drawn(image, spec):
+    """The rendition of a picture the footer's cards show, or None without one. The cards are
+    on every page: a picture whose file is missing (a restore without the media folder) is left
+    out, not every page turned into an error."""
+    if image is None:
+        return None
+    try:
+        return image.get_rendition(spec)
+    except OSError:  # Wagtail's SourceImageIOError among them
+        logger.exception("The picture %s could not be drawn", image.pk)
+        return None
+
+
 class ContactDetails(
     AtomicPublishMixin,
     DraftStateMixin,
@@ -170,14 +183,8 @@ class ContactDetails(
         }
 
     def map_card(self):
-        if self.map_image is None:
-            return None
-        # The card is the footer's too: a map whose file is missing (a restore without the media
-        # folder) leaves the 联系我们 page without it, not every page with an error.
-        try:
-            rendition = self.map_image.get_rendition("max-960x720")
-        except OSError:  # Wagtail's SourceImageIOError among them
-            logger.exception("The contact map %s could not be drawn", self.map_image.pk)
+        rendition = drawn(self.map_image, "max-960x720")
+        if rendition is None:
             return None
         return {
             "url": rendition.url,
@@ -310,9 +317,9 @@ class FooterSettings(BaseSiteSetting):
 
     def badge_card(self):
         # The badge is small (about 110 × 55); a rendition keeps a large upload from being sent.
-        if self.conac_badge is None:
+        rendition = drawn(self.conac_badge, "max-220x110")
+        if rendition is None:
             return None
-        rendition = self.conac_badge.get_rendition("max-220x110")
         width = min(rendition.width, 110)  # sharp on screens of twice the density
         return {
             "url": rendition.url,

@@ -78,3 +78,11 @@ def test_a_badge_without_a_link_is_shown_unlinked(admin_client, site, image):
     admin_client.post(settings_url(site), {**FORM, "conac_badge": image.pk})
     badge = footer_of("/").split('class="conac-badge"')[1].split("</p>")[0]
     assert "<a " not in badge and 'alt="党政机关网站标识"' in badge
+
+
+def test_a_badge_whose_file_is_missing_is_left_out_and_every_page_served(admin_client, site, image):
+    admin_client.post(settings_url(site), {**FORM, "conac_badge": image.pk})
+    image.file.storage.delete(image.file.name)
+    answer = Client().get("/")
+    assert answer.status_code == 200
+    assert "conac-badge" not in answer.content.decode().split('class="site-info"')[1]
