@@ -1,6 +1,6 @@
 """A document taken off every article is still in the library: its address still answers, under
-its collection's privacy. Withdrawing it is done in the library, as the README says: moving it
-into a private collection, making its collection private, or deleting it."""
+its collection's privacy. Withdrawing it is done in the library, as docs/architecture.md says:
+moving it into a private collection, making its collection private, or deleting it."""
 
 from django.test import Client
 from wagtail.models import Collection, CollectionViewRestriction

@@ -12,9 +12,9 @@ from wagtail.models import PageViewRestriction
 
 from tests.factories import SHANGHAI, ArticlePageFactory, section
 
-# The budgets the site promises (README, "Speed"): an article read without the page cache costs
-# at most 6 queries with its counting, two from the page cache (the site generation and the
-# count), one with Redis buffering (the generation).
+# The budgets the site promises (docs/architecture.md, "What a request costs"): an article read
+# without the page cache costs at most 6 queries with its counting, two from the page cache (the
+# site generation and the count), one with Redis buffering (the generation).
 UNCACHED_ARTICLE_BUDGET = 6
 CACHED_ARTICLE_BUDGET = 2
 GENERATION_QUERY = "news_sitegeneration"
