@@ -165,10 +165,12 @@ def test_a_file_that_takes_too_long_is_stopped_and_the_next_imported(
     monkeypatch.setattr(jobs, "read_docx", read_slowly)
     job = queued_job(editor_client, column, ("慢.docx", slow), ("快.docx", good("快的")))
     started = time.monotonic()
-    jobs.run_job(job.pk, file_seconds=1)
-    assert time.monotonic() - started < 10
+    # A limit that a quick document meets even on a machine busy with other work, and that stops
+    # the slow one long before its thirty seconds are up.
+    jobs.run_job(job.pk, file_seconds=5)
+    assert time.monotonic() - started < 20
     slow_file, fast_file = job.files.order_by("position")
-    assert slow_file.state == ImportFile.FAILED and "处理超过 1 秒" in slow_file.message
+    assert slow_file.state == ImportFile.FAILED and "处理超过 5 秒" in slow_file.message
     assert fast_file.state == ImportFile.DONE
     assert ArticlePage.objects.get().title == "快的"
 
