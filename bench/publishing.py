@@ -1,10 +1,10 @@
 """Publishing under load (`make bench`; never part of `make test`).
 
-On the production stack (gunicorn with 2 sync workers, production settings, the page cache on,
-Redis as the shared cache and the click buffer, the machine's PostgreSQL or BENCH_DATABASE_URL,
-at least 1,000 generated articles), in one run: the readers' mix unpaced for QUIET_SECONDS, then
-the same mix for LOADED_SECONDS while an editor publishes a new revision of one of the read
-articles every PUBLISH_EVERY seconds (bench/editing.py), each publish checked from the readers'
+On the production stack (gunicorn.conf.py's 2 workers of 2 threads, production settings, the page
+cache on, Redis as the shared cache and the click buffer, the machine's PostgreSQL or
+BENCH_DATABASE_URL, at least 1,000 generated articles), in one run: the readers' mix unpaced for
+QUIET_SECONDS, then the same mix for LOADED_SECONDS while an editor publishes a new revision of one
+of the read articles every PUBLISH_EVERY seconds (bench/editing.py), each publish checked from the readers'
 side. The mix is what a news site sees: most requests go to a few recent articles, the rest to
 older ones, the home page, the columns and a few searches.
 
