@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
+from PIL import Image
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 GUIDE = settings.BASE_DIR / "docs" / "使用手册.md"
@@ -35,12 +36,27 @@ def markdown():
     renderer.use(anchors_plugin, min_level=2, max_level=4)
 
     def lazy_image(self, tokens, idx, options, env):
-        # A long guide with many screenshots: each is fetched when it is scrolled near.
-        tokens[idx].attrSet("loading", "lazy")
+        # A long guide with many screenshots: each is fetched when it is scrolled near, in a
+        # space kept for it at its size, so that a link to a section lands on the section
+        # however many pictures above it are still to come.
+        image = tokens[idx]
+        image.attrSet("loading", "lazy")
+        if size := picture_size(image.attrGet("src")):
+            image.attrSet("width", str(size[0]))
+            image.attrSet("height", str(size[1]))
         return self.image(tokens, idx, options, env)
 
     renderer.add_render_rule("image", lazy_image)
     return renderer
+
+
+def picture_size(src):
+    """(width, height) of a picture the guide names relative to itself, or None if there is none."""
+    try:
+        with Image.open(GUIDE.parent / src) as picture:  # reads the header only
+            return picture.size
+    except (OSError, ValueError):
+        return None
 
 
 def guide_html(text):

@@ -42,6 +42,11 @@ def test_the_guide_is_markdown_whose_own_html_is_shown_as_text():
     assert "&lt;script&gt;" in html and "<script" not in html and "<b " not in html
 
 
+def test_each_screenshot_keeps_its_place_on_the_page_before_it_is_fetched():
+    html = guide_html(f"![议程]({PICTURES[0]})")
+    assert 'loading="lazy" width="1280" height="900"' in html
+
+
 def test_the_guide_brings_no_script_or_style_into_the_admin():
     html = guide_html(TEXT)
     assert "<script" not in html and "style=" not in html
