@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from core.guide import GuideView
+from core.guide import GuideScreenshotView, GuideView
 
 READ_METHODS = ("GET", "HEAD")
 
@@ -26,7 +26,15 @@ def only_reading(page, request, serve_args, serve_kwargs):
 
 @hooks.register("register_admin_urls")
 def register_guide_url():
-    return [path("guide/", GuideView.as_view(), name="core_guide")]
+    return [
+        path("guide/", GuideView.as_view(), name="core_guide"),
+        # The guide names its pictures relative to itself, as screenshots/….png (core/guide.py).
+        path(
+            "guide/screenshots/<slug:name>.png",
+            GuideScreenshotView.as_view(),
+            name="core_guide_screenshot",
+        ),
+    ]
 
 
 @hooks.register("register_help_menu_item")

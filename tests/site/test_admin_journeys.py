@@ -54,12 +54,24 @@ def live_site(live_server, django_user_model, browser):
         context.close()
 
 
-def screenshot(page, name):
+def screenshot(page, name, showing=None):
+    """A picture of the window for docs/使用手册.md, saved to docs/screenshots when
+    SAVE_SCREENSHOTS=1 (and nothing is done otherwise): with `showing`, scrolled first to put that
+    element in the middle. Saved with a palette of 256 colours, which the admin's flat colours
+    lose nothing to, at about a third of the size."""
+    import io
     import os
 
-    if os.environ.get("SAVE_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    from PIL import Image
+
+    if os.environ.get("SAVE_SCREENSHOTS") != "1":
+        return
+    if showing is not None:
+        showing.evaluate("element => element.scrollIntoView({block: 'center'})")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    picture = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    picture = picture.quantize(256, dither=Image.Dither.NONE)
+    picture.save(SCREENSHOTS / f"{name}.png", optimize=True)
 
 
 def add_block(page, count_field, label):
@@ -308,6 +320,7 @@ def test_reviewer_sends_back_with_a_comment_the_editor_sees_then_approves(
     reviewer.page.get_by_role("button", name="请求修改").click()
     reviewer.page.locator(".modal textarea").fill(COMMENT)
     reviewer.look()
+    screenshot(reviewer.page, "admin-reviewer-request-changes")
     reviewer.click_and_wait(reviewer.page.locator(".modal button[type=submit]").first)
     assert "已退回修改" in reviewer.page.locator(".messages").inner_text()
 
@@ -379,6 +392,7 @@ def set_expiry_in_the_schedule_dialog(staff):
     picker.wait_for(state="hidden")
     assert dialog.is_visible(), "Esc closed the schedule dialog with the picker"
     assert field.input_value() == EXPIRY
+    screenshot(page, "admin-reviewer-schedule")
     staff.click_and_wait(dialog.get_by_role("button", name="保存计划"))
 
 
@@ -418,6 +432,7 @@ def test_contact_staff_add_delete_reorder_preview_publish_and_restore_the_first_
     page.locator("#inline_child_phones-2 [data-inline-panel-child-move-up]").first.click()
     page.locator("#inline_child_phones-0").evaluate("row => row.scrollIntoView()")
     screenshot(page, "admin-contact-details")
+    screenshot(page, "admin-contact-visit", showing=page.locator("#id_directions"))
     # Delete the second e-mail with its bin.
     page.locator("#id_emails-1-DELETE-button").click()
     staff.look()
@@ -636,6 +651,8 @@ def test_the_choosers_and_pickers_of_groups_workflows_the_home_page_and_listings
         reverse("wagtailsettings:edit", args=("contact", "footersettings", footer.site_id)),
     ]:
         assert boss.goto(url).status == 200, url
+        if url == reverse("news_most_read"):
+            screenshot(page, "admin-most-read")
 
     # A new user with a mistyped e-mail address: the form asks 姓 before 名 and says what is wrong.
     boss.goto(reverse("wagtailusers_users:add"))
@@ -715,6 +732,7 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     refusal = modal.locator("[data-contentpath=file] .error-message")
     refusal.wait_for()
     assert "“全会录像.pdf”有 21.0\xa0MB，超过了文档库的上限 20.0\xa0MB" in refusal.inner_text()
+    screenshot(page, "admin-upload-refused")
     title = modal.locator("input[name$='title']")
     assert title.input_value() == "" and uploads == []
     # The next file takes the refusal away and gives the title its own name.
@@ -962,6 +980,7 @@ def test_an_editor_is_told_why_a_live_articles_cover_cannot_be_retitled_or_delet
     editor.click_and_wait(page.get_by_role("button", name="保存"))
     error = page.locator(".w-field__errors, .error-message").first.inner_text()
     assert f"《{article.title}》" in error and "审核人员" in error
+    screenshot(page, "admin-image-change-refused")
     # Wagtail offers editors no delete button for it; its delete page's address, opened all the
     # same (a bookmark, a link passed on), leads back here with the reason.
     editor.goto(reverse("wagtailimages:delete", args=(cover.pk,)))
@@ -984,11 +1003,13 @@ def test_an_editor_imports_a_good_and_a_damaged_word_file_and_reads_each_result(
     page = editor.page
     editor.goto(reverse("news_import_articles"))
     page.set_input_files("input[type=file]", [str(good_file), str(damaged_file)])
+    screenshot(page, "admin-import-word")
     editor.click_and_wait(page.get_by_role("button", name="导入为草稿"))
     results = page.locator("main").inner_text()
     assert "导入完成" in results
     assert "好的报道.docx" in results and "已创建草稿" in results
     assert "坏的报道.docx" in results and "已损坏" in results
+    screenshot(page, "admin-import-results")
     assert ArticlePage.objects.filter(title="浏览器里导入的报道", live=False).count() == 1
     editor.assert_met_no_obstacle()
     editor.close()
@@ -1022,6 +1043,7 @@ def test_a_typed_impossible_date_is_kept_and_refused_and_an_unusual_one_is_confi
     type_into(page.locator("#id_published_at"), "1900-01-01 10:00")
     editor.click_and_wait(page.get_by_role("button", name="保存草稿"))
     assert "早于 1949 年 10 月 1 日" in page.locator("main").inner_text()
+    screenshot(page, "admin-editor-date-confirm", showing=page.get_by_label("确认此日期"))
     page.get_by_label("确认此日期").check()
     editor.click_and_wait(page.get_by_role("button", name="保存草稿"))
     draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
