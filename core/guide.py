@@ -24,7 +24,8 @@ from django.views.generic import TemplateView
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from PIL import Image
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from core.admin_pages import AdminPage
 
 GUIDE = settings.BASE_DIR / "docs" / "使用手册.md"
 SCREENSHOTS = GUIDE.parent / "screenshots"
@@ -64,14 +65,10 @@ def guide_html(text):
     return mark_safe(markdown().render(text))  # noqa: S308
 
 
-class GuideView(WagtailAdminTemplateMixin, TemplateView):
+class GuideView(AdminPage, TemplateView):
     template_name = "core/guide.html"
     page_title = "使用手册"
     header_icon = "help"
-
-    def get_breadcrumbs_items(self):
-        # The admin's slim header shows the breadcrumbs; without this one it read 首页 alone.
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         try:

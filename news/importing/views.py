@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from core.admin_pages import AdminPage
 from news.importing import worker
 from news.importing.jobs import MAX_FILES, MAX_JOB_BYTES, create_job, run_job
 from news.importing.models import ImportFile, ImportJob
@@ -79,7 +79,7 @@ class ImportPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ImportArticlesView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView):
+class ImportArticlesView(ImportPermissionMixin, AdminPage, FormView):
     template_name = "news/admin/import_articles.html"
     page_title = "导入文章"
     header_icon = "upload"
@@ -102,7 +102,7 @@ class ImportArticlesView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormV
         return redirect("news_import_job", job.pk)
 
 
-class ImportJobView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+class ImportJobView(ImportPermissionMixin, AdminPage, TemplateView):
     template_name = "news/admin/import_job.html"
     page_title = "导入结果"
     header_icon = "upload"

@@ -129,3 +129,11 @@ def test_an_admin_import_never_sets_a_count(editor_client, column):
     post_files(editor_client, column, upload("new.txt", fresh))
     draft = ArticlePage.objects.get(title="新的草稿")
     assert current_count(draft.pk) == 0
+
+
+def test_the_admin_header_names_the_import_page_not_the_dashboard(editor_client, column):
+    page = editor_client.get(reverse("news_import_articles"))
+    assert [item["label"] for item in page.context["breadcrumbs_items"]][-1] == "导入文章"
+    assert '<use href="#icon-upload"></use></svg> 导入文章 </a>' in " ".join(
+        page.content.decode().split()
+    )
