@@ -89,10 +89,14 @@ backup: install ## Archive the database and the media files into backups/ (or BA
 restore: install ## Replace the database and the media files with a backup: make restore FILE=…
 	$(MANAGE) restore "$(FILE)"
 
+# The hooks of .pre-commit-config.yaml on every file: ruff, ruff format, djhtml for the templates
+# (djcss, djjs for static/), whitespace and the final newline. A hook that fixes a file fails,
+# showing its change.
+LINT := $(BIN)/pre-commit run --all-files --show-diff-on-failure
+
 # Django's system checks and makemigrations --check are tests too (tests/test_django_checks.py).
 test: install bytecode translations node_modules/.installed ## Lint and run the whole test suite
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(LINT)
 	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 # One test file in one process, without linting: a few seconds once the migrated database and the
@@ -107,9 +111,8 @@ test-one: install bytecode translations node_modules/.installed ## Run one test 
 test-engine: install bytecode translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
 	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder -m "not engine_independent" $(PYTEST_ARGS)
 
-lint: install ## Lint only
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+lint: install ## Lint only (pre-commit's hooks on every file; `.venv/bin/pre-commit install` runs them on each commit)
+	$(LINT)
 
 format: install ## Format the code
 	$(BIN)/ruff check --fix .
