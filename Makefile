@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 # (SLOWEST_MODULES in tests/conftest.py).
 TEST_PROCESSES ?= auto
 
-.PHONY: help install bytecode lock translations db run serve backup restore test test-engine lint format bench clean
+.PHONY: help install bytecode lock translations db run serve backup restore test test-one test-engine lint format bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -89,20 +89,30 @@ backup: install ## Archive the database and the media files into backups/ (or BA
 restore: install ## Replace the database and the media files with a backup: make restore FILE=…
 	$(MANAGE) restore "$(FILE)"
 
+# The hooks of .pre-commit-config.yaml on every file: ruff, ruff format, djhtml for the templates
+# (djcss, djjs for static/), whitespace and the final newline. A hook that fixes a file fails,
+# showing its change.
+LINT := $(BIN)/pre-commit run --all-files --show-diff-on-failure
+
 # Django's system checks and makemigrations --check are tests too (tests/test_django_checks.py).
 test: install bytecode translations node_modules/.installed ## Lint and run the whole test suite
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(LINT)
 	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
+
+# One test file in one process, without linting: a few seconds once the migrated database and the
+# test database with its page tree are kept in .cache/prepared-site/ (stack/site_cache.py), which
+# happens on the first run after the code they are made from changes.
+test-one: install bytecode translations node_modules/.installed ## Run one test file, no lint: make test-one FILE=tests/news/test_article_page.py
+	@test -n "$(FILE)" || { echo "Which file? make test-one FILE=tests/…" >&2; exit 2; }
+	$(BIN)/pytest -n 0 $(FILE) $(PYTEST_ARGS)
 
 # The tests whose outcome can depend on the database engine, run again on DATABASE_URL (CI's
 # PostgreSQL pass); the others bring their own databases or check what no engine changes.
 test-engine: install bytecode translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
 	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder -m "not engine_independent" $(PYTEST_ARGS)
 
-lint: install ## Lint only
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+lint: install ## Lint only (pre-commit's hooks on every file; `.venv/bin/pre-commit install` runs them on each commit)
+	$(LINT)
 
 format: install ## Format the code
 	$(BIN)/ruff check --fix .
@@ -117,5 +127,5 @@ bench: install bytecode node_modules/.installed ## Benchmarks (not part of make 
 	$(BIN)/python bench/publishing.py
 	$(BIN)/python bench/lighthouse.py
 
-clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) staticfiles
+clean: ## Remove the virtualenv, the kept test databases and sites, and collected files
+	rm -rf $(VENV) .cache staticfiles

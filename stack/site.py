@@ -1,20 +1,19 @@
 """The site under the production settings as a separate program: its environment, manage.py, a
-database migrated once and copied for every site and test database of a run, a site prepared once
-(built on it with the demo content, its first admin and collected static files) and copied for
-every stack, and gunicorn with the project's gunicorn.conf.py."""
+database migrated once and copied for every site and test database, a site prepared once (built on
+it with the demo content and its first admin) and copied for every stack, both kept between runs
+until the code they are made from changes (stack/site_cache.py), the collected static files, and
+gunicorn with the project's gunicorn.conf.py."""
 
-import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
+from stack import site_cache
 from stack.raw_http import send
 from stack.services import PG_BIN, create_database, drop_database, free_port, wait_for
 
@@ -75,100 +74,87 @@ def manage(env, *args, check=True):
     return python(env, ["manage.py", *args], f"manage.py {args[0]}", check=check)
 
 
-_static_collected = False
-
-# The commands of prepare_site, run one after another in one process: each would otherwise load
-# Django and the project again (about two seconds each).
+# What `make serve` runs before starting gunicorn, in one process: each command would otherwise
+# load Django and the project again (about two seconds each).
+PREPARE_COMMANDS = [["migrate", "--noinput"], ["setup_site", "--demo"], ["ensure_admin"]]
 RUN_COMMANDS = """
-import fcntl, json, sys
+import json, sys
 import django
 django.setup()
 from django.core.management import call_command
-commands, lock_path = json.loads(sys.argv[1]), sys.argv[2]
-for name, *args in commands:
-    if name == "collectstatic":
-        # Parallel test processes share the static folder: one collects at a time.
-        with open(lock_path, "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            call_command(name, *args)
-    else:
-        call_command(name, *args)
+for name, *args in json.loads(sys.argv[1]):
+    call_command(name, *args)
 """
 
 
 def prepare_site(env):
     """What `make serve` does before starting gunicorn: migrate, the demo site, the first admin
-    and (once per run: every stack serves the same files) the collected static files."""
-    global _static_collected
-    commands = [["migrate", "--noinput"], ["setup_site", "--demo"], ["ensure_admin"]]
-    if not _static_collected:
-        commands.append(["collectstatic", "--noinput"])
-    arguments = ["-c", RUN_COMMANDS, json.dumps(commands), ROOT / ".collectstatic.lock"]
-    python(env, arguments, "preparing the site")
-    _static_collected = True
+    and the collected static files."""
+    python(env, ["-c", RUN_COMMANDS, json.dumps(PREPARE_COMMANDS)], "preparing the site")
+    collect_static(env)
 
 
-# Where processes of one run share the prepared site (the test processes of one pytest run);
-# without it each process prepares its own.
-SHARED_PREPARED_SITE = "SITECMS_PREPARED_SITE"
-_shared = None
+def collect_static(env):
+    """The static files collected into staticfiles/ (which every stack serves), unless the last
+    collection made here was of the same files and nothing has collected or removed them since
+    (`make serve` may have: it rewrites the manifest)."""
+    stamp = site_cache.folder() / "static-collected"
+    with site_cache.lock("static"):
+        if stamp.exists() and stamp.read_text() == _static_as_collected():
+            return
+        manage(env, "collectstatic", "--noinput")
+        stamp.write_text(_static_as_collected())
 
 
-def _shared_folder():
-    global _shared
-    if _shared is None:
-        shared = os.environ.get(SHARED_PREPARED_SITE)
-        _shared = Path(shared) if shared else Path(tempfile.mkdtemp(prefix="sitecms-prepared-"))
-        _shared.mkdir(parents=True, exist_ok=True)
-    return _shared
-
-
-@contextmanager
-def _first_prepares(name):
-    """The shared folder, held by this process alone: the first process that asks for `name`
-    prepares it while the others wait, and they find it there."""
-    shared = _shared_folder()
-    with open(shared / f".{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield shared
+def _static_as_collected():
+    """What the static files were collected from, and when the served folder and the manifest
+    last changed."""
+    collected = [ROOT / "staticfiles", ROOT / "static-manifest" / "staticfiles.json"]
+    changed = [str(path.stat().st_mtime_ns) if path.exists() else "-" for path in collected]
+    return " ".join([site_cache.static_key(), *changed])
 
 
 def _migrated_sqlite():
-    """A SQLite database with every migration applied, made once per run."""
-    with _first_prepares("migrated-sqlite") as shared:
-        migrated = shared / "migrated.sqlite3"
-        if not migrated.exists():
-            partial = migrated.with_suffix(".partial")
-            partial.unlink(missing_ok=True)
-            manage(production_environment(f"sqlite:///{partial}"), "migrate", "--noinput")
-            partial.rename(migrated)
-    return migrated
+    """A SQLite database with every migration applied, made once for the code it is made from."""
+    env = production_environment("sqlite:///")
+
+    def build(folder):
+        database_url = f"sqlite:///{folder / 'migrated.sqlite3'}"
+        manage({**env, "DATABASE_URL": database_url}, "migrate", "--noinput")
+
+    return (
+        site_cache.kept("migrated-sqlite", site_cache.migrated_key(env), build) / "migrated.sqlite3"
+    )
 
 
 def _migrated_postgres():
-    """A dump of a PostgreSQL database with every migration applied, made once per run."""
-    with _first_prepares("migrated-postgres") as shared:
-        dump = shared / "migrated-postgres.dump"
-        if not dump.exists():
-            name = f"sitecms_migrating_{uuid.uuid4().hex[:8]}"
-            database_url = create_database(name)
-            try:
-                manage(production_environment(database_url), "migrate", "--noinput")
-                _dump(database_url, dump)
-            finally:
-                drop_database(name)
-    return dump
+    """A dump of a PostgreSQL database with every migration applied, made once for the code it is
+    made from."""
+    env = production_environment("postgres:///")
+
+    def build(folder):
+        name = f"sitecms_migrating_{uuid.uuid4().hex[:8]}"
+        database_url = create_database(name)
+        try:
+            manage({**env, "DATABASE_URL": database_url}, "migrate", "--noinput")
+            _dump(database_url, folder / "migrated.dump")
+        finally:
+            drop_database(name)
+
+    return (
+        site_cache.kept("migrated-postgres", site_cache.migrated_key(env), build) / "migrated.dump"
+    )
 
 
 def migrated_template(vendor):
-    """The run's migrated database for `vendor` ("sqlite" or "postgresql"), made by the first
-    process that asks for it."""
+    """The migrated database for `vendor` ("sqlite" or "postgresql"), made by the first process
+    that asks for it."""
     return _migrated_sqlite() if vendor == "sqlite" else _migrated_postgres()
 
 
 def migrate_from_template(database_url):
     """Makes the new database at `database_url` (a SQLite file not yet there, or an empty
-    PostgreSQL database on any server) a migrated one: a copy of the run's migrated database, in
+    PostgreSQL database on any server) a migrated one: a copy of the kept migrated database, in
     well under a second instead of some ten seconds of migrating. `manage.py migrate` then finds
     nothing left to do."""
     if database_url.startswith("sqlite:///"):
@@ -177,56 +163,58 @@ def migrate_from_template(database_url):
         _restore(migrated_template("postgresql"), database_url)
 
 
-def _prepared_template():
-    """The folder of the SQLite site prepared for this run (site.sqlite3 and media/)."""
-    with _first_prepares("sqlite") as template:
-        if not (template / ".prepared").exists():
-            database = template / "site.sqlite3"
-            database.unlink(missing_ok=True)  # what an interrupted run left
-            database_url = f"sqlite:///{database}"
-            migrate_from_template(database_url)
-            prepare_site(production_environment(database_url, MEDIA_ROOT=template / "media"))
-            (template / ".prepared").touch()
-    return template
+def _site_key(env):
+    return site_cache.site_key(env, PREPARE_COMMANDS)
 
 
 def prepared_sqlite_site(folder, **env):
     """The environment of a site of its own in `folder` (a SQLite database and its media files),
-    copied from one prepared once per run: preparing costs a migration and the demo content."""
-    template = _prepared_template()
+    copied from one prepared once for the code it is made from: preparing costs a migration and
+    the demo content."""
     folder = Path(folder)
+    environment = production_environment(
+        f"sqlite:///{folder / 'site.sqlite3'}", **{"MEDIA_ROOT": folder / "media", **env}
+    )
+
+    def build(template):
+        database_url = f"sqlite:///{template / 'site.sqlite3'}"
+        migrate_from_template(database_url)
+        prepare_site(production_environment(database_url, MEDIA_ROOT=template / "media"))
+
+    template = site_cache.kept("site-sqlite", _site_key(production_environment("")), build)
+    collect_static(environment)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(template / "site.sqlite3", folder / "site.sqlite3")
     shutil.copytree(template / "media", folder / "media", dirs_exist_ok=True)
-    return production_environment(
-        f"sqlite:///{folder / 'site.sqlite3'}", **{"MEDIA_ROOT": folder / "media", **env}
-    )
+    return environment
 
 
 def prepared_postgres_site(database_url, folder, **env):
     """The environment of a site on `database_url` (an empty PostgreSQL database, on any server)
-    with its media files in `folder`. The first site of the run is prepared and dumped; the others
-    are restored from that dump, in well under a second instead of some twenty."""
+    with its media files in `folder`. The first site made from this code is prepared there and
+    dumped; the others are restored from that dump, in well under a second instead of some
+    twenty."""
     folder = Path(folder)
     environment = production_environment(database_url, **{"MEDIA_ROOT": folder / "media", **env})
-    with _first_prepares("postgres") as shared:
-        dump, media = shared / "postgres.dump", shared / "postgres-media"
-        if not dump.exists():
-            migrate_from_template(database_url)
-            prepare_site(environment)
-            shutil.copytree(folder / "media", media, dirs_exist_ok=True)
-            _dump(database_url, dump)
-            return environment
-    _restore(dump, database_url)
-    shutil.copytree(media, folder / "media", dirs_exist_ok=True)
+    built = []
+
+    def build(template):
+        migrate_from_template(database_url)
+        prepare_site(production_environment(database_url, MEDIA_ROOT=folder / "media"))
+        shutil.copytree(folder / "media", template / "media")
+        _dump(database_url, template / "site.dump")
+        built.append(template)
+
+    template = site_cache.kept("site-postgres", _site_key(production_environment("")), build)
+    collect_static(environment)
+    if not built:
+        _restore(template / "site.dump", database_url)
+        shutil.copytree(template / "media", folder / "media", dirs_exist_ok=True)
     return environment
 
 
 def _dump(database_url, dump):
-    """The database into `dump`, named so only when whole: a dump cut short is never restored."""
-    partial = dump.with_suffix(".partial")
-    _postgres_tool("pg_dump", "--format=custom", f"--file={partial}", database_url)
-    partial.rename(dump)
+    _postgres_tool("pg_dump", "--format=custom", f"--file={dump}", database_url)
 
 
 def _restore(dump, database_url):

@@ -1,6 +1,6 @@
+import functools
 import os
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 
@@ -14,24 +14,21 @@ from core import redis as site_redis
 from news.models import NewsIndexPage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS
 from news.sitetree import ensure_site_tree
+from stack import site_cache
 from stack.raw_http import CHROME_UA
 from stack.services import create_database, drop_database, redis_answers
-from stack.site import SHARED_PREPARED_SITE, migrate_from_template, migrated_template
+from stack.site import migrate_from_template, migrated_template
 from tests import sqlite_copy
 from tests.admin_forms import user_in
 from tests.chromium import CHROMIUM_FLAGS, HEADLESS_SHELL
 
 
 def pytest_configure(config):
-    # The run's parallel processes (started after this, in the first process) share one
-    # prepared site for their live stacks: it is prepared by the first that needs it.
+    # The run's parallel processes (started after this, in the first process) begin with a copy
+    # of one migrated database (kept between runs, stack/site_cache.py), which this process finds
+    # or makes while they start, instead of each migrating its own.
     if hasattr(config, "workerinput"):
         return
-    if SHARED_PREPARED_SITE not in os.environ:
-        config.prepared_site = tempfile.mkdtemp(prefix="sitecms-prepared-")
-        os.environ[SHARED_PREPARED_SITE] = config.prepared_site
-    # ... and begin with a copy of one migrated database, which this process makes while they
-    # start, instead of each migrating its own.
     if config.getoption("numprocesses", None):
         from django.db import connection
 
@@ -69,9 +66,6 @@ def pytest_collection_modifyitems(items):
 def pytest_unconfigure(config):
     if getattr(config, "migrating", None):
         config.migrating.join()
-    if getattr(config, "prepared_site", None):
-        shutil.rmtree(config.prepared_site, ignore_errors=True)
-        os.environ.pop(SHARED_PREPARED_SITE, None)
 
 
 @pytest.fixture(autouse=True)
@@ -100,20 +94,39 @@ _db_blocker = None
 # table when it ends, and putting this copy back is some fifty times quicker than building the
 # page tree again.
 _built_database = None
+# Whether this process's SQLite test database began as a kept copy with the page tree built.
+_tree_was_kept = False
+
+
+@functools.cache
+def kept_test_database_key():
+    """What a SQLite test database with the page tree built is made from: what a prepared site is
+    (stack/site_cache.py: the migrations, the apps' code and settings, the environment variables
+    they read, the day), under the test settings."""
+    from django.conf import settings
+
+    return site_cache.site_key(dict(os.environ), ["ensure_site_tree", settings.SETTINGS_MODULE])
 
 
 @pytest.fixture(scope="session")
 def django_db_keepdb(django_db_modify_db_settings):
-    """Each test process's database starts as a copy of the run's migrated database
-    (stack/site.py), which Django's test set-up then keeps instead of migrating it again (some
-    ten seconds of CPU for each process); it is removed when the run ends."""
+    """Each test process's database starts as a copy of a kept database (stack/site_cache.py):
+    on SQLite one with the page tree built if there is one for this code, else the migrated
+    database, which Django's test set-up then keeps instead of migrating it again (some ten
+    seconds of CPU for each process); it is removed when the run ends."""
+    global _tree_was_kept
     from django.db import connection
 
     settings = connection.settings_dict
     name = settings["TEST"].get("NAME") or f"test_{settings['NAME']}"
     if connection.vendor == "sqlite":
         Path(name).unlink(missing_ok=True)
-        migrate_from_template(f"sqlite:///{name}")
+        built = site_cache.found("test-database", kept_test_database_key())
+        if built:
+            shutil.copy2(built / "built.sqlite3", name)
+            _tree_was_kept = True
+        else:
+            migrate_from_template(f"sqlite:///{name}")
         yield True
         for suffix in ["", "-wal", "-shm"]:
             Path(name + suffix).unlink(missing_ok=True)
@@ -128,15 +141,22 @@ def django_db_keepdb(django_db_modify_db_settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The test database with the site's page tree, built once for the run: each test's rollback
-    leaves it as it was."""
+    """The test database with the site's page tree, built once for the code (kept on SQLite):
+    each test's rollback leaves it as it was."""
     global _db_blocker, _built_database
     _db_blocker = django_db_blocker
     with django_db_blocker.unblock():
-        ensure_site_tree()
+        if not _tree_was_kept:
+            ensure_site_tree()
         if sqlite_copy.can_copy():
             _built_database = tmp_path_factory.mktemp("test-database") / "built.sqlite3"
             sqlite_copy.save(_built_database)
+            if not _tree_was_kept:
+                site_cache.kept(
+                    "test-database",
+                    kept_test_database_key(),
+                    lambda folder: shutil.copy2(_built_database, folder / "built.sqlite3"),
+                )
 
 
 def commits(item):
