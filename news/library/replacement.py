@@ -20,7 +20,7 @@ are still deleted on a replacement: they are made again from whichever file is c
 a picture or document deletes the files kept for it too.
 
 A change saves the picture or document, whose `post_save` moves the site generation on in the
-edit's transaction (core/signals.py), so every process shows it on its next request.
+edit's transaction (core/signal_handlers.py), so every process shows it on its next request.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -132,11 +132,11 @@ def forget(record):
         transaction.on_commit(lambda: storage.delete(record.file_name))
 
 
-def forget_kept_files(sender, instance, **kwargs):
-    """A `post_delete` receiver: a deleted picture or document takes its kept files with it."""
-    storage = sender._meta.get_field("file").storage
+def forget_kept_files(model, instance):
+    """A deleted picture or document takes its kept files with it (called once it is deleted)."""
+    storage = model._meta.get_field("file").storage
     records = ReplacedFile.objects.filter(
-        content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
+        content_type=ContentType.objects.get_for_model(model), object_id=instance.pk
     )
     names = list(records.values_list("file_name", flat=True))
     records.delete()
