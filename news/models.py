@@ -1,11 +1,13 @@
-"""The newsroom's pages (home, column, article), the click counts kept apart from them, and the
-records the site keeps beside them (its generation, recent readers, replaced files)."""
+"""The newsroom's pages (home, column, article, topic), an article's tags and attachments, and the
+scheduler's lock. The tables of its rooms (click counts, import jobs, replaced files, the search
+index's state) are in their own models modules, registered by news/apps.py."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
@@ -38,18 +40,7 @@ from core.richtext import plain_text
 from news.blocks import ArticleBodyBlock
 from news.copies import CopiesPanel
 from news.forms import ArticleCopyForm, ArticlePageForm, DateConfirmationPanel
-
-# The news app's tables that live in its rooms, imported here so that Django registers them.
-from news.hits.models import (  # noqa: F401
-    AddressViews,
-    HitBatch,
-    PageDailyHits,
-    PageHits,
-    RecentReader,
-)
 from news.hits.store import current_count
-from news.importing.models import ImportFile, ImportJob  # noqa: F401
-from news.library.models import ReplacedFile  # noqa: F401
 from news.pictures import prefetch_pictures, render_picture
 from news.review import (
     EDITED,
@@ -59,7 +50,6 @@ from news.review import (
     ReviewFeedbackPanel,
     draft_change,
 )
-from news.search.models import SearchIndexState  # noqa: F401
 from news.sharing import qr_svg
 from news.slugs import is_usable, new_article_slug
 from news.structured_data import article_data, json_ld
@@ -615,8 +605,8 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         if (original := self.original()) is not self:
             return original.click_count_stored
         try:
-            return self.hit_count.hits
-        except PageHits.DoesNotExist:
+            return self.hit_count.hits  # the click counter's table (news/hits/models.py)
+        except ObjectDoesNotExist:
             return 0
 
     @cached_property

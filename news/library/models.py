@@ -1,5 +1,5 @@
 """The files replaced in the image and document libraries, kept so they can be put back. It
-belongs to the news app (news/models.py imports it), whose migrations made it."""
+belongs to the news app (news/apps.py registers it), whose migrations made it."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
