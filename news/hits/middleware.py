@@ -79,7 +79,7 @@ class HitCounterMiddleware:
                 show_count(response, total)
             elif getattr(request, "served_from_page_cache", False) or site_redis.client():
                 # A kept page holds an older number, and a rendered one the stored count without
-                # the views still buffered in Redis (ArticlePage.click_count).
+                # the views still buffered in Redis (news/templatetags/click_counts.py).
                 show_count(response, store.current_count(page_id))
         except Exception:
             logger.exception(
