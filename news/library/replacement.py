@@ -6,8 +6,9 @@ own: an editor who gave a live article's cover a new file, a new title (its alte
 the page) or a new focal point (the crop of its renditions), or a 附件 a new file or title (the
 name readers download it under), would change a live page without the review step, which exists
 to prevent exactly that. So the libraries' edit forms (news/library/uploads.py) refuse such a change
-from anyone but a reviewer (审核, or a superuser) when Wagtail's reference index knows a live
-page that uses the picture or document, and say what to do instead. Editors may still change its
+when Wagtail's reference index knows a live page that uses the picture or document, and say what
+to do instead, to anyone without the library's permission to change media in use: the roles
+(news/roles.py) grant it to reviewers (审核), and a superuser has it. Editors may still change its
 tags and collection, and anything about a picture or document no live page uses.
 
 Wagtail deletes the old file when one is replaced (and, for a picture, its renditions), so a
@@ -30,7 +31,9 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, ReferenceIndex
 
 from news.library.models import ReplacedFile
-from news.roles import is_reviewer
+
+# Granted to 审核 (news/roles.py); an active superuser holds every permission.
+CHANGES_MEDIA_IN_USE = "news.change_media_in_use"
 
 TITLES_SHOWN = 3
 REFUSED = {
@@ -84,7 +87,9 @@ def live_pages_using(obj):
 
 
 def may_replace_file(user, obj):
-    return is_reviewer(user) or not live_pages_using(obj).exists()
+    if user is not None and user.has_perm(CHANGES_MEDIA_IN_USE):
+        return True
+    return not live_pages_using(obj).exists()
 
 
 def kind_of(obj):
