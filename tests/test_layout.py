@@ -3,6 +3,7 @@ top of modules, every package saying what it is, and every file named in prose e
 from the source (with ast), so it holds for code no test runs."""
 
 import ast
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -131,6 +132,111 @@ def test_every_package_says_what_it_is_and_may_import():
         and not ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
     ]
     assert silent == []
+
+
+# Inside news/: its sub-packages are rooms, its own modules (news/*.py) the floor they stand on.
+# Each room's __init__.py ends with what it may import, "Imports core, news.models and news.hits."
+# (apps, modules and rooms, "news" alone naming the floor), read here rather than written again in
+# a table that could drift from it. These tie the rooms together and nothing imports them:
+NEWS_ROOF = {"news.apps", "news.signal_handlers", "news.wagtail_hooks", "news.management"}
+ROOM_RULE = re.compile(r"\bImports ([\w., ]+?)\.(?:\s|$)")
+
+
+def news_rooms():
+    return {
+        f"news.{init.parent.name}"
+        for init in (ROOT / "news").glob("*/__init__.py")
+        if init.parent.name != "migrations" and f"news.{init.parent.name}" not in NEWS_ROOF
+    }
+
+
+def in_news(module):
+    return module.split(".")[0] == "news"
+
+
+def room_of(module):
+    """The room of news/ a module is in, "news" for the floor, None for the roof; another app's
+    module is in that app."""
+    if not in_news(module):
+        return module.split(".")[0]
+    if any(module == top or module.startswith(f"{top}.") for top in NEWS_ROOF):
+        return None
+    room = ".".join(module.split(".")[:2])
+    return room if room in news_rooms() else "news"
+
+
+def room_rules():
+    """{room: the names its __init__.py says it may import}, None where it says nothing."""
+    rules = {}
+    for room in sorted(news_rooms()):
+        init = ROOT / room.replace(".", "/") / "__init__.py"
+        docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        found = ROOM_RULE.findall(" ".join(docstring.split()))
+        rules[room] = set(re.split(r",\s*|\s+and\s+", found[-1].strip())) if found else None
+    return rules
+
+
+def allows(names, target):
+    return any(
+        room_of(target) == "news"
+        if name == "news"
+        else target == name or target.startswith(f"{name}.")
+        for name in names
+    )
+
+
+def test_each_room_of_news_says_what_it_may_import():
+    modules = set(import_graph())
+    unclear = {
+        room: names
+        for room, names in room_rules().items()
+        if names is None
+        or not names
+        or any(name not in APPS and name not in modules for name in names)
+    }
+    assert unclear == {}
+
+
+def test_each_room_of_news_imports_only_what_it_says():
+    rules, graph = room_rules(), import_graph()
+    crossings = [
+        f"{module} imports {target}, not in {room}'s rule {sorted(rules[room] or ())}"
+        for module, targets in sorted(graph.items())
+        if (room := room_of(module)) in rules
+        for target in sorted(targets)
+        if room_of(target) != room and not allows(rules[room] or (), target)
+    ]
+    assert crossings == []
+
+
+def test_no_room_of_news_imports_back_what_imports_it():
+    """Rooms and the floor, as one import each: a floor module importing a room that imports
+    the floor (news/models.py the click counter's store, which imports news/models.py) would
+    make a circle no single module shows."""
+    edges = {}
+    for module, targets in import_graph().items():
+        room = room_of(module)
+        if not in_news(module) or room is None:
+            continue
+        for target in targets:
+            other = room_of(target)
+            if in_news(target) and other not in {None, room}:
+                edges.setdefault(room, {}).setdefault(other, f"{module} imports {target}")
+    circles = set()
+
+    def visit(room, trail):
+        if room in trail:
+            circle = trail[trail.index(room) :]
+            start = circle.index(min(circle))  # each circle once, whichever room it was met at
+            circle = [*circle[start:], *circle[:start], circle[start]]
+            circles.add(" / ".join(edges[a][b] for a, b in itertools.pairwise(circle)))
+            return
+        for other in sorted(edges.get(room, ())):
+            visit(other, [*trail, room])
+
+    for room in sorted(edges):
+        visit(room, [])
+    assert sorted(circles) == []
 
 
 def test_sitecms_holds_configuration_only():
