@@ -239,6 +239,38 @@ def test_no_room_of_news_imports_back_what_imports_it():
     assert sorted(circles) == []
 
 
+# Names Django and Wagtail look for in every app, which each app may have.
+CONVENTIONAL_NAMES = {
+    "__init__.py",
+    "admin.py",
+    "apps.py",
+    "forms.py",
+    "models.py",
+    "signal_handlers.py",
+    "urls.py",
+    "views.py",
+    "wagtail_hooks.py",
+}
+
+
+def test_no_two_modules_share_a_name():
+    """A newcomer opening a module by its name lands in the one they meant. Template tag
+    libraries are named for what templates load (which Django needs unique), so they are compared
+    among themselves: a library may share the name of the module it presents."""
+    listed = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    places = {}
+    for name in listed:
+        path = Path(name)
+        if path.parts[0] == "tests" or "migrations" in path.parts:
+            continue
+        if path.name not in CONVENTIONAL_NAMES:
+            kind = "templatetags" in path.parts
+            places.setdefault((kind, path.name), []).append(name)
+    assert {name: found for (_, name), found in places.items() if len(found) > 1} == {}
+
+
 def test_sitecms_holds_configuration_only():
     assert {
         path.relative_to(ROOT / "sitecms").as_posix() for path in (ROOT / "sitecms").rglob("*.py")
