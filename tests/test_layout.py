@@ -239,6 +239,33 @@ def test_no_room_of_news_imports_back_what_imports_it():
     assert sorted(circles) == []
 
 
+def test_receivers_are_connected_one_way():
+    """Each app's receivers are in its signal_handlers.py, whose register_signal_handlers(),
+    called from the app's ready(), connects each with its sender (as Wagtail's apps do): no
+    @receiver module that must be imported to take effect, and no connects elsewhere."""
+    elsewhere, senderless = [], []
+    for path in source_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.name != "signal_handlers.py":
+            elsewhere += [
+                f"{module_name(path)}:{node.lineno} imports {node.module}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom)
+                and node.module
+                and (node.module.endswith("signals") or node.module == "django.dispatch")
+            ]
+            continue
+        senderless += [
+            f"{module_name(path)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "connect"
+            and "sender" not in {keyword.arg for keyword in node.keywords}
+        ]
+    assert (elsewhere, senderless) == ([], [])
+
+
 # Names Django and Wagtail look for in every app, which each app may have.
 CONVENTIONAL_NAMES = {
     "__init__.py",
