@@ -124,8 +124,8 @@ bench: install bytecode node_modules/.installed ## Benchmarks (not part of make 
 	$(BIN)/python bench/generation_cost.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/search_flood.py
-	$(BIN)/python bench/publishing.py
-	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/publishing_under_load.py
+	$(BIN)/python bench/lighthouse_performance.py
 
 clean: ## Remove the virtualenv, the kept test databases and sites, and collected files
 	rm -rf $(VENV) .cache staticfiles

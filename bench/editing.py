@@ -1,7 +1,7 @@
-"""The editor of the benchmarks that publish under load (bench/soak.py, bench/publishing.py): a
-thread driving bench/editor.py, a process of its own started once, so each publish goes through
-Wagtail's revision API and the page-published signal as an edit in the admin does, and is then
-checked from the readers' side."""
+"""The editor of the benchmarks that publish under load (bench/soak.py,
+bench/publishing_under_load.py): a thread driving bench/editor.py, a process of its own started
+once, so each publish goes through Wagtail's revision API and the page-published signal as an edit
+in the admin does, and is then checked from the readers' side."""
 
 import subprocess
 import threading

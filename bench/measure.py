@@ -143,8 +143,8 @@ def wrk(url, seconds=10, connections=16, threads=2):
 
 def page_cached_site(benchmark, corpus):
     """The environment of the stack the benchmarks that read under an editor run (bench/soak.py,
-    bench/publishing.py): the page cache on, Redis as the shared cache and the click buffer, every
-    request a counted view, on a site with at least `corpus` generated articles."""
+    bench/publishing_under_load.py): the page cache on, Redis as the shared cache and the click
+    buffer, every request a counted view, on a site with at least `corpus` generated articles."""
     database_url = bench_database_url()
     redis_url = bench_redis_url()
     if not redis_answers(redis_url):

@@ -1,3 +1,6 @@
+"""The contact app: its receivers connected, each with its sender, when Django starts
+(contact/signal_handlers.py)."""
+
 from django.apps import AppConfig
 
 
@@ -7,4 +10,6 @@ class ContactConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from contact import signals  # noqa: F401
+        from contact.signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

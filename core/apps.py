@@ -11,11 +11,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core import signals
         from core.admin_words import compare_readably, label_site_columns
         from core.names import write_names_family_first
+        from core.signal_handlers import register_signal_handlers
 
-        signals.connect()
+        register_signal_handlers()
         write_names_family_first()
         label_site_columns()
         compare_readably()

@@ -1,31 +1,33 @@
-"""The newsroom app: its receivers are connected, each with its sender, and its deployment
-check registered, when Django starts."""
+"""The newsroom app: the tables its rooms keep in their own models modules registered with its
+pages, its receivers connected (news/signal_handlers.py) and its deployment check registered,
+when Django starts."""
+
+from importlib import import_module
 
 from django.apps import AppConfig
+from django.apps.config import MODELS_MODULE_NAME
 from django.core import checks
-from django.db.models.signals import post_delete, pre_save
 
 
 class NewsConfig(AppConfig):
     name = "news"
     verbose_name = "新闻"
     default_auto_field = "django.db.models.BigAutoField"
+    # The rooms of news/ that keep tables of their own, each in its models module.
+    rooms_with_tables = ("hits", "importing", "library", "search")
+
+    def import_models(self):
+        """Django imports an app's models module, news/models.py, which holds the pages; the
+        rooms' models modules are imported in the same step, so their tables are known to the
+        registry (and to makemigrations) before any app is ready, without the pages importing
+        the rooms."""
+        super().import_models()
+        for room in self.rooms_with_tables:
+            import_module(f"{self.name}.{room}.{MODELS_MODULE_NAME}")
 
     def ready(self):
-        from wagtail.documents import get_document_model
-        from wagtail.images import get_image_model
-        from wagtail.models import UploadedFile
-        from wagtail.signals import page_published
-
         from news.hits.checks import redis_keeps_buffered_views
-        from news.library.metadata import strip_before_storing
-        from news.library.replacement import forget_kept_files
-        from news.models import NewsIndexPage
-        from news.signals import new_column_gets_roles
+        from news.signal_handlers import register_signal_handlers
 
         checks.register(redis_keeps_buffered_views, "hits", deploy=True)
-        page_published.connect(new_column_gets_roles, sender=NewsIndexPage)
-        for model in (get_image_model(), UploadedFile):
-            pre_save.connect(strip_before_storing, sender=model, dispatch_uid="strip_metadata")
-        for model in (get_image_model(), get_document_model()):
-            post_delete.connect(forget_kept_files, sender=model, dispatch_uid="forget_kept_files")
+        register_signal_handlers()

@@ -1,18 +1,19 @@
-"""The newsroom's pages (home, column, article), the click counts kept apart from them, and the
-records the site keeps beside them (its generation, recent readers, replaced files)."""
+"""The newsroom's pages (home, column, article, topic), an article's tags and attachments, and the
+scheduler's lock. The tables of its rooms (click counts, import jobs, replaced files, the search
+index's state) are in their own models modules, registered by news/apps.py."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localdate, localtime, now
@@ -21,7 +22,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, Site
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -38,18 +39,6 @@ from core.richtext import plain_text
 from news.blocks import ArticleBodyBlock
 from news.copies import CopiesPanel
 from news.forms import ArticleCopyForm, ArticlePageForm, DateConfirmationPanel
-
-# The news app's tables that live in its rooms, imported here so that Django registers them.
-from news.hits.models import (  # noqa: F401
-    AddressViews,
-    HitBatch,
-    PageDailyHits,
-    PageHits,
-    RecentReader,
-)
-from news.hits.store import current_count
-from news.importing.models import ImportFile, ImportJob  # noqa: F401
-from news.library.models import ReplacedFile  # noqa: F401
 from news.pictures import prefetch_pictures, render_picture
 from news.review import (
     EDITED,
@@ -59,10 +48,8 @@ from news.review import (
     ReviewFeedbackPanel,
     draft_change,
 )
-from news.search.models import SearchIndexState  # noqa: F401
 from news.sharing import qr_svg
 from news.slugs import is_usable, new_article_slug
-from news.structured_data import article_data, json_ld
 
 ARTICLES_PER_PAGE = 20
 # Set on the request by ArticlePage.serve when the page sent is a live article: the view the
@@ -615,22 +602,9 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         if (original := self.original()) is not self:
             return original.click_count_stored
         try:
-            return self.hit_count.hits
-        except PageHits.DoesNotExist:
+            return self.hit_count.hits  # the click counter's table (news/hits/models.py)
+        except ObjectDoesNotExist:
             return 0
-
-    @cached_property
-    def click_count(self):
-        """The count to render: stored views plus any still buffered in Redis.
-
-        When the server counts views, the counter middleware writes the exact number into every
-        article page it answers (news/hits/middleware.py), so the stored count is rendered as a placeholder
-        and Redis is asked once per request, by the counter, rather than twice."""
-        if self.pk is None:  # previewing an article that has not been saved yet
-            return 0
-        if settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server":
-            return self.click_count_stored
-        return current_count(self.pk, stored=self.click_count_stored)
 
     @property
     def teaser(self):
@@ -711,23 +685,12 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         published = context["published"] = self.published_parts(request)
         context["hit_mode"] = settings.HITCOUNT_MODE
         context["previous_article"], context["next_article"] = self.neighbours(request)
-        site = Site.find_for_request(request)
-        image_url = published["share_image"] and request.build_absolute_uri(
+        context["share_image_url"] = published["share_image"] and request.build_absolute_uri(
             published["share_image"]
         )
-        context["share_image_url"] = image_url
         if self.url:  # a new article's preview has no address yet
             context["share_url"] = request.build_absolute_uri(self.url)
             context["share_qr"] = qr_svg(context["share_url"], f"《{self.title}》的二维码")
-        context["json_ld"] = json_ld(
-            article_data(
-                self,
-                request,
-                site.site_name if site else "",
-                image_url=image_url,
-                teaser=published["teaser"],
-            )
-        )
         return context
 
 

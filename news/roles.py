@@ -3,11 +3,13 @@
 - 编辑 (editors): create and edit articles in the columns and submit them for review; upload and
   choose images and documents, and replace the files of those no live page shows.
 - 审核 (reviewers): everything editors do, plus approving, publishing, unpublishing and unlocking,
-  and replacing the file of a picture or document that a live page shows (news/library/replacement.py).
+  and replacing the file of a picture or document that a live page shows: the library asks for
+  its permission to change media in use (news/library/replacement.py), which they are granted.
 - 联系信息维护 (contact staff): edit, preview and publish the contact details, and upload and
   choose the picture of the office's location they show (位置图).
 
-Groups and their model permissions are made by a data migration (`ensure_groups`); page
+Groups and their model permissions are made by data migrations (`ensure_groups`, and
+`ensure_reviewer_permissions` for the library's permission, whose table came later); page
 permissions on each column and the 文章审核 workflow need the columns to exist, so `setup_site`
 and the creation of a new column add them (`ensure_roles`, `grant_column`).
 """
@@ -40,15 +42,11 @@ CONTACT_PERMISSIONS = [
     ("contact", "lock_contactdetails"),
     ("contact", "unlock_contactdetails"),
 ]
+# Changing what a live page shows of a picture or document without a review: its file, its title
+# or focal point, or deleting it (news/library/replacement.py).
+REVIEWER_PERMISSIONS = [("news", "change_media_in_use")]
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 REVIEWER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
-
-
-def is_reviewer(user):
-    """A member of 审核, or a superuser: who may change what readers see without a review."""
-    if user is None or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=REVIEWERS).exists()
 
 
 def works_on_pages(user):
@@ -113,6 +111,13 @@ def ensure_groups(apps):
     return groups
 
 
+def ensure_reviewer_permissions(apps):
+    """The reviewers' own permissions (usable from a migration made after their models')."""
+    Group = apps.get_model("auth", "Group")
+    reviewers = Group.objects.get_or_create(name=REVIEWERS)[0]
+    reviewers.permissions.add(*[_permission(apps, *perm) for perm in REVIEWER_PERMISSIONS])
+
+
 def grant_column(column):
     """Page permissions of editors and reviewers on one column and everything in it."""
     from django.apps import apps
@@ -165,6 +170,7 @@ def ensure_roles():
     from django.apps import apps
 
     ensure_groups(apps)
+    ensure_reviewer_permissions(apps)
     for column in NewsIndexPage.objects.all():
         grant_column(column)
     name_permissions_in_chinese()

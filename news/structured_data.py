@@ -14,7 +14,7 @@ def json_ld(data):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
 
 
-def article_data(page, request, site_name, image_url=None, teaser=None):
+def article_data(page, request, site_name, click_count, image_url=None, teaser=None):
     url = request.build_absolute_uri(page.get_url(request))
     data = {
         "@context": "https://schema.org",
@@ -31,7 +31,7 @@ def article_data(page, request, site_name, image_url=None, teaser=None):
         "interactionStatistic": {
             "@type": "InteractionCounter",
             "interactionType": "https://schema.org/ReadAction",
-            "userInteractionCount": page.click_count,
+            "userInteractionCount": click_count,
         },
     }
     teaser = page.teaser if teaser is None else teaser

@@ -1,7 +1,8 @@
 """Lighthouse (npm's, in its default mobile settings) on pages of a running site, driving Debian's
 Chromium: one Node process and one Chromium for all the pages, Lighthouse's JSON report for each.
 The accessibility, best-practices and SEO checks use it in tests/site/test_lighthouse.py; the
-performance score, which moves with the machine's load, is measured in bench/lighthouse.py."""
+performance score, which moves with the machine's load, is measured in
+bench/lighthouse_performance.py."""
 
 import json
 import os

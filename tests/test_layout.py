@@ -3,6 +3,7 @@ top of modules, every package saying what it is, and every file named in prose e
 from the source (with ast), so it holds for code no test runs."""
 
 import ast
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -133,6 +134,180 @@ def test_every_package_says_what_it_is_and_may_import():
     assert silent == []
 
 
+# Inside news/: its sub-packages are rooms, its own modules (news/*.py) the floor they stand on.
+# Each room's __init__.py ends with what it may import, "Imports core, news.models and news.hits."
+# (apps, modules and rooms, "news" alone naming the floor), read here rather than written again in
+# a table that could drift from it. These tie the rooms together and nothing imports them:
+NEWS_ROOF = {"news.apps", "news.signal_handlers", "news.wagtail_hooks", "news.management"}
+ROOM_RULE = re.compile(r"\bImports ([\w., ]+?)\.(?:\s|$)")
+
+
+def news_rooms():
+    return {
+        f"news.{init.parent.name}"
+        for init in (ROOT / "news").glob("*/__init__.py")
+        if init.parent.name != "migrations" and f"news.{init.parent.name}" not in NEWS_ROOF
+    }
+
+
+def in_news(module):
+    return module.split(".")[0] == "news"
+
+
+def room_of(module):
+    """The room of news/ a module is in, "news" for the floor, None for the roof; another app's
+    module is in that app."""
+    if not in_news(module):
+        return module.split(".")[0]
+    if any(module == top or module.startswith(f"{top}.") for top in NEWS_ROOF):
+        return None
+    room = ".".join(module.split(".")[:2])
+    return room if room in news_rooms() else "news"
+
+
+def room_rules():
+    """{room: the names its __init__.py says it may import}, None where it says nothing."""
+    rules = {}
+    for room in sorted(news_rooms()):
+        init = ROOT / room.replace(".", "/") / "__init__.py"
+        docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        found = ROOM_RULE.findall(" ".join(docstring.split()))
+        rules[room] = set(re.split(r",\s*|\s+and\s+", found[-1].strip())) if found else None
+    return rules
+
+
+def allows(names, target):
+    return any(
+        room_of(target) == "news"
+        if name == "news"
+        else target == name or target.startswith(f"{name}.")
+        for name in names
+    )
+
+
+def test_each_room_of_news_says_what_it_may_import():
+    modules = set(import_graph())
+    unclear = {
+        room: names
+        for room, names in room_rules().items()
+        if names is None
+        or not names
+        or any(name not in APPS and name not in modules for name in names)
+    }
+    assert unclear == {}
+
+
+def test_each_room_of_news_imports_only_what_it_says():
+    rules, graph = room_rules(), import_graph()
+    crossings = [
+        f"{module} imports {target}, not in {room}'s rule {sorted(rules[room] or ())}"
+        for module, targets in sorted(graph.items())
+        if (room := room_of(module)) in rules
+        for target in sorted(targets)
+        if room_of(target) != room and not allows(rules[room] or (), target)
+    ]
+    assert crossings == []
+
+
+def test_no_room_of_news_imports_back_what_imports_it():
+    """Rooms and the floor, as one import each: a floor module importing a room that imports
+    the floor (news/models.py the click counter's store, which imports news/models.py) would
+    make a circle no single module shows."""
+    edges = {}
+    for module, targets in import_graph().items():
+        room = room_of(module)
+        if not in_news(module) or room is None:
+            continue
+        for target in targets:
+            other = room_of(target)
+            if in_news(target) and other not in {None, room}:
+                edges.setdefault(room, {}).setdefault(other, f"{module} imports {target}")
+    circles = set()
+
+    def visit(room, trail):
+        if room in trail:
+            circle = trail[trail.index(room) :]
+            start = circle.index(min(circle))  # each circle once, whichever room it was met at
+            circle = [*circle[start:], *circle[:start], circle[start]]
+            circles.add(" / ".join(edges[a][b] for a, b in itertools.pairwise(circle)))
+            return
+        for other in sorted(edges.get(room, ())):
+            visit(other, [*trail, room])
+
+    for room in sorted(edges):
+        visit(room, [])
+    assert sorted(circles) == []
+
+
+def test_receivers_are_connected_one_way():
+    """Each app's receivers are in its signal_handlers.py, whose register_signal_handlers(),
+    called from the app's ready(), connects each with its sender (as Wagtail's apps do): no
+    @receiver module that must be imported to take effect, and no connects elsewhere."""
+    elsewhere, senderless = [], []
+    for path in source_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.name != "signal_handlers.py":
+            elsewhere += [
+                f"{module_name(path)}:{node.lineno} imports {node.module}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom)
+                and node.module
+                and (node.module.endswith("signals") or node.module == "django.dispatch")
+            ]
+            continue
+        senderless += [
+            f"{module_name(path)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "connect"
+            and "sender" not in {keyword.arg for keyword in node.keywords}
+        ]
+    assert (elsewhere, senderless) == ([], [])
+
+
+# Names Django and Wagtail look for in every app, which each app may have.
+CONVENTIONAL_NAMES = {
+    "__init__.py",
+    "admin.py",
+    "apps.py",
+    "forms.py",
+    "models.py",
+    "signal_handlers.py",
+    "urls.py",
+    "views.py",
+    "wagtail_hooks.py",
+}
+
+
+def tracked_files(*patterns):
+    """The files git tracks, named as they are (not quoted, as git writes names such as
+    docs/使用手册.md by default)."""
+    listed = subprocess.run(
+        ["git", "-c", "core.quotePath=false", "ls-files", "-z", *patterns],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [name for name in listed.split("\0") if name]
+
+
+def test_no_two_modules_share_a_name():
+    """A newcomer opening a module by its name lands in the one they meant. Template tag
+    libraries are named for what templates load (which Django needs unique), so they are compared
+    among themselves: a library may share the name of the module it presents."""
+    places = {}
+    for name in tracked_files("*.py"):
+        path = Path(name)
+        if path.parts[0] == "tests" or "migrations" in path.parts:
+            continue
+        if path.name not in CONVENTIONAL_NAMES:
+            kind = "templatetags" in path.parts
+            places.setdefault((kind, path.name), []).append(name)
+    assert {name: found for (_, name), found in places.items() if len(found) > 1} == {}
+
+
 def test_sitecms_holds_configuration_only():
     assert {
         path.relative_to(ROOT / "sitecms").as_posix() for path in (ROOT / "sitecms").rglob("*.py")
@@ -165,10 +340,7 @@ PROSE_SUFFIXES = {".py", ".html", ".js", ".css", ".conf", ".md", ".toml", ".cfg"
 def prose_files():
     """The repository's own text files (not migrations, which record history, nor the
     translation catalogues, which name Wagtail's files)."""
-    listed = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
-    for name in listed:
+    for name in tracked_files():
         path = ROOT / name
         if "migrations" in path.parts or path.suffix not in PROSE_SUFFIXES or not path.is_file():
             continue

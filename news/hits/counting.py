@@ -24,8 +24,10 @@ from news.hits import store
 
 logger = logging.getLogger(__name__)
 
-# Set by the page cache when it has counted the view already (what count_view returned).
+# Set by the page cache (news/serving/pagecache.py) when it has counted the view already (what
+# count_view returned), and when it answers with a page it kept, whose number is an older one.
 COUNTED_ATTR = "counted_view"
+SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
 CRAWLER_RE = re.compile(
     r"bot\b|bot/|spider|crawl|slurp|baidu|bytespider|yisou|sogou|360spider|haosou|yandex|"
     r"curl|wget|python-requests|python-urllib|python-httpx|aiohttp|go-http-client|java/|okhttp|"

@@ -20,7 +20,13 @@ from django.conf import settings
 
 from core import redis as site_redis
 from news.hits import store
-from news.hits.counting import COUNTED_ATTR, count_view, is_prefetch, prefetch_key
+from news.hits.counting import (
+    COUNTED_ATTR,
+    SERVED_FROM_CACHE_ATTR,
+    count_view,
+    is_prefetch,
+    prefetch_key,
+)
 from news.models import COUNTABLE_PAGE_ATTR
 
 logger = logging.getLogger(__name__)
@@ -77,9 +83,9 @@ class HitCounterMiddleware:
                 total = count_view(request, page_id)
             if isinstance(total, int):
                 show_count(response, total)
-            elif getattr(request, "served_from_page_cache", False) or site_redis.client():
+            elif getattr(request, SERVED_FROM_CACHE_ATTR, False) or site_redis.client():
                 # A kept page holds an older number, and a rendered one the stored count without
-                # the views still buffered in Redis (ArticlePage.click_count).
+                # the views still buffered in Redis (news/templatetags/click_counts.py).
                 show_count(response, store.current_count(page_id))
         except Exception:
             logger.exception(

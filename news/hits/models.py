@@ -1,5 +1,5 @@
 """The click counts' tables, kept apart from the pages so that publishing never resets a count.
-They belong to the news app (news/models.py imports them), whose migrations made them."""
+They belong to the news app (news/apps.py registers them), whose migrations made them."""
 
 from django.db import models
 from django.utils.timezone import now

@@ -1,6 +1,6 @@
 """The 导入文章 queue: each upload is a job of files, read and imported outside the request by
 news/importing/worker.py, whose progress and results the editor who uploaded it watches. They
-belong to the news app (news/models.py imports them), whose migrations made them.
+belong to the news app (news/apps.py registers them), whose migrations made them.
 
 A file's result is written in the same transaction as the draft it makes, so a file is imported
 at most once however often its job is taken up again."""

@@ -14,11 +14,11 @@ colour profile, transparency, animation timing and print resolution. A JPEG is w
 own quantisation tables and subsampling, so it is not compressed again at a lower quality; a
 lossless WebP stays lossless. A picture with nothing to remove is stored byte for byte as it was.
 
-Every way a picture reaches the image library goes through `strip_before_storing`, connected in
-`NewsConfig.ready()` to the image model and to Wagtail's `UploadedFile` (the multiple uploader
-parks a file there when the rest of its form is invalid): the admin's add and edit forms, the
-chooser's and the multiple uploader's uploads, the demo pictures and any script. Pictures stored
-before this existed are cleaned by `manage.py clean_picture_metadata`.
+Every way a picture reaches the image library goes through `strip_before_storing`, called before
+each save of the image model and of Wagtail's `UploadedFile` (news/signal_handlers.py; the
+multiple uploader parks a file there when the rest of its form is invalid): the admin's add and
+edit forms, the chooser's and the multiple uploader's uploads, the demo pictures and any script.
+Pictures stored before this existed are cleaned by `manage.py clean_picture_metadata`.
 
 Pillow, which Wagtail already uses to read every upload, does the work: libraries made for
 removing metadata either rewrite only some formats without turning the pixels, or bring a second
@@ -140,8 +140,8 @@ def without_metadata(content):
         return output.getvalue()
 
 
-def strip_before_storing(sender, instance, **kwargs):
-    """Clean a picture's new file before it is written to storage (a `pre_save` receiver).
+def strip_before_storing(instance):
+    """Clean a picture's new file before it is written to storage (called before it is saved).
 
     A file not yet in storage is one just assigned: a new upload or a replacement. Files already
     stored, and saves of other fields, are left alone."""

@@ -1,5 +1,5 @@
 """The files replaced in the image and document libraries, kept so they can be put back. It
-belongs to the news app (news/models.py imports it), whose migrations made it."""
+belongs to the news app (news/apps.py registers it), whose migrations made it."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -31,6 +31,9 @@ class ReplacedFile(models.Model):
         verbose_name_plural = "被替换的文件"
         ordering = ["-replaced_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        # Changing what readers see of a picture or document a live page shows, which the
+        # library asks of a user (news/library/replacement.py) and the roles grant to reviewers.
+        permissions = [("change_media_in_use", "可以修改已发布页面使用的图片和文档")]
 
     def __str__(self):
         return self.file_name

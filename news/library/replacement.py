@@ -6,8 +6,9 @@ own: an editor who gave a live article's cover a new file, a new title (its alte
 the page) or a new focal point (the crop of its renditions), or a 附件 a new file or title (the
 name readers download it under), would change a live page without the review step, which exists
 to prevent exactly that. So the libraries' edit forms (news/library/uploads.py) refuse such a change
-from anyone but a reviewer (审核, or a superuser) when Wagtail's reference index knows a live
-page that uses the picture or document, and say what to do instead. Editors may still change its
+when Wagtail's reference index knows a live page that uses the picture or document, and say what
+to do instead, to anyone without the library's permission to change media in use: the roles
+(news/roles.py) grant it to reviewers (审核), and a superuser has it. Editors may still change its
 tags and collection, and anything about a picture or document no live page uses.
 
 Wagtail deletes the old file when one is replaced (and, for a picture, its renditions), so a
@@ -20,7 +21,7 @@ are still deleted on a replacement: they are made again from whichever file is c
 a picture or document deletes the files kept for it too.
 
 A change saves the picture or document, whose `post_save` moves the site generation on in the
-edit's transaction (core/signals.py), so every process shows it on its next request.
+edit's transaction (core/signal_handlers.py), so every process shows it on its next request.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,7 +31,9 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, ReferenceIndex
 
 from news.library.models import ReplacedFile
-from news.roles import is_reviewer
+
+# Granted to 审核 (news/roles.py); an active superuser holds every permission.
+CHANGES_MEDIA_IN_USE = "news.change_media_in_use"
 
 TITLES_SHOWN = 3
 REFUSED = {
@@ -84,7 +87,9 @@ def live_pages_using(obj):
 
 
 def may_replace_file(user, obj):
-    return is_reviewer(user) or not live_pages_using(obj).exists()
+    if user is not None and user.has_perm(CHANGES_MEDIA_IN_USE):
+        return True
+    return not live_pages_using(obj).exists()
 
 
 def kind_of(obj):
@@ -132,11 +137,11 @@ def forget(record):
         transaction.on_commit(lambda: storage.delete(record.file_name))
 
 
-def forget_kept_files(sender, instance, **kwargs):
-    """A `post_delete` receiver: a deleted picture or document takes its kept files with it."""
-    storage = sender._meta.get_field("file").storage
+def forget_kept_files(model, instance):
+    """A deleted picture or document takes its kept files with it (called once it is deleted)."""
+    storage = model._meta.get_field("file").storage
     records = ReplacedFile.objects.filter(
-        content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
+        content_type=ContentType.objects.get_for_model(model), object_id=instance.pk
     )
     names = list(records.values_list("file_name", flat=True))
     records.delete()

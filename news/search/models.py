@@ -1,4 +1,4 @@
-"""Which way the search index was built. It belongs to the news app (news/models.py imports it),
+"""Which way the search index was built. It belongs to the news app (news/apps.py registers it),
 whose migrations made it."""
 
 from django.db import models

@@ -33,7 +33,12 @@ from django.utils.cache import patch_cache_control
 
 from core import generation
 from core.clients import usual_host
-from news.hits.counting import COUNTED_ATTR, KEPT_PAGE_GONE, count_kept_view
+from news.hits.counting import (
+    COUNTED_ATTR,
+    KEPT_PAGE_GONE,
+    SERVED_FROM_CACHE_ATTR,
+    count_kept_view,
+)
 from news.models import (
     CANONICAL_PAGE_ATTR,
     COUNTABLE_PAGE_ATTR,
@@ -42,7 +47,6 @@ from news.models import (
     neighbours_key,
 )
 
-SERVED_FROM_CACHE_ATTR = "served_from_page_cache"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
 # How long others wait for the request rendering a page, and how long that one may hold its turn.
 RENDER_WAIT_SECONDS = 2.0

@@ -2,7 +2,8 @@
 a column, an article, the search results and the contact page 1.00 for accessibility, best
 practices and SEO (leaving aside that the search results ask not to be indexed, as they should).
 These do not depend on timing, so one run decides; the performance score, which moves with
-whatever else the machine is doing, is a benchmark's (bench/lighthouse.py)."""
+whatever else the machine is doing, is a benchmark's
+(bench/lighthouse_performance.py)."""
 
 import pytest
 

@@ -21,7 +21,7 @@ import pytest
 from stack.raw_http import send
 from stack.services import free_port, wait_for
 from stack.site import BIN, ROOT, Gunicorn, manage, prepared_sqlite_site
-from stack.slow_clients import TrickledBody, UnfinishedHeaders, UnreadDownload
+from stack.stalling_clients import TrickledBody, UnfinishedHeaders, UnreadDownload
 
 pytestmark = pytest.mark.engine_independent
 

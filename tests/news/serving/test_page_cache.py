@@ -13,8 +13,9 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from core.generation import read_once
+from news.hits.counting import SERVED_FROM_CACHE_ATTR
 from news.models import ArticlePage
-from news.serving.pagecache import SERVED_FROM_CACHE_ATTR, PageCacheMiddleware
+from news.serving.pagecache import PageCacheMiddleware
 from stack.raw_http import CHROME_UA
 from tests.factories import ArticlePageFactory
 

@@ -65,7 +65,7 @@ def what_readers_see_changed(sender, **kwargs):
     generation.bump()
 
 
-def connect():
+def register_signal_handlers():
     for model in apps.get_models():
         if fields := rich_text_fields(model):
             pre_save.connect(
