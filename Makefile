@@ -102,8 +102,12 @@ test: install bytecode translations node_modules/.installed ## Lint and run the 
 # One test file in one process, without linting: a few seconds once the migrated database and the
 # test database with its page tree are kept in .cache/prepared-site/ (stack/site_cache.py), which
 # happens on the first run after the code they are made from changes.
+ifneq ($(filter test-one,$(MAKECMDGOALS)),)
+ifndef FILE
+$(error Which file? make test-one FILE=tests/…)
+endif
+endif
 test-one: install bytecode translations node_modules/.installed ## Run one test file, no lint: make test-one FILE=tests/news/test_article_page.py
-	@test -n "$(FILE)" || { echo "Which file? make test-one FILE=tests/…" >&2; exit 2; }
 	$(BIN)/pytest -n 0 $(FILE) $(PYTEST_ARGS)
 
 # The tests whose outcome can depend on the database engine, run again on DATABASE_URL (CI's

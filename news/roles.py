@@ -44,7 +44,8 @@ CONTACT_PERMISSIONS = [
 ]
 # Changing what a live page shows of a picture or document without a review: its file, its title
 # or focal point, or deleting it (news/library/replacement.py).
-REVIEWER_PERMISSIONS = [("news", "change_media_in_use")]
+# (app, codename, model) where the model is not the codename's last word.
+REVIEWER_PERMISSIONS = [("news", "change_media_in_use", "replacedfile")]
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 REVIEWER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
@@ -67,7 +68,7 @@ def editor_page_permissions():
     return [*EDITOR_PAGE_PERMISSIONS, "publish_page"]
 
 
-def _permission(apps, app_label, codename):
+def _permission(apps, app_label, codename, model=None):
     """A permission, created if need be: Wagtail adds publish/lock/unlock permissions of snippets
     only after all migrations have run."""
     Permission = apps.get_model("auth", "Permission")
@@ -75,7 +76,8 @@ def _permission(apps, app_label, codename):
     found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
     if found is not None:
         return found
-    action, model = codename.split("_", 1)
+    action, named = codename.split("_", 1)
+    model = model or named
     content_type = ContentType.objects.get(app_label=app_label, model=model)
     return Permission.objects.create(
         content_type=content_type, codename=codename, name=f"Can {action} {model}"

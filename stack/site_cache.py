@@ -18,11 +18,13 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from stack.services import PG_BIN
 
@@ -38,6 +40,9 @@ PLACES = {"DATABASE_URL", "MEDIA_ROOT"}
 # The Makefile exports PORT, 8000 unless given, which the settings also read when it is unset:
 # `make test-one` and pytest run by hand make the same site, and share it.
 SAME_AS_UNSET = {"PORT": "8000"}
+# The demo counts its days in the site's time zone (TIME_ZONE in sitecms/settings/base.py): a site
+# prepared before Beijing's midnight is a day old after it, whatever the machine's clock says.
+SITE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 READS_ENVIRONMENT = re.compile(
     r"""(?:environ\.get\(|environ\[|getenv\(|env_bool\(|env_list\()\s*["']([A-Z][A-Z0-9_]*)["']"""
 )
@@ -100,17 +105,17 @@ def prune(kind):
 
 
 # What a migrated database is made from:
-# - the migrations of the project's apps, and the project's modules they import (news/roles.py,
-#   whose groups a data migration creates, core/publishing.py …);
+# - the migrations of the project's apps, and the project's modules they import, and those these
+#   import in turn (news/roles.py, whose groups a data migration creates, core/publishing.py …);
 # - the settings modules (the installed apps, the roles' settings);
 # - uv.lock: the installed packages, whose migrations run too;
 # - locale/: the project's translations of names a migration may store;
 # - the environment variables these files read, as the preparing process sees them, except
 #   those that only say where the files go (DATABASE_URL, MEDIA_ROOT);
-# - the SQLite library and the PostgreSQL programs that write and read the copies.
+# - the Python running them, the SQLite library and the PostgreSQL programs that write and read
+#   the copies.
 # A model changed without its migration is caught by makemigrations --check
-# (tests/test_django_checks.py), and what the imported modules import in turn reaches the
-# database through the migrations.
+# (tests/test_django_checks.py).
 def migrated_key(env):
     migrations = sorted(path for app in APPS for path in (ROOT / app).glob("migrations/*.py"))
     files = [
@@ -130,7 +135,7 @@ def migrated_key(env):
 # not read while preparing.
 def site_key(env, commands):
     files = [path for name in [*APPS, "sitecms"] for path in _files_under(ROOT / name)]
-    return _hash(files, env, migrated_key(env), commands, datetime.now(UTC).date())
+    return _hash(files, env, migrated_key(env), commands, datetime.now(SITE_TIME_ZONE).date())
 
 
 # What the collected static files are made from: the project's static/, the installed packages'
@@ -153,21 +158,27 @@ def _files_under(top):
 
 
 def _project_modules_imported_by(paths):
-    modules = set()
-    for path in paths:
-        for node in ast.walk(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules.add(node.module)
-            elif isinstance(node, ast.Import):
-                modules.update(alias.name for alias in node.names)
-    project_modules = set()
-    for module in modules:
-        if module.split(".")[0] in [*APPS, "sitecms"]:
+    """The project's modules that `paths` import, directly or through one another."""
+    found, unread = set(), list(paths)
+    while unread:
+        for module in _imported_names(unread.pop()):
+            if module.split(".")[0] not in [*APPS, "sitecms"]:
+                continue
             base = ROOT.joinpath(*module.split("."))
-            project_modules.update(
-                path for path in [base.with_suffix(".py"), base / "__init__.py"] if path.exists()
-            )
-    return sorted(project_modules)
+            for path in [base.with_suffix(".py"), base / "__init__.py"]:
+                if path.exists() and path not in found:
+                    found.add(path)
+                    unread.append(path)
+    return sorted(found)
+
+
+def _imported_names(path):
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
 
 
 def _hash(files, env, *more):
@@ -184,5 +195,6 @@ def _hash(files, env, *more):
         for name in read - PLACES
         if name in env and env[name] != SAME_AS_UNSET.get(name)
     )
-    digest.update(repr([environment, sqlite3.sqlite_version, str(PG_BIN), *more]).encode())
+    versions = [sys.version, sqlite3.sqlite_version, str(PG_BIN)]
+    digest.update(repr([environment, *versions, *more]).encode())
     return digest.hexdigest()[:16]

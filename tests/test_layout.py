@@ -8,6 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from news.apps import NewsConfig
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = {"core", "news", "contact", "ops", "sitecms"}
 # What each app may import of the others (sitecms, the configuration, ties them together).
@@ -239,6 +241,15 @@ def test_no_room_of_news_imports_back_what_imports_it():
     assert sorted(circles) == []
 
 
+def imported_names(node):
+    """What an import statement brings in, each as a dotted name (`from a import b` gives a.b)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module:
+        return [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return []
+
+
 def test_receivers_are_connected_one_way():
     """Each app's receivers are in its signal_handlers.py, whose register_signal_handlers(),
     called from the app's ready(), connects each with its sender (as Wagtail's apps do): no
@@ -248,11 +259,10 @@ def test_receivers_are_connected_one_way():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         if path.name != "signal_handlers.py":
             elsewhere += [
-                f"{module_name(path)}:{node.lineno} imports {node.module}"
+                f"{module_name(path)}:{node.lineno} imports {name}"
                 for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom)
-                and node.module
-                and (node.module.endswith("signals") or node.module == "django.dispatch")
+                for name in imported_names(node)
+                if name.split(".")[-1] == "signals" or name.startswith("django.dispatch")
             ]
             continue
         senderless += [
@@ -264,6 +274,13 @@ def test_receivers_are_connected_one_way():
             and "sender" not in {keyword.arg for keyword in node.keywords}
         ]
     assert (elsewhere, senderless) == ([], [])
+
+
+def test_every_room_of_news_with_tables_registers_them():
+    """NewsConfig imports the rooms' models modules by name; a room given tables later must be
+    named there, or its tables would be unknown to Django."""
+    rooms = {path.parent.name for path in (ROOT / "news").glob("*/models.py")}
+    assert set(NewsConfig.rooms_with_tables) == rooms
 
 
 # Names Django and Wagtail look for in every app, which each app may have.

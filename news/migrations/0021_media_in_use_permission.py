@@ -11,7 +11,7 @@ def grant(apps, schema_editor):
     # Permissions are normally created after all migrations; the group needs this one now.
     news = apps.get_app_config("news")
     news.models_module = True
-    create_permissions(news, apps=apps, verbosity=0)
+    create_permissions(news, apps=apps, verbosity=0, using=schema_editor.connection.alias)
     news.models_module = None
     ensure_reviewer_permissions(apps)
 

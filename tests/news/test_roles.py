@@ -4,7 +4,7 @@ permission holes Wagtail has had (revision compare, history, copy, settings by U
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, WorkflowState
@@ -315,3 +315,12 @@ def test_only_people_who_work_on_pages_are_offered_the_dashboards_page_search(
 ):
     assert "搜索所有页面" not in staff_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "搜索所有页面" in editor_client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_ensure_roles_makes_the_reviewers_media_permission_again_if_it_was_deleted(site):
+    Permission.objects.filter(codename="change_media_in_use").delete()
+    ensure_roles()
+    reviewers = Group.objects.get(name=REVIEWERS)
+    made = reviewers.permissions.get(codename="change_media_in_use")
+    assert made.content_type.model == "replacedfile"
+    assert not Group.objects.get(name=EDITORS).permissions.filter(pk=made.pk).exists()
