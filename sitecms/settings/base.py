@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "news",
     "contact",
     "ops",
+    "security",
     "axes",
     "csp",
     "wagtail.contrib.redirects",
