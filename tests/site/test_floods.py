@@ -40,6 +40,11 @@ RATE_LIMIT = 10
 READER_P99_SECONDS = 1.0
 # What the sitemap flood asks of a worker is a kept document: a reader hardly waits.
 READER_P99_SITEMAP_FLOOD_SECONDS = 0.2
+# On a machine busy with other work every answer is slower, flood or not: a reader may then wait
+# this many times what the same reader waited just before the flood (the bounds above hold on a
+# machine that is not busy, where that is a few milliseconds).
+BUSY_MACHINE_FACTOR = 10
+QUIET_READS = 30
 
 
 def searched(characters):
@@ -119,13 +124,29 @@ def p99(seconds):
     return seconds[int(len(seconds) * 0.99)]
 
 
+def allowed_wait(live, article, bound):
+    """`bound`, or more on a busy machine: BUSY_MACHINE_FACTOR times the reader's p99 over
+    QUIET_READS reads of `article` with no flood, once it is in the page cache."""
+    assert live.request("GET", article).status == 200
+    seconds = []
+    for _ in range(QUIET_READS):
+        start = time.monotonic()
+        live.request("GET", article, headers={"X-Forwarded-For": "192.0.2.1"})
+        seconds.append(time.monotonic() - start)
+    return max(bound, BUSY_MACHINE_FACTOR * p99(sorted(seconds)))
+
+
 def test_a_flood_of_common_character_searches_leaves_readers_answered(live):
     def ask(shuffler):
         return searched(shuffler.sample(CHARACTERS, len(CHARACTERS)))
 
-    reader_seconds = flood_while_reading(live, ask, an_article(live))
+    article = an_article(live)
+    allowed = allowed_wait(live, article, READER_P99_SECONDS)
+    reader_seconds = flood_while_reading(live, ask, article)
     slowest = p99(reader_seconds)
-    assert slowest < READER_P99_SECONDS, f"p99 {slowest:.3f} s over {len(reader_seconds)} reads"
+    assert slowest < allowed, (
+        f"p99 {slowest:.3f} s (allowed {allowed:.3f} s) over {len(reader_seconds)} reads"
+    )
 
 
 def test_a_flood_of_sitemap_query_strings_leaves_readers_answered(live):
@@ -133,11 +154,13 @@ def test_a_flood_of_sitemap_query_strings_leaves_readers_answered(live):
         junk = f"{shuffler.randrange(10**9)}={shuffler.randrange(10**9)}"
         return f"/sitemap.xml?{junk}" if shuffler.random() < 0.5 else f"/sitemap.xml?p=2&{junk}"
 
+    article = an_article(live)
+    allowed = allowed_wait(live, article, READER_P99_SITEMAP_FLOOD_SECONDS)
     # Half as long: each request of this flood is answered at once.
-    reader_seconds = flood_while_reading(live, ask, an_article(live), FLOOD_SECONDS / 2)
+    reader_seconds = flood_while_reading(live, ask, article, FLOOD_SECONDS / 2)
     slowest = p99(reader_seconds)
-    assert slowest < READER_P99_SITEMAP_FLOOD_SECONDS, (
-        f"p99 {slowest:.3f} s over {len(reader_seconds)} reads"
+    assert slowest < allowed, (
+        f"p99 {slowest:.3f} s (allowed {allowed:.3f} s) over {len(reader_seconds)} reads"
     )
 
 
