@@ -1,9 +1,10 @@
 """Receivers connected, each with its sender, when Django starts (CoreConfig.ready): a new site
 generation (core/generation.py) with every change a reader can see (an article's publishing moves
 only its articles number), and rich text cleaned
-(core/richtext.py) whenever a model that holds some is saved. Also the signal `manage.py
-setup_site` sends once the site's tree and roles are ready (`site_set_up`, with the Site model as
-sender), so that an app the site's tree may not import (security/administrators.py) adds what it needs."""
+(core/richtext.py) whenever a model that holds some is saved. Also `site_set_up`, the signal the
+site's tree (news/sitetree.py, run by `manage.py setup_site`) sends once it and its roles are
+ready, with the Site model as sender: an app the tree may not import (security/administrators.py)
+adds what it needs on it."""
 
 from functools import partial
 

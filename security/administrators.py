@@ -15,9 +15,10 @@
   granted by the audit log itself.
 
 The groups and their permissions are made by the migration
-security/migrations/0001_administrator_roles.py (`ensure_groups`), and again by `manage.py
-setup_site` (`ensure_administrator_roles`, connected in security/apps.py) for a database emptied
-since, whose root collection setup_site makes anew.
+security/migrations/0001_administrator_roles.py (`ensure_groups`), and again with the site's tree
+by `manage.py setup_site` (`ensure_administrator_roles`, connected in
+security/signal_handlers.py) for a database emptied since, whose root collection the tree makes
+anew.
 """
 
 from django.apps import apps as installed_apps

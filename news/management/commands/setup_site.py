@@ -5,9 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection
-from wagtail.models import Site
 
-from core.signal_handlers import site_set_up
 from news.importing.demo import load_demo_content
 from news.models import ArticlePage
 from news.search.backend import index_is_current, rebuild_index
@@ -25,8 +23,6 @@ class Command(BaseCommand):
     def handle(self, *args, demo, **options):
         keep_the_database_file_private()
         site = ensure_site_tree()
-        # The administrators' roles (security/administrators.py), which the site's tree may not import.
-        site_set_up.send(sender=Site, site=site)
         if demo and not ArticlePage.objects.exists():
             load_demo_content(site)
             self.stdout.write(demo_summary())
