@@ -40,7 +40,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's account and group views held to the three administrators' roles.
+    "security.wagtail_users.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
