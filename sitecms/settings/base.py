@@ -188,12 +188,21 @@ LOCAL_CACHES = {
 }
 CACHES.update(LOCAL_CACHES)
 
+# The password rules (等保2.0 7.1.4.1 a; security/passwords.py): at least 8 characters of three
+# of the four kinds, not like the username, none of the last PASSWORD_HISTORY_COUNT passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "security.passwords.UsernameValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "security.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "security.passwords.HistoryValidator"},
 ]
+PASSWORD_HISTORY_COUNT = 5
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).

@@ -1,0 +1,180 @@
+"""The password rules (security/passwords.py): each rule refuses in Chinese, and the last five
+passwords cannot come back."""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from security.passwords import PasswordHistory
+
+GOOD = "Qingxi-2024"
+ACCOUNT = reverse("wagtailadmin_account")
+
+
+def refusal(password, user=None):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_password(password, user)
+    return "\n".join(refused.value.messages)
+
+
+class FormValues(HTMLParser):
+    """The values a browser would send from a page's forms, as they are shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self.select = {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "file"}:
+            if attrs.get("type") not in {"checkbox", "radio"}:
+                self.values[name] = attrs.get("value", "")
+            elif "checked" in attrs:
+                self.values[name] = attrs.get("value", "on")
+        elif tag == "select":
+            self.select = name
+        elif (
+            tag == "option"
+            and self.select
+            and ("selected" in attrs or self.select not in self.values)
+        ):
+            self.values[self.select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+
+
+def change_password(client, old, new):
+    """The account page sent as shown, with the password fields filled in."""
+    parser = FormValues()
+    parser.feed(client.get(ACCOUNT).content.decode())
+    values = {k: v for k, v in parser.values.items() if k != "csrfmiddlewaretoken"}
+    values.update(
+        {
+            "password-old_password": old,
+            "password-new_password1": new,
+            "password-new_password2": new,
+        }
+    )
+    return client.post(ACCOUNT, values)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A user who may use the admin."""
+    user = django_user_model.objects.create_user(
+        "zhangsan", password="Old-pass-01", email="zs@example.cn", first_name="三", last_name="张"
+    )
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
+
+
+def sign_in(username, password):
+    client = Client()
+    response = client.post(
+        reverse("wagtailadmin_login"), {"username": username, "password": password}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
+@pytest.fixture
+def editor_in(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def age(user, days):
+    """Makes the user's current password as old as given."""
+    entry = PasswordHistory.objects.filter(user=user).first()
+    entry.changed_at = timezone.now() - timedelta(days=days)
+    entry.save()
+
+
+# The rules, each in Chinese
+
+
+def test_a_password_under_eight_characters_is_refused(db):
+    message = refusal("Ab-1234")
+    assert "密码太短" in message
+    assert "8" in message
+
+
+@pytest.mark.parametrize("password", ["qingxidangjian", "qingxi2024x", "QINGXI-DANGJIAN"])
+def test_a_password_of_fewer_than_three_kinds_is_refused(db, password):
+    assert refusal(password) == "密码须包含小写字母、大写字母、数字、其他符号四类中的至少三类。"
+
+
+@pytest.mark.parametrize("password", ["Qingxi2024", "qingxi-2024", "QINGXI-2024", "Qing-xi-dang"])
+def test_three_kinds_of_four_are_enough(db, password):
+    validate_password(password)
+
+
+def test_a_password_like_the_username_is_refused(editor):
+    assert "密码不能包含用户名。" in refusal("Zhangsan123", editor)
+    assert "密码不能包含用户名。" in refusal("2024#ZHANGSAN", editor)
+
+
+def test_the_username_with_few_changes_is_refused_as_too_similar(django_user_model, db):
+    user = django_user_model(username="wangxiaoming")
+    assert "太相似" in refusal("Wangxiaomin9", user)
+
+
+def test_the_messages_use_chinese_punctuation(editor):
+    for password in ["Ab-1234", "qingxidangjian", "Zhangsan123", "Old-pass-01", "12345678"]:
+        for message in refusal(password, editor).split("\n"):
+            assert not re.search(r"[.,;:!?]", message), message
+            assert message.endswith("。"), message
+
+
+# The history of five
+
+
+def test_none_of_the_last_five_passwords_may_come_back(editor):
+    passwords = ["Old-pass-01", "Old-pass-02", "Old-pass-03", "Old-pass-04", "Old-pass-05"]
+    for password in passwords[1:]:
+        editor.set_password(password)
+        editor.save()
+    for password in passwords:
+        assert refusal(password, editor) == "新密码不能与最近 5 次使用过的密码相同。"
+
+
+def test_the_sixth_password_back_is_allowed(editor):
+    for password in ["Old-pass-02", "Old-pass-03", "Old-pass-04", "Old-pass-05", "Old-pass-06"]:
+        editor.set_password(password)
+        editor.save()
+    validate_password("Old-pass-01", editor)
+    assert refusal("Old-pass-02", editor)
+    assert PasswordHistory.objects.filter(user=editor).count() == 5
+
+
+def test_the_history_is_kept_hashed(editor):
+    (entry,) = PasswordHistory.objects.filter(user=editor)
+    assert "Old-pass-01" not in entry.password
+    assert entry.password == editor.password
+
+
+def test_the_account_page_refuses_the_current_password_in_chinese(editor_in):
+    response = change_password(editor_in, "Old-pass-01", "Old-pass-01")
+    assert response.status_code == 200
+    assert "新密码不能与最近 5 次使用过的密码相同。" in response.content.decode()
+
+
+def test_the_commands_record_the_password_too(db, django_user_model, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Super-pass-1")
+    call_command("createsuperuser", "--noinput", username="root", email="root@example.cn")
+    root = django_user_model.objects.get(username="root")
+    assert refusal("Super-pass-1", root)
+    assert not PasswordHistory.objects.get(user=root).must_change
