@@ -6,7 +6,9 @@ so every form that sets a password checks them: the admin's user forms, the acco
 change form, `manage.py createsuperuser` and `changepassword`. The history keeps the hashes the
 user had, recorded when a user is saved with a hash the history does not have yet (post_save,
 connected in security/signal_handlers.py): whoever set it and however (those forms, both commands,
-`ensure_admin`, `create_user`, which hashes without `set_password`).
+`ensure_admin`, `create_user`, which hashes without `set_password`). A password set by someone
+else while signed in to the admin (a new account, a reset) must be changed by its owner at the
+next sign-in; security/passwords_middleware.py tells this module who is acting.
 """
 
 import contextvars

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Answers a locked account's login attempts with 429 (django-axes).
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An expired password, or one set by someone else, leads to the change form in the admin.
+    "security.passwords_middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Counting sits above the page cache so that views served from the cache are counted too.
     "news.hits.middleware.HitCounterMiddleware",
@@ -203,6 +205,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "security.passwords.HistoryValidator"},
 ]
 PASSWORD_HISTORY_COUNT = 5
+# A password older than this many days must be changed before the admin can be used again
+# (0: never); its owner is warned from PASSWORD_WARNING_DAYS before
+# (security/passwords_middleware.py).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+PASSWORD_WARNING_DAYS = 7
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).

@@ -1,5 +1,7 @@
-"""The password rules (security/passwords.py): each rule refuses in Chinese, and the last five
-passwords cannot come back."""
+"""The password rules (security/passwords.py, security/passwords_middleware.py): each rule refuses
+in Chinese, the last five passwords cannot come back, an expired password or one set by someone
+else allows the change form and nothing else in the admin, a warning comes from seven days
+before, and the public site does not care."""
 
 import re
 from datetime import timedelta
@@ -8,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -178,3 +181,146 @@ def test_the_commands_record_the_password_too(db, django_user_model, monkeypatch
     root = django_user_model.objects.get(username="root")
     assert refusal("Super-pass-1", root)
     assert not PasswordHistory.objects.get(user=root).must_change
+
+
+def test_an_account_older_than_the_history_counts_its_age_from_when_first_seen(editor, editor_in):
+    PasswordHistory.objects.all().delete()
+    assert editor_in.get(reverse("wagtailadmin_home")).status_code == 200
+    (entry,) = PasswordHistory.objects.filter(user=editor)
+    assert entry.password == editor.password
+    assert timezone.now() - entry.changed_at < timedelta(minutes=1)
+    assert refusal("Old-pass-01", editor)
+
+
+# Expiry
+
+
+def test_an_expired_password_leads_every_admin_page_to_the_change_form(editor, editor_in):
+    age(editor, 91)
+    for url in ["/admin/", "/admin/pages/", "/admin/users/", "/admin/images/", "/admin/nowhere/"]:
+        response = editor_in.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == ACCOUNT
+    page = editor_in.get(ACCOUNT)
+    assert page.status_code == 200
+    assert "您的密码已超过 90 天未修改，已经过期。请先修改密码，再继续使用管理后台。" in (
+        page.content.decode()
+    )
+
+
+def test_an_expired_password_refuses_every_other_admin_form(editor, editor_in, django_user_model):
+    editor.is_superuser = True
+    editor.save()
+    age(editor, 100)
+    response = editor_in.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "intruder",
+            "email": "x@example.cn",
+            "first_name": "某",
+            "last_name": "人",
+            "password1": "Intruder-01",
+            "password2": "Intruder-01",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == ACCOUNT
+    assert not django_user_model.objects.filter(username="intruder").exists()
+    # The account page's other settings are not a way round either.
+    response = editor_in.post(ACCOUNT, {"name_email-email": "new@example.cn"})
+    assert response["Location"] == ACCOUNT
+    editor.refresh_from_db()
+    assert editor.email != "new@example.cn"
+
+
+def test_signing_out_and_the_pages_scripts_stay_allowed(editor, editor_in):
+    age(editor, 100)
+    assert editor_in.get(reverse("wagtailadmin_javascript_catalog")).status_code == 200
+    assert editor_in.get(reverse("wagtailadmin_sprite")).status_code == 200
+    response = editor_in.post(reverse("wagtailadmin_logout"))
+    assert response.status_code == 302
+    assert editor_in.get("/admin/").headers["Location"].startswith("/admin/login/")
+
+
+def test_changing_the_expired_password_opens_the_admin_again(editor, editor_in):
+    age(editor, 100)
+    response = change_password(editor_in, "Old-pass-01", GOOD)
+    assert response.status_code == 302
+    assert editor_in.get("/admin/").status_code == 200
+
+
+def test_a_warning_comes_seven_days_before_expiry_once_a_day(editor, editor_in):
+    age(editor, 83)
+    response = editor_in.get("/admin/")
+    assert response.status_code == 200
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "您的密码将在 7 天后过期，请尽快在“账号设置”中修改密码。"
+    ]
+    again = editor_in.get("/admin/")
+    assert list(get_messages(again.wsgi_request)) == []
+
+
+def test_no_warning_eight_days_before(editor, editor_in):
+    age(editor, 82)
+    response = editor_in.get("/admin/")
+    assert list(get_messages(response.wsgi_request)) == []
+
+
+def test_a_max_age_of_zero_never_expires(editor, editor_in, settings):
+    settings.PASSWORD_MAX_AGE_DAYS = 0
+    age(editor, 1000)
+    assert editor_in.get("/admin/").status_code == 200
+
+
+def test_the_public_site_ignores_an_expired_password(editor, editor_in, site, home):
+    age(editor, 1000)
+    assert editor_in.get(home.url).status_code == 200
+
+
+# Forced change after someone else set the password
+
+
+def new_user_form(**fields):
+    return {
+        "username": "lisi",
+        "email": "lisi@example.cn",
+        "first_name": "四",
+        "last_name": "李",
+        "password1": "First-pass-1",
+        "password2": "First-pass-1",
+        **fields,
+    }
+
+
+def test_an_account_made_by_an_administrator_changes_its_password_at_first_sign_in(
+    superuser_client, django_user_model
+):
+    response = superuser_client.post(reverse("wagtailusers_users:add"), new_user_form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    django_user_model.objects.get(username="lisi").user_permissions.add(
+        Permission.objects.get(codename="access_admin")
+    )
+    lisi = sign_in("lisi", "First-pass-1")
+    response = lisi.get("/admin/")
+    assert response["Location"] == ACCOUNT
+    assert "您的密码由他人设置" in lisi.get(ACCOUNT).content.decode()
+    assert change_password(lisi, "First-pass-1", "Own-pass-22").status_code == 302
+    assert lisi.get("/admin/").status_code == 200
+
+
+def test_a_reset_by_an_administrator_forces_a_change(superuser_client, editor, editor_in):
+    assert editor_in.get("/admin/").status_code == 200
+    form = new_user_form(
+        username="zhangsan", password1="Reset-pass-9", password2="Reset-pass-9", is_active="on"
+    )
+    response = superuser_client.post(reverse("wagtailusers_users:edit", args=(editor.pk,)), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    editor_in = sign_in("zhangsan", "Reset-pass-9")
+    assert editor_in.get("/admin/pages/")["Location"] == ACCOUNT
+
+
+def test_a_password_changed_by_its_owner_is_not_forced(editor, editor_in):
+    assert change_password(editor_in, "Old-pass-01", GOOD).status_code == 302
+    assert not PasswordHistory.objects.filter(user=editor).first().must_change
+    assert editor_in.get("/admin/").status_code == 200
