@@ -210,6 +210,10 @@ PASSWORD_HISTORY_COUNT = 5
 # (security/passwords_middleware.py).
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 PASSWORD_WARNING_DAYS = 7
+# Wagtail's "forgot password" by e-mail lets whoever reads a staff member's mailbox into the admin
+# without the security administrator knowing; passwords are reset by an administrator instead,
+# and the owner must change the new one at the next sign-in. "1" turns the e-mail reset on.
+WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED")
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).

@@ -324,3 +324,15 @@ def test_a_password_changed_by_its_owner_is_not_forced(editor, editor_in):
     assert change_password(editor_in, "Old-pass-01", GOOD).status_code == 302
     assert not PasswordHistory.objects.filter(user=editor).first().must_change
     assert editor_in.get("/admin/").status_code == 200
+
+
+# The e-mail reset
+
+
+def test_the_email_reset_is_off_unless_turned_on(client, db, settings):
+    assert client.get(reverse("wagtailadmin_password_reset")).status_code == 404
+    assert (
+        reverse("wagtailadmin_password_reset") not in client.get("/admin/login/").content.decode()
+    )
+    settings.WAGTAIL_PASSWORD_RESET_ENABLED = True
+    assert client.get(reverse("wagtailadmin_password_reset")).status_code == 200
