@@ -86,5 +86,5 @@ class PasswordPolicyMiddleware:
         request.session[WARNED_ON] = today
         messages.warning(
             request,
-            f"您的密码将在 {left} 天后过期，请尽快在“账号设置”中修改密码。",
+            f"您的密码将在 {left} 天后过期，请尽快在“帐号”页修改密码。",
         )

@@ -1,11 +1,12 @@
 """The password rules (security/passwords.py, security/passwords_middleware.py): each rule refuses
 in Chinese, the last five passwords cannot come back, an expired password or one set by someone
 else allows the change form and nothing else in the admin, a warning comes from seven days
-before, and the public site does not care."""
+before, the public site does not care, and the e-mail reset waits to be turned on."""
 
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -255,7 +256,7 @@ def test_a_warning_comes_seven_days_before_expiry_once_a_day(editor, editor_in):
     response = editor_in.get("/admin/")
     assert response.status_code == 200
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "您的密码将在 7 天后过期，请尽快在“账号设置”中修改密码。"
+        "您的密码将在 7 天后过期，请尽快在“帐号”页修改密码。"
     ]
     again = editor_in.get("/admin/")
     assert list(get_messages(again.wsgi_request)) == []
@@ -336,3 +337,25 @@ def test_the_email_reset_is_off_unless_turned_on(client, db, settings):
     )
     settings.WAGTAIL_PASSWORD_RESET_ENABLED = True
     assert client.get(reverse("wagtailadmin_password_reset")).status_code == 200
+
+
+def test_a_forced_user_cannot_clear_the_flag_through_the_user_form(
+    superuser_client, django_user_model
+):
+    superuser_client.post(reverse("wagtailusers_users:add"), new_user_form(is_superuser="on"))
+    lisi = django_user_model.objects.get(username="lisi")
+    lisi.is_superuser = True
+    lisi.save()
+    client = sign_in("lisi", "First-pass-1")
+    form = new_user_form(password1="Own-pass-22", password2="Own-pass-22", is_active="on")
+    response = client.post(reverse("wagtailusers_users:edit", args=(lisi.pk,)), form)
+    assert response["Location"] == ACCOUNT
+    lisi.refresh_from_db()
+    assert lisi.check_password("First-pass-1")
+    assert PasswordHistory.objects.filter(user=lisi).first().must_change
+
+
+def test_the_first_admin_made_on_the_server_is_not_forced(db, site, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Admin-pass-1")
+    call_command("ensure_admin", stdout=StringIO())
+    assert sign_in("admin", "Admin-pass-1").get("/admin/").status_code == 200
