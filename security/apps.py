@@ -1,4 +1,4 @@
-"""The security app: its tables, checks and receivers, registered when Django starts; the three
+"""The security app: its tables and checks, registered when Django starts; the three
 administrators' roles made by `manage.py setup_site`, and kept out of the review tasks
 (security/administrators.py)."""
 
