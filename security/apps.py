@@ -1,6 +1,4 @@
-"""The security app: its tables and checks, registered when Django starts; the three
-administrators' roles made by `manage.py setup_site`, and kept out of the review tasks
-(security/administrators.py)."""
+"""The security app: its tables and checks, registered when Django starts."""
 
 from django.apps import AppConfig
 
@@ -9,10 +7,3 @@ class SecurityConfig(AppConfig):
     name = "security"
     verbose_name = "安全"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from security.administrators import keep_administrators_out_of_review
-        from security.signal_handlers import register_signal_handlers
-
-        register_signal_handlers()
-        keep_administrators_out_of_review()

@@ -40,8 +40,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
     "wagtail.sites",
-    # Wagtail's account and group views held to the three administrators' roles.
-    "security.wagtail_users.WagtailUsersConfig",
+    "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
