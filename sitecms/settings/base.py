@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "news",
     "contact",
     "ops",
-    "security",
     "axes",
     "csp",
     "wagtail.contrib.redirects",
