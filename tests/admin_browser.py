@@ -119,6 +119,8 @@ class Staff:
         self.page = self.context.new_page()
         self.network = NetworkQuiet(self.page)
         self.page.on("console", self._console)
+        self.page.on("response", self._response)
+        self.refused_autosaves = []
         self.page.on("pageerror", lambda error: self.errors.append(f"{self.page.url}: {error}"))
         self.goto(reverse("wagtailadmin_login"))
         self.page.fill("#id_username", username)
@@ -130,6 +132,21 @@ class Staff:
     def _console(self, message):
         if message.type == "error":
             self.errors.append(f"{self.page.url}: {message.text[:300]}")
+
+    def _response(self, response):
+        # Wagtail answers an autosave of a form not yet complete (a new block still waiting for
+        # its document, on a machine slow enough for the autosave to come first) with 400 and
+        # the errors in JSON (wagtail/admin/views/pages/edit.py, form_invalid): nothing is lost
+        # and the page says it could not save yet, but Chromium logs the 400 as a console error.
+        request = response.request
+        if (
+            response.status == 400
+            and request.method == "POST"
+            and request.resource_type == "fetch"
+            and request.url.endswith("/edit/")
+            and "json" in response.headers.get("content-type", "")
+        ):
+            self.refused_autosaves.append(request.url)
 
     def goto(self, path):
         response = self.page.goto(self.base_url + path)
@@ -180,7 +197,11 @@ class Staff:
     def assert_met_no_obstacle(self):
         """Nothing the policy refused, no script error, no English: what the journey is for."""
         assert self.violations == [], "\n".join(self.violations)
-        assert self.errors == [], "\n".join(self.errors)
+        errors = list(self.errors)
+        for url in self.refused_autosaves:
+            logged = f"{url}: Failed to load resource: the server responded with a status of 400"
+            errors = [error for error in errors if not error.startswith(logged)]
+        assert errors == [], "\n".join(errors)
         assert not self.english, "\n".join(sorted(self.english))
 
     def close(self):
