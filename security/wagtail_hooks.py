@@ -1,0 +1,45 @@
+"""The bulk actions on the account list (delete, set active, assign a role) held to the rules of
+the account forms (security/user_views.py): whoever is not a superuser cannot act on a superuser
+or another 安全管理员, grant 安全管理员, or give an account a second administrator's role."""
+
+from django.contrib.auth import get_user_model
+from wagtail import hooks
+
+from security.administrators import (
+    ADMINISTRATOR_ROLES,
+    administrator_roles,
+    grantable_groups,
+    may_manage_account,
+)
+from security.user_views import ONE_ROLE, PROTECTED_ACCOUNT, refused
+
+NOT_GRANTABLE = "只有超级管理员可以授予这个角色。"
+
+
+def refusal(request, objects, action):
+    """Why the action may not be done, or None."""
+    user = request.user
+    if any(not may_manage_account(user, account) for account in objects):
+        return PROTECTED_ACCOUNT
+    if action.action_type != "assign_role":
+        return None
+    role = action.cleaned_form.cleaned_data["role"]
+    if not grantable_groups(user).filter(pk=role.pk).exists():
+        return NOT_GRANTABLE
+    if role.name in ADMINISTRATOR_ROLES and any(
+        administrator_roles(account) - {role.name} for account in objects
+    ):
+        return ONE_ROLE
+    if not user.is_superuser and any(account.pk == user.pk for account in objects):
+        return NOT_GRANTABLE
+    return None
+
+
+@hooks.register("before_bulk_action")
+def hold_account_actions_to_the_roles(request, action_type, objects, action):
+    if action.model is not get_user_model():
+        return None
+    reason = refusal(request, objects, action)
+    if reason is None:
+        return None
+    return refused(reason)
