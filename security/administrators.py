@@ -11,8 +11,8 @@
   snippets; never makes anyone a superuser, never touches a superuser's account or another
   安全管理员's, never changes their own groups, never changes what the three roles may do, and
   never puts one account into two of the three roles (security/user_views.py keeps to this).
-- 审计管理员 (audit administrators): the admin's door and nothing else here; what they read is
-  granted by the audit log itself.
+- 审计管理员 (audit administrators): the admin's door and the audit log (read and export), nothing
+  else.
 
 The groups and their permissions are made by the migration
 security/migrations/0001_administrator_roles.py (`ensure_groups`), and again with the site's tree
@@ -24,6 +24,8 @@ anew.
 from django.apps import apps as installed_apps
 from django.contrib.auth.models import Group
 from django.db.models import Q
+
+from security.audit import VIEW_AUDIT_LOG
 
 SYSTEM_ADMINISTRATORS = "系统管理员"
 SECURITY_ADMINISTRATORS = "安全管理员"
@@ -50,6 +52,8 @@ SYSTEM_COLLECTION_PERMISSIONS = [
     ("wagtailcore", "change_collection", "collection"),
     ("wagtailcore", "delete_collection", "collection"),
 ]
+# What the 审计管理员 reads: the audit log (security/audit_views.py).
+AUDIT_PERMISSIONS = [("security", VIEW_AUDIT_LOG[0], "securityevent")]
 SECURITY_PERMISSIONS = [
     ("auth", "add_user", "user"),
     ("auth", "change_user", "user"),
@@ -70,9 +74,8 @@ def _permission(apps, app_label, codename, model):
         return found
     content_type = ContentType.objects.get_or_create(app_label=app_label, model=model)[0]
     action = codename.split("_", 1)[0]
-    return Permission.objects.create(
-        content_type=content_type, codename=codename, name=f"Can {action} {model}"
-    )
+    name = dict([VIEW_AUDIT_LOG]).get(codename, f"Can {action} {model}")
+    return Permission.objects.create(content_type=content_type, codename=codename, name=name)
 
 
 def ensure_groups(apps):
@@ -89,6 +92,9 @@ def ensure_groups(apps):
     )
     groups[SECURITY_ADMINISTRATORS].permissions.add(
         *[_permission(apps, *perm) for perm in SECURITY_PERMISSIONS]
+    )
+    groups[AUDIT_ADMINISTRATORS].permissions.add(
+        *[_permission(apps, *perm) for perm in AUDIT_PERMISSIONS]
     )
     root_collection = Collection.objects.filter(depth=1).first()
     if root_collection is not None:

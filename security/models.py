@@ -1,5 +1,7 @@
 """The security app's tables, each defined in the module of its feature."""
 
+from security.audit import AuditChain, SecurityEvent
+from security.daily import DailyRun
 from security.passwords import PasswordHistory
 
-__all__ = ["PasswordHistory"]
+__all__ = ["AuditChain", "DailyRun", "PasswordHistory", "SecurityEvent"]

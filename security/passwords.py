@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from security import audit
+
 # The primary key of the user signed in to the admin request being answered, if any.
 acting_user = contextvars.ContextVar("acting_user", default=None)
 
@@ -102,8 +104,13 @@ def record(sender, instance, raw=False, **kwargs):
         newest.save(update_fields=["password"])
         return
     actor = acting_user.get()
+    set_by_someone_else = actor is not None and actor != user.pk
     PasswordHistory.objects.create(
-        user=user, password=user.password, must_change=actor is not None and actor != user.pk
+        user=user, password=user.password, must_change=set_by_someone_else
+    )
+    audit.record(
+        "password_reset" if set_by_someone_else else "password_changed",
+        obj=f"用户 {user.get_username()}",
     )
     kept = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)
     PasswordHistory.objects.filter(user=user).exclude(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from security import passwords
+from security import audit, passwords
 
 ACCOUNT = "wagtailadmin_account"
 ALWAYS_ALLOWED = {
@@ -24,6 +24,7 @@ ALWAYS_ALLOWED = {
 # The account page's password field (Wagtail's ChangePasswordPanel, prefix "password").
 NEW_PASSWORD_FIELD = "password-new_password1"  # noqa: S105 (a field's name)
 WARNED_ON = "security.password_warned_on"
+EXPIRY_RECORDED = "security.password_expiry_recorded"
 
 
 class PasswordPolicyMiddleware:
@@ -51,6 +52,9 @@ class PasswordPolicyMiddleware:
         if reason is None:
             self.warn(request, entry)
             return None
+        if entry.is_expired() and not request.session.get(EXPIRY_RECORDED):
+            request.session[EXPIRY_RECORDED] = True
+            audit.record("password_expired", obj=f"用户 {request.user.get_username()}")
         try:
             name = resolve(request.path_info).url_name
         except Resolver404:

@@ -1,9 +1,12 @@
-"""The bulk actions on the account list (delete, set active, assign a role) held to the rules of
-the account forms (security/user_views.py): whoever is not a superuser cannot act on a superuser
-or another 安全管理员, grant 安全管理员, or give an account a second administrator's role."""
+"""The security app in the admin: 报告 → 审计日志 (security/audit_views.py), and the bulk actions
+on the account list (delete, set active, assign a role) held to the rules of the account forms
+(security/user_views.py): whoever is not a superuser cannot act on a superuser or another
+安全管理员, grant 安全管理员, or give an account a second administrator's role."""
 
 from django.contrib.auth import get_user_model
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from security.administrators import (
     ADMINISTRATOR_ROLES,
@@ -11,6 +14,7 @@ from security.administrators import (
     grantable_groups,
     may_manage_account,
 )
+from security.audit_views import AuditLogView, may_read_audit_log
 from security.user_views import ONE_ROLE, PROTECTED_ACCOUNT, refused
 
 NOT_GRANTABLE = "只有超级管理员可以授予这个角色。"
@@ -43,3 +47,27 @@ def hold_account_actions_to_the_roles(request, action_type, objects, action):
     if reason is None:
         return None
     return refused(reason)
+
+
+class AuditLogMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_read_audit_log(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_audit_log_urls():
+    return [
+        path("reports/audit-log/", AuditLogView.as_view(), name="security_audit_log"),
+        path(
+            "reports/audit-log/results/",
+            AuditLogView.as_view(results_only=True),
+            name="security_audit_log_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_log_menu_item():
+    return AuditLogMenuItem(
+        "审计日志", reverse("security_audit_log"), icon_name="list-ul", order=900
+    )

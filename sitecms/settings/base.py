@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit log's view of the request: its address and account, exports and refusals.
+    "security.audit_middleware.AuditMiddleware",
     # Answers a locked account's login attempts with 429 (django-axes).
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,6 +217,22 @@ PASSWORD_WARNING_DAYS = 7
 # without the security administrator knowing; passwords are reset by an administrator instead,
 # and the owner must change the new one at the next sign-in. "1" turns the e-mail reset on.
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED")
+
+# The security audit log (security/audit.py): each record chained to the one before by an HMAC
+# keyed with AUDIT_KEY (derived from SECRET_KEY when empty; set it apart from SECRET_KEY so that
+# rotating one leaves the other). Records are kept AUDIT_RETENTION_DAYS, never under 180.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
+# The daily job (security/daily.py) writes the previous day's records here, and to syslog when
+# AUDIT_SYSLOG is a socket path (/dev/log) or host:port, for copies kept off the machine; it also
+# disables accounts unused for ACCOUNT_INACTIVE_DAYS (0: never). It runs in the serving processes
+# once a day after SECURITY_DAILY_AT (Beijing time), or from cron as `manage.py security_daily`.
+AUDIT_EXPORT_DIR = os.environ.get("AUDIT_EXPORT_DIR", str(BASE_DIR / "audit"))
+AUDIT_SYSLOG = os.environ.get("AUDIT_SYSLOG", "")
+ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", "90"))
+SECURITY_DAILY_ENABLED = env_bool("SECURITY_DAILY_ENABLED", default=True)
+SECURITY_DAILY_AT = os.environ.get("SECURITY_DAILY_AT", "02:30")
+SECURITY_DAILY_INTERVAL = float(os.environ.get("SECURITY_DAILY_INTERVAL", "60"))
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).

@@ -70,9 +70,12 @@ def test_the_roles_are_made_by_the_migration_and_again_idempotently(roles):
     assert groups.count() == 3
     for group in groups:
         assert group.permissions.filter(codename="access_admin").exists()
-    assert list(Group.objects.get(name=AUDIT_ADMINISTRATORS).permissions.all()) == list(
-        Group.objects.get(name=AUDIT_ADMINISTRATORS).permissions.filter(codename="access_admin")
-    )
+    audit_rights = Group.objects.get(name=AUDIT_ADMINISTRATORS).permissions
+    assert sorted(audit_rights.values_list("codename", flat=True)) == [
+        "access_admin",
+        "view_audit_log",
+    ]
+    assert audit_rights.get(codename="view_audit_log").name == "查看和导出审计日志"
 
 
 def test_setup_site_makes_the_roles_of_an_emptied_database(site):
