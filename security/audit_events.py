@@ -12,8 +12,8 @@ ACCOUNT_FIELDS = {
     "username": "用户名",
     "first_name": "名",
     "last_name": "姓",
-    "email": "电子邮箱",
-    "is_active": "启用",
+    "email": "电子邮件",
+    "is_active": "有效",
     "is_staff": "职员",
     "is_superuser": "超级管理员",
 }

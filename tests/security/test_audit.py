@@ -104,8 +104,8 @@ def test_account_changes_say_what_changed_and_who_did_it(site, superuser_client,
     account.email = "wang@example.cn"
     account.save()
     (changed,) = events("user_changed", object="用户 wang")
-    assert "启用：是 → 否" in changed.detail
-    assert "电子邮箱： → wang@example.cn" in changed.detail
+    assert "有效：是 → 否" in changed.detail
+    assert "电子邮件： → wang@example.cn" in changed.detail
 
     editors = Group.objects.get(name="编辑")
     account.groups.add(editors)
