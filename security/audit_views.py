@@ -43,14 +43,14 @@ class AuditLogView(SafeSpreadsheetExportMixin, ReportView):
     paginate_by = 50
     model = SecurityEvent
     columns = [
-        Column("sequence", label="序号", width="7%"),
-        Column("shown_time", label="时间", width="14%"),
-        Column("username", label="用户"),
-        Column("address", label="客户端地址"),
-        Column("get_event_display", label="事件"),
-        Column("object", label="对象"),
+        Column("sequence", label="序号", width="6%"),
+        Column("shown_time", label="时间", width="11%"),
+        Column("username", label="用户", width="9%"),
+        Column("address", label="客户端地址", width="11%"),
+        Column("get_event_display", label="事件", width="10%"),
+        Column("object", label="对象", width="15%"),
         Column("outcome", label="结果", width="6%"),
-        Column("detail", label="详情"),
+        Column("shown_detail", label="详情"),
     ]
     list_export = [
         "sequence",
