@@ -216,16 +216,20 @@ def reset_refusal(user, account):
     return None
 
 
-def reset(account, request=None):
-    """The 安全管理员's reset: every device of the account gone; it enrols again at its next
-    sign-in. Returns how many devices there were."""
+def reset(account, request=None, by_command=False):
+    """The 安全管理员's reset (or, on the server, `manage.py reset_two_factor`'s): every device
+    of the account gone; it enrols again at its next sign-in. Returns how many phones it had."""
+    detail = "已删除手机验证器和恢复码，下次登录时须重新绑定"
     with transaction.atomic():
-        phones = TOTPDevice.objects.filter(user=account).delete()[1].get(TOTPDevice._meta.label, 0)
+        phones = TOTPDevice.objects.filter(user=account, confirmed=True).count()
+        TOTPDevice.objects.filter(user=account).delete()
         StaticDevice.objects.filter(user=account).delete()
         audit.record(
             "otp_reset",
             obj=f"用户 {account.get_username()}",
-            detail="已删除手机验证器和恢复码，下次登录时须重新绑定",
+            detail=f"在服务器上用 manage.py reset_two_factor 重置：{detail}"
+            if by_command
+            else detail,
             request=request,
         )
     return phones

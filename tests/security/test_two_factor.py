@@ -6,11 +6,14 @@ changed first, the 安全管理员 resets an account's devices (never a superuse
 安全管理员's or their own), and each event is recorded once in the audit log. Codes are computed
 from the key read on the page (stack/authenticator.py), never taken from the database."""
 
+import io
 import re
 import time
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
@@ -347,3 +350,16 @@ def test_production_requires_two_factor_and_development_does_not():
     )
     assert off.stdout.strip() == "False", off.stderr
     assert base.ADMIN_2FA_REQUIRED is False
+
+
+def test_the_server_resets_a_phone_when_nobody_can_sign_in_to_do_it(editor):
+    enrolled(editor)
+    out = io.StringIO()
+    call_command("reset_two_factor", "zhangsan", stdout=out)
+    assert "已重置用户 zhangsan 的两步验证" in out.getvalue()
+    assert not two_factor.has_two_factor(editor)
+    (done,) = events("otp_reset")
+    assert (done.object, done.username) == ("用户 zhangsan", "")
+    assert "manage.py reset_two_factor" in done.detail
+    with pytest.raises(CommandError):
+        call_command("reset_two_factor", "nobody")
