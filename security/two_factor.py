@@ -105,55 +105,42 @@ def _candidate(user, code, confirmed=True):
     return devices.select_for_update().order_by("pk").first()
 
 
+def _failed(user, detail, request):
+    audit.record(
+        "otp_failed",
+        user=user,
+        obj=f"用户 {user.get_username()}",
+        outcome=audit.FAILURE,
+        detail=detail,
+        request=request,
+    )
+
+
 def check(user, code, request=None):
     """(device, None) if `code` is one of the user's, else (None, the reason in Chinese). Locked
     devices (django-otp's throttling) say how long to wait and are not tried."""
     code = normalise(code)
-    account = f"用户 {user.get_username()}"
     if not code:
-        audit.record(
-            "otp_failed",
-            user=user,
-            obj=account,
-            outcome=audit.FAILURE,
-            detail="未填写动态验证码",
-            request=request,
-        )
+        _failed(user, "未填写动态验证码", request)
         return None, MISSING
     with transaction.atomic():
         device = _candidate(user, code)
         if device is not None:
             allowed, info = device.verify_is_allowed()
             if not allowed:
-                audit.record(
-                    "otp_failed",
-                    user=user,
-                    obj=account,
-                    outcome=audit.FAILURE,
-                    detail="尝试过于频繁，未予验证",
-                    request=request,
-                )
+                _failed(user, "尝试过于频繁，未予验证", request)
                 return None, _wait_message(info)
             if device.verify_token(code):
                 if isinstance(device, StaticDevice):
                     audit.record(
                         "recovery_code_used",
                         user=user,
-                        obj=account,
+                        obj=f"用户 {user.get_username()}",
                         detail=f"剩余 {device.token_set.count()} 个恢复码",
                         request=request,
                     )
                 return device, None
-        audit.record(
-            "otp_failed",
-            user=user,
-            obj=account,
-            outcome=audit.FAILURE,
-            detail="恢复码错误"
-            if device is not None and isinstance(device, StaticDevice)
-            else "验证码错误",
-            request=request,
-        )
+        _failed(user, "恢复码错误" if isinstance(device, StaticDevice) else "验证码错误", request)
     if device is not None:
         allowed, info = device.verify_is_allowed()
         if not allowed:
@@ -163,7 +150,8 @@ def check(user, code, request=None):
 
 def confirm_phone(user, device, code, request=None):
     """Enrolment: the first code of the pending phone confirms it; the recovery codes are made
-    anew (a list shown once, never again). Returns the codes, or None and the reason."""
+    anew (a list shown once, never again). Returns (the phone, the codes) and None, or None and
+    the reason."""
     code = normalise(code)
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
@@ -171,14 +159,7 @@ def confirm_phone(user, device, code, request=None):
         if not allowed:
             return None, _wait_message(info)
         if not TOTP_CODE.fullmatch(code) or not device.verify_token(code):
-            audit.record(
-                "otp_failed",
-                user=user,
-                obj=f"用户 {user.get_username()}",
-                outcome=audit.FAILURE,
-                detail="绑定手机验证器时验证码错误",
-                request=request,
-            )
+            _failed(user, "绑定手机验证器时验证码错误", request)
             return None, f"{WRONG}请输入手机验证器当前显示的 6 位数字。"
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True

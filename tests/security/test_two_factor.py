@@ -162,7 +162,15 @@ def test_a_second_sign_in_needs_the_code_and_takes_each_code_once(required, edit
     client, answer = sign_in(code=code)
     assert answer.status_code == 302
     assert client.get(HOME).status_code == 200
+    # Once at enrolment, once now; the refused one was no sign-in.
+    assert len(events("login", username="zhangsan")) == 2
     client.post(LOGOUT)
+
+    # A wrong password is a failed sign-in, whatever the code: the code is not looked at.
+    _, wrong_password = sign_in(code=phone.code(phone.last_step + 1), password="Wrong-pass-1")
+    assert wrong_password.status_code == 200
+    assert len(events("login_failed", username="zhangsan")) == 1
+    assert len(events("otp_failed")) == 1
 
     # The same code again, within its half minute: refused, and the wait is said.
     _, again = sign_in(code=code)
