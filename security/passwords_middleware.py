@@ -5,6 +5,8 @@ Only the admin's URLs are looked at; the public site is untouched. While the pas
 changed, the account page is shown and takes a POST only if it changes the password; signing out
 (and in), the JavaScript catalogue and the icon sprite the page needs are allowed; any other
 admin URL, read or written, is answered with a redirect to the account page and does nothing.
+The request is marked (`password_change_due`), so that the enrolment of a phone, when two-factor
+sign-in is required, waits until the password is changed (security/two_factor_middleware.py).
 """
 
 from django.contrib import messages
@@ -52,6 +54,8 @@ class PasswordPolicyMiddleware:
         if reason is None:
             self.warn(request, entry)
             return None
+        # The second factor waits until the password is changed (security/two_factor_middleware.py).
+        request.password_change_due = True
         if entry.is_expired() and not request.session.get(EXPIRY_RECORDED):
             request.session[EXPIRY_RECORDED] = True
             audit.record("password_expired", obj=f"用户 {request.user.get_username()}")

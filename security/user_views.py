@@ -6,15 +6,20 @@ a posted value from anyone else is ignored: the field is not in their form at al
 not a superuser cannot open a superuser's account or another 安全管理员's, change their own
 groups, grant 安全管理员, put one account into two of the three roles, or change what the three
 roles may do. The bulk actions on the account list keep to the same rules
-(security/wagtail_hooks.py).
+(security/wagtail_hooks.py). The edit page offers the 安全管理员 the reset of the account's
+two-factor devices (security/two_factor_views.py).
 """
 
 from django import forms
 from django.http import HttpResponseForbidden
+from django.urls import reverse
+from django.utils.functional import cached_property
+from wagtail.admin.widgets.button import Button
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import groups, users
 
 from core.errors import PLAIN_403, render_error
+from security import two_factor
 from security.administrators import (
     grantable_groups,
     may_change_group,
@@ -75,6 +80,15 @@ class EditView(WithTheEditor, users.EditView):
         if not may_manage_account(request.user, self.object):
             return refused(PROTECTED_ACCOUNT)
         return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def header_more_buttons(self):
+        """重置两步验证 beside Wagtail's own, for whoever may (security/two_factor_views.py)."""
+        buttons = list(super().header_more_buttons)
+        if two_factor.reset_refusal(self.request.user, self.object) is None:
+            url = reverse("security_two_factor_reset", args=(self.object.pk,))
+            buttons.append(Button("重置两步验证", url=url, icon_name="key", priority=30))
+        return buttons
 
 
 class DeleteView(users.DeleteView):

@@ -1,4 +1,5 @@
-"""The security app in the admin: 报告 → 审计日志 (security/audit_views.py), and the bulk actions
+"""The security app in the admin: 报告 → 审计日志 (security/audit_views.py), the 两步验证 page
+(on the 帐号 page's 更多动作) and its reset (security/two_factor_views.py), and the bulk actions
 on the account list (delete, set active, assign a role) held to the rules of the account forms
 (security/user_views.py): whoever is not a superuser cannot act on a superuser or another
 安全管理员, grant 安全管理员, or give an account a second administrator's role."""
@@ -15,6 +16,7 @@ from security.administrators import (
     may_manage_account,
 )
 from security.audit_views import AuditLogView, may_read_audit_log
+from security.two_factor_views import TwoFactorResetView, TwoFactorView
 from security.user_views import ONE_ROLE, PROTECTED_ACCOUNT, refused
 
 NOT_GRANTABLE = "只有超级管理员可以授予这个角色。"
@@ -63,7 +65,22 @@ def register_audit_log_urls():
             AuditLogView.as_view(results_only=True),
             name="security_audit_log_results",
         ),
+        path("two-factor/", TwoFactorView.as_view(), name="security_two_factor"),
+        path(
+            "two-factor/reset/<int:pk>/",
+            TwoFactorResetView.as_view(),
+            name="security_two_factor_reset",
+        ),
     ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_on_the_account_page(request):
+    return {
+        "url": reverse("security_two_factor"),
+        "label": "两步验证",
+        "help_text": "绑定手机验证器，查看或重新生成恢复码。",
+    }
 
 
 @hooks.register("register_reports_menu_item")
