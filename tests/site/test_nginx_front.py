@@ -20,7 +20,6 @@ from stack.raw_http import CHROME_UA
 from stack.site import ROOT
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
-pytestmark = pytest.mark.engine_independent
 
 COMPRESSED = {"User-Agent": CHROME_UA, "Accept-Encoding": "gzip, deflate, br"}
 PLAIN = {"User-Agent": CHROME_UA}
