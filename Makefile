@@ -110,10 +110,10 @@ endif
 test-one: install bytecode translations node_modules/.installed ## Run one test file, no lint: make test-one FILE=tests/news/test_article_page.py
 	$(BIN)/pytest -n 0 $(FILE) $(PYTEST_ARGS)
 
-# The tests whose outcome can depend on the database engine, run again on DATABASE_URL (CI's
-# PostgreSQL pass); the others bring their own databases or check what no engine changes.
+# The tests whose outcome can depend on the database engine (marked engine_dependent), run again
+# on DATABASE_URL: CI's PostgreSQL pass.
 test-engine: install bytecode translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder -m "not engine_independent" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder -m engine_dependent $(PYTEST_ARGS)
 
 lint: install ## Lint only (pre-commit's hooks on every file; `.venv/bin/pre-commit install` runs them on each commit)
 	$(LINT)

@@ -6,8 +6,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.engine_independent
-
 
 def test_django_system_checks_find_no_error():
     call_command("check", stdout=StringIO())  # raises SystemCheckError on an error

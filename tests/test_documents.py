@@ -10,8 +10,6 @@ from urllib.parse import unquote
 
 import pytest
 
-pytestmark = pytest.mark.engine_independent
-
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 

@@ -11,7 +11,8 @@ from core import generation
 from core.generation import read, read_once, remember
 from tests.factories import ArticlePageFactory, make_contact
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: the generation counter is raised by the database in one statement.
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 
 def moves_on(change):

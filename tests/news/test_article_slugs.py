@@ -9,7 +9,8 @@ from news.models import ArticlePage
 from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: slugs are compared in SQL, case-sensitively or not by engine.
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 SPACED_TITLE = "学习贯彻 全会精神 专题一"
 

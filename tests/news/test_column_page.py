@@ -10,6 +10,9 @@ from django.test import Client
 from news.models import NewsIndexPage
 from tests.factories import SHANGHAI, ArticlePageFactory
 
+# On PostgreSQL too: lists are ordered and paged in SQL.
+pytestmark = pytest.mark.engine_dependent
+
 
 @pytest.fixture(scope="class")
 def many_articles(django_db_setup, django_db_blocker):

@@ -12,7 +12,8 @@ from news.models import ArticlePage
 from tests.admin_forms import article_form
 from tests.news.importing.crafted_word_files import saved
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: PostgreSQL enforces the columns' lengths, SQLite does not.
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 LONG_TITLE = "全市社会组织党建工作现场推进会" * 20  # 300 characters
 

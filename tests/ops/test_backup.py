@@ -269,8 +269,8 @@ def postgresql_site(postgres, tmp_path_factory):
 
 @pytest.fixture(
     params=[
-        pytest.param("sqlite", marks=pytest.mark.engine_independent),
-        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("sqlite"),
+        pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.engine_dependent]),
     ]
 )
 def backed_up_site(request):
@@ -370,7 +370,6 @@ def test_restore_replaces_a_database_and_media_that_changed_since_the_backup(bac
 # Refusals -------------------------------------------------------------------------------------
 
 
-@pytest.mark.engine_independent
 @pytest.mark.parametrize(
     ("name", "message"),
     [("", "请指定备份文件"), ("no-such-backup.tar.gz", "找不到备份文件")],
@@ -394,7 +393,6 @@ def not_a_backup(folder, kind):
     return path
 
 
-@pytest.mark.engine_independent
 @pytest.mark.parametrize("kind", ["text", "other-archive"])
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, kind):
     target = tmp_path / "site.sqlite3"
@@ -416,7 +414,6 @@ def test_restore_refuses_an_archive_of_the_other_engine(backed_up_site, tmp_path
     assert not (tmp_path / "media").exists()
 
 
-@pytest.mark.engine_independent
 def test_restore_refuses_an_archive_from_newer_code(sqlite_site, tmp_path):
     newer = tmp_path / "newer.tar.gz"
     with tarfile.open(sqlite_site.archive) as source, tarfile.open(newer, "w:gz") as copy:
@@ -434,7 +431,6 @@ def test_restore_refuses_an_archive_from_newer_code(sqlite_site, tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.engine_independent
 def test_a_damaged_archive_is_refused_and_nothing_is_changed(sqlite_site, tmp_path):
     damaged = tmp_path / "damaged.tar.gz"
     data = sqlite_site.archive.read_bytes()
@@ -454,7 +450,6 @@ def test_a_damaged_archive_is_refused_and_nothing_is_changed(sqlite_site, tmp_pa
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
 
 
-@pytest.mark.engine_independent
 def test_backup_of_a_postgresql_site_without_pg_dump_says_so(tmp_path):
     env = site_env(
         UNREACHABLE_POSTGRES, tmp_path / "media", backup_dir=tmp_path / "backups", PATH=""

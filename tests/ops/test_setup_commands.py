@@ -21,6 +21,7 @@ from tests.production import run_with_production_settings
 NUMBER_WORDS = {15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen"}
 
 
+@pytest.mark.engine_dependent
 def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db):
     out = StringIO()
     call_command("setup_site", "--demo", stdout=out)
@@ -46,6 +47,7 @@ def test_demo_content_has_three_columns_a_dozen_articles_and_agenda_sections(db)
     assert contact.phones.count() >= 2 and contact.emails.count() >= 2
 
 
+@pytest.mark.engine_dependent
 def test_demo_content_shows_a_captioned_video_that_plays_from_the_library(db):
     call_command("setup_site", "--demo", stdout=StringIO())
     [article] = [
@@ -70,6 +72,7 @@ def test_demo_content_shows_a_captioned_video_that_plays_from_the_library(db):
     assert "视频文字稿" in html
 
 
+@pytest.mark.engine_dependent
 def test_the_demo_topic_gathers_articles_from_two_columns(db):
     call_command("setup_site", "--demo", stdout=StringIO())
     html = Client().get("/topic-study/").content.decode()
@@ -79,7 +82,6 @@ def test_the_demo_topic_gathers_articles_from_two_columns(db):
     assert "专题：学习贯彻党的二十大精神" in html
 
 
-@pytest.mark.engine_independent
 def test_demo_content_is_not_the_seed_text():
     seed_title = "全市社会组织党建工作现场推进会召开"
     for _, path in demo_files():
@@ -88,6 +90,7 @@ def test_demo_content_is_not_the_seed_text():
         assert "厦门" not in text
 
 
+@pytest.mark.engine_dependent
 def test_setup_site_twice_loads_the_demo_once(db):
     call_command("setup_site", "--demo", stdout=StringIO())
     count = ArticlePage.objects.count()
@@ -96,6 +99,7 @@ def test_setup_site_twice_loads_the_demo_once(db):
     assert NewsIndexPage.objects.count() == 3
 
 
+@pytest.mark.engine_dependent
 def test_demo_site_serves_every_article(db):
     call_command("setup_site", "--demo", stdout=StringIO())
     client = Client()
@@ -163,7 +167,6 @@ def development_settings(monkeypatch, **env):
     return runpy.run_module("sitecms.settings.dev")
 
 
-@pytest.mark.engine_independent
 def test_make_run_shows_the_sites_error_pages_unless_asked_for_djangos(monkeypatch):
     plain = development_settings(monkeypatch, PORT="18101")
     # Without DEBUG, the Chinese 404 and 500 (tested under the test settings, which share this).
@@ -179,7 +182,6 @@ def start_with_production_settings(**env):
     return run_with_production_settings("-c", "import django; django.setup()", **env)
 
 
-@pytest.mark.engine_independent
 def test_production_settings_refuse_to_start_without_secret_key_or_hosts():
     missing_key = start_with_production_settings(ALLOWED_HOSTS="example.cn")
     assert missing_key.returncode != 0
@@ -191,7 +193,6 @@ def test_production_settings_refuse_to_start_without_secret_key_or_hosts():
     assert ok.returncode == 0, ok.stderr
 
 
-@pytest.mark.engine_independent
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     import importlib.util
     from pathlib import Path
@@ -209,7 +210,6 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert conf.timeout == 30
 
 
-@pytest.mark.engine_independent
 def test_production_settings_use_redis_as_cache_and_keep_connections():
     probe = run_with_production_settings(
         "-c",
@@ -230,7 +230,6 @@ def test_production_settings_use_redis_as_cache_and_keep_connections():
     assert static_storage == "core.static_storage.UnlistedManifestStaticFilesStorage"
 
 
-@pytest.mark.engine_independent
 def test_the_static_manifest_is_not_served(tmp_path):
     from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -242,7 +241,6 @@ def test_the_static_manifest_is_not_served(tmp_path):
     assert not Path(storage.manifest_storage.location).is_relative_to(tmp_path / "served")
 
 
-@pytest.mark.engine_independent
 def test_the_served_stacks_secret_is_readable_by_its_owner_only(tmp_path):
     import stat
     import subprocess

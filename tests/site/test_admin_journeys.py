@@ -31,10 +31,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-# What the widgets do under the admin's policy depends on the browser, not on the database engine;
-# the journey that searches (which each engine does its own way) runs on both.
-widgets_only = pytest.mark.engine_independent
-
 TITLE = "浏览器里写的报道"
 PHONE_WIDTH = 375
 
@@ -195,7 +191,6 @@ def write_section(page, index, label, title, heading, text):
     return f"{prefix}-body-1-value"
 
 
-@widgets_only
 def test_editor_writes_an_article_with_every_widget_previews_it_on_a_phone_and_submits(
     browser,
     live_site,
@@ -307,7 +302,6 @@ def submitted_article(column_slug="news", title="待审核的报道"):
 COMMENT = "第二段的日期有误,请核实后再提交。"
 
 
-@widgets_only
 def test_reviewer_sends_back_with_a_comment_the_editor_sees_then_approves(
     browser,
     live_site,
@@ -409,7 +403,6 @@ def in_order(text, *parts):
     return -1 not in positions and positions == sorted(positions)
 
 
-@widgets_only
 def test_contact_staff_add_delete_reorder_preview_publish_and_restore_the_first_version(
     browser,
     live_site,
@@ -474,6 +467,8 @@ def row_actions(staff, title):
     return row
 
 
+# Searching is done by each engine its own way: this journey runs on PostgreSQL too.
+@pytest.mark.engine_dependent
 def test_an_administrator_copies_and_moves_an_article_and_finds_it_by_a_chinese_word(
     browser,
     live_site,
@@ -550,7 +545,6 @@ def this_tests_database_url():
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@widgets_only
 def test_the_journeys_meet_the_headers_production_sends(live_server):
     """The journeys run against the test server; its policy and framing headers are the ones
     the production settings send, so what passed here works in production."""
@@ -583,7 +577,6 @@ def test_the_journeys_meet_the_headers_production_sends(live_server):
     assert directives(tested) == directives(production)
 
 
-@widgets_only
 def test_the_choosers_and_pickers_of_groups_workflows_the_home_page_and_listings_work(
     browser,
     live_site,
@@ -687,7 +680,6 @@ src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" style="width:100%"></p>
 <p><br></p><p><span>&nbsp;</span></p></section></body></html>"""
 
 
-@widgets_only
 def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_video_and_publishes_into_two_columns(
     browser, live_site, tmp_path
 ):
@@ -906,7 +898,6 @@ def test_an_editor_attaches_a_pdf_adds_tables_and_a_topic_and_a_reviewer_adds_a_
     reader.context.close()
 
 
-@widgets_only
 def test_a_save_clicked_while_the_new_article_is_autosaving_makes_one_page_not_two(
     browser, live_site
 ):
@@ -964,7 +955,6 @@ def test_a_save_clicked_while_the_new_article_is_autosaving_makes_one_page_not_t
     editor.assert_met_no_obstacle()
 
 
-@widgets_only
 def test_an_editor_is_told_why_a_live_articles_cover_cannot_be_retitled_or_deleted(
     live_site, browser, django_user_model
 ):
@@ -992,7 +982,6 @@ def test_an_editor_is_told_why_a_live_articles_cover_cannot_be_retitled_or_delet
     editor.close()
 
 
-@widgets_only
 def test_an_editor_imports_a_good_and_a_damaged_word_file_and_reads_each_result(
     live_site, browser, tmp_path
 ):
@@ -1023,7 +1012,6 @@ def type_into(field, text):
     field.press("Tab")
 
 
-@widgets_only
 def test_a_typed_impossible_date_is_kept_and_refused_and_an_unusual_one_is_confirmed(
     live_site, browser
 ):

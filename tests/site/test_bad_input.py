@@ -19,7 +19,6 @@ CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
-pytestmark = pytest.mark.engine_independent
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,6 @@ from tests.demo_site import fill_in_site_identity, load_demo_site, pages_to_chec
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = [
-    # What a browser meets on the public pages is the same HTML on any database.
-    pytest.mark.engine_independent,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
     ),

@@ -30,7 +30,7 @@ from stack.site import (
 from tests.samples import VALID
 
 # Its stacks run on databases of their own, SQLite and PostgreSQL alike, whatever DATABASE_URL says.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_independent]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKERS = 3
 REQUESTS = 30

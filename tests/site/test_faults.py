@@ -32,7 +32,6 @@ from tests.admin_forms import article_form
 from tests.factories import ArticlePageFactory
 
 # A private PostgreSQL cluster and Redis server of its own, whatever DATABASE_URL says.
-pytestmark = pytest.mark.engine_independent
 
 needs_postgres_programs = pytest.mark.skipif(
     PG_BIN is None or os.geteuid() != 0 or not shutil.which("runuser"),

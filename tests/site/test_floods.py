@@ -25,7 +25,6 @@ import pytest
 from stack.site import ROOT, Gunicorn, overruns, prepared_sqlite_site
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
-pytestmark = pytest.mark.engine_independent
 
 CHARACTERS = "党建社会组织服务中心工作会议召开活动学习教育主题"
 CORPUS = 2_000

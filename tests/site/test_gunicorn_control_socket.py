@@ -11,8 +11,6 @@ from gunicorn.ctl.client import ControlClient
 from stack.services import wait_for
 from stack.site import Gunicorn, prepared_sqlite_site
 
-pytestmark = pytest.mark.engine_independent
-
 
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory):

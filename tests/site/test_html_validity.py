@@ -24,8 +24,6 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 HALF_WIDTH_RE = re.compile(f"[{HAN}][,:;!?()]|[,:;!?()][{HAN}]")
 READ_ATTRIBUTES = {"alt", "title", "aria-label", "aria-roledescription", "placeholder", "content"}
 
-pytestmark = pytest.mark.engine_independent
-
 
 def test_public_pages_are_valid_html_in_chinese_punctuation(db, tmp_path):
     load_demo_site()

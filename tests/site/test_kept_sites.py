@@ -11,8 +11,6 @@ import pytest
 
 from stack import site_cache
 
-pytestmark = pytest.mark.engine_independent
-
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):

@@ -14,8 +14,6 @@ PAGES = ["home", "column", "article", "search", "contact"]
 FULL_MARKS = {"accessibility": 1, "best-practices": 1, "seo": 1}
 
 pytestmark = [
-    # What Lighthouse finds on the public pages is the same HTML on any database.
-    pytest.mark.engine_independent,
     pytest.mark.skipif(
         not available(), reason="Lighthouse needs Node, `npm ci` and Debian's chromium"
     ),

@@ -30,7 +30,6 @@ from stack.services import free_port, wait_for
 from stack.site import ADMIN_PASSWORD, ROOT
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
-pytestmark = pytest.mark.engine_independent
 
 COMPRESSED = {"User-Agent": CHROME_UA, "Accept-Encoding": "gzip, deflate, br"}
 PLAIN = {"User-Agent": CHROME_UA}

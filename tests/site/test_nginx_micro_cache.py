@@ -27,8 +27,6 @@ from stack.nginx import sqlite_site_behind_nginx
 from stack.raw_http import TOOL_UA, AdminSession
 from stack.site import ADMIN_PASSWORD
 
-pytestmark = pytest.mark.engine_independent
-
 READERS = 8
 SECONDS = 2.0
 # The lock's polls alone put a waiting reader 500 ms behind; nginx's own work (TLS, a cache

@@ -25,7 +25,6 @@ from tests.chromium import (
 from tests.demo_site import load_demo_site, pages_to_check
 
 pytestmark = [
-    pytest.mark.engine_independent,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
     ),

@@ -3,7 +3,6 @@ security headers; Wagtail's preview may still be framed by the admin itself."""
 
 import secrets
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
@@ -22,13 +21,11 @@ def production(*command, **env):
     )
 
 
-@pytest.mark.engine_independent
 def test_production_settings_pass_the_deployment_checks():
     result = production("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.engine_independent
 def test_production_settings_send_hsts_for_a_year_with_subdomains():
     result = production(
         "shell",

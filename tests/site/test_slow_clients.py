@@ -23,8 +23,6 @@ from stack.services import free_port, wait_for
 from stack.site import BIN, ROOT, Gunicorn, manage, prepared_sqlite_site
 from stack.stalling_clients import TrickledBody, UnfinishedHeaders, UnreadDownload
 
-pytestmark = pytest.mark.engine_independent
-
 READER_SECONDS = 2.0
 DOCUMENT_BYTES = 16_000_000
 FIND_DOCUMENT = """

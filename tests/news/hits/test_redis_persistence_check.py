@@ -14,7 +14,6 @@ from news.hits.checks import redis_keeps_buffered_views
 from stack.services import PrivateRedis, free_port
 
 pytestmark = [
-    pytest.mark.engine_independent,
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
 

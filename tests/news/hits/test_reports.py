@@ -17,6 +17,9 @@ from news.hits.models import PageDailyHits
 from news.hits.ranking import period_start
 from tests.factories import ArticlePageFactory
 
+# On PostgreSQL too: the rankings group and window by date in SQL.
+pytestmark = pytest.mark.engine_dependent
+
 
 @pytest.fixture
 def ranked(column, other_column):

@@ -24,8 +24,6 @@ from tests.news.importing.crafted_word_files import (
 )
 from tests.news.importing.test_import_jobs import jpeg
 
-pytestmark = pytest.mark.engine_independent
-
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

@@ -14,7 +14,6 @@ from news.library.contents import EXPECTED, refusal
 from tests.news.importing.crafted_word_files import good as good_docx
 
 # Bytes against rules: no database, run once, not again on PostgreSQL.
-pytestmark = pytest.mark.engine_independent
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
 

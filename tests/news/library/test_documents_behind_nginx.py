@@ -18,7 +18,6 @@ from stack.site import ADMIN_PASSWORD
 from tests.production import run_with_production_settings
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
-pytestmark = pytest.mark.engine_independent
 
 EDITOR_PASSWORD = "Qingxi-pw-" + secrets.token_urlsafe(12)
 PUBLIC_FILE = "公开通知.pdf"

@@ -59,7 +59,6 @@ def test_without_the_setting_django_serves_no_picture(image):
     assert Client().get(rendition.url).status_code == 404
 
 
-@pytest.mark.engine_independent
 def test_the_production_stack_with_serve_media_shows_every_picture_of_the_home_page(tmp_path):
     environment = prepared_sqlite_site(tmp_path, SERVE_MEDIA="1", SCHEDULER_ENABLED="0")
     with Gunicorn(environment, tmp_path / "gunicorn.log") as stack:

@@ -10,7 +10,8 @@ from news.search.tokens import MAX_QUERY_TOKENS, query_terms, query_tokens
 from stack.raw_http import CHROME_UA
 from tests.factories import ArticlePageFactory
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: each engine searches its own way.
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 # Common characters one by one, as the attack sent them.
 SPACED = "党 建 社 会 组 织 服 务 中 心 工 作 会 议 召 开 活 动 学 习 教 育 主 题"

@@ -13,6 +13,9 @@ from django.test import Client
 from news.search.tokens import index_tokens, query_terms, query_tokens
 from tests.factories import SHANGHAI, ArticlePageFactory, section
 
+# On PostgreSQL too: each engine searches its own way.
+pytestmark = pytest.mark.engine_dependent
+
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_75590902209970e4.txt"
 
 

@@ -12,6 +12,9 @@ from wagtail.models import PageViewRestriction
 
 from tests.factories import SHANGHAI, ArticlePageFactory, section
 
+# On PostgreSQL too: the number of queries can differ between engines.
+pytestmark = pytest.mark.engine_dependent
+
 # The budgets the site promises (docs/architecture.md, "What a request costs"): an article read
 # without the page cache costs at most 6 queries with its counting, two from the page cache (the
 # site generation and the count), one with Redis buffering (the generation).
