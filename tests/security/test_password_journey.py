@@ -18,7 +18,6 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
     ),
     pytest.mark.django_db(transaction=True),
-    pytest.mark.engine_independent,
 ]
 
 FIRST = "Temp-pass-2024"

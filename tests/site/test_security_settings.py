@@ -37,7 +37,6 @@ def test_production_settings_send_hsts_for_a_year_with_subdomains():
     assert result.stdout.split()[-5:] == ["31536000", "True", "DENY", "True", "True"], result
 
 
-@pytest.mark.engine_independent
 def test_production_takes_the_proxys_word_for_https_only_when_told():
     """Behind deploy/nginx.conf (TRUST_X_FORWARDED_PROTO=1) Django knows a request came over
     HTTPS. Otherwise it ignores the header: facing clients itself, it would believe whatever a
