@@ -12,6 +12,8 @@ import time
 
 STEP = 30
 DIGITS = 6
+# The steps of drift the site allows either way (django-otp's TOTPDevice.tolerance, 1 by default).
+DRIFT = 1
 
 
 def totp(key, step):
@@ -41,11 +43,12 @@ class Authenticator:
         return totp(self.key, self.now_step() if step is None else step)
 
     def fresh_code(self):
-        """A code of a step not used yet: this step's, or the next one's once it has come."""
-        step = self.now_step()
-        if step <= self.last_step:
-            time.sleep((self.last_step + 1) * STEP - time.time() + 0.2)
-            step = self.now_step()
+        """A code of a step not used yet: this step's or, once that is spent, the next one's at
+        once (the site allows a step of drift either way, for a phone whose clock runs up to 30 s
+        ahead); only a third code within the same step waits for the time to come."""
+        step = max(self.now_step(), self.last_step + 1)
+        if step > self.now_step() + DRIFT:
+            time.sleep((step - DRIFT) * STEP - time.time() + 0.2)
         self.last_step = step
         return totp(self.key, step)
 
