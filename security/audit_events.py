@@ -6,6 +6,8 @@ to accounts, groups, their permissions and the site's settings, with what change
 from django.contrib.auth.models import Group, Permission
 
 from security import audit
+from security.idle_middleware import IDLE_LOGOUT
+from security.lockout import shown_address
 
 # The account fields whose change is recorded, with the words the auditor reads.
 ACCOUNT_FIELDS = {
@@ -34,7 +36,8 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 
 
 def signed_out(sender, request, user, **kwargs):
-    if user is not None:
+    # An idle logout is recorded as that, once (security/idle_middleware.py).
+    if user is not None and not getattr(request, IDLE_LOGOUT, False):
         audit.record("logout", user=user, request=request)
 
 
@@ -44,7 +47,7 @@ def locked_out(sender, request, username, ip_address, **kwargs):
         username=username or "",
         obj=username or "",
         outcome=audit.DENIED,
-        detail=f"来自 {ip_address} 的登录失败次数达到上限",
+        detail=f"来自 {shown_address(ip_address)} 的登录失败次数达到上限",
         request=request,
     )
 
