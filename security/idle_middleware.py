@@ -15,7 +15,8 @@ signs cover clients that do not.
 After the limit, a navigation is sent to the login page with a Chinese message and comes back
 where it was after signing in; a background request gets a 401 with a JSON body
 ({"success": false, ...}) that Wagtail's autosave shows as an error and its other scripts give up
-on, with no script error.
+on, with no script error, and the message waits for the login page the warning's script then
+opens.
 """
 
 import time
@@ -145,6 +146,9 @@ class IdleLogoutMiddleware:
         if not in_admin:
             # A public page is answered as for any reader.
             return self.get_response(request)
+        # Shown on the login page, whichever request found the session idle: the warning's script
+        # goes there when its check is answered with the 401 below.
+        messages.warning(request, message())
         if is_background(request, route):
             return JsonResponse(
                 {
@@ -155,7 +159,6 @@ class IdleLogoutMiddleware:
                 },
                 status=401,
             )
-        messages.warning(request, message())
         target = request.get_full_path() if request.method == "GET" else request.path
         return redirect(f"{reverse('wagtailadmin_login')}?next={quote(target)}")
 
