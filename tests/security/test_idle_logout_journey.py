@@ -2,7 +2,8 @@
 ADMIN_IDLE_MINUTES: an editor leaves an article's edit form open mid-edit while it keeps pinging the
 server; the warning comes, nobody answers it, the session is signed out on time all the same and
 the page goes to the login screen; signed in again, the editor finds the edit kept as a draft by
-autosave. And 继续保持登录 keeps the session past the limit. No Content-Security-Policy violation
+autosave. And 继续保持登录 keeps the session past the limit; the editor reads their own sign-ins
+and the 安全管理员 lifts a lock. No Content-Security-Policy violation
 and no script error on the way, beyond the browser's own line for each request refused after the
 sign-out."""
 
@@ -12,9 +13,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from news.roles import EDITORS
+from security.administrators import SECURITY_ADMINISTRATORS, ensure_administrator_roles
 from security.audit import SecurityEvent
 from security.idle_middleware import LAST_ACTIVITY
 from security.sessions import session_store
@@ -27,6 +30,7 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.engine_independent,
 ]
 
 # Thirty seconds: the warning shows for the last fifteen (security/idle_middleware.py,
@@ -164,5 +168,32 @@ def test_keep_signed_in_keeps_the_session_past_the_limit(live_site, browser, col
     assert status["success"] is True
     assert status["remaining"] > 0
     assert events("idle_logout") == []
+    # 帐号 → 更多动作 → 登录记录: the editor's own sign-in, in Chinese.
+    editor.goto(reverse("wagtailadmin_account"))
+    page.get_by_role("tab", name="更多动作").click()
+    editor.click_and_wait(page.get_by_role("link", name="登录记录"))
+    assert "登录" in page.locator("main table").inner_text()
     editor.assert_met_no_obstacle()
     editor.close()
+
+
+def test_the_security_administrator_lifts_a_lock_in_the_browser(
+    live_site, browser, django_user_model
+):
+    ensure_administrator_roles()
+    guard = django_user_model.objects.create_user("anquan", password=PASSWORD)
+    guard.groups.add(Group.objects.get(name=SECURITY_ADMINISTRATORS))
+    stranger = Client(REMOTE_ADDR="198.51.100.23")
+    for _ in range(5):
+        stranger.post(reverse("wagtailadmin_login"), {"username": "editor", "password": "x"})
+    security = Watched(browser, live_site, "anquan")
+    page = security.page
+    security.goto(reverse("security_lockouts"))
+    row = page.locator("main tr", has_text="editor")
+    assert "198.51.100.23" in row.inner_text()
+    security.click_and_wait(row.get_by_role("button", name="解除锁定"))
+    assert "已解除账号“editor”的登录锁定" in page.locator(".messages").inner_text()
+    assert "目前没有被锁定的账号" in page.locator("main").inner_text()
+    assert len(events("unlock")) == 1
+    security.assert_met_no_obstacle()
+    security.close()

@@ -58,10 +58,13 @@ def test_five_failures_lock_that_address_out_of_the_account_and_no_other(guard, 
     _, response = attempt(OFFICE, PASSWORD)
     assert response.status_code == 302
     assert response.url == reverse("wagtailadmin_home")
+    # The office's sign-in lifts nothing for the stranger.
+    assert attempt(STRANGER, PASSWORD)[1].status_code == 429
     (lockout,) = events("lockout")
     assert (lockout.username, lockout.outcome, lockout.address) == ("guard", "拒绝", STRANGER)
     assert STRANGER in lockout.detail
-    assert len(events("login_failed", username="guard")) == 7
+    # Five failures, then each of the three attempts refused while locked.
+    assert len(events("login_failed", username="guard")) == 8
 
 
 def test_ipv6_addresses_in_one_64_share_a_lockout(guard):
