@@ -41,6 +41,9 @@ BACKGROUND_URL_NAMES = {
     "wagtailadmin_javascript_catalog",
     "wagtailadmin_sprite",
     "security_session_status",
+    # The preview panel's posts and its frame, for pages and snippets alike.
+    "preview_on_add",
+    "preview_on_edit",
 }
 KEEP_ALIVE = "security_keep_alive"
 NAVIGATION_METHODS = {"GET", "HEAD", "POST"}
@@ -102,7 +105,7 @@ def note_activity(request, now=None):
 def message():
     return (
         f"您已超过 {idle_minutes_text()} 分钟未操作，为安全起见已自动退出，请重新登录。"
-        "正在编辑的页面已自动保存为草稿。"
+        "正在编辑的页面，修改已自动保存为草稿。"
     )
 
 

@@ -111,6 +111,7 @@ def test_a_background_request_after_the_limit_gets_a_401_in_json(editor, home, s
         "fragment",
         "fetch",
         "preview frame",
+        "preview by a browser that names no fetch mode",
         "status check",
     ],
 )
@@ -131,6 +132,8 @@ def test_what_scripts_send_does_not_count_as_activity(editor, home, how, setting
         client.get(HOME, **FETCH)
     elif how == "preview frame":
         client.get(HOME, HTTP_SEC_FETCH_MODE="navigate", HTTP_SEC_FETCH_DEST="iframe")
+    elif how == "preview by a browser that names no fetch mode":
+        client.get(reverse("wagtailadmin_pages:preview_on_edit", args=(home.pk,)))
     else:
         assert client.get(STATUS, **FETCH).json()["remaining"] == pytest.approx(600, abs=5)
     assert last_activity(client) == before
