@@ -161,6 +161,7 @@ class IdleLogoutMiddleware:
                     "login_url": reverse("wagtailadmin_login"),
                 },
                 status=401,
+                json_dumps_params={"ensure_ascii": False},
             )
         target = request.get_full_path() if request.method == "GET" else request.path
         return redirect(f"{reverse('wagtailadmin_login')}?next={quote(target)}")
