@@ -163,6 +163,11 @@ class IdleLogoutMiddleware:
                 status=401,
                 json_dumps_params={"ensure_ascii": False},
             )
+        name = route.url_name if route is not None else None
+        if name == "wagtailadmin_login":
+            return self.get_response(request)
+        if name == "wagtailadmin_logout":
+            return redirect("wagtailadmin_login")
         target = request.get_full_path() if request.method == "GET" else request.path
         return redirect(f"{reverse('wagtailadmin_login')}?next={quote(target)}")
 

@@ -81,6 +81,22 @@ def test_a_session_idle_past_the_limit_is_signed_out_at_its_next_page(editor, se
     assert not AdminSession.objects.exists()
 
 
+def test_the_login_page_or_a_sign_out_after_the_limit_leads_to_a_plain_login(editor, settings):
+    settings.ADMIN_IDLE_MINUTES = 30
+    client = signed_in()
+    idle_for(client, 31 * 60)
+    response = client.get(LOGIN, **NAVIGATION)
+    assert response.status_code == 200
+    assert "为安全起见已自动退出" in response.content.decode()
+    client = signed_in()
+    idle_for(client, 31 * 60)
+    response = client.post(LOGOUT, **NAVIGATION)
+    assert response.status_code == 302
+    assert response.url == LOGIN
+    assert len(events("idle_logout")) == 2
+    assert events("logout") == []
+
+
 def test_within_the_limit_nothing_happens(editor, settings):
     settings.ADMIN_IDLE_MINUTES = 30
     client = signed_in()
