@@ -3,9 +3,14 @@ failed sign-ins (with the name tried, never the password), sign-outs, lockouts, 
 to accounts, groups, their permissions and the site's settings, with what changed.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Max
+from django.utils import timezone
 
 from security import audit
+from security.idle_middleware import IDLE_LOGOUT
+from security.lockout import shown_address
 
 # The account fields whose change is recorded, with the words the auditor reads.
 ACCOUNT_FIELDS = {
@@ -34,17 +39,33 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 
 
 def signed_out(sender, request, user, **kwargs):
-    if user is not None:
+    # An idle logout is recorded as that, once (security/idle_middleware.py).
+    if user is not None and not getattr(request, IDLE_LOGOUT, False):
         audit.record("logout", user=user, request=request)
 
 
 def locked_out(sender, request, username, ip_address, **kwargs):
+    """axes sends this when an account and address reach the limit, and again at each attempt
+    refused while they stay locked (which is also a failed sign-in): the lock is recorded when it
+    starts, once."""
+    detail = f"来自 {shown_address(ip_address)} 的登录失败次数达到上限"
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    recorded = audit.SecurityEvent.objects.filter(
+        event="lockout", username=username or "", detail=detail, time__gte=since
+    ).aggregate(last=Max("time"))["last"]
+    if (
+        recorded is not None
+        and not audit.SecurityEvent.objects.filter(
+            event="unlock", object=f"用户 {username}", time__gte=recorded
+        ).exists()
+    ):
+        return
     audit.record(
         "lockout",
         username=username or "",
         obj=username or "",
         outcome=audit.DENIED,
-        detail=f"来自 {ip_address} 的登录失败次数达到上限",
+        detail=detail,
         request=request,
     )
 

@@ -3,5 +3,6 @@
 from security.audit import AuditChain, SecurityEvent
 from security.daily import DailyRun
 from security.passwords import PasswordHistory
+from security.sessions import AdminSession
 
-__all__ = ["AuditChain", "DailyRun", "PasswordHistory", "SecurityEvent"]
+__all__ = ["AdminSession", "AuditChain", "DailyRun", "PasswordHistory", "SecurityEvent"]

@@ -1,8 +1,9 @@
 """The security app's receivers, each connected with its sender when Django starts
 (SecurityConfig.ready): `manage.py setup_site` makes the three administrators' roles too; a user
 saved with a new password hash has it recorded in the password history (security/passwords.py);
-and sign-ins, accounts, groups, permissions, settings and Wagtail's own log entries are written to
-the audit log (security/audit_events.py, security/content_log.py)."""
+sign-ins, accounts, groups, permissions, settings and Wagtail's own log entries are written to
+the audit log (security/audit_events.py, security/content_log.py); and each sign-in's session is
+kept, ending the account's other sessions (security/sessions.py)."""
 
 from axes.signals import user_locked_out
 from django.apps import apps
@@ -21,7 +22,7 @@ from wagtail.models import (
 )
 
 from core.signal_handlers import site_set_up
-from security import audit_events, content_log, passwords
+from security import audit_events, content_log, passwords, sessions
 from security.administrators import ensure_administrator_roles
 
 
@@ -44,6 +45,10 @@ def register_signal_handlers():
 
     user_logged_in.connect(audit_events.signed_in, sender=User, dispatch_uid="audit_login")
     user_logged_out.connect(audit_events.signed_out, sender=User, dispatch_uid="audit_logout")
+    # After the sign-in is recorded: the session's row, its idle clock, the account's other
+    # sessions ended (security/sessions.py).
+    user_logged_in.connect(sessions.signed_in, sender=User, dispatch_uid="admin_session_in")
+    user_logged_out.connect(sessions.signed_out, sender=User, dispatch_uid="admin_session_out")
     # Django sends a failed sign-in with its module's name as the sender, and a signal matches a
     # string sender by identity: this is that very string.
     user_login_failed.connect(
