@@ -114,3 +114,21 @@ def signed_out(sender, request, user, **kwargs):
         key = request.session.session_key
         if key:
             AdminSession.objects.filter(session_key=key).delete()
+
+
+class FollowSessionKeyMiddleware:
+    """A signed-in session whose key changes keeps its row: giving the second factor and changing
+    the password both give the session a new key (against session fixation), and a row left with
+    the old key could no longer end it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        before = session.session_key if session is not None else None
+        response = self.get_response(request)
+        after = session.session_key if session is not None else None
+        if before and after and before != after:
+            AdminSession.objects.filter(session_key=before).update(session_key=after)
+        return response

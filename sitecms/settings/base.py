@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # The audit log's view of the request: its address and account, exports and refusals.
     "security.audit_middleware.AuditMiddleware",
+    # A signed-in session keeps its place in the list of sessions when its key changes.
+    "security.sessions.FollowSessionKeyMiddleware",
     # Answers a locked account's login attempts with 429 (django-axes).
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

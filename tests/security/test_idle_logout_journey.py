@@ -30,7 +30,6 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
     ),
     pytest.mark.django_db(transaction=True),
-    pytest.mark.engine_independent,
 ]
 
 # Thirty seconds: the warning shows for the last fifteen (security/idle_middleware.py,

@@ -286,6 +286,6 @@ def test_an_account_the_daily_job_disabled_is_enabled_again_by_the_security_admi
     assert unused.is_active
     (enabled,) = events("user_changed", object="用户 old", username="guard")
     assert enabled.username == "guard"
-    assert "启用：否 → 是" in enabled.detail
+    assert "有效：否 → 是" in enabled.detail
     signed_in(username="old")
     assert len(events("login", username="old")) == 1
