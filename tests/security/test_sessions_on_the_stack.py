@@ -11,7 +11,6 @@ import pytest
 from stack.raw_http import AdminSession
 from stack.site import ADMIN_PASSWORD, Gunicorn, prepared_sqlite_site
 
-
 IDLE_SECONDS = 9
 BACKGROUND = {"X-Requested-With": "XMLHttpRequest", "Sec-Fetch-Mode": "cors"}
 
