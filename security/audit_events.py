@@ -203,5 +203,7 @@ def object_permission_changed(sender, instance, raw=False, created=None, **kwarg
 
 
 def settings_saved(sender, instance, created, raw=False, **kwargs):
-    if not raw:
+    # A settings row Wagtail makes with its defaults the first time a page reads it (a reader's
+    # page, as often as not) is nobody's change.
+    if not raw and not created:
         audit.record("settings_changed", obj=str(sender._meta.verbose_name))
