@@ -65,9 +65,11 @@ raw_env = ["SCHEDULER_STARTED_BY_SERVER=1"]
 def post_worker_init(worker):
     from news.importing.worker import start_import_worker
     from news.scheduler import start_scheduler
+    from security.daily import start_daily_job
 
     start_scheduler()
     start_import_worker()
+    start_daily_job()
 
 
 def _answer_unparsable_requests_in_chinese():

@@ -43,11 +43,14 @@ class LogoutView(account.LogoutView):
 class LoginForm(WagtailLoginForm):
     """The admin's login form (WAGTAILADMIN_USER_LOGIN_FORM). Wagtail's password field has no
     label, and Django makes one of the field's name: "Password", in English whatever the
-    language."""
+    language. And no 记住我: with it Wagtail kept the session two weeks past the browser's
+    closing; without it the session ends with the browser (等保2.0, templates/wagtailadmin/login.html
+    shows no box either)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = gettext_lazy("Password")
+        self.fields.pop("remember", None)
 
 
 class LoginView(account.LoginView):

@@ -1,12 +1,16 @@
 """Receivers connected, each with its sender, when Django starts (CoreConfig.ready): a new site
 generation (core/generation.py) with every change a reader can see (an article's publishing moves
 only its articles number), and rich text cleaned
-(core/richtext.py) whenever a model that holds some is saved."""
+(core/richtext.py) whenever a model that holds some is saved. Also `site_set_up`, the signal the
+site's tree (news/sitetree.py, run by `manage.py setup_site`) sends once it and its roles are
+ready, with the Site model as sender: an app the tree may not import (security/administrators.py)
+adds what it needs on it."""
 
 from functools import partial
 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
@@ -21,6 +25,8 @@ from wagtail.rich_text import features as feature_registry
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from core import generation, richtext
+
+site_set_up = Signal()
 
 
 def rich_text_fields(model):

@@ -8,6 +8,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from contact.models import ContactPage
+from core.signal_handlers import site_set_up
 from news.models import HomePage, NewsIndexPage
 from news.roles import ensure_roles
 
@@ -96,4 +97,6 @@ def ensure_site_tree():
         home.notices_column = NewsIndexPage.objects.child_of(home).filter(slug="notices").first()
         home.save_revision().publish()
     ensure_roles()
+    # The administrators' roles (security/administrators.py), which news may not import.
+    site_set_up.send(sender=Site, site=site)
     return site

@@ -3,6 +3,7 @@
 import contextlib
 import http.client
 import re
+import socket
 import ssl
 import subprocess
 from pathlib import Path
@@ -33,39 +34,65 @@ gzip on;
 """
 
 
+def _ipv6_loopback():
+    """Whether this machine has ::1 to listen on (a container may have IPv6 switched off)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+IPV6 = _ipv6_loopback()
+
+
+def self_signed_certificate(folder):
+    """A throw-away key and certificate for example.cn in `folder`, valid for a day: (key,
+    certificate). Never issued by a CA, so nginx ignores OCSP stapling for it, with a warning."""
+    key, certificate = Path(folder) / "key.pem", Path(folder) / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=example.cn",
+            "-keyout",
+            key,
+            "-out",
+            certificate,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return key, certificate
+
+
 class Nginx:
     """Debian's nginx running deploy/nginx.conf, with its ports, certificate and folders moved
     into `folder`, the media files taken from `media_root` and `stacks` as its upstream servers.
-    Requests go over HTTPS with Host example.cn, the name the file serves."""
+    It listens on 127.0.0.1 and, where the machine has it, on ::1: HTTPS on `port`, plain HTTP
+    on `http_port`. Requests go over HTTPS with Host example.cn, the name the file serves.
+    The certificate is a self-signed one made here, unless `key`, `certificate` and `chain` (the
+    CA's certificates, for OCSP stapling) are given. What `nginx -t` said is in `checked`."""
 
-    def __init__(self, folder, stacks, media_root=None):
+    def __init__(self, folder, stacks, media_root=None, key=None, certificate=None, chain=None):
         self.folder = Path(folder)
         self.stacks = stacks
         self.port = free_port()
+        self.http_port = free_port()
         # The address a browser would show, so that a form's Referer matches its Host.
         self.url = "https://example.cn"
-        key, certificate = self.folder / "key.pem", self.folder / "cert.pem"
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=example.cn",
-                "-keyout",
-                key,
-                "-out",
-                certificate,
-            ],
-            check=True,
-            capture_output=True,
-        )
+        if certificate is None:
+            key, certificate = self_signed_certificate(self.folder)
         (self.folder / "cache").mkdir()
+        self.acme = self.folder / "acme"
         self.access_log = self.folder / "access.log"
         site = (ROOT / "deploy" / "nginx.conf").read_text()
         upstreams = "\n".join(f"    server 127.0.0.1:{stack.port};" for stack in stacks)
@@ -75,10 +102,16 @@ class Nginx:
             site.replace("/var/cache/nginx/sitecms", str(self.folder / "cache"))
             .replace("/var/log/nginx/sitecms.access.log", str(self.access_log))
             .replace("    server 127.0.0.1:8000;", upstreams)
-            .replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+            .replace("listen 80;", f"listen 127.0.0.1:{self.http_port};")
+            .replace("listen [::]:80;", f"listen [::1]:{self.http_port};" if IPV6 else "")
             .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{self.port} ssl http2;")
+            .replace(
+                "listen [::]:443 ssl http2;", f"listen [::1]:{self.port} ssl http2;" if IPV6 else ""
+            )
             .replace("/etc/ssl/example.cn/fullchain.pem", str(certificate))
             .replace("/etc/ssl/example.cn/privkey.pem", str(key))
+            .replace("/etc/ssl/example.cn/chain.pem", str(chain or certificate))
+            .replace("/var/www/acme", str(self.acme))
             .replace("/srv/sitecms/", f"{ROOT}/")
         )
         self.config = self.folder / "nginx.conf"
@@ -86,23 +119,34 @@ class Nginx:
             "user root;\npid nginx.pid;\nerror_log error.log;\nevents {}\n"
             f"http {{\n{DEBIAN_HTTP_BLOCK}\naccess_log access.log;\n{site}\n}}\n"
         )
-        self._nginx("-t")
+        self.checked = self._nginx("-t")
         self._nginx()
 
     def _nginx(self, *args):
-        subprocess.run(
+        """What nginx said (it writes to its error output) when run with `args`."""
+        return subprocess.run(
             ["nginx", "-p", str(self.folder), "-c", str(self.config), *args],
             check=True,
             capture_output=True,
-        )
+            encoding="utf-8",
+        ).stderr
 
-    def connection(self):
-        return http.client.HTTPSConnection("127.0.0.1", self.port, context=_UNVERIFIED, timeout=10)
+    def connection(self, address="127.0.0.1", context=_UNVERIFIED):
+        """An HTTPS connection to the front on `address` (127.0.0.1 or ::1), made by `context`."""
+        return http.client.HTTPSConnection(address, self.port, context=context, timeout=10)
 
-    def request(self, method, path, headers=None, body=None):
-        connection = self.connection()
+    def request(self, method, path, headers=None, body=None, address="127.0.0.1"):
+        connection = self.connection(address)
         try:
             return _exchange(connection, method, path, headers, body)
+        finally:
+            connection.close()
+
+    def plain_request(self, method, path, headers=None, address="127.0.0.1"):
+        """A request over plain HTTP, on port 80's stand-in."""
+        connection = http.client.HTTPConnection(address, self.http_port, timeout=10)
+        try:
+            return _exchange(connection, method, path, headers)
         finally:
             connection.close()
 
@@ -145,10 +189,17 @@ def _exchange(connection, method, path, headers=None, body=None):
 @contextlib.contextmanager
 def sqlite_site_behind_nginx(folder, **env):
     """The production stack (gunicorn, production settings) on a SQLite site of its own prepared
-    in `folder`, with `env` added, behind nginx: the Nginx, stopped with the stack on leaving."""
+    in `folder`, with `env` added, behind nginx: the Nginx, stopped with the stack on leaving.
+    Django takes nginx's X-Forwarded-Proto, as deploy/nginx.conf says to run it; SECURE_SSL_REDIRECT
+    stays off unless `env` turns it on, so that gunicorn itself still answers plain HTTP."""
     environment = prepared_sqlite_site(
         folder,
-        **{"SCHEDULER_ENABLED": 0, "ALLOWED_HOSTS": "example.cn,127.0.0.1,localhost", **env},
+        **{
+            "SCHEDULER_ENABLED": 0,
+            "ALLOWED_HOSTS": "example.cn,127.0.0.1,localhost",
+            "TRUST_X_FORWARDED_PROTO": 1,
+            **env,
+        },
     )
     with Gunicorn(environment, folder / "gunicorn.log") as stack:
         nginx = Nginx(folder, [stack], media_root=folder / "media")

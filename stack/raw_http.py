@@ -1,10 +1,15 @@
 """Raw HTTP to a stack: a request written byte for byte (any path, any header), its answer, and a
-signed-in admin session with cookies and the CSRF token, as a browser keeps them."""
+signed-in admin session with cookies and the CSRF token, as a browser keeps them, that enrols a
+phone and gives its codes where the site requires two-factor sign-in (as production does)."""
 
+import html
+import re
 import secrets
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlencode
+
+from stack.authenticator import Authenticator
 
 # A reader's browser: requests without one are not counted as views.
 CHROME_UA = (
@@ -30,15 +35,52 @@ class Answer:
         return self.body.decode("utf-8", errors="replace")
 
 
+# Each account's phone on each site, from its enrolment on: a test opens several sessions of one
+# account on one stack, and each after the first gives a code.
+PHONES = {}
+TWO_FACTOR = "/admin/two-factor/"
+
+
+def _site_of(live):
+    """What tells one site's database from another's: its DATABASE_URL (nginx's first stack's)."""
+    stack = (getattr(live, "stacks", None) or [live])[0]
+    environment = getattr(stack, "environment", None) or {}
+    return environment.get("DATABASE_URL") or id(live)
+
+
 class AdminSession:
-    """A browser-like session in the admin over raw requests: cookies and the CSRF token."""
+    """A browser-like session in the admin over raw requests: cookies and the CSRF token. Where
+    two-factor sign-in is required, the first sign-in of an account enrols a phone as a person
+    would (the key read on the page, the first code typed, the recovery codes kept), and every
+    later one gives a code (stack/authenticator.py)."""
 
     def __init__(self, live, password, username="admin"):
         self.live = live
         self.cookies = {}
+        key = (_site_of(live), username)
+        phone = PHONES.get(key)
         self.get("/admin/login/")
-        answer = self.post_form("/admin/login/", {"username": username, "password": password})
+        fields = {"username": username, "password": password}
+        if phone is not None:
+            fields["otp_token"] = phone.sign_in_code()
+        answer = self.post_form("/admin/login/", fields)
         assert answer.status == 302, answer.text[:500]
+        if phone is None:
+            answer = self.get("/admin/")
+            if answer.status == 302 and answer.headers["location"] == TWO_FACTOR:
+                PHONES[key] = self.enrol()
+
+    def enrol(self):
+        """The 两步验证 page answered: the phone, with the recovery codes it showed."""
+        page = self.get(TWO_FACTOR).text
+        found = re.search(r'<code id="two-factor-secret">([A-Z2-7 ]+)</code>', page)
+        assert found, page[:2000]
+        phone = Authenticator(found.group(1))
+        answer = self.post_form(TWO_FACTOR, {"otp_token": phone.fresh_code()})
+        codes = re.findall(r"<li><code>([a-z2-7-]+)</code></li>", html.unescape(answer.text))
+        assert answer.status == 200 and len(codes) == 10, answer.text[:2000]
+        phone.recovery_codes = codes
+        return phone
 
     def post_form(self, path, data):
         """A form post with the CSRF token Django accepts: the cookie's own secret."""

@@ -168,12 +168,14 @@ def _site_key(env):
 
 
 def prepared_sqlite_site(folder, **env):
-    """The environment of a site of its own in `folder` (a SQLite database and its media files),
+    """The environment of a site of its own in `folder` (a SQLite database, its media files and
+    the audit log's daily files),
     copied from one prepared once for the code it is made from: preparing costs a migration and
     the demo content."""
     folder = Path(folder)
     environment = production_environment(
-        f"sqlite:///{folder / 'site.sqlite3'}", **{"MEDIA_ROOT": folder / "media", **env}
+        f"sqlite:///{folder / 'site.sqlite3'}",
+        **{"MEDIA_ROOT": folder / "media", "AUDIT_EXPORT_DIR": folder / "audit", **env},
     )
 
     def build(template):
@@ -195,7 +197,10 @@ def prepared_postgres_site(database_url, folder, **env):
     dumped; the others are restored from that dump, in well under a second instead of some
     twenty."""
     folder = Path(folder)
-    environment = production_environment(database_url, **{"MEDIA_ROOT": folder / "media", **env})
+    environment = production_environment(
+        database_url,
+        **{"MEDIA_ROOT": folder / "media", "AUDIT_EXPORT_DIR": folder / "audit", **env},
+    )
     built = []
 
     def build(template):

@@ -105,9 +105,21 @@ SCREEN_TEXT = """() => {
 
 
 class Staff:
-    """One member of staff, logged in, in a browser context of their own."""
+    """One member of staff, logged in, in a browser context of their own; the sign-in leads to
+    the dashboard, or to `lands_on` (the 帐号 page, for a password that must be changed; the
+    两步验证 page, for a phone to enrol; the login page again, for a sign-in refused). `code` is
+    typed into the login page's 动态验证码 (tests/security/test_two_factor_journey.py)."""
 
-    def __init__(self, browser, base_url, username, viewport=VIEWPORT):
+    def __init__(
+        self,
+        browser,
+        base_url,
+        username,
+        viewport=VIEWPORT,
+        password=PASSWORD,
+        lands_on=None,
+        code=None,
+    ):
         self.base_url = base_url
         self.username = username
         self.violations, self.errors, self.english = [], [], set()
@@ -124,10 +136,12 @@ class Staff:
         self.page.on("pageerror", lambda error: self.errors.append(f"{self.page.url}: {error}"))
         self.goto(reverse("wagtailadmin_login"))
         self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
+        self.page.fill("#id_password", password)
+        if code is not None:
+            self.page.fill("#id_otp_token", code)
         with self.page.expect_navigation():
             self.page.click("button[type=submit]")
-        assert self.page.url == base_url + reverse("wagtailadmin_home"), self.page.url
+        assert self.page.url == base_url + (lands_on or reverse("wagtailadmin_home")), self.page.url
 
     def _console(self, message):
         if message.type == "error":

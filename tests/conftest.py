@@ -14,6 +14,7 @@ from core import redis as site_redis
 from news.models import NewsIndexPage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS
 from news.sitetree import ensure_site_tree
+from security import audit_triggers
 from stack import site_cache
 from stack.raw_http import CHROME_UA
 from stack.services import create_database, drop_database, redis_answers
@@ -157,6 +158,29 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
                     kept_test_database_key(),
                     lambda folder: shutil.copy2(_built_database, folder / "built.sqlite3"),
                 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_passes_the_audit_triggers():
+    """A test that commits ends with Django's `flush`, which empties every table; the database
+    refuses that for the audit log (security/audit_triggers.py), so its triggers are dropped
+    for the flush and made again after it."""
+    from django.core.management.commands import flush
+    from django.db import connections
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        connection = connections[options["database"]]
+        audit_triggers.drop(connection)
+        try:
+            return original(self, **options)
+        finally:
+            audit_triggers.create(connection)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
 
 
 def commits(item):

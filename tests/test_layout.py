@@ -11,14 +11,15 @@ from pathlib import Path
 from news.apps import NewsConfig
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = {"core", "news", "contact", "ops", "sitecms"}
+APPS = {"core", "news", "contact", "ops", "security", "sitecms"}
 # What each app may import of the others (sitecms, the configuration, ties them together).
 MAY_IMPORT = {
     "core": set(),
     "contact": {"core"},
     "ops": {"core"},
+    "security": {"core"},
     "news": {"core", "contact"},
-    "sitecms": {"core", "news", "contact", "ops"},
+    "sitecms": {"core", "news", "contact", "ops", "security"},
 }
 
 

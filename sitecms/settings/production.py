@@ -13,6 +13,8 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment (comma-separated).")
 
 DEBUG = False
+# Two-factor sign-in to the admin, required unless ADMIN_2FA_REQUIRED=0 (security/two_factor.py).
+ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", default=True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 if env_bool("TRUST_X_FORWARDED_PROTO"):

@@ -12,6 +12,7 @@ from wagtail.models import GroupPagePermission, WorkflowState
 from contact.models import ContactDetails, FooterSettings
 from news.models import ArticlePage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS, ensure_roles
+from security.administrators import ADMINISTRATOR_ROLES
 from tests.admin_forms import article_form, contact_form, submit_article, user_in
 from tests.factories import ArticlePageFactory, make_contact
 
@@ -234,7 +235,12 @@ def test_contact_staff_revert_to_an_earlier_revision(staff_client, site):
 
 
 def test_only_the_sites_roles_exist_and_permissions_have_chinese_names(admin_client, site):
-    assert set(Group.objects.values_list("name", flat=True)) == {EDITORS, REVIEWERS, CONTACT_STAFF}
+    assert set(Group.objects.values_list("name", flat=True)) == {
+        EDITORS,
+        REVIEWERS,
+        CONTACT_STAFF,
+        *ADMINISTRATOR_ROLES,
+    }
     group = Group.objects.get(name=EDITORS)
     html = admin_client.get(reverse("wagtailusers_groups:edit", args=(group.pk,))).content.decode()
     assert "Can add" not in html and "Can change" not in html and "Publish any page" not in html

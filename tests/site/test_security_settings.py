@@ -10,10 +10,14 @@ from tests.factories import ArticlePageFactory
 from tests.production import run_with_production_settings
 
 
-def production(*command):
-    """A manage.py command under the production settings, with a fresh secret key."""
+def production(*command, **env):
+    """A manage.py command under the production settings, with a fresh secret key and `env`."""
     return run_with_production_settings(
-        "manage.py", *command, SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="www.example.cn"
+        "manage.py",
+        *command,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="www.example.cn",
+        **env,
     )
 
 
@@ -31,6 +35,17 @@ def test_production_settings_send_hsts_for_a_year_with_subdomains():
         "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
     )
     assert result.stdout.split()[-5:] == ["31536000", "True", "DENY", "True", "True"], result
+
+
+def test_production_takes_the_proxys_word_for_https_only_when_told():
+    """Behind deploy/nginx.conf (TRUST_X_FORWARDED_PROTO=1) Django knows a request came over
+    HTTPS. Otherwise it ignores the header: facing clients itself, it would believe whatever a
+    client claimed."""
+    show = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
+    untold = production("shell", "-c", show, TRUST_X_FORWARDED_PROTO="")
+    told = production("shell", "-c", show, TRUST_X_FORWARDED_PROTO="1")
+    assert untold.stdout.split()[-1] == "None", untold
+    assert told.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')", told
 
 
 @override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True)

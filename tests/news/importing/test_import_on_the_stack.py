@@ -30,7 +30,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     folder = tmp_path_factory.mktemp("import-stack")
-    environment = prepared_sqlite_site(folder, SCHEDULER_ENABLED="0")
+    # Five imports at once come from five sessions of the one account the stack has; a sign-in
+    # would end the account's other sessions (security/sessions.py), so here it does not.
+    environment = prepared_sqlite_site(folder, SCHEDULER_ENABLED="0", ADMIN_SINGLE_SESSION="0")
     with Gunicorn(environment, folder / "gunicorn.log", workers=3) as live:
         yield live
 

@@ -19,7 +19,7 @@ from tests.production import run_with_production_settings
 
 # The production stack on a SQLite database of its own, whatever DATABASE_URL says.
 
-EDITOR_PASSWORD = "editor-pw-" + secrets.token_urlsafe(12)
+EDITOR_PASSWORD = "Qingxi-pw-" + secrets.token_urlsafe(12)
 PUBLIC_FILE = "公开通知.pdf"
 PRIVATE_FILE = "内部资料.pdf"
 
