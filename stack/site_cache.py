@@ -8,8 +8,8 @@ test database with the page tree built, tests/conftest.py).
 
 The cache is `.cache/prepared-site/` in the checkout (git-ignored, removed by `make clean`): it
 goes with the code it was made from, and two checkouts never prune each other's entries. Set
-SITECMS_PREPARED_SITE to use another folder (CI points both its passes at a new one, so that
-every CI run builds the prepared sites from scratch once)."""
+SITECMS_PREPARED_SITE to use another folder (CI keeps its own in the user's cache folder, for
+both its passes and the runs after them on the same machine: .ci/run)."""
 
 import ast
 import fcntl
