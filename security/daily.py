@@ -119,7 +119,8 @@ def export_day(day):
             line = as_line(event)
             out.write(line + "\n")
             if handler is not None:
-                handler.emit(logging.makeLogRecord({"msg": f"sitecms-audit: {line}"}))
+                record = {"msg": f"sitecms-audit: {line}", "levelno": logging.INFO}
+                handler.emit(logging.makeLogRecord({**record, "levelname": "INFO"}))
     written.replace(path)
     if handler is not None:
         handler.close()

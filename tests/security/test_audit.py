@@ -426,3 +426,25 @@ def test_the_daily_job_disables_accounts_unused_for_ninety_days(site, django_use
     old.refresh_from_db(), never.refresh_from_db(), recent.refresh_from_db()
     assert (old.is_active, never.is_active, recent.is_active) == (False, False, True)
     assert {e.object for e in events("user_disabled")} == {"用户 old", "用户 never"}
+
+
+@pytest.mark.django_db
+def test_the_days_records_also_go_to_syslog_when_asked(site, settings, tmp_path):
+    import socket
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.settimeout(5)
+    settings.AUDIT_EXPORT_DIR = str(tmp_path)
+    settings.AUDIT_SYSLOG = f"127.0.0.1:{listener.getsockname()[1]}"
+    audit.record("login_failed", username="intruder", outcome=audit.FAILURE)
+    try:
+        daily.export_day(timezone.localdate())
+        count = SecurityEvent.objects.count()
+        received = [listener.recv(65536).decode().rstrip("\x00") for _ in range(count)]
+    finally:
+        listener.close()
+    # Facility authpriv (10), level info (6): priority 86.
+    assert all(message.startswith("<86>sitecms-audit: ") for message in received), received[:1]
+    lines = [json.loads(message.split("sitecms-audit: ", 1)[1]) for message in received]
+    assert "intruder" in [line["user"] for line in lines]
