@@ -110,10 +110,8 @@
     var text = document.createElement("p");
     text.id = "idle-warning-text";
     text.className = "idle-warning__text";
-    text.textContent =
-      "您已有一段时间未操作。为保护账号安全，超过 " +
-      minutesText +
-      " 分钟未操作将自动退出登录。正在编辑的页面会自动保存为草稿。";
+    var warning = ["您已有一段时间未操作。为保护账号安全，超过 ", minutesText, " 分钟未操作将自动退出登录。"];
+    text.textContent = warning.join("") + "正在编辑的页面会自动保存为草稿。";
     var clock = document.createElement("p");
     clock.className = "idle-warning__clock";
     clock.appendChild(document.createTextNode("剩余时间："));
