@@ -4,21 +4,17 @@ one process publishes at a time. Articles with a go-live time appear, and expire
 within a minute; `manage.py publish_scheduled` from cron does the same job for those who prefer it.
 """
 
-import logging
-import threading
 from io import StringIO
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
+from core.periodic import start_periodic
 from news.models import SchedulerLock
 
-logger = logging.getLogger(__name__)
 LOCK_NAME = "publish_scheduled"
-
-_started = False
-_start_guard = threading.Lock()
+THREAD = "publish-scheduled"
 
 
 def run_due():
@@ -37,26 +33,13 @@ def run_due():
         return True
 
 
-def _loop(stop):
-    while not stop.wait(settings.SCHEDULER_INTERVAL):
-        try:
-            run_due()
-        except Exception:
-            logger.exception("Scheduled publishing failed; it will be tried again")
-        finally:
-            close_old_connections()
-            connection.close()
-
-
 def start_scheduler():
     """Start the publishing thread once per process (called when the WSGI application loads)."""
-    global _started
     if not settings.SCHEDULER_ENABLED:
         return None
-    with _start_guard:
-        if _started:
-            return None
-        _started = True
-    stop = threading.Event()
-    threading.Thread(target=_loop, args=(stop,), name="publish-scheduled", daemon=True).start()
-    return stop
+    return start_periodic(
+        THREAD,
+        lambda: settings.SCHEDULER_INTERVAL,
+        run_due,
+        "Scheduled publishing failed; it will be tried again",
+    )

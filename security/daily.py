@@ -14,23 +14,21 @@ Which process runs it is decided by the database: the first to insert the day's 
 import json
 import logging
 import logging.handlers
-import threading
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, close_old_connections, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core.beijing_time import BEIJING, beijing_time
+from core.periodic import start_periodic
 from security import audit, audit_verify
 
 logger = logging.getLogger(__name__)
-
-_started = False
-_start_guard = threading.Lock()
+THREAD = "security-daily"
 
 
 class DailyRun(models.Model):
@@ -192,26 +190,13 @@ def run_if_due(now=None):
     return True
 
 
-def _loop(stop):
-    while not stop.wait(settings.SECURITY_DAILY_INTERVAL):
-        try:
-            run_if_due()
-        except Exception:
-            logger.exception("The security daily job failed; it will be tried again tomorrow")
-        finally:
-            close_old_connections()
-            connection.close()
-
-
 def start_daily_job():
     """Start the thread once per serving process (sitecms/wsgi.py, gunicorn.conf.py)."""
-    global _started
     if not settings.SECURITY_DAILY_ENABLED:
         return None
-    with _start_guard:
-        if _started:
-            return None
-        _started = True
-    stop = threading.Event()
-    threading.Thread(target=_loop, args=(stop,), name="security-daily", daemon=True).start()
-    return stop
+    return start_periodic(
+        THREAD,
+        lambda: settings.SECURITY_DAILY_INTERVAL,
+        run_if_due,
+        "The security daily job failed; it will be tried again at the next round",
+    )

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from core import periodic
 from news import scheduler
 from news.models import ArticlePage, SchedulerLock
 from tests.factories import ArticlePageFactory
@@ -55,10 +56,10 @@ def test_expired_article_is_unpublished(column, reader):
 
 
 def test_start_scheduler_starts_one_thread_per_process(settings, monkeypatch):
-    monkeypatch.setattr(scheduler, "_started", False)
+    monkeypatch.setattr(periodic, "started", set())
     started = []
     monkeypatch.setattr(
-        scheduler.threading, "Thread", lambda **kwargs: started.append(kwargs) or mock.Mock()
+        periodic.threading, "Thread", lambda **kwargs: started.append(kwargs) or mock.Mock()
     )
     assert scheduler.start_scheduler() is not None
     assert scheduler.start_scheduler() is None
@@ -66,7 +67,7 @@ def test_start_scheduler_starts_one_thread_per_process(settings, monkeypatch):
 
 
 def test_scheduler_can_be_switched_off(settings, monkeypatch):
-    monkeypatch.setattr(scheduler, "_started", False)
+    monkeypatch.setattr(periodic, "started", set())
     settings.SCHEDULER_ENABLED = False
     assert scheduler.start_scheduler() is None
 
@@ -80,7 +81,7 @@ def test_running_scheduler_publishes_due_articles_by_itself(settings, monkeypatc
     page.go_live_at = timezone.now() + timedelta(seconds=1)
     page.save_revision().publish()
     settings.SCHEDULER_INTERVAL = 0.2
-    monkeypatch.setattr(scheduler, "_started", False)
+    monkeypatch.setattr(periodic, "started", set())
     stop = scheduler.start_scheduler()
     try:
         for _ in range(100):
