@@ -928,10 +928,14 @@ def test_a_save_clicked_while_the_new_article_is_autosaving_makes_one_page_not_t
     page.locator("#id_title").press("End")
     page.keyboard.type("。")
     page.locator("#id_source").click()
-    # Up to 30 s: on a busy machine the form's own debounce and autosave come late.
-    for _tick in range(300):
+    # Up to 30 s: on a busy machine the form's own debounce and autosave come late. Now and then
+    # (seen under load) the form misses the first change and no autosave starts at all; an editor
+    # typing on gives it another, as a word typed into 来源 does here every 10 s.
+    for tick in range(300):
         if slow_answers:
             break
+        if tick and tick % 100 == 0:
+            page.locator("#id_source").press_sequentially("青")
         page.wait_for_timeout(100)  # lets Playwright hand over the held request
     assert slow_answers
     assert ArticlePage.objects.filter(title="快速保存的稿件。").count() == 1
