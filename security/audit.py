@@ -16,6 +16,7 @@ than 180 days may be deleted, which is how `manage.py prune_audit` keeps AUDIT_R
 
 import contextvars
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -75,6 +76,7 @@ VIEW_AUDIT_LOG = ("view_audit_log", "查看和导出审计日志")
 MINIMUM_RETENTION_DAYS = 180
 
 
+@functools.cache
 def algorithm():
     """SM3 (GB/T 32905) where this Python's OpenSSL offers it, SHA-256 otherwise; each record says
     which was used, so that a log moved between machines still verifies."""
@@ -212,8 +214,7 @@ def record(event, *, obj="", outcome=SUCCESS, detail="", user=None, username=Non
     if username is not None:
         name = username
     with transaction.atomic():
-        head, _ = AuditChain.objects.get_or_create(pk=1)
-        head = AuditChain.objects.select_for_update().get(pk=1)
+        head, _ = AuditChain.objects.select_for_update().get_or_create(pk=1)
         entry = SecurityEvent(
             site_id=_site(request),
             sequence=head.length + 1,
