@@ -86,7 +86,12 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.NewsIndexPage", "news.TopicPage", "contact.ContactPage"]
+    subpage_types = [
+        "news.NewsIndexPage",
+        "news.TopicPage",
+        "contact.ContactPage",
+        "interaction.ChannelPage",
+    ]
 
     class Meta:
         verbose_name = "首页"

@@ -33,7 +33,10 @@ INSTALLED_APPS = [
     "contact",
     "ops",
     "security",
+    "interaction",
     "axes",
+    # The offline captcha of the public forms (interaction/abuse.py).
+    "captcha",
     # Two-factor sign-in to the admin: TOTP phones and recovery codes (security/two_factor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -261,6 +264,18 @@ ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", "90"))
 SECURITY_DAILY_ENABLED = env_bool("SECURITY_DAILY_ENABLED", default=True)
 SECURITY_DAILY_AT = os.environ.get("SECURITY_DAILY_AT", "02:30")
 SECURITY_DAILY_INTERVAL = float(os.environ.get("SECURITY_DAILY_INTERVAL", "60"))
+
+# 互动交流 (interaction/): attachments are kept in INTERACTION_FILES_DIR, outside MEDIA_ROOT, where
+# no URL reaches them; the writer's contact details are removed from closed messages after
+# INTERACTION_KEEP_CONTACT_DAYS (the daily job, interaction/retention.py). One address may send
+# INTERACTION_SEND_RATE messages and try INTERACTION_LOOKUP_RATE 查询 lookups, counted for all
+# workers (core/limits.py); a form sent sooner than INTERACTION_MIN_FILL_SECONDS after it was
+# shown is taken for a robot's.
+INTERACTION_FILES_DIR = os.environ.get("INTERACTION_FILES_DIR", str(BASE_DIR / "private"))
+INTERACTION_KEEP_CONTACT_DAYS = int(os.environ.get("INTERACTION_KEEP_CONTACT_DAYS", "365"))
+INTERACTION_SEND_RATE = os.environ.get("INTERACTION_SEND_RATE", "10/h")
+INTERACTION_LOOKUP_RATE = os.environ.get("INTERACTION_LOOKUP_RATE", "20/h")
+INTERACTION_MIN_FILL_SECONDS = float(os.environ.get("INTERACTION_MIN_FILL_SECONDS", "3"))
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).

@@ -1,0 +1,20 @@
+"""The receivers of 互动交流, connected with their senders when Django starts
+(InteractionConfig.ready): `manage.py setup_site` (and the tests' site) makes the app's roles
+and the site's first channel too (interaction/channels.py)."""
+
+from wagtail.models import Site
+
+from core.signal_handlers import site_set_up
+from interaction.channels import ensure_channel
+from interaction.roles import ensure_roles
+
+
+def site_set_up_for_interaction(sender, site, **kwargs):
+    ensure_roles()
+    ensure_channel(site)
+
+
+def register_signal_handlers():
+    site_set_up.connect(
+        site_set_up_for_interaction, sender=Site, dispatch_uid="interaction_site_set_up"
+    )
