@@ -11,6 +11,7 @@ and the public views, never copied from a form. The 查询码 is kept only as a 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.storage import FileSystemStorage
+from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -22,6 +23,8 @@ from wagtail.models import Page, Site
 from core.admin_forms import SafePageForm
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
+from interaction.search import matching
+from news.models import paginated
 
 # Field limits, shown to the writer beside each field and enforced by the form and the model.
 TITLE_MIN = 4
@@ -34,6 +37,11 @@ URL_MAX = 500
 SELECTED_MAX = 500
 REPLY_MAX = 5000
 NOTE_MAX = 1000
+
+# Published replies listed on a channel's page.
+REPLIES_PER_PAGE = 20
+# What a reader's search of the published replies looks in (never the writer's details).
+PUBLIC_SEARCH_FIELDS = ("title", "content", "reply", "reply_unit_name")
 
 DEFAULT_DEADLINE_DAYS = 10
 CORRECTION_DEADLINE_DAYS = 3
@@ -113,6 +121,16 @@ class ChannelPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = "留言渠道"
         verbose_name_plural = "留言渠道"
+
+    def get_context(self, request, *args, **kwargs):
+        """The published replies, newest first, twenty to a page, searched with `q`."""
+        context = super().get_context(request, *args, **kwargs)
+        query = request.GET.get("q", "").strip()
+        replies = Message.objects.published().filter(channel=self)
+        replies, terms = matching(replies, query, PUBLIC_SEARCH_FIELDS)
+        paginator = Paginator(replies.order_by("-replied_at", "-pk"), REPLIES_PER_PAGE)
+        context.update(replies=paginated(request, paginator), query=" ".join(terms))
+        return context
 
 
 class HandlingUnit(models.Model):

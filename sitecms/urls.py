@@ -42,6 +42,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("csp-report/", csp_reports.report, name="csp_report"),
+    path("hudong/", include("interaction.urls")),
     # Wagtail's document download, its headers corrected (news/library/downloads.py); it comes
     # first, so Wagtail's route of the same path is unused.
     re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
