@@ -4,7 +4,9 @@ only its articles number), and rich text cleaned
 (core/richtext.py) whenever a model that holds some is saved. Also `site_set_up`, the signal the
 site's tree (news/sitetree.py, run by `manage.py setup_site`) sends once it and its roles are
 ready, with the Site model as sender: an app the tree may not import (security/administrators.py)
-adds what it needs on it."""
+adds what it needs on it; and `demo_content_loaded`, sent the same way once `setup_site --demo`
+has loaded the demo articles, on which such an app adds its own demo content
+(interaction/demo.py)."""
 
 from functools import partial
 
@@ -27,6 +29,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from core import generation, richtext
 
 site_set_up = Signal()
+demo_content_loaded = Signal()
 
 
 def rich_text_fields(model):

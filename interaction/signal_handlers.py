@@ -1,11 +1,13 @@
 """The receivers of 互动交流, connected with their senders when Django starts
 (InteractionConfig.ready): `manage.py setup_site` (and the tests' site) makes the app's roles
-and the site's first channel too (interaction/channels.py)."""
+and the site's first channel too (interaction/channels.py), and with --demo its demo messages
+(interaction/demo.py)."""
 
 from wagtail.models import Site
 
-from core.signal_handlers import site_set_up
+from core.signal_handlers import demo_content_loaded, site_set_up
 from interaction.channels import ensure_channel
+from interaction.demo import load_demo_interaction
 from interaction.roles import ensure_roles
 
 
@@ -14,7 +16,12 @@ def site_set_up_for_interaction(sender, site, **kwargs):
     ensure_channel(site)
 
 
+def demo_loaded(sender, site, **kwargs):
+    load_demo_interaction(site)
+
+
 def register_signal_handlers():
     site_set_up.connect(
         site_set_up_for_interaction, sender=Site, dispatch_uid="interaction_site_set_up"
     )
+    demo_content_loaded.connect(demo_loaded, sender=Site, dispatch_uid="interaction_demo")

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection
+from wagtail.models import Site
 
+from core.signal_handlers import demo_content_loaded
 from news.importing.demo import load_demo_content
 from news.models import ArticlePage
 from news.search.backend import index_is_current, rebuild_index
@@ -25,6 +27,8 @@ class Command(BaseCommand):
         site = ensure_site_tree()
         if demo and not ArticlePage.objects.exists():
             load_demo_content(site)
+            # The demo content of the apps news may not import (互动交流).
+            demo_content_loaded.send(sender=Site, site=site)
             self.stdout.write(demo_summary())
         if not index_is_current():
             # A new site, or one whose index was built another way (Chinese titles as whole
