@@ -147,3 +147,16 @@ def test_removing_contact_details_keeps_the_message_and_its_reply(sent, receiver
     message.refresh_from_db()
     assert (message.name, message.phone, message.email, message.address) == ("", "", "", None)
     assert message.content and message.contact_removed_at
+
+
+def test_a_visitor_who_is_not_signed_in_can_take_no_step(sent, unit):
+    from django.contrib.auth.models import AnonymousUser
+
+    message, _ = sent
+    for step in (
+        lambda: workflow.accept(message, AnonymousUser()),
+        lambda: workflow.forward(message, AnonymousUser(), unit),
+        lambda: workflow.remove_contact(message, AnonymousUser(), "冒充"),
+    ):
+        with pytest.raises(PermissionDenied):
+            step()
