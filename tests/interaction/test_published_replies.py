@@ -12,7 +12,7 @@ from interaction.models import Message, Status
 from interaction.statistics import channel_statistics
 from tests.interaction.conftest import send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 
 def answered(site, channel, receiver, unit, handler, reviewer, publishable=True, **fields):

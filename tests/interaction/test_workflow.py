@@ -11,7 +11,7 @@ from interaction.models import Message, Status
 from security.audit import SecurityEvent
 from tests.interaction.conftest import send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 
 def test_a_sent_message_gets_a_number_a_code_kept_as_a_hash_and_a_due_date(sent, channel):
