@@ -6,7 +6,7 @@ site's tree (news/sitetree.py, run by `manage.py setup_site`) sends once it and 
 ready, with the Site model as sender: an app the tree may not import (security/administrators.py)
 adds what it needs on it; and `demo_content_loaded`, sent the same way once `setup_site --demo`
 has loaded the demo articles, on which such an app adds its own demo content
-(interaction/demo.py)."""
+(interaction/demo_messages.py)."""
 
 from functools import partial
 

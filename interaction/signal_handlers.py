@@ -1,14 +1,14 @@
 """The receivers of 互动交流, connected with their senders when Django starts
 (InteractionConfig.ready): `manage.py setup_site` (and the tests' site) makes the app's roles
 and the site's first channel too (interaction/channels.py), and with --demo its demo messages
-(interaction/demo.py)."""
+(interaction/demo_messages.py)."""
 
 from wagtail.models import Site
 
 from core.signal_handlers import demo_content_loaded, site_set_up
 from interaction.channels import ensure_channel
-from interaction.demo import load_demo_interaction
-from interaction.roles import ensure_roles
+from interaction.demo_messages import load_demo_interaction
+from interaction.message_roles import ensure_roles
 
 
 def site_set_up_for_interaction(sender, site, **kwargs):

@@ -122,7 +122,11 @@ def _step(message, user, action, before, note="", unit=None, data=None):
 
 
 def _locked(message):
-    return Message.objects.select_for_update().select_related("channel", "unit").get(pk=message.pk)
+    return (
+        Message.objects.select_for_update(of=("self",))
+        .select_related("channel", "unit")
+        .get(pk=message.pk)
+    )
 
 
 def _require(condition, reason):

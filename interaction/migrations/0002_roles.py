@@ -1,12 +1,12 @@
 """The 留言受理 and 留言办理 groups, and the reviewers' permission to review replies
-(interaction/roles.py)."""
+(interaction/message_roles.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from interaction.roles import ensure_groups
+    from interaction.message_roles import ensure_groups
 
     # Permissions are normally created after all migrations; the groups need these now.
     interaction = apps.get_app_config("interaction")

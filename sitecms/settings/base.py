@@ -35,8 +35,6 @@ INSTALLED_APPS = [
     "security",
     "interaction",
     "axes",
-    # The offline captcha of the public forms (interaction/abuse.py).
-    "captcha",
     # Two-factor sign-in to the admin: TOTP phones and recovery codes (security/two_factor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -67,6 +65,9 @@ INSTALLED_APPS = [
     # Its Chinese for the relative times Wagtail writes with naturaltime ("7秒之前" in the status
     # panel), which otherwise stay English.
     "django.contrib.humanize",
+    # The offline captcha of the public forms (interaction/). Last: its Chinese catalogue would
+    # otherwise win over Wagtail's for Django's own messages ("This field is required.").
+    "captcha",
 ]
 
 MIDDLEWARE = [

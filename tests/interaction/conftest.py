@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from interaction import workflow
+from interaction.message_roles import HANDLERS, RECEIVERS
 from interaction.models import ChannelPage, HandlingUnit, Kind
-from interaction.roles import HANDLERS, RECEIVERS
 from tests.admin_forms import user_in
 
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from interaction.demo import load_demo_interaction
+from interaction.demo_messages import load_demo_interaction
 from interaction.models import Kind, Message, Status
 
 pytestmark = pytest.mark.django_db

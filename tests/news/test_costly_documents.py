@@ -16,7 +16,7 @@ from tests.factories import ArticlePageFactory
 
 @pytest.fixture
 def articles(column):
-    made = [ArticlePageFactory(parent=column, title=f"第{n}篇报道") for n in range(7)]
+    made = [ArticlePageFactory(parent=column, title=f"第{n}篇报道") for n in range(6)]
     for article in made:
         article.save_revision().publish()
     return made
@@ -27,7 +27,8 @@ def test_the_sitemap_is_an_index_of_pages_of_bounded_size(articles, monkeypatch)
     client = Client()
     index = ET.fromstring(client.get("/sitemap.xml").content)
     locations = [loc.text for loc in index.iterfind("s:sitemap/s:loc", NS)]
-    # home, three columns, contact, seven articles: twelve addresses, three pages of four.
+    # home, three columns, contact, the 留言咨询 channel, six articles: twelve addresses, three
+    # pages of four.
     assert [urlsplit(location).query for location in locations] == ["p=1", "p=2", "p=3"]
     sizes = [
         len(ET.fromstring(client.get("/sitemap.xml", {"p": n}).content).findall("s:url", NS))

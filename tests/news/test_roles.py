@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, WorkflowState
 
 from contact.models import ContactDetails, FooterSettings
+from interaction.message_roles import HANDLERS, RECEIVERS
 from news.models import ArticlePage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS, ensure_roles
 from security.administrators import ADMINISTRATOR_ROLES
@@ -240,6 +241,8 @@ def test_only_the_sites_roles_exist_and_permissions_have_chinese_names(admin_cli
         REVIEWERS,
         CONTACT_STAFF,
         *ADMINISTRATOR_ROLES,
+        RECEIVERS,
+        HANDLERS,
     }
     group = Group.objects.get(name=EDITORS)
     html = admin_client.get(reverse("wagtailusers_groups:edit", args=(group.pk,))).content.decode()
