@@ -9,13 +9,13 @@ allows no style attribute. The same figures are in a table beside it for screen 
 anyone who reads a table better than a chart.
 """
 
-WIDTH = 320
+WIDTH = 280
 ROW = 50
 LABEL_BASELINE = 16
 BAR_TOP = 24
 BAR_HEIGHT = 18
 FIGURE_ROOM = 86
-LABEL_CHARACTERS = 21
+LABEL_CHARACTERS = 18
 
 
 def shortened(text, length=LABEL_CHARACTERS):
