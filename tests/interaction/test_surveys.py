@@ -306,3 +306,18 @@ def test_the_demo_survey_has_ended_with_its_results_published(site):
     assert all(count > 0 for _option, count, _percent in days.rows)
     text = page_text(Client().get(survey.url))
     assert "征集结果" in text and "采纳情况" in text
+
+
+def test_with_the_page_cache_on_every_reader_gets_a_fresh_form(survey, settings):
+    settings.PAGE_CACHE = "django"
+    reader = Client(HTTP_USER_AGENT=CHROME_UA)
+    first, second = (reader.get(survey.url).content for _ in range(2))
+    assert b'name="shown"' in first and first != second
+
+
+def test_only_a_page_that_takes_a_form_accepts_a_post(survey, home):
+    column = home.get_children().live().exclude(pk=survey.pk).first()
+    assert Client().post(column.url, {}).status_code == 405
+    allowed = Client().options(survey.url)["Allow"]
+    assert allowed == "GET, HEAD, POST, OPTIONS"
+    assert Client().put(survey.url).status_code == 405
