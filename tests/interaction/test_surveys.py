@@ -321,3 +321,31 @@ def test_only_a_page_that_takes_a_form_accepts_a_post(survey, home):
     allowed = Client().options(survey.url)["Allow"]
     assert allowed == "GET, HEAD, POST, OPTIONS"
     assert Client().put(survey.url).status_code == 405
+
+
+def test_editors_are_told_in_chinese_what_a_survey_needs(home):
+    from django.core.exceptions import ValidationError
+
+    from interaction.surveys import QuestionBlock
+
+    with pytest.raises(ValidationError) as error:
+        make_survey(home, 2, 1)
+    assert "结束时间要晚于开始时间" in str(error.value)
+    block = QuestionBlock()
+    for options, message in [(["只有一个"], "至少要有两个选项"), (["是", "是"], "选项不能重复")]:
+        value = block.to_python(
+            {"kind": "single", "question": "问题", "options": options, "required": True}
+        )
+        with pytest.raises(ValidationError) as error:
+            block.clean(value)
+        assert message in str(error.value.block_errors)
+
+
+def test_the_admin_offers_the_answers_from_the_survey_and_makes_new_ones(
+    survey, home, superuser_client
+):
+    edit = superuser_client.get(f"/admin/pages/{survey.pk}/edit/")
+    assert f"/admin/surveys/{survey.pk}/answers/".encode() in edit.content
+    assert "答卷与统计" in edit.content.decode()
+    new = superuser_client.get(f"/admin/pages/add/interaction/surveypage/{home.pk}/")
+    assert new.status_code == 200 and "征集时间" in new.content.decode()
