@@ -1,5 +1,5 @@
-"""Every page of the site is for reading: GET and HEAD are served, OPTIONS says so, anything else
-gets 405 (with a Chinese page from core/errors.py). The admin's 帮助 menu offers the staff guide,
+"""Every page of the site is for reading: GET and HEAD are served (and POST to a page whose type
+takes a form, `accepts_post = True`, such as a 征集), OPTIONS says so, anything else gets 405 (with a Chinese page from core/errors.py). The admin's 帮助 menu offers the staff guide,
 使用手册 (core/guide.py)."""
 
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -15,13 +15,14 @@ READ_METHODS = ("GET", "HEAD")
 @hooks.register("before_serve_page")
 def only_reading(page, request, serve_args, serve_kwargs):
     """Pages are for reading: anything but GET and HEAD gets 405 (OPTIONS says what is allowed)."""
-    if request.method in READ_METHODS:
+    allowed = (*READ_METHODS, "POST") if getattr(page, "accepts_post", False) else READ_METHODS
+    if request.method in allowed:
         return None
     if request.method == "OPTIONS":
         response = HttpResponse()
-        response["Allow"] = ", ".join([*READ_METHODS, "OPTIONS"])
+        response["Allow"] = ", ".join([*allowed, "OPTIONS"])
         return response
-    return HttpResponseNotAllowed(READ_METHODS)
+    return HttpResponseNotAllowed(allowed)
 
 
 @hooks.register("register_admin_urls")

@@ -355,3 +355,6 @@ class WorkdayException(models.Model):
 
     def __str__(self):
         return f"{self.day} {'上班' if self.is_working_day else '放假'}"
+
+
+from interaction.surveys import SurveyAnswer, SurveyPage  # noqa: E402, F401  征集调查

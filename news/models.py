@@ -91,6 +91,7 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         "news.TopicPage",
         "contact.ContactPage",
         "interaction.ChannelPage",
+        "interaction.SurveyPage",
     ]
 
     class Meta:

@@ -9,8 +9,6 @@ database, or Redis when configured), together with the count (news/hits/store.py
 applies it is news/hits/middleware.py.
 """
 
-import hashlib
-import hmac
 import logging
 import re
 
@@ -19,6 +17,7 @@ from django.utils.timezone import localdate
 
 from core import generation
 from core.clients import client_ip
+from core.keyed import keyed_hash
 from core.limits import address_block
 from news.hits import store
 
@@ -70,23 +69,18 @@ def is_editor(request):
             session.accessed = accessed
 
 
-def _keyed(*parts):
-    message = "|".join(parts)
-    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:40]
-
-
 def address_key(request, page_id):
     """A keyed hash of the day, the article and the reader's address alone: the views one
     address makes of an article in a day are capped (HITCOUNT_MAX_PER_ADDRESS). An IPv6 address
     is taken by its /64, which one subscriber holds whole (core/limits.py)."""
     address = address_block(client_ip(request))
-    return _keyed("address", localdate().isoformat(), str(page_id), address)
+    return keyed_hash("address", localdate().isoformat(), str(page_id), address)
 
 
 def reader_key(request, page_id):
     """A keyed hash recognising the same reader of the same page on the same day (40 hex
     characters); no IP is kept."""
-    return _keyed(
+    return keyed_hash(
         localdate().isoformat(),
         str(page_id),
         client_ip(request),
@@ -97,7 +91,7 @@ def reader_key(request, page_id):
 def prefetch_key(request, page_id):
     """A keyed hash naming the prefetch or prerender of an article by one reader, so that the
     beacon that reports it shown can be matched to a page the server really sent."""
-    return _keyed(
+    return keyed_hash(
         "prefetch", str(page_id), client_ip(request), request.META.get("HTTP_USER_AGENT", "")
     )
 

@@ -271,12 +271,13 @@ SECURITY_DAILY_INTERVAL = float(os.environ.get("SECURITY_DAILY_INTERVAL", "60"))
 # INTERACTION_KEEP_CONTACT_DAYS (the daily job, interaction/retention.py). One address may send
 # INTERACTION_SEND_RATE messages and try INTERACTION_LOOKUP_RATE 查询 lookups, counted for all
 # workers (core/limits.py); a form sent sooner than INTERACTION_MIN_FILL_SECONDS after it was
-# shown is taken for a robot's.
+# shown is taken for a robot's. One address may send INTERACTION_SURVEY_RATE 征集 answers.
 INTERACTION_FILES_DIR = os.environ.get("INTERACTION_FILES_DIR", str(BASE_DIR / "private"))
 INTERACTION_KEEP_CONTACT_DAYS = int(os.environ.get("INTERACTION_KEEP_CONTACT_DAYS", "365"))
 INTERACTION_SEND_RATE = os.environ.get("INTERACTION_SEND_RATE", "10/h")
 INTERACTION_LOOKUP_RATE = os.environ.get("INTERACTION_LOOKUP_RATE", "20/h")
 INTERACTION_MIN_FILL_SECONDS = float(os.environ.get("INTERACTION_MIN_FILL_SECONDS", "3"))
+INTERACTION_SURVEY_RATE = os.environ.get("INTERACTION_SURVEY_RATE", "30/h")
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).
