@@ -97,6 +97,13 @@ def pages_to_check():
         pages.append(("video-article", video.url))
     if seed is not None:
         pages.append(("seed-article", seed.url))
+    from interaction.models import ChannelPage
+
+    channel = ChannelPage.objects.live().first()
+    if channel is not None:  # its form and the demo's published replies, and their figures
+        pages.append(("channel", channel.url))
+        pages.append(("channel-statistics", f"/hudong/tongji/{channel.pk}/"))
+    pages.append(("survey", "/zhengji/"))
     return pages
 
 
