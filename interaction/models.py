@@ -24,6 +24,7 @@ from core.admin_forms import SafePageForm
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
 from interaction.search import matching
+from interaction.surveys import SurveyAnswer, SurveyPage  # noqa: F401  (征集调查's tables)
 from news.models import paginated
 
 # Field limits, shown to the writer beside each field and enforced by the form and the model.
@@ -355,6 +356,3 @@ class WorkdayException(models.Model):
 
     def __str__(self):
         return f"{self.day} {'上班' if self.is_working_day else '放假'}"
-
-
-from interaction.surveys import SurveyAnswer, SurveyPage  # noqa: E402, F401  征集调查

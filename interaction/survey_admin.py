@@ -16,7 +16,8 @@ from openpyxl import Workbook
 
 from core.admin_pages import AdminPage
 from core.spreadsheets import BOM, local_time, neutralised
-from interaction.surveys import MULTIPLE, SurveyPage
+from interaction.survey_forms import MULTIPLE
+from interaction.surveys import SurveyPage
 
 PER_PAGE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,5 +1,5 @@
 """The bar chart of one 征集 question's results, as figures an SVG template draws
-(templates/interaction/includes/survey_chart.html).
+(templates/interaction/includes/survey_results.html).
 
 Drawn by hand rather than with a charting library: leather, the one the research names, is not
 among the project's packages, and what a chart needs here is small and must be exact — role="img"

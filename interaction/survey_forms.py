@@ -24,7 +24,14 @@ from django.core import signing
 from core.clients import client_ip
 from core.keyed import keyed_hash
 from core.limits import address_block
-from interaction.surveys import CHOICE_KINDS, MULTIPLE, SINGLE, TEXT_ANSWER_MAX, SurveyAnswer
+
+TEXT_ANSWER_MAX = 1000
+
+SINGLE = "single"
+MULTIPLE = "multiple"
+TEXT = "text"
+KINDS = [(SINGLE, "单选"), (MULTIPLE, "多选"), (TEXT, "文字")]
+CHOICE_KINDS = {SINGLE, MULTIPLE}
 
 ALREADY_ANSWERED = "您已经提交过本次征集的答卷，每位读者只能提交一次，感谢参与。"
 TOO_FAST = "提交得太快了，请检查后再次提交。"
@@ -54,7 +61,7 @@ def has_answered(request, survey, key):
     signed = request.get_signed_cookie(
         _cookie_name(survey), default=None, salt=_cookie_salt(survey), max_age=COOKIE_MAX_AGE
     )
-    return signed == "1" or SurveyAnswer.objects.filter(survey=survey, reader_key=key).exists()
+    return signed == "1" or survey.answers.filter(reader_key=key).exists()
 
 
 def remember_answered(response, survey):

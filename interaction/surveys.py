@@ -26,18 +26,14 @@ from core.beijing_time import beijing_time
 from core.limits import exceeded, too_many
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
+from interaction import survey_forms
+from interaction.survey_chart import chart, description
+from interaction.survey_forms import CHOICE_KINDS, KINDS, SINGLE
 
 QUESTION_MAX = 200
 OPTION_MAX = 100
 OPTIONS_MAX = 20
 QUESTIONS_MAX = 30
-TEXT_ANSWER_MAX = 1000
-
-SINGLE = "single"
-MULTIPLE = "multiple"
-TEXT = "text"
-KINDS = [(SINGLE, "单选"), (MULTIPLE, "多选"), (TEXT, "文字")]
-CHOICE_KINDS = {SINGLE, MULTIPLE}
 
 UPCOMING = "upcoming"
 OPEN = "open"
@@ -152,8 +148,6 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return survey_results(self)
 
     def get_context(self, request, *args, **kwargs):
-        from interaction.survey_chart import chart, description
-
         context = super().get_context(request, *args, **kwargs)
         if self.results_published:
             context["answer_count"] = self.answers.count()
@@ -170,8 +164,6 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     # Serving --------------------------------------------------------------------------------
 
     def serve(self, request, *args, **kwargs):
-        from interaction import survey_forms
-
         state = self.state()
         context = self.get_context(request, *args, **kwargs)
         context["state"] = state

@@ -9,7 +9,7 @@ from wagtail.models import Collection, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from contact.models import ContactPage
-from interaction.models import ChannelPage
+from interaction.models import ChannelPage, SurveyPage
 from news.models import ArticlePage, HomePage, NewsIndexPage, TopicPage
 
 # On PostgreSQL too: the tree is kept by path arithmetic in SQL.
@@ -17,10 +17,10 @@ pytestmark = pytest.mark.engine_dependent
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
-    def test_home_page_sits_at_the_root_and_holds_columns_topics_contact_and_channels(self):
+    def test_home_page_sits_at_the_root_and_holds_columns_topics_contact_channels_surveys(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedSubpageTypes(
-            HomePage, {NewsIndexPage, TopicPage, ContactPage, ChannelPage}
+            HomePage, {NewsIndexPage, TopicPage, ContactPage, ChannelPage, SurveyPage}
         )
 
     def test_channels_live_under_home_and_have_no_children(self):
