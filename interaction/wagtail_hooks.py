@@ -1,7 +1,15 @@
-"""The admin of 互动交流: the workflow's entries in Wagtail's log."""
+"""The admin of 互动交流: the workflow's entries in Wagtail's log, and the 互动交流 menu with the
+来信 listing and message pages (interaction/admin_views.py) and the 办理单位 of each site."""
 
+from django.urls import path
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 
+from interaction.admin_access import may_use
+from interaction.admin_views import AttachmentView, MessageIndexView, MessageView
+from interaction.models import HandlingUnit
 from interaction.workflow import ACTIONS
 
 
@@ -9,3 +17,58 @@ from interaction.workflow import ACTIONS
 def register_interaction_actions(actions):
     for action, label in ACTIONS.items():
         actions.register_action(action, label, label)
+
+
+class StaffMenuItem(MenuItem):
+    """Shown to the staff of 互动交流 only (the views refuse everyone else as well)."""
+
+    def is_shown(self, request):
+        return may_use(request.user)
+
+
+class MessageViewSet(ViewSet):
+    name = "interaction_messages"
+    url_prefix = "interaction/messages"
+    icon = "mail"
+    menu_label = "来信"
+    menu_order = 100
+
+    @property
+    def menu_item_class(self):
+        return StaffMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", MessageIndexView.as_view(), name="index"),
+            path("results/", MessageIndexView.as_view(results_only=True), name="index_results"),
+            path("<int:pk>/", MessageView.as_view(), name="detail"),
+            path("<int:pk>/attachment/", AttachmentView.as_view(), name="attachment"),
+        ]
+
+
+class HandlingUnitViewSet(ModelViewSet):
+    """办理单位, per site; Wagtail's model permissions (add/change/delete_handlingunit), which
+    no role holds: superusers manage them."""
+
+    model = HandlingUnit
+    name = "interaction_units"
+    icon = "group"
+    menu_label = "办理单位"
+    menu_order = 200
+    form_fields = ["site", "name", "group", "email"]
+    list_display = ["name", "site", "group", "email"]
+    list_filter = ["site"]
+    search_fields = ["name"]
+    inspect_view_enabled = False
+
+
+class InteractionMenu(ViewSetGroup):
+    menu_label = "互动交流"
+    menu_icon = "comment"
+    menu_order = 250
+    items = (MessageViewSet, HandlingUnitViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_interaction_menu():
+    return InteractionMenu()
