@@ -1,5 +1,5 @@
 """The admin of 互动交流: the workflow's entries in Wagtail's log, and the 互动交流 menu with the
-来信 listing and message pages (interaction/admin_views.py) and the 办理单位 of each site."""
+来信 listing and message pages (interaction/staff_views.py) and the 办理单位 of each site."""
 
 from django.urls import path
 from wagtail import hooks
@@ -7,9 +7,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from interaction.admin_access import may_use
-from interaction.admin_views import AttachmentView, MessageIndexView, MessageView
 from interaction.models import HandlingUnit
+from interaction.staff_access import may_use
+from interaction.staff_views import AttachmentView, MessageIndexView, MessageView
 from interaction.workflow import ACTIONS
 
 

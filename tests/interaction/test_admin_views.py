@@ -1,4 +1,4 @@
-"""互动交流 in the admin through its views (interaction/admin_views.py): the 来信 listing with
+"""互动交流 in the admin through its views (interaction/staff_views.py): the 来信 listing with
 its filters and Chinese search, who sees which messages, every step taken from a message's page
 and logged, the attachment download, the 办理单位 admin; and as an attacker: steps posted by
 those who may not take them, on messages of another unit or another site, with unknown or
@@ -66,7 +66,7 @@ def other_unit(site):
 @pytest.fixture
 def tied(site, receiver):
     """The receiver tied to the first site: with two sites, a user acts on the sites whose root
-    one of their groups has a page permission on (interaction/admin_access.py)."""
+    one of their groups has a page permission on (interaction/staff_access.py)."""
     tie = Group.objects.create(name="本站人员")
     GroupPagePermission.objects.create(
         group=tie, page=site.root_page, permission=Permission.objects.get(codename="change_page")

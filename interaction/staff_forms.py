@@ -1,4 +1,4 @@
-"""The forms of a message's page in the admin, one per step (interaction/admin_views.py). They
+"""The forms of a message's page in the admin, one per step (interaction/staff_views.py). They
 only read what a person typed or chose; the step itself, with every check of who may take it and
 when, is interaction/workflow.py's."""
 

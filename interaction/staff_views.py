@@ -1,7 +1,7 @@
 """互动交流 in the admin: the 来信 listing, a message's page with its history and the forms of
 the steps the user may take now, and the attachment download.
 
-Every view reads messages through interaction/admin_access.py (the sites the user may act on and
+Every view reads messages through interaction/staff_access.py (the sites the user may act on and
 the workflow's rules of who sees what), and every step goes through interaction/workflow.py,
 which checks again who acts and in what state and logs the step; nothing here changes a message.
 A refused step (wrong state, a unit of another site, a missing field) comes back as a Chinese
@@ -33,15 +33,15 @@ from wagtail.admin.views.generic.models import IndexView
 
 from core.admin_pages import AdminPage
 from interaction import workflow
-from interaction.admin_access import may_use, page_of, sites_for, units_for, visible_messages
-from interaction.admin_forms import (
+from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
+from interaction.staff_access import may_use, page_of, sites_for, units_for, visible_messages
+from interaction.staff_forms import (
     DraftForm,
     ForwardForm,
     RejectForm,
     RemoveContactForm,
     ReviewForm,
 )
-from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
 from news.admin_views import LocalDateTimeColumn
 
 SEARCH_TERMS = 5

@@ -1,5 +1,5 @@
 """Which messages a member of staff meets in the admin, as one queryset shared by the 来信
-listing and every message view (interaction/admin_views.py), so that no view shows or acts on a
+listing and every message view (interaction/staff_views.py), so that no view shows or acts on a
 message the listing would hide.
 
 Two filters, both needed:
