@@ -18,6 +18,7 @@ from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
 from news.models import HomePage
 from news.sitetree import add_published
 from security.audit import SecurityEvent
+from tests.admin_forms import user_in
 from tests.interaction.conftest import send
 
 pytestmark = pytest.mark.django_db
@@ -406,3 +407,21 @@ def test_a_message_of_another_site_is_out_of_reach(site, tied, other_site):
     assert receiver.get(url).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == Status.RECEIVED
+
+
+def test_a_channel_with_its_own_receivers_is_theirs_alone(
+    site, channel, receiver, django_user_model
+):
+    own = Group.objects.create(name="书记信箱受理组")
+    channel.handlers = own
+    channel.save()
+    message = send(site, channel)[0]
+    assert numbers(receiver.get(INDEX)) == set()
+    assert receiver.get(detail(message)).status_code == 404
+    # The channel's group with the admin's access alone, no role of 互动交流.
+    own.permissions.add(Permission.objects.get(codename="access_admin"))
+    member = user_in(django_user_model, own.name, "xinxiang")[1]
+    assert numbers(member.get(INDEX)) == {message.number}
+    assert post(member, message, "accept").status_code == 302
+    message.refresh_from_db()
+    assert message.status == Status.ACCEPTED
