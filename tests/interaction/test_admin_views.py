@@ -425,3 +425,28 @@ def test_a_channel_with_its_own_receivers_is_theirs_alone(
     assert post(member, message, "accept").status_code == 302
     message.refresh_from_db()
     assert message.status == Status.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "javascript:alert(1)",
+        "//evil.example.com/news/",
+        "https://evil.example.com/news/",
+        "data:text/html,<script>alert(1)</script>",
+        "news/",
+    ],
+)
+def test_a_corrections_address_off_the_site_is_shown_as_text_not_a_link(
+    site, reviewer_client, address
+):
+    correction, _ = workflow.receive(
+        site=site,
+        channel=None,
+        kind=Kind.CORRECTION,
+        fields={"title": "页面有错", "content": "见页面", "page_url": address},
+        address=None,
+    )
+    page = reviewer_client.get(detail(correction)).content.decode()
+    assert "打开出错页面" not in page
+    assert 'href="javascript' not in page and 'evil.example.com/news/"' not in page
