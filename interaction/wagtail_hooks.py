@@ -52,6 +52,7 @@ class HandlingUnitViewSet(ModelViewSet):
 
     model = HandlingUnit
     name = "interaction_units"
+    url_prefix = "interaction/units"
     icon = "group"
     menu_label = "办理单位"
     menu_order = 200
