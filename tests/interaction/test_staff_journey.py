@@ -5,7 +5,8 @@ unit; the unit's handler drafts the reply and submits it; a reviewer sends it ba
 comment and, after the handler's second draft, approves it as publishable. Every widget used is
 the one a person uses (the sidebar's submenu, the listing's search box and filter drawer, the
 selects, the checkbox, the buttons), and each member of staff ends with no Content-Security-Policy
-violation, no script error and no left-over English."""
+violation, no script error and no left-over English. An administrator adds a 办理单位 through its
+admin form, and a reviewer opens a 纠错, finds the link to the page in question and accepts it."""
 
 from base64 import b32encode
 from pathlib import Path
@@ -15,7 +16,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from interaction.models import ChannelPage, HandlingUnit, Message, Status
+from interaction import workflow
+from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
 from interaction.roles import HANDLERS, RECEIVERS
 from news.roles import REVIEWERS
 from news.sitetree import ensure_site_tree
@@ -170,3 +172,45 @@ def test_a_message_is_accepted_forwarded_drafted_sent_back_once_and_approved(bro
         "interaction.submit",
         "interaction.approve",
     ]
+
+
+def test_an_administrator_adds_a_unit_and_a_reviewer_opens_a_correction_page(
+    browser, live_site, django_user_model
+):
+    url, _phones, _message = live_site
+    boss = django_user_model.objects.create_superuser("boss", password=PASSWORD)
+    device = TOTPDevice.objects.create(user=boss, name=PHONE, confirmed=True)
+    phone = Authenticator(b32encode(device.bin_key).decode())
+    admin = Staff(browser, url, "boss", code=phone.fresh_code())
+    page = admin.page
+    sidebar = page.locator("#wagtail-sidebar")
+    sidebar.get_by_role("button", name="互动交流").click()
+    admin.click_and_wait(sidebar.get_by_role("link", name="办理单位"))
+    admin.click_and_wait(page.get_by_role("link", name="添加 办理单位"))
+    page.get_by_label("站点").select_option(index=1)
+    page.get_by_label("单位名称").fill("宣传部")
+    page.get_by_label("办理人员组").select_option(label="组织部办理组")
+    admin.click_and_wait(page.locator("main form [type=submit]").last)
+    assert HandlingUnit.objects.filter(name="宣传部").exists()
+    assert "宣传部" in page.locator("main").inner_text()
+    admin.assert_met_no_obstacle()
+    admin.close()
+
+    site = HandlingUnit.objects.get(name="宣传部").site
+    correction, _ = workflow.receive(
+        site=site,
+        channel=None,
+        kind=Kind.CORRECTION,
+        fields={"title": "页面上有错别字", "content": "“党见”应为“党建”", "page_url": "/news/"},
+        address="203.0.113.5",
+    )
+    reviewer = sign_in(browser, live_site, "shenhe")
+    reviewer.goto(reverse("interaction_messages:index"))
+    page = reviewer.page
+    reviewer.click_and_wait(page.get_by_role("link", name=correction.number))
+    link = page.get_by_role("link", name="打开出错页面")
+    assert link.get_attribute("href") == site.root_url + "/news/"
+    reviewer.click_and_wait(page.get_by_role("button", name="受理", exact=True))
+    assert Message.objects.get(pk=correction.pk).status == Status.ACCEPTED
+    reviewer.assert_met_no_obstacle()
+    reviewer.close()
