@@ -1,10 +1,17 @@
-"""The admin of 互动交流: the workflow's entries in Wagtail's log, and each 征集's answers and
-exports (interaction/survey_admin.py), reached from the page's own buttons."""
+"""The admin of 互动交流: the workflow's entries in Wagtail's log; the 互动交流 menu with the 来信
+listing and message pages (interaction/staff_views.py) and the 办理单位 of each site; and each
+征集's answers and exports (interaction/survey_admin.py), reached from the page's own buttons."""
 
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from interaction.models import HandlingUnit
+from interaction.staff_access import may_use
+from interaction.staff_views import AttachmentView, MessageIndexView, MessageView
 from interaction.survey_admin import SurveyAnswersView, export_answers
 from interaction.surveys import SurveyPage
 from interaction.workflow import ACTIONS
@@ -53,3 +60,59 @@ def survey_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def survey_listing_buttons(page, user, next_url=None):
     yield from survey_answers_button(page, user, 45)
+
+
+class StaffMenuItem(MenuItem):
+    """Shown to the staff of 互动交流 only (the views refuse everyone else as well)."""
+
+    def is_shown(self, request):
+        return may_use(request.user)
+
+
+class MessageViewSet(ViewSet):
+    name = "interaction_messages"
+    url_prefix = "interaction/messages"
+    icon = "mail"
+    menu_label = "来信"
+    menu_order = 100
+
+    @property
+    def menu_item_class(self):
+        return StaffMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", MessageIndexView.as_view(), name="index"),
+            path("results/", MessageIndexView.as_view(results_only=True), name="index_results"),
+            path("<int:pk>/", MessageView.as_view(), name="detail"),
+            path("<int:pk>/attachment/", AttachmentView.as_view(), name="attachment"),
+        ]
+
+
+class HandlingUnitViewSet(ModelViewSet):
+    """办理单位, per site; Wagtail's model permissions (add/change/delete_handlingunit), which
+    no role holds: superusers manage them."""
+
+    model = HandlingUnit
+    name = "interaction_units"
+    url_prefix = "interaction/units"
+    icon = "group"
+    menu_label = "办理单位"
+    menu_order = 200
+    form_fields = ["site", "name", "group", "email"]
+    list_display = ["name", "site", "group", "email"]
+    list_filter = ["site"]
+    search_fields = ["name"]
+    inspect_view_enabled = False
+
+
+class InteractionMenu(ViewSetGroup):
+    menu_label = "互动交流"
+    menu_icon = "comment"
+    menu_order = 250
+    items = (MessageViewSet, HandlingUnitViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_interaction_menu():
+    return InteractionMenu()
