@@ -268,9 +268,9 @@ SECURITY_DAILY_INTERVAL = float(os.environ.get("SECURITY_DAILY_INTERVAL", "60"))
 
 # 互动交流 (interaction/): attachments are kept in INTERACTION_FILES_DIR, outside MEDIA_ROOT, where
 # no URL reaches them; the writer's contact details are removed from closed messages after
-# INTERACTION_KEEP_CONTACT_DAYS (the daily job, interaction/retention.py). One address may send
-# INTERACTION_SEND_RATE messages and try INTERACTION_LOOKUP_RATE 查询 lookups, counted for all
-# workers (core/limits.py); a form sent sooner than INTERACTION_MIN_FILL_SECONDS after it was
+# INTERACTION_KEEP_CONTACT_DAYS (the daily job, interaction/retention.py; 0: never). One address
+# may send INTERACTION_SEND_RATE messages and try INTERACTION_LOOKUP_RATE 查询 lookups, counted for
+# all workers (core/limits.py); a form sent sooner than INTERACTION_MIN_FILL_SECONDS after it was
 # shown is taken for a robot's. One address may send INTERACTION_SURVEY_RATE 征集 answers.
 INTERACTION_FILES_DIR = os.environ.get("INTERACTION_FILES_DIR", str(BASE_DIR / "private"))
 INTERACTION_KEEP_CONTACT_DAYS = int(os.environ.get("INTERACTION_KEEP_CONTACT_DAYS", "365"))
