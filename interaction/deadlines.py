@@ -1,5 +1,5 @@
 """How each unanswered message stands against its deadline, for the dashboard
-(interaction/dashboard.py) and the reminders (interaction/reminders.py).
+(interaction/deadline_panel.py) and the reminders (interaction/reminders.py).
 
 A message's due date is fixed when it arrives (interaction/workflow.py, receive); here it is
 measured against today in working days of the Chinese calendar (interaction/workdays.py):

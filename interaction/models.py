@@ -387,7 +387,7 @@ class Reminder(models.Model):
 
 class DailyRun(models.Model):
     """One row per day the 互动交流 daily job ran (or is running), the lock that lets one
-    serving process run it (interaction/daily.py). One job goes through every site's messages,
+    serving process run it (interaction/daily_job.py). One job goes through every site's messages,
     so the row belongs to no site: a row per site would let two processes each take a site and
     run the whole job twice."""
 

@@ -1,4 +1,4 @@
-"""Deadline reminders by e-mail, sent by the daily job (interaction/daily.py) at these points of
+"""Deadline reminders by e-mail, sent by the daily job (interaction/daily_job.py) at these points of
 an open message's deadline, counted in working days:
 
 - before: INTERACTION_REMIND_BEFORE_DAYS or fewer days left (0: no such reminder);
@@ -12,7 +12,7 @@ the INTERACTION_REMIND_OWNER_FROM-th overdue reminder on, also to the channel's 
 A Reminder row per (message, point), written in the same transaction as the mail is sent, makes
 each reminder go out once however often the job runs. Each is a step of the message's history
 (workflow.remind). With no mail server the mail lands in MAIL_DIR, and the dashboard
-(interaction/dashboard.py) carries the same news.
+(interaction/deadline_panel.py) carries the same news.
 """
 
 import logging

@@ -1,5 +1,5 @@
 """The writer's contact details are kept while they may be needed: the daily job
-(interaction/daily.py) removes the name, phone, e-mail and address of every message closed more
+(interaction/daily_job.py) removes the name, phone, e-mail and address of every message closed more
 than INTERACTION_KEEP_CONTACT_DAYS ago (0: never) — answered, or closed as 不予受理 — through
 workflow.remove_contact, which keeps the message and its reply and logs the step.
 

@@ -1,13 +1,13 @@
 """The admin of 互动交流: the workflow's entries in Wagtail's log, each 征集's answers and
 exports (interaction/survey_admin.py), reached from the page's own buttons, the deadlines on
-the dashboard and in the menu (interaction/dashboard.py), and 设置 → 工作日调整
+the dashboard and in the menu (interaction/deadline_panel.py), and 设置 → 工作日调整
 (interaction/workday_admin.py)."""
 
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from interaction.dashboard import DeadlinesPanel, overdue_menu_item
+from interaction.deadline_panel import DeadlinesPanel, overdue_menu_item
 from interaction.deadlines import handles_messages
 from interaction.survey_admin import SurveyAnswersView, export_answers
 from interaction.surveys import SurveyPage

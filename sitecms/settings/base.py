@@ -289,7 +289,7 @@ INTERACTION_DANGER_AGE_DAYS = int(os.environ.get("INTERACTION_DANGER_AGE_DAYS", 
 # Reminders by e-mail (interaction/reminders.py): INTERACTION_REMIND_BEFORE_DAYS working days before
 # the deadline, on it, then every INTERACTION_REMIND_EVERY_DAYS working days after it; to the unit
 # (or the channel's 受理人员), and from the INTERACTION_REMIND_OWNER_FROM-th overdue reminder also to
-# the channel's 负责人. The daily job (interaction/daily.py) sends them and removes old contact
+# the channel's 负责人. The daily job (interaction/daily_job.py) sends them and removes old contact
 # details; it runs in the serving processes once a day after INTERACTION_DAILY_AT (Beijing time),
 # or from cron as `manage.py interaction_daily` with INTERACTION_DAILY_ENABLED off.
 INTERACTION_REMIND_BEFORE_DAYS = int(os.environ.get("INTERACTION_REMIND_BEFORE_DAYS", "3"))

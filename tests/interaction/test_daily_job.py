@@ -1,4 +1,4 @@
-"""The 互动交流 daily job on fixed days (interaction/daily.py): reminders at their points, each
+"""The 互动交流 daily job on fixed days (interaction/daily_job.py): reminders at their points, each
 sent once however often the job runs, to the unit and then also to the channel's 负责人; the
 contact details of long-closed messages removed, and nothing else; one process runs it a day."""
 
@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.beijing_time import BEIJING
-from interaction import daily, reminders, retention, workflow
-from interaction.models import DailyRun, Message, MessageStep, Reminder, Status
+from interaction import daily_job, reminders, retention, workflow
+from interaction.models import DailyRun, Kind, Message, MessageStep, Reminder, Status
 from tests.interaction.conftest import send
 
 pytestmark = pytest.mark.django_db
@@ -187,22 +187,22 @@ def test_the_job_runs_once_a_day_after_its_time_and_twice_changes_nothing(
     before_national_day, mailoutbox, settings
 ):
     settings.INTERACTION_DAILY_AT = "07:30"
-    assert daily.run_if_due(at(D(2026, 10, 20), hour=7)) is False
-    assert daily.run_if_due(at(D(2026, 10, 20), hour=8)) is True
-    assert daily.run_if_due(at(D(2026, 10, 20), hour=9)) is False
+    assert daily_job.run_if_due(at(D(2026, 10, 20), hour=7)) is False
+    assert daily_job.run_if_due(at(D(2026, 10, 20), hour=8)) is True
+    assert daily_job.run_if_due(at(D(2026, 10, 20), hour=9)) is False
     run = DailyRun.objects.get(day=D(2026, 10, 20))
     assert run.finished_at and run.report.startswith("发送 1 条到期提醒")
     assert len(mailoutbox) == 1
     # By hand or from cron the same day: nothing sent twice.
-    assert daily.run(at(D(2026, 10, 20), hour=10)).startswith("发送 0 条到期提醒")
+    assert daily_job.run(at(D(2026, 10, 20), hour=10)).startswith("发送 0 条到期提醒")
     assert len(mailoutbox) == 1
-    assert daily.run_if_due(at(D(2026, 10, 21), hour=8)) is True
+    assert daily_job.run_if_due(at(D(2026, 10, 21), hour=8)) is True
     assert len(mailoutbox) == 1
 
 
 def test_the_days_row_lets_one_process_run_it():
-    assert daily.claim(D(2026, 10, 20)) is True
-    assert daily.claim(D(2026, 10, 20)) is False
+    assert daily_job.claim(D(2026, 10, 20)) is True
+    assert daily_job.claim(D(2026, 10, 20)) is False
     assert DailyRun.objects.count() == 1
 
 
@@ -211,3 +211,15 @@ def test_the_command_runs_the_job(before_national_day, mailoutbox, capsys):
         call_command("interaction_daily")
     assert "发送 1 条到期提醒" in capsys.readouterr().out
     assert len(mailoutbox) == 1
+
+
+def test_a_correction_is_reminded_to_the_reviewers(site, reviewer_client, mailoutbox):
+    fields = {"title": "错别字", "content": "第二段有错别字", "page_url": "/news/1/"}
+    with clock(at(D(2026, 11, 2))):
+        message = workflow.receive(
+            site=site, channel=None, kind=Kind.CORRECTION, fields=fields, address=None
+        )[0]
+    assert message.due_date == D(2026, 11, 5)
+    assert run_on(D(2026, 11, 5)) == 1
+    assert mailoutbox[-1].to == ["reviewer@example.cn"]
+    assert "纠错" in mailoutbox[-1].body

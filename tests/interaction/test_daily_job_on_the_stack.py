@@ -1,4 +1,4 @@
-"""The 互动交流 daily job on the production stack (interaction/daily.py): three gunicorn workers,
+"""The 互动交流 daily job on the production stack (interaction/daily_job.py): three gunicorn workers,
 each with the job's thread, run it once between them; the overdue message's reminder is mailed
 once, also when the job is run again from cron the same day, and the contact details of a
 message answered long ago are gone."""
