@@ -375,6 +375,8 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = "到期提醒"
         verbose_name_plural = "到期提醒"
+        # Written by the daily job only: no permission for anyone to give.
+        default_permissions = ()
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "point"], name="interaction_reminder_once_per_point"
@@ -399,6 +401,7 @@ class DailyRun(models.Model):
     class Meta:
         verbose_name = "互动交流每日任务"
         verbose_name_plural = "互动交流每日任务"
+        default_permissions = ()
 
     def __str__(self):
         return f"{self.day} {self.report}"
