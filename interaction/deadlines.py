@@ -16,7 +16,7 @@ The severity is
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -104,7 +104,6 @@ class ChannelSummary:
     due_soon: int = 0
     overdue: int = 0
     severity: str = NORMAL
-    messages: list = field(default_factory=list, repr=False)
 
     @property
     def severity_label(self):
@@ -139,7 +138,6 @@ def summaries(messages, today=None, calendar=None):
                 oldest_deadline=deadline,
                 severity=severity(deadline, age),
             )
-        summary.messages.append(message)
         summary.open_count += 1
         summary.due_soon += deadline.due_soon
         summary.overdue += deadline.overdue
