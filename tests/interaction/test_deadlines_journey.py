@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from interaction.message_roles import RECEIVERS
 from interaction.models import ChannelPage, WorkdayException
-from interaction.roles import RECEIVERS
 from news.sitetree import ensure_site_tree
 from tests.admin_browser import PASSWORD, Staff, wait_for
 from tests.admin_forms import user_in
