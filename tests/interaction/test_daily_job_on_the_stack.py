@@ -70,10 +70,23 @@ def test_three_workers_send_each_reminder_once_between_them(tmp_path):
     manage(environment, "interaction_daily")
     runs = rows(database, "SELECT report FROM interaction_dailyrun")
     assert len(runs) == 1, log
-    assert runs[0][0] == "发送 1 条到期提醒；删除 1 封来信的联系信息", log
-    assert len(rows(database, "SELECT point FROM interaction_reminder")) == 1
+    # The demo's waiting messages are reminded too: each once.
+    reminded = rows(database, "SELECT message_id, point, recipients FROM interaction_reminder")
+    assert len({(message, point) for message, point, _ in reminded}) == len(reminded)
+    assert runs[0][0].startswith(f"发送 {len(reminded)} 条到期提醒；"), log
+    mine = rows(
+        database,
+        "SELECT r.recipients FROM interaction_reminder r JOIN interaction_message m"
+        " ON m.id = r.message_id WHERE m.title = '四十天未答复'",
+    )
+    assert mine == [("fuze@example.cn",)]
     sent = mails(tmp_path / "mail")
-    assert sent.count("Subject:") == 1 and "fuze@example.cn" in sent
-    kept = rows(database, "SELECT title, name, phone FROM interaction_message ORDER BY id")
+    assert sent.count("Subject:") == len([1 for *_, to in reminded if to])
+    assert "fuze@example.cn" in sent
+    kept = rows(
+        database,
+        "SELECT title, name, phone FROM interaction_message"
+        " WHERE title IN ('四十天未答复', '去年答复的留言') ORDER BY id",
+    )
     assert kept == [("四十天未答复", "张三", "13800000000"), ("去年答复的留言", "", "")]
     shutil.rmtree(tmp_path / "site", ignore_errors=True)
