@@ -56,13 +56,15 @@ control_socket_disable = not control_socket
 # replaced after max_requests, or a crash) in a fraction of the time, sharing the loaded code's
 # memory. Loading connects to nothing; each worker opens its own database connections on first use.
 preload_app = True
-# A thread does not survive a fork, so the publishing scheduler (news/scheduler.py) and the import
-# thread (news/importing/worker.py) are started in each worker once it is ready, rather than by
+# A thread does not survive a fork, so the publishing scheduler (news/scheduler.py), the import
+# thread (news/importing/worker.py) and the daily jobs (security/daily.py,
+# interaction/daily_job.py) are started in each worker once it is ready, rather than by
 # sitecms/wsgi.py in the master.
 raw_env = ["SCHEDULER_STARTED_BY_SERVER=1"]
 
 
 def post_worker_init(worker):
+    from interaction.daily_job import start_daily_job as start_interaction_daily_job
     from news.importing.worker import start_import_worker
     from news.scheduler import start_scheduler
     from security.daily import start_daily_job
@@ -70,6 +72,7 @@ def post_worker_init(worker):
     start_scheduler()
     start_import_worker()
     start_daily_job()
+    start_interaction_daily_job()
 
 
 def _answer_unparsable_requests_in_chinese():

@@ -345,7 +345,11 @@ class WorkdayException(models.Model):
     calendar does not know yet, or a 调休 Saturday that is a working day. National, so not kept
     per site."""
 
-    day = models.DateField("日期", unique=True)
+    day = models.DateField(
+        "日期",
+        unique=True,
+        help_text="只影响此后收到的来信；已经收到的来信，答复期限不变",
+    )
     is_working_day = models.BooleanField("是工作日", help_text="勾选：调休上班；不勾选：放假")
     note = models.CharField("说明", max_length=60, blank=True)
 
@@ -356,3 +360,49 @@ class WorkdayException(models.Model):
 
     def __str__(self):
         return f"{self.day} {'上班' if self.is_working_day else '放假'}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder sent for one message at one point (interaction/reminders.py): the
+    row is written in the same transaction as the mail goes out, and the unique pair makes a
+    second run of the daily job, or a second process running it at the same moment, send none."""
+
+    site = models.ForeignKey(Site, verbose_name="站点", on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reminders")
+    point = models.CharField("提醒节点", max_length=20)
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    recipients = models.TextField("收件人", blank=True)
+
+    class Meta:
+        verbose_name = "到期提醒"
+        verbose_name_plural = "到期提醒"
+        # Written by the daily job only: no permission for anyone to give.
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "point"], name="interaction_reminder_once_per_point"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.message_id} {self.point}"
+
+
+class DailyRun(models.Model):
+    """One row per day the 互动交流 daily job ran (or is running), the lock that lets one
+    serving process run it (interaction/daily_job.py). One job goes through every site's messages,
+    so the row belongs to no site: a row per site would let two processes each take a site and
+    run the whole job twice."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "互动交流每日任务"
+        verbose_name_plural = "互动交流每日任务"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.day} {self.report}"

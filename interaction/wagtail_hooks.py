@@ -1,6 +1,8 @@
 """The admin of 互动交流: the workflow's entries in Wagtail's log; the 互动交流 menu with the 来信
-listing and message pages (interaction/staff_views.py) and the 办理单位 of each site; and each
-征集's answers and exports (interaction/survey_admin.py), reached from the page's own buttons."""
+listing and message pages (interaction/staff_views.py) and the 办理单位 of each site; each 征集's
+answers and exports (interaction/survey_admin.py), reached from the page's own buttons; the
+deadlines on the dashboard and in the menu (interaction/deadline_panel.py); and 设置 → 工作日调整
+(interaction/workday_admin.py)."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -9,11 +11,14 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from interaction.deadline_panel import DeadlinesPanel, overdue_menu_item
+from interaction.deadlines import handles_messages
 from interaction.models import HandlingUnit
 from interaction.staff_access import may_use
 from interaction.staff_views import AttachmentView, MessageIndexView, MessageView
 from interaction.survey_admin import SurveyAnswersView, export_answers
 from interaction.surveys import SurveyPage
+from interaction.workday_admin import WorkdayExceptionViewSet
 from interaction.workflow import ACTIONS
 
 
@@ -116,3 +121,19 @@ class InteractionMenu(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_interaction_menu():
     return InteractionMenu()
+
+
+@hooks.register("construct_homepage_panels")
+def add_deadlines_panel(request, panels):
+    if handles_messages(request.user):
+        panels.append(DeadlinesPanel())
+
+
+@hooks.register("register_admin_menu_item")
+def register_overdue_menu_item():
+    return overdue_menu_item()
+
+
+@hooks.register("register_admin_viewset")
+def register_workday_exceptions():
+    return WorkdayExceptionViewSet()

@@ -48,6 +48,7 @@ ACTIONS = {
     "interaction.approve": "答复审核通过",
     "interaction.rate": "来信人评价",
     "interaction.remove_contact": "删除联系信息",
+    "interaction.remind": "到期提醒",
 }
 
 
@@ -313,3 +314,18 @@ def remove_contact(message, user, note):
         message.save(update_fields=["name", "phone", "email", "address", "contact_removed_at"])
         _step(message, user, "interaction.remove_contact", message.status, note=note)
     return message
+
+
+def remind(message, recipients, point):
+    """A deadline reminder sent (interaction/reminders.py): not a change of the message, but a
+    step of its history all the same, so staff see who was told and when. `point` says which
+    reminder in words."""
+    told = "、".join(recipients) if recipients else "没有收件邮箱，只在后台提示"
+    _step(
+        message,
+        None,
+        "interaction.remind",
+        message.status,
+        note=f"{point}；提醒：{told}",
+        data={"point": point, "recipients": list(recipients)},
+    )

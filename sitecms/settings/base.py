@@ -268,9 +268,9 @@ SECURITY_DAILY_INTERVAL = float(os.environ.get("SECURITY_DAILY_INTERVAL", "60"))
 
 # 互动交流 (interaction/): attachments are kept in INTERACTION_FILES_DIR, outside MEDIA_ROOT, where
 # no URL reaches them; the writer's contact details are removed from closed messages after
-# INTERACTION_KEEP_CONTACT_DAYS (the daily job, interaction/retention.py). One address may send
-# INTERACTION_SEND_RATE messages and try INTERACTION_LOOKUP_RATE 查询 lookups, counted for all
-# workers (core/limits.py); a form sent sooner than INTERACTION_MIN_FILL_SECONDS after it was
+# INTERACTION_KEEP_CONTACT_DAYS (the daily job, interaction/retention.py; 0: never). One address
+# may send INTERACTION_SEND_RATE messages and try INTERACTION_LOOKUP_RATE 查询 lookups, counted for
+# all workers (core/limits.py); a form sent sooner than INTERACTION_MIN_FILL_SECONDS after it was
 # shown is taken for a robot's. One address may send INTERACTION_SURVEY_RATE 征集 answers.
 INTERACTION_FILES_DIR = os.environ.get("INTERACTION_FILES_DIR", str(BASE_DIR / "private"))
 INTERACTION_KEEP_CONTACT_DAYS = int(os.environ.get("INTERACTION_KEEP_CONTACT_DAYS", "365"))
@@ -278,6 +278,26 @@ INTERACTION_SEND_RATE = os.environ.get("INTERACTION_SEND_RATE", "10/h")
 INTERACTION_LOOKUP_RATE = os.environ.get("INTERACTION_LOOKUP_RATE", "20/h")
 INTERACTION_MIN_FILL_SECONDS = float(os.environ.get("INTERACTION_MIN_FILL_SECONDS", "3"))
 INTERACTION_SURVEY_RATE = os.environ.get("INTERACTION_SURVEY_RATE", "30/h")
+# Deadlines (interaction/deadlines.py), counted in working days on the Chinese calendar: a message
+# is 即将到期 within INTERACTION_DUE_SOON_DAYS working days of its deadline. The dashboard shows the
+# oldest unanswered message of each channel in amber from INTERACTION_WARNING_AGE_DAYS calendar
+# days and in red from INTERACTION_DANGER_AGE_DAYS (or once overdue): well before the 3 months
+# after which an unanswered message fails the national inspection.
+INTERACTION_DUE_SOON_DAYS = int(os.environ.get("INTERACTION_DUE_SOON_DAYS", "3"))
+INTERACTION_WARNING_AGE_DAYS = int(os.environ.get("INTERACTION_WARNING_AGE_DAYS", "15"))
+INTERACTION_DANGER_AGE_DAYS = int(os.environ.get("INTERACTION_DANGER_AGE_DAYS", "30"))
+# Reminders by e-mail (interaction/reminders.py): INTERACTION_REMIND_BEFORE_DAYS working days before
+# the deadline, on it, then every INTERACTION_REMIND_EVERY_DAYS working days after it; to the unit
+# (or the channel's 受理人员), and from the INTERACTION_REMIND_OWNER_FROM-th overdue reminder also to
+# the channel's 负责人. The daily job (interaction/daily_job.py) sends them and removes old contact
+# details; it runs in the serving processes once a day after INTERACTION_DAILY_AT (Beijing time),
+# or from cron as `manage.py interaction_daily` with INTERACTION_DAILY_ENABLED off.
+INTERACTION_REMIND_BEFORE_DAYS = int(os.environ.get("INTERACTION_REMIND_BEFORE_DAYS", "3"))
+INTERACTION_REMIND_EVERY_DAYS = max(1, int(os.environ.get("INTERACTION_REMIND_EVERY_DAYS", "5")))
+INTERACTION_REMIND_OWNER_FROM = int(os.environ.get("INTERACTION_REMIND_OWNER_FROM", "2"))
+INTERACTION_DAILY_ENABLED = env_bool("INTERACTION_DAILY_ENABLED", default=True)
+INTERACTION_DAILY_AT = os.environ.get("INTERACTION_DAILY_AT", "07:30")
+INTERACTION_DAILY_INTERVAL = float(os.environ.get("INTERACTION_DAILY_INTERVAL", "60"))
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).

@@ -1,0 +1,189 @@
+"""How each unanswered message stands against its deadline, for the dashboard
+(interaction/deadline_panel.py) and the reminders (interaction/reminders.py).
+
+A message's due date is fixed when it arrives (interaction/workflow.py, receive); here it is
+measured against today in working days of the Chinese calendar (interaction/workdays.py):
+working days left, or working days overdue. 即将到期 means at most INTERACTION_DUE_SOON_DAYS
+working days left (the due date itself included).
+
+Each channel (and 纠错) is summed up by its oldest unanswered valid message — what the national
+inspection looks at: a valid message unanswered for more than 3 months fails the site outright.
+The severity is
+- danger (red) once any message is overdue or the oldest is INTERACTION_DANGER_AGE_DAYS calendar
+  days old (30 by default: two months before the veto);
+- warning (amber) when one is 即将到期 or the oldest is INTERACTION_WARNING_AGE_DAYS old (15);
+- normal otherwise.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db.models import Q
+from django.utils import timezone
+
+from interaction.models import ChannelPage, Kind, Message
+from interaction.workdays import Calendar
+
+NORMAL = "normal"
+WARNING = "warning"
+DANGER = "danger"
+SEVERITY_LABELS = {NORMAL: "正常", WARNING: "注意", DANGER: "紧急"}
+_RANK = {NORMAL: 0, WARNING: 1, DANGER: 2}
+
+MESSAGE_PERMISSIONS = (
+    "interaction.accept_message",
+    "interaction.handle_message",
+    "interaction.review_reply",
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date seen from `today`: working days left (0 on the day itself), or overdue by."""
+
+    due_date: datetime.date
+    today: datetime.date
+    days_left: int
+    overdue_by: int
+
+    @property
+    def overdue(self):
+        return self.due_date < self.today
+
+    @property
+    def due_soon(self):
+        return not self.overdue and self.days_left <= settings.INTERACTION_DUE_SOON_DAYS
+
+    @property
+    def label(self):
+        if self.overdue:
+            return f"已超期 {self.overdue_by} 个工作日"
+        if self.days_left == 0:
+            return "今天到期"
+        return f"还剩 {self.days_left} 个工作日"
+
+
+def deadline_of(message, today, calendar):
+    due = message.due_date
+    return Deadline(
+        due_date=due,
+        today=today,
+        days_left=calendar.working_days_between(today, due),
+        overdue_by=calendar.working_days_between(due, today),
+    )
+
+
+def age_in_days(message, today):
+    """Calendar days since the message arrived (Beijing dates)."""
+    return (today - timezone.localdate(message.received_at)).days
+
+
+def severity(deadline, age):
+    if deadline.overdue or age >= settings.INTERACTION_DANGER_AGE_DAYS:
+        return DANGER
+    if deadline.due_soon or age >= settings.INTERACTION_WARNING_AGE_DAYS:
+        return WARNING
+    return NORMAL
+
+
+def worst(*severities):
+    return max(severities, key=_RANK.__getitem__, default=NORMAL)
+
+
+@dataclass
+class ChannelSummary:
+    """A channel's (or the site's 纠错's) unanswered valid messages."""
+
+    label: str
+    oldest: Message
+    oldest_age: int
+    oldest_deadline: Deadline
+    open_count: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    severity: str = NORMAL
+
+    @property
+    def severity_label(self):
+        return SEVERITY_LABELS[self.severity]
+
+
+def _label(message, several_sites):
+    label = message.channel.title if message.channel_id else Kind.CORRECTION.label
+    return f"{message.site.site_name or message.site.hostname} {label}" if several_sites else label
+
+
+def summaries(messages, today=None, calendar=None):
+    """One summary per channel (纠错 apart) of the open valid messages among `messages`, the
+    most urgent first."""
+    today = today or timezone.localdate()
+    calendar = calendar or Calendar()
+    waiting = list(
+        messages.open().valid().select_related("channel", "site").order_by("received_at", "pk")
+    )
+    several_sites = len({message.site_id for message in waiting}) > 1
+    groups = {}
+    for message in waiting:
+        deadline = deadline_of(message, today, calendar)
+        key = (message.site_id, message.kind, message.channel_id)
+        summary = groups.get(key)
+        if summary is None:
+            age = age_in_days(message, today)
+            summary = groups[key] = ChannelSummary(
+                label=_label(message, several_sites),
+                oldest=message,
+                oldest_age=age,
+                oldest_deadline=deadline,
+                severity=severity(deadline, age),
+            )
+        summary.open_count += 1
+        summary.due_soon += deadline.due_soon
+        summary.overdue += deadline.overdue
+        if deadline.overdue:
+            summary.severity = DANGER
+        elif deadline.due_soon:
+            summary.severity = worst(summary.severity, WARNING)
+    return sorted(
+        groups.values(), key=lambda summary: (-_RANK[summary.severity], -summary.oldest_age)
+    )
+
+
+def handles_messages(user):
+    """Whether `user` receives, handles or reviews messages of any channel: the people the
+    dashboard panel and the overdue menu item are for."""
+    if not user.is_active:
+        return False
+    if user.is_superuser or any(user.has_perm(name) for name in MESSAGE_PERMISSIONS):
+        return True
+    groups = Group.objects.filter(user=user)
+    return ChannelPage.objects.filter(Q(handlers__in=groups) | Q(reviewers__in=groups)).exists()
+
+
+def handled_by(user):
+    """The messages `user` has a hand in, as interaction/workflow.py's may_see decides for one
+    message: the channels they receive or review, 纠错 for the reviewers, and what was forwarded
+    to a unit whose group they are in."""
+    messages = Message.objects.all()
+    if not user.is_active:
+        return messages.none()
+    if user.is_superuser:
+        return messages
+    groups = list(Group.objects.filter(user=user).values_list("pk", flat=True))
+    mine = Q(kind=Kind.MESSAGE, channel__handlers__in=groups) | Q(
+        kind=Kind.MESSAGE, channel__reviewers__in=groups
+    )
+    if user.has_perm("interaction.accept_message"):
+        mine |= Q(kind=Kind.MESSAGE, channel__handlers__isnull=True)
+    if user.has_perm("interaction.review_reply"):
+        mine |= Q(kind=Kind.CORRECTION) | Q(kind=Kind.MESSAGE, channel__reviewers__isnull=True)
+    if user.has_perm("interaction.handle_message"):
+        mine |= Q(unit__group__in=groups)
+    return messages.filter(mine).distinct()
+
+
+def overdue_count(user, today=None):
+    """How many open messages `user` has a hand in are past their due date."""
+    today = today or timezone.localdate()
+    return handled_by(user).valid().overdue(today).count()
