@@ -44,7 +44,8 @@ class DeadlinesPanel(Component):
 
 
 class OverdueMenuItem(MenuItem):
-    """超期来信（N）: a red flag in the menu, leading to the panel, while N is not 0."""
+    """超期来信（N）: a red flag in the menu, leading to the 来信 listing of the overdue ones,
+    while N is not 0."""
 
     def is_shown(self, request):
         return _overdue_count(request) > 0
@@ -63,7 +64,7 @@ class OverdueMenuItem(MenuItem):
 def overdue_menu_item():
     return OverdueMenuItem(
         "超期来信",
-        f"{reverse('wagtailadmin_home')}#{PANEL_ID}",
+        f"{reverse('interaction_messages:index')}?overdue=yes",
         name="interaction-overdue",
         icon_name="warning",
         order=5,

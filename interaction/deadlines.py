@@ -19,11 +19,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.db.models import Q
 from django.utils import timezone
 
-from interaction.models import ChannelPage, Kind, Message
+from interaction.models import Kind, Message
+from interaction.staff_access import may_use, visible_messages
 from interaction.workdays import Calendar
 
 NORMAL = "normal"
@@ -31,12 +30,6 @@ WARNING = "warning"
 DANGER = "danger"
 SEVERITY_LABELS = {NORMAL: "正常", WARNING: "注意", DANGER: "紧急"}
 _RANK = {NORMAL: 0, WARNING: 1, DANGER: 2}
-
-MESSAGE_PERMISSIONS = (
-    "interaction.accept_message",
-    "interaction.handle_message",
-    "interaction.review_reply",
-)
 
 
 @dataclass(frozen=True)
@@ -151,36 +144,14 @@ def summaries(messages, today=None, calendar=None):
 
 
 def handles_messages(user):
-    """Whether `user` receives, handles or reviews messages of any channel: the people the
-    dashboard panel and the overdue menu item are for."""
-    if not user.is_active:
-        return False
-    if user.is_superuser or any(user.has_perm(name) for name in MESSAGE_PERMISSIONS):
-        return True
-    groups = Group.objects.filter(user=user)
-    return ChannelPage.objects.filter(Q(handlers__in=groups) | Q(reviewers__in=groups)).exists()
+    """Whether `user` receives, handles or reviews messages: the people the dashboard panel and
+    the overdue menu item are for (the same as those the 互动交流 menu is for)."""
+    return may_use(user)
 
 
 def handled_by(user):
-    """The messages `user` has a hand in, as interaction/workflow.py's may_see decides for one
-    message: the channels they receive or review, 纠错 for the reviewers, and what was forwarded
-    to a unit whose group they are in."""
-    messages = Message.objects.all()
-    if not user.is_active:
-        return messages.none()
-    if user.is_superuser:
-        return messages
-    groups = list(Group.objects.filter(user=user).values_list("pk", flat=True))
-    mine = Q(kind=Kind.MESSAGE, channel__handlers__in=groups) | Q(
-        kind=Kind.MESSAGE, channel__reviewers__in=groups
-    )
-    if user.has_perm("interaction.accept_message"):
-        mine |= Q(kind=Kind.MESSAGE, channel__handlers__isnull=True)
-    if user.has_perm("interaction.review_reply"):
-        mine |= Q(kind=Kind.CORRECTION) | Q(kind=Kind.MESSAGE, channel__reviewers__isnull=True)
-    if user.has_perm("interaction.handle_message"):
-        mine |= Q(unit__group__in=groups)
-    return messages.filter(mine).distinct()
+    """The messages `user` has a hand in: the ones the 来信 listing shows them."""
+    return visible_messages(user)
 
 
 def overdue_count(user, today=None):

@@ -1,6 +1,6 @@
 """The deadlines in Debian's Chromium under the production headers: a receiver meets the red
-row of an overdue message and the 超期来信 menu item that leads to it, and a superuser adds a
-工作日调整 day, with nothing refused by the policy and no English on the way."""
+row of an overdue message, which opens it, and the 超期来信 menu item that lists the overdue
+ones; a superuser adds a 工作日调整 day; nothing is refused by the policy and no English shows."""
 
 import datetime
 from pathlib import Path
@@ -56,9 +56,12 @@ def test_a_receiver_is_led_from_the_menu_to_the_red_row_of_the_overdue_message(b
         .split(", ")[:3],
     )
     assert red > 150 and green < 100 and blue < 100
-    # The same page, scrolled to the panel: no load to wait for.
-    page.locator("nav").get_by_text("超期来信（1）").click()
-    page.wait_for_url(f"{live_site}{reverse('wagtailadmin_home')}#interaction-deadlines")
+    # The row opens the message; the menu item lists the overdue ones.
+    receiver.click_and_wait(row.get_by_role("link"))
+    assert "四十天未答复的留言" in page.locator("main").inner_text()
+    receiver.click_and_wait(page.locator("nav").get_by_text("超期来信（1）"))
+    assert page.url.endswith(f"{reverse('interaction_messages:index')}?overdue=yes")
+    assert "四十天未答复的留言" in page.locator("main").inner_text()
     receiver.look()
     receiver.assert_met_no_obstacle()
     receiver.close()

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interaction import workflow
-from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
 from interaction.message_roles import HANDLERS, RECEIVERS
+from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
 from news.roles import REVIEWERS
 from news.sitetree import ensure_site_tree
 from security.two_factor import PHONE
