@@ -2,13 +2,16 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from wagtail.models import Site
 
 from interaction.models import ChannelPage
 from interaction.statistics import channel_statistics
 
 
 def statistics(request, channel_id):
-    channel = ChannelPage.objects.live().public().filter(pk=channel_id).first()
+    site = Site.find_for_request(request)
+    channels = ChannelPage.objects.live().public().filter(pk=int(channel_id))
+    channel = channels.descendant_of(site.root_page).first() if site is not None else None
     if channel is None:
         raise Http404("没有这个留言渠道")
     return render(

@@ -4,7 +4,7 @@ answers and exports (interaction/survey_admin.py), reached from the page's own b
 deadlines on the dashboard and in the menu (interaction/deadline_panel.py); and 设置 → 工作日调整
 (interaction/workday_admin.py)."""
 
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -28,16 +28,20 @@ def register_interaction_actions(actions):
         actions.register_action(action, label, label)
 
 
+# A page's id of at most 18 digits: a longer number is no page, and SQLite cannot be asked for it.
+PAGE_ID = r"(?P<page_id>[0-9]{1,18})"
+
+
 @hooks.register("register_admin_urls")
 def register_survey_urls():
     return [
-        path(
-            "surveys/<int:page_id>/answers/",
+        re_path(
+            rf"^surveys/{PAGE_ID}/answers/$",
             SurveyAnswersView.as_view(),
             name="interaction_survey_answers",
         ),
-        path(
-            "surveys/<int:page_id>/export/<str:kind>/",
+        re_path(
+            rf"^surveys/{PAGE_ID}/export/(?P<kind>[a-z]+)/$",
             export_answers,
             name="interaction_survey_export",
         ),

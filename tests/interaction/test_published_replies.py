@@ -110,4 +110,19 @@ def test_the_statistics_count_each_month_with_working_days_and_overdue(site, cha
 def test_the_statistics_page_is_public_and_a_wrong_channel_is_not_found(channel, reader):
     response = reader.get(f"/hudong/tongji/{channel.pk}/")
     assert response.status_code == 200 and "办理情况统计" in response.content.decode()
-    assert reader.get("/hudong/tongji/999999/").status_code == 404
+    for wrong in ("999999", "99999999999999999999999", "-1", "1e3"):
+        assert reader.get(f"/hudong/tongji/{wrong}/").status_code == 404
+
+
+def test_the_statistics_of_another_sites_channel_are_not_served_on_ours(site, reader):
+    from wagtail.models import Page, Site
+
+    from interaction.channels import ensure_channel
+    from interaction.models import ChannelPage
+    from news.models import HomePage
+    from news.sitetree import add_published
+
+    home = add_published(Page.objects.get(depth=1), HomePage(title="区委党建网", slug="district"))
+    other = Site.objects.create(hostname="district.example.cn", root_page=home)
+    theirs = ensure_channel(other) or ChannelPage.objects.descendant_of(home).first()
+    assert reader.get(f"/hudong/tongji/{theirs.pk}/").status_code == 404

@@ -288,6 +288,9 @@ def test_the_editor_sees_the_counts_and_exports_neutralised_csv_and_xlsx(survey,
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     assert sheet["E2"].value == "'=cmd|' /C calc'!A0" and sheet["E2"].data_type == "s"
     assert editor_client.get(f"/admin/surveys/{survey.pk}/export/pdf/").status_code == 404
+    for huge in ("99999999999999999999999", "9223372036854775808"):
+        assert editor_client.get(f"/admin/surveys/{huge}/answers/").status_code == 404
+        assert editor_client.get(f"/admin/surveys/{huge}/export/csv/").status_code == 404
 
 
 def test_staff_who_may_not_edit_the_survey_see_no_answers(survey, staff_client, editor_client):
