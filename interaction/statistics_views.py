@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from wagtail.models import Site
 
 from interaction.models import ChannelPage
@@ -14,8 +15,11 @@ def statistics(request, channel_id):
     channel = channels.descendant_of(site.root_page).first() if site is not None else None
     if channel is None:
         raise Http404("没有这个留言渠道")
-    return render(
+    response = render(
         request,
         "interaction/statistics.html",
         {"page": channel, "channel": channel, "rows": channel_statistics(channel)},
     )
+    # Every message received or answered moves the figures: never kept by a cache.
+    add_never_cache_headers(response)
+    return response

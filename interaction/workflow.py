@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from core import generation
 from interaction import codes
 from interaction.models import (
     CORRECTION_DEADLINE_DAYS,
@@ -277,6 +278,9 @@ def approve(message, user, publishable):
             message.channel is not None and message.channel.publishes_replies
         )
         message.save(update_fields=["status", "replied_at", "reply_publishable"])
+        if message.consent_public and message.reply_publishable:
+            # The channel's list of replies changes: kept lists are rendered afresh.
+            generation.bump(generation.ARTICLES)
         _step(
             message,
             user,

@@ -126,3 +126,27 @@ def test_the_statistics_of_another_sites_channel_are_not_served_on_ours(site, re
     other = Site.objects.create(hostname="district.example.cn", root_page=home)
     theirs = ensure_channel(other) or ChannelPage.objects.descendant_of(home).first()
     assert reader.get(f"/hudong/tongji/{theirs.pk}/").status_code == 404
+
+
+def test_an_approved_reply_shows_at_once_on_the_kept_channel_page(
+    site, channel, staff, reader, settings
+):
+    settings.PAGE_CACHE = "django"
+    message, _ = send(site, channel, title="缓存之后才答复的来信")
+    workflow.forward(message, staff["receiver"].user, staff["unit"])
+    workflow.submit_reply(message, staff["handler"].user, "已经答复。")
+    assert "缓存之后才答复的来信" not in reader.get(channel.url).content.decode()
+    reader.get(channel.url)
+    workflow.approve(message, staff["reviewer"].user, publishable=True)
+    assert "缓存之后才答复的来信" in reader.get(channel.url).content.decode()
+
+
+def test_the_statistics_follow_each_new_message_with_the_page_cache_on(
+    site, channel, reader, settings
+):
+    settings.PAGE_CACHE = "django"
+    url = f"/hudong/tongji/{channel.pk}/"
+    first = reader.get(url).content.decode()
+    reader.get(url)
+    send(site, channel)
+    assert reader.get(url).content.decode() != first
