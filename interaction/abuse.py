@@ -113,11 +113,12 @@ def sending_over_limit(request):
 
 
 def lookup_over_limit(request, number):
-    """Counts one lookup against the address and against the number asked for (a number that
-    does not exist counts the same); whether either is over its limit."""
-    by_address = limits.exceeded(request, LOOKUP_GROUP, settings.INTERACTION_LOOKUP_RATE)
-    by_number = number_exceeded(number, settings.INTERACTION_NUMBER_LOOKUP_RATE)
-    return by_address or by_number
+    """Counts one lookup against the address and, if the address is within its limit, against
+    the number asked for (a number that does not exist counts the same); whether either is over
+    its limit. An address already refused uses up nothing of the number's lookups."""
+    if limits.exceeded(request, LOOKUP_GROUP, settings.INTERACTION_LOOKUP_RATE):
+        return True
+    return number_exceeded(number, settings.INTERACTION_NUMBER_LOOKUP_RATE)
 
 
 def number_exceeded(number, rate):
