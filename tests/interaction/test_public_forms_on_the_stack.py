@@ -1,5 +1,6 @@
 """互动交流's public forms on the production stack (gunicorn with three workers, production
-settings, a SQLite database of its own), over raw sockets: one address sending 30 messages is
+settings), once on a SQLite database of its own and once on PostgreSQL with Redis counting the
+limits, over raw sockets: one address sending 30 messages is
 refused, with its form back, after exactly INTERACTION_SEND_RATE, whichever worker answers; a
 storm of wrong 查询码 is throttled per address and per 受理编号 from many addresses; and no
 malformed post (empty, 100,000 characters, NUL bytes, emoji, lists, broken bodies, no CSRF
@@ -9,13 +10,16 @@ The question each form asks is answered from the database, as the server reads i
 """
 
 import re
+import shutil
 import sqlite3
+import uuid
 from urllib.parse import quote, urlencode
 
 import pytest
 
 from stack.raw_http import CHROME_UA
-from stack.site import Gunicorn, prepared_sqlite_site
+from stack.services import PrivateRedis, create_database, drop_database, postgres_answers
+from stack.site import Gunicorn, prepared_postgres_site, prepared_sqlite_site
 
 SEND_LIMIT = 5
 LOOKUP_LIMIT = 8
@@ -25,23 +29,45 @@ HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("interaction-stack")
-    environment = prepared_sqlite_site(
-        folder,
-        SCHEDULER_ENABLED=0,
-        HITCOUNT_TRUSTED_PROXIES=1,
-        INTERACTION_FILES_DIR=folder / "private",
-        INTERACTION_MIN_FILL_SECONDS=0,
-        INTERACTION_SEND_RATE=f"{SEND_LIMIT}/h",
-        INTERACTION_LOOKUP_RATE=f"{LOOKUP_LIMIT}/h",
-        INTERACTION_NUMBER_LOOKUP_RATE=f"{NUMBER_LIMIT}/h",
-    )
-    stack = Gunicorn(environment, folder / "gunicorn.log", workers=3)
-    stack.database = folder / "site.sqlite3"
-    yield stack
-    stack.close()
+LIMITS = {
+    "SCHEDULER_ENABLED": 0,
+    "HITCOUNT_TRUSTED_PROXIES": 1,
+    "INTERACTION_MIN_FILL_SECONDS": 0,
+    "INTERACTION_SEND_RATE": f"{SEND_LIMIT}/h",
+    "INTERACTION_LOOKUP_RATE": f"{LOOKUP_LIMIT}/h",
+    "INTERACTION_NUMBER_LOOKUP_RATE": f"{NUMBER_LIMIT}/h",
+}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres-redis"])
+def live(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"interaction-{request.param}")
+    private = {"INTERACTION_FILES_DIR": folder / "private"}
+    if request.param == "sqlite":
+        environment = prepared_sqlite_site(folder, **LIMITS, **private)
+        stack = Gunicorn(environment, folder / "gunicorn.log", workers=3)
+        stack.database = folder / "site.sqlite3"
+        yield stack
+        stack.close()
+        return
+    if not postgres_answers():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    name = f"sitecms_interaction_{uuid.uuid4().hex[:8]}"
+    database_url = create_database(name)
+    redis = PrivateRedis()
+    try:
+        environment = prepared_postgres_site(
+            database_url, folder, REDIS_URL=redis.url, **LIMITS, **private
+        )
+        stack = Gunicorn(environment, folder / "gunicorn.log", workers=3)
+        stack.database = database_url
+        yield stack
+        stack.close()
+    finally:
+        redis.close()
+        drop_database(name)
 
 
 class Reader:
@@ -80,11 +106,16 @@ class Reader:
 
 
 def answer_of(live, key):
+    """The answer the captcha app keeps for the question `key`, read from the stack's database."""
+    query = "SELECT response FROM captcha_captchastore WHERE hashkey = {}"
+    if isinstance(live.database, str):
+        import psycopg2
+
+        with psycopg2.connect(live.database) as database, database.cursor() as cursor:
+            cursor.execute(query.format("%s"), [key])
+            return cursor.fetchone()[0]
     with sqlite3.connect(live.database) as database:
-        row = database.execute(
-            "SELECT response FROM captcha_captchastore WHERE hashkey = ?", [key]
-        ).fetchone()
-    return row[0]
+        return database.execute(query.format("?"), [key]).fetchone()[0]
 
 
 MESSAGE = {
