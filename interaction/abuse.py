@@ -40,9 +40,19 @@ OPERATORS = {"+": "加", "-": "减", "×": "乘", "*": "乘"}
 # The arithmetic question ----------------------------------------------------------------------
 
 
+# Every this many questions, a process removes the expired ones (a page shown and never sent
+# leaves its question behind).
+PRUNE_EVERY = 100
+_asked = 0
+
+
 def new_challenge():
     """(key, question in words): a new question, stored by the captcha app; the key goes into the
     form, the answer stays in the database."""
+    global _asked
+    _asked += 1
+    if _asked % PRUNE_EVERY == 0:
+        remove_expired_questions()
     key = CaptchaStore.generate_key()
     challenge = CaptchaStore.objects.get(hashkey=key).challenge
     return key, question_in_words(challenge)

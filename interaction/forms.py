@@ -15,6 +15,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from interaction import abuse, attachments
 from interaction.models import (
@@ -92,7 +93,11 @@ class PublicForm(forms.Form):
         """Before the form is shown, first or again: a new question and a new start time, the
         answer emptied. `checked` false shows a bound form without checking it (refused before
         that, over a limit)."""
-        errors = self.errors if self.is_bound and checked else {}
+        if self.is_bound and not checked:
+            # Shown as typed, with no field marked: nothing here was checked, and the template
+            # must not check it now (against the new question, with an empty answer).
+            self._errors, self.cleaned_data = ErrorDict(), {}
+        errors = self.errors if self.is_bound else {}
         if not self.asks_question:
             self.describe(errors)
             return self

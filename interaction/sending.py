@@ -68,7 +68,6 @@ def channel_response(page, request, form, *args, status=200, **kwargs):
 
 def send_message(page, request, *args, **kwargs):
     site = Site.find_for_request(request)
-    abuse.remove_expired_questions()
     form = MessageForm(request.POST, request.FILES)
     if abuse.sending_over_limit(request):
         form.top_message = LIMITED
@@ -110,7 +109,6 @@ def correction(request):
             }
         )
         return correction_response(request, form.prepare())
-    abuse.remove_expired_questions()
     form = CorrectionForm(request.POST)
     if abuse.sending_over_limit(request):
         form.top_message = LIMITED

@@ -185,7 +185,9 @@ def test_over_the_sending_limit_the_form_comes_back_with_429(reader, channel, se
     html = answer.content.decode()
     assert answer.status_code == 429
     assert "太频繁" in html and "第三封来信的标题" in html
-    assert "错误：" not in html  # nothing was checked: no field is marked wrong
+    # Nothing was checked: no field is marked wrong, and the new question is still good.
+    assert 'class="form-error"' not in html and "aria-invalid" not in html
+    assert CaptchaStore.objects.filter(hashkey=dict(HIDDEN.findall(html))["captcha_key"]).exists()
     assert Message.objects.count() == 2
 
 
@@ -422,3 +424,19 @@ def test_the_question_is_read_out_in_words():
     assert abuse.question_in_words("7×3=") == "7 乘 3 等于多少？"
     assert abuse.question_in_words("9-2=") == "9 减 2 等于多少？"
     assert abuse.question_in_words("1+10=") == "1 加 10 等于多少？"
+
+
+def test_the_page_cache_keeps_neither_the_form_nor_the_answer(reader, channel, settings):
+    settings.PAGE_CACHE = "django"
+    keys = {dict(HIDDEN.findall(reader.get(channel.url).content.decode()))["captcha_key"]}
+    keys.add(dict(HIDDEN.findall(reader.get(channel.url).content.decode()))["captcha_key"])
+    assert len(keys) == 2
+    lookup_page = reader.get("/hudong/chaxun/")
+    assert "no-store" in lookup_page["Cache-Control"]
+
+
+def test_a_channel_page_takes_post_but_other_pages_still_refuse_it(reader, channel, article):
+    assert reader.post(article.url, {}).status_code == 405
+    assert reader.put(channel.url).status_code == 405
+    options = reader.options(channel.url)
+    assert "POST" in options["Allow"]

@@ -216,3 +216,49 @@ def assert_valid_html(sources, folder):
     ]
     assert errors == [], "\n".join(errors)
     assert re.search(r"<h1>", sources[next(iter(sources))])
+
+
+def test_refused_forms_and_a_replied_message_pass_axe_and_the_checker(
+    browser, site_url, channel, tmp_path, django_user_model
+):
+    from wagtail.models import Site
+
+    from interaction import workflow
+    from tests.interaction.conftest import send
+
+    staff = django_user_model.objects.create_superuser("banli", password="pw-for-tests")
+    message, code = send(Site.objects.get(is_default_site=True), channel)
+    workflow.accept(message, staff)
+    workflow.submit_reply(message, staff, "周末开放，时间为9:00至17:00。", "组织部")
+    workflow.approve(message, staff, publishable=True)
+
+    context, page, errors = open_page(browser, viewport=PHONE)
+    sources, problems = {}, []
+
+    def posted_by(button, name):
+        with page.expect_response(lambda answer: answer.request.method == "POST") as posted:
+            page.get_by_role("button", name=button, exact=True).click()
+        sources[name] = posted.value.text()
+        page.wait_for_load_state()
+        assert fits(page, PHONE["width"]), name
+        problems.extend(f"{name}: {p}" for p in problems_on(page, errors))
+
+    page.goto(site_url + channel.url)
+    posted_by("提交留言", "refused-message")
+    assert page.locator(".form-alert").is_visible()
+    page.goto(site_url + "/hudong/jiucuo/")
+    posted_by("提交纠错", "refused-correction")
+    page.goto(site_url + "/hudong/chaxun/")
+    posted_by("查询", "refused-lookup")
+    page.locator("#id_number").fill(message.number)
+    page.locator("#id_code").fill(code)
+    posted_by("查询", "replied")
+    assert "组织部" in page.locator(".lookup-reply").inner_text()
+    posted_by("提交评价", "refused-rating")
+    assert "请选择满意度" in page.locator(".form-alert").inner_text()
+    page.get_by_label("满意", exact=True).check()
+    posted_by("提交评价", "rated")
+    assert "感谢您的评价" in page.locator("main").inner_text()
+    context.close()
+    assert problems == [], "\n".join(problems)
+    assert_valid_html(sources, tmp_path)
