@@ -43,12 +43,21 @@ NUMBER_MAX = 20
 CODE_MAX = 20
 
 
+LENGTH_MESSAGES = {
+    "min_length": "至少要写 %(limit_value)d 个字（现在是 %(show_value)d 个）。",
+    "max_length": "不能超过 %(limit_value)d 个字（现在是 %(show_value)d 个）。",
+}
+
+
 def one_line_breaks(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 class TextField(forms.CharField):
-    """A text field whose line breaks count as one character each."""
+    """A text field whose line breaks count as one character each, its length told in 字 and in
+    Chinese punctuation."""
+
+    default_error_messages = LENGTH_MESSAGES
 
     def to_python(self, value):
         return super().to_python(one_line_breaks(value))
@@ -75,7 +84,6 @@ class PublicForm(forms.Form):
     homepage = forms.CharField(
         label="请勿填写此项（用于识别自动程序）",
         required=False,
-        max_length=200,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "tabindex": "-1", "class": "honeypot-input"}
         ),
@@ -136,15 +144,15 @@ class PublicForm(forms.Form):
         cleaned = super().clean()
         if not self.asks_question:
             return cleaned
+        # The question is used up first, whatever else is wrong: each is answered once.
+        right = abuse.answer_is_right(cleaned.get("captcha_key"), cleaned.get("captcha_answer"))
         if cleaned.get("homepage"):
             self.top_message = HONEYPOT_FILLED
             raise ValidationError(HONEYPOT_FILLED, code="honeypot")
         if abuse.sent_too_soon(self.data.get("started")):
             self.top_message = TOO_SOON
             raise ValidationError(TOO_SOON, code="too_soon")
-        if "captcha_answer" in cleaned and not abuse.answer_is_right(
-            cleaned.get("captcha_key"), cleaned["captcha_answer"]
-        ):
+        if "captcha_answer" in cleaned and not right:
             self.add_error("captcha_answer", WRONG_ANSWER)
         return cleaned
 
@@ -169,6 +177,7 @@ class ContactFields(forms.Form):
         label="邮箱",
         max_length=EMAIL_MAX,
         required=False,
+        error_messages=LENGTH_MESSAGES,
         help_text="不公开",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -299,6 +308,7 @@ class CorrectionForm(PublicForm):
         label="邮箱（可选）",
         max_length=EMAIL_MAX,
         required=False,
+        error_messages=LENGTH_MESSAGES,
         help_text="留下邮箱，我们可以告诉您改正的结果；不公开",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -333,14 +343,14 @@ class LookupForm(PublicForm):
     asks_question = False
     refusal = "查询未成功，请按下面的提示修改。"
 
-    number = forms.CharField(
+    number = TextField(
         label="受理编号",
         max_length=NUMBER_MAX,
         help_text="如 LY20261207-00042",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": "请填写受理编号。"},
     )
-    code = forms.CharField(
+    code = TextField(
         label="查询码",
         max_length=CODE_MAX,
         help_text="提交时得到的 10 位查询码，不区分大小写",

@@ -440,3 +440,10 @@ def test_a_channel_page_takes_post_but_other_pages_still_refuse_it(reader, chann
     assert reader.put(channel.url).status_code == 405
     options = reader.options(channel.url)
     assert "POST" in options["Allow"]
+
+
+def test_a_question_is_used_up_whatever_else_refused_the_form(reader, channel):
+    html = reader.get(channel.url).content.decode()
+    values = form_values(html)
+    reader.post(channel.url, {**values, **message_fields(homepage="spam")})
+    assert not CaptchaStore.objects.filter(hashkey=values["captcha_key"]).exists()
