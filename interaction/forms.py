@@ -71,7 +71,7 @@ class PublicForm(forms.Form):
     asks_question = True
 
     captcha_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
-    captcha_answer = forms.CharField(
+    captcha_answer = TextField(
         label="验证题",
         required=True,
         max_length=8,

@@ -90,7 +90,6 @@ def sent_response(request, message, code, page=None):
         "message": message,
         "code": code,
         "code_groups": [code[:5], code[5:]],
-        "lookup_path": "/hudong/chaxun/",
     }
     return never_kept(TemplateResponse(request, "interaction/sent.html", context))
 
