@@ -172,6 +172,7 @@ class ContactFields(forms.Form):
         required=False,
         help_text="电话和邮箱至少填一项，不公开",
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": "请填写姓名。"},
     )
     email = forms.EmailField(
         label="邮箱",
@@ -203,12 +204,14 @@ class MessageForm(PublicForm, ContactFields):
         min_length=TITLE_MIN,
         max_length=TITLE_MAX,
         help_text=f"{TITLE_MIN}～{TITLE_MAX} 字",
+        error_messages={"required": "请填写标题。"},
     )
     content = TextField(
         label="内容",
         max_length=CONTENT_MAX,
         help_text=f"不超过 {CONTENT_MAX} 字",
         widget=forms.Textarea(attrs={"rows": 10, "data-count-limit": str(CONTENT_MAX)}),
+        error_messages={"required": "请填写内容。"},
     )
     consent_public = forms.BooleanField(
         label="同意公开：答复后，可以在本页公开我的来信内容和答复（姓名、电话、邮箱一律不公开）",
@@ -302,6 +305,7 @@ class CorrectionForm(PublicForm):
         max_length=CONTENT_MAX,
         help_text=f"请说明错在哪里、应当怎样改，不超过 {CONTENT_MAX} 字",
         widget=forms.Textarea(attrs={"rows": 6, "data-count-limit": str(CONTENT_MAX)}),
+        error_messages={"required": "请说明哪里有错。"},
     )
     name = TextField(label="姓名（可选）", max_length=NAME_MAX, required=False)
     email = forms.EmailField(
