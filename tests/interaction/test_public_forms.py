@@ -447,3 +447,11 @@ def test_a_question_is_used_up_whatever_else_refused_the_form(reader, channel):
     values = form_values(html)
     reader.post(channel.url, {**values, **message_fields(homepage="spam")})
     assert not CaptchaStore.objects.filter(hashkey=values["captcha_key"]).exists()
+
+
+def test_the_notice_says_how_long_contact_details_are_kept(reader, channel, settings):
+    settings.INTERACTION_KEEP_CONTACT_DAYS = 180
+    assert "办结 180 天后删除" in reader.get(channel.url).content.decode()
+    settings.INTERACTION_KEEP_CONTACT_DAYS = 0
+    html = reader.get(channel.url).content.decode()
+    assert "办结 0 天" not in html and "可按下条要求删除" in html
