@@ -22,5 +22,6 @@ def beijing_time(value: datetime) -> datetime:
 
 
 def iso_beijing_time(value: datetime) -> str:
-    """`value` as ISO 8601, e.g. 2024-05-01T10:30:00+08:00."""
-    return beijing_time(value).isoformat()
+    """`value` as ISO 8601, e.g. 2024-05-01T10:30:00+08:00: to the second, as HTML's datetime
+    attribute allows at most three digits of a fraction (a message's time has six)."""
+    return beijing_time(value).isoformat(timespec="seconds")

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
@@ -43,6 +44,9 @@ NOTE_MAX = 1000
 REPLIES_PER_PAGE = 20
 # What a reader's search of the published replies looks in (never the writer's details).
 PUBLIC_SEARCH_FIELDS = ("title", "content", "reply", "reply_unit_name")
+# The channel form's view: it sends through interaction/workflow.py, which needs this module's
+# tables, so it is found by name when a channel is first served instead of imported here.
+CHANNEL_FORM_VIEW = "interaction.sending.serve_channel"
 
 DEFAULT_DEADLINE_DAYS = 10
 CORRECTION_DEADLINE_DAYS = 3
@@ -58,6 +62,8 @@ class ChannelPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """A 留言 / 书记信箱 / 咨询 channel: its form, its published replies and its statistics."""
 
     base_form_class = SafePageForm
+    # Its form is posted to the page itself (core/wagtail_hooks.py lets POST through).
+    accepts_post = True
 
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link"])
     notice = RichTextField(
@@ -132,6 +138,10 @@ class ChannelPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         paginator = Paginator(replies.order_by("-replied_at", "-pk"), REPLIES_PER_PAGE)
         context.update(replies=paginated(request, paginator), query=" ".join(terms))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        """The form on GET, the message taken on POST (interaction/sending.py)."""
+        return import_string(CHANNEL_FORM_VIEW)(self, request, *args, **kwargs)
 
 
 class HandlingUnit(models.Model):

@@ -55,6 +55,8 @@ SLOWEST_MODULES = [
     "tests/site/test_gunicorn_control_socket.py",
     "tests/news/hits/test_counting.py",
     "tests/site/test_floods.py",
+    "tests/interaction/test_public_forms_on_the_stack.py",
+    "tests/interaction/test_reader_journey.py",
     "tests/ops/test_setup_commands.py",
 ]
 

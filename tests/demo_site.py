@@ -68,6 +68,7 @@ def pages_to_check():
     """(name, URL) of one page of every kind the public site has."""
     from django.utils.timezone import localtime
 
+    from interaction.models import ChannelPage
     from news.importing.demo_documents import NOTICE_TITLE
     from news.models import ArticlePage
 
@@ -87,6 +88,11 @@ def pages_to_check():
         ("not-found", "/no-such-page/"),
     ]
     pages.append(("topic", "/topic-study/"))
+    # 互动交流: a channel's form, 来信查询 and 网站纠错 (as the footer opens it).
+    channel = ChannelPage.objects.live().first()
+    if channel is not None:
+        pages.append(("channel", channel.url))
+    pages += [("lookup", "/hudong/chaxun/"), ("correction", "/hudong/jiucuo/?url=/news/")]
     notice = articles.filter(title=NOTICE_TITLE).first()
     if notice is not None:  # a 公文: title, table, signature and 附件
         pages.append(("notice-with-attachments", notice.url))

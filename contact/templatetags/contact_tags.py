@@ -16,6 +16,8 @@ def contact_footer(context):
         "contact": live_contact(site),
         "footer": footer_info(site),
         "site_name": site.site_name if site else "",
+        # The 纠错 link carries the page it is on (interaction/sending.py reads it).
+        "page_path": request.path if request is not None else "",
     }
 
 

@@ -298,6 +298,13 @@ INTERACTION_REMIND_OWNER_FROM = int(os.environ.get("INTERACTION_REMIND_OWNER_FRO
 INTERACTION_DAILY_ENABLED = env_bool("INTERACTION_DAILY_ENABLED", default=True)
 INTERACTION_DAILY_AT = os.environ.get("INTERACTION_DAILY_AT", "07:30")
 INTERACTION_DAILY_INTERVAL = float(os.environ.get("INTERACTION_DAILY_INTERVAL", "60"))
+# Lookups of one 受理编号 from all addresses together, so a 查询码 cannot be guessed from many.
+INTERACTION_NUMBER_LOOKUP_RATE = os.environ.get("INTERACTION_NUMBER_LOOKUP_RATE", "10/h")
+# The forms' question is arithmetic, asked in words (interaction/abuse.py), good for an hour: a
+# long message takes a while to write.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_TIMEOUT = 60
 
 LANGUAGE_CODE = "zh-hans"
 # The project's own catalogue completes Wagtail's Chinese (compiled by `manage.py compile_translations`).

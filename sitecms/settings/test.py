@@ -28,6 +28,7 @@ def _temporary_folder(prefix):
 
 MEDIA_ROOT = _temporary_folder("sitecms-test-media-")
 AUDIT_EXPORT_DIR = _temporary_folder("sitecms-test-audit-")
+INTERACTION_FILES_DIR = _temporary_folder("sitecms-test-private-")
 STATIC_ROOT = _temporary_folder("sitecms-test-static-")
 WHITENOISE_USE_FINDERS = True
 # A static file is looked up when asked for, not listed up front: every test client starts the

@@ -1,6 +1,6 @@
 /* Reading tools: the 大/中/小 font-size switch and the 适老化 mode (both remembered in localStorage),
    the compact header's 搜索 and 菜单, the print button (the printed page carries the day it was
-   printed) and 分享's 复制链接. Readers without JavaScript never see these dead buttons: the
+   printed), 分享's 复制链接 and the 纠错 link's selected words. Readers without JavaScript never see these dead buttons: the
    header's are shown only on a page prefs.js has marked as scripted (css/site.css), so they are
    there from the first paint; the others are hidden until this script runs. */
 (function () {
@@ -135,4 +135,19 @@
       window.print();
     });
   });
+
+  // The footer's 纠错 link carries the page's address; the words the reader last selected on
+  // the page go with it (interaction/sending.py puts them into the form).
+  var correction = document.querySelector("[data-correction-link]");
+  if (correction) {
+    var correctionBase = correction.getAttribute("href");
+    document.addEventListener("selectionchange", function () {
+      var selected = String(window.getSelection ? window.getSelection() : "").trim();
+      if (selected) {
+        // By characters, so that no emoji is cut in half (encodeURIComponent refuses half a one).
+        var text = Array.from(selected).slice(0, 500).join("");
+        correction.setAttribute("href", correctionBase + "&text=" + encodeURIComponent(text));
+      }
+    });
+  }
 })();

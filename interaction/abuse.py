@@ -1,0 +1,144 @@
+"""What keeps robots and floods off the public forms of 互动交流, without any outside service.
+None of these is the only defence; each refusal brings the form back filled in (interaction/forms.py):
+
+- an arithmetic question from django-simple-captcha, asked in words in the field's label (so a
+  screen reader reads it; no picture is shown), each answer good once and for CAPTCHA_TIMEOUT;
+- a hidden field humans leave empty (its label tells those who meet it so);
+- a minimum fill time: the form carries the time it was shown, signed with the site's key
+  (django.core.signing), and a form sent sooner than INTERACTION_MIN_FILL_SECONDS after is a
+  robot's; no session is needed, so the page needs no cookie of its own;
+- limits per address (an IPv6 address by its /64), counted for all workers (core/limits.py):
+  INTERACTION_SEND_RATE sendings, INTERACTION_LOOKUP_RATE 查询 lookups; and per 受理编号,
+  INTERACTION_NUMBER_LOOKUP_RATE lookups from all addresses together, so that a code cannot be
+  guessed from many machines either.
+"""
+
+import hashlib
+import hmac
+import time
+
+from captcha.models import CaptchaStore
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from core import limits
+from core import redis as site_redis
+
+HONEYPOT_FIELD = "homepage"
+STARTED_SALT = "interaction.form-started"
+# A form older than this was kept open for a day: its time is no longer trusted.
+STARTED_MAX_AGE = 86400
+SEND_GROUP = "interaction-send"
+LOOKUP_GROUP = "interaction-lookup"
+NUMBER_GROUP = "interaction-number"
+
+# Spoken and written the way Chinese primary school writes them.
+OPERATORS = {"+": "加", "-": "减", "×": "乘", "*": "乘"}
+
+
+# The arithmetic question ----------------------------------------------------------------------
+
+
+# Every this many questions, a process removes the expired ones (a page shown and never sent
+# leaves its question behind).
+PRUNE_EVERY = 100
+_asked = 0
+
+
+def new_challenge():
+    """(key, question in words): a new question, stored by the captcha app; the key goes into the
+    form, the answer stays in the database."""
+    global _asked
+    _asked += 1
+    if _asked % PRUNE_EVERY == 0:
+        remove_expired_questions()
+    key = CaptchaStore.generate_key()
+    challenge = CaptchaStore.objects.get(hashkey=key).challenge
+    return key, question_in_words(challenge)
+
+
+def question_in_words(challenge):
+    """ "7×3=" as "7 乘 3 等于多少？" — read the same by eyes and by screen readers."""
+    expression = challenge.rstrip("=")
+    for sign, word in OPERATORS.items():
+        left, found, right = expression.partition(sign)
+        if found and left:
+            return f"{left} {word} {right} 等于多少？"
+    return f"{expression} 等于多少？"
+
+
+def question_for(key):
+    """The question of an unexpired key, in words, or None."""
+    store = CaptchaStore.objects.filter(hashkey=key[:40], expiration__gt=timezone.now()).first()
+    return question_in_words(store.challenge) if store else None
+
+
+def answer_is_right(key, answer):
+    """Whether `answer` answers the question of `key`; the question is used up either way, so
+    each may be tried once."""
+    key = (key or "")[:40]
+    answer = "".join((answer or "").split())[:32].lower()
+    if not key:
+        return False
+    rows = CaptchaStore.objects.filter(hashkey=key)
+    right = bool(answer) and rows.filter(response=answer, expiration__gt=timezone.now()).exists()
+    rows.delete()
+    return right
+
+
+def remove_expired_questions():
+    CaptchaStore.remove_expired()
+
+
+# The minimum fill time ------------------------------------------------------------------------
+
+
+def started_token():
+    return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+def fill_seconds(token):
+    """How many seconds ago the form carrying `token` was shown, or None when the token is
+    missing, forged or a day old."""
+    try:
+        started = signing.loads((token or "")[:200], salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(started, (int, float)):
+        return None
+    return time.time() - started
+
+
+def sent_too_soon(token):
+    seconds = fill_seconds(token)
+    return seconds is None or seconds < settings.INTERACTION_MIN_FILL_SECONDS
+
+
+# Limits ---------------------------------------------------------------------------------------
+
+
+def sending_over_limit(request):
+    return limits.exceeded(request, SEND_GROUP, settings.INTERACTION_SEND_RATE)
+
+
+def lookup_over_limit(request, number):
+    """Counts one lookup against the address and, if the address is within its limit, against
+    the number asked for (a number that does not exist counts the same); whether either is over
+    its limit. An address already refused uses up nothing of the number's lookups."""
+    if limits.exceeded(request, LOOKUP_GROUP, settings.INTERACTION_LOOKUP_RATE):
+        return True
+    return number_exceeded(number, settings.INTERACTION_NUMBER_LOOKUP_RATE)
+
+
+def number_exceeded(number, rate):
+    """core/limits.py's count, keyed by the 受理编号 instead of the address."""
+    allowed, seconds = limits.parse_rate(rate)
+    window = int(time.time() // seconds) * seconds
+    message = f"limit|{NUMBER_GROUP}|{number.upper()}"
+    key = hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:40]
+    count = site_redis.call(
+        lambda: limits.count_in_redis(key, window, seconds),
+        lambda: limits.count_in_database(key, window),
+    )
+    return count is not None and count > allowed
