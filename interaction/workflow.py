@@ -53,6 +53,25 @@ ACTIONS = {
 }
 
 
+# What a writer may set on a message: everything else is the workflow's to write.
+WRITER_FIELDS = frozenset(
+    {
+        "category",
+        "error_type",
+        "title",
+        "content",
+        "page_url",
+        "selected_text",
+        "attachment",
+        "attachment_name",
+        "name",
+        "phone",
+        "email",
+        "consent_public",
+    }
+)
+
+
 class WorkflowError(Exception):
     """A step that cannot be taken now, with the reason in Chinese for the person who tried."""
 
@@ -145,6 +164,9 @@ def receive(*, site, channel, kind, fields, address):
     """A message sent from the public site: its number, due date and first history step.
     `fields` holds only what the writer may set (the public forms' cleaned data). Returns the
     message and its 查询码, which is not kept anywhere and must be shown now."""
+    unexpected = set(fields) - WRITER_FIELDS
+    if unexpected:
+        raise ValueError(f"A writer may not set {sorted(unexpected)}")
     now = timezone.now()
     days = channel.deadline_days if channel is not None else CORRECTION_DEADLINE_DAYS
     code = codes.new_code()

@@ -160,3 +160,16 @@ def test_a_visitor_who_is_not_signed_in_can_take_no_step(sent, unit):
     ):
         with pytest.raises(PermissionDenied):
             step()
+
+
+def test_receive_takes_only_what_a_writer_may_set(site, channel):
+    for forged in (
+        {"status": "replied"},
+        {"reply": "伪造的答复"},
+        {"reply_publishable": True},
+        {"due_date": None},
+        {"number": "LY1"},
+    ):
+        with pytest.raises(ValueError):
+            send(site, channel, **forged)
+    assert not Message.objects.exists()
