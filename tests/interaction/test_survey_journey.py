@@ -18,6 +18,7 @@ from news.sitetree import add_published
 from stack.raw_http import CHROME_UA
 from tests.chromium import AXE, CHROMIUM, RECORD_POLICY_VIOLATIONS, axe_violations
 from tests.interaction.test_surveys import questions
+from tests.site.test_admin_journeys import screenshot
 from tests.site.test_html_validity import VNU_JAR
 
 pytestmark = [
@@ -138,6 +139,7 @@ def test_a_survey_is_answered_once_per_reader_and_its_results_show_as_a_chart(
     table = results.get_by_role("table", name="您喜欢哪种学习形式？（共1人回答）")
     assert table.get_by_role("row", name="线上学习 1 100%").is_visible()
     assert results.get_by_role("heading", name="采纳情况").is_visible()
+    screenshot(results, "interaction-survey-results-phone", chart)
     assert results.evaluate("document.documentElement.scrollWidth") <= 320
     problems += [f"results: {v}" for v in all_axe_violations(results)]
 
