@@ -374,8 +374,9 @@ class WorkdayException(models.Model):
 
 class Reminder(models.Model):
     """A deadline reminder sent for one message at one point (interaction/reminders.py): the
-    row is written in the same transaction as the mail goes out, and the unique pair makes a
-    second run of the daily job, or a second process running it at the same moment, send none."""
+    row is the claim, committed before the mail goes out (and deleted if it could not go), and
+    the unique pair makes a second run of the daily job, or a second process running it at the
+    same moment, send none. `sent_at` is set again once the mail is out."""
 
     site = models.ForeignKey(Site, verbose_name="站点", on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reminders")

@@ -9,10 +9,13 @@ Each goes to the unit the message was forwarded to (its 提醒邮箱, else its g
 before any forwarding, to those who receive the channel's messages (纠错: the reviewers); from
 the INTERACTION_REMIND_OWNER_FROM-th overdue reminder on, also to the channel's 负责人.
 
-A Reminder row per (message, point), written in the same transaction as the mail is sent, makes
-each reminder go out once however often the job runs. Each is a step of the message's history
-(workflow.remind). With no mail server the mail lands in MAIL_DIR, and the dashboard
-(interaction/deadline_panel.py) carries the same news.
+A Reminder row per (message, point) makes each reminder go out once however often the job runs,
+and in however many processes: the row is written and committed first (the claim), the mail is
+sent after the commit, outside any transaction, so that a slow mail server (EMAIL_TIMEOUT at
+most) never holds a database lock; a mail that could not be sent deletes its claim, and the next
+run tries again. Each sent reminder is a step of the message's history (workflow.remind). With no
+mail server the mail lands in MAIL_DIR, and the dashboard (interaction/deadline_panel.py) carries
+the same news.
 """
 
 import logging
@@ -116,23 +119,29 @@ def mail_text(message, deadline, said):
 
 
 def send_one(message, point, deadline):
-    """Send the reminder unless it was sent; True when this call sent it."""
+    """Send the reminder unless it was sent (or is being sent); True when this call sent it."""
     said = describe(point, deadline)
     recipients = recipients_for(message, point)
     try:
         with transaction.atomic():
-            Reminder.objects.create(
+            claim = Reminder.objects.create(
                 site_id=message.site_id,
                 message=message,
                 point=point,
                 recipients="\n".join(recipients),
             )
-            if recipients:
-                subject, body = mail_text(message, deadline, said)
-                send_mail(subject, body, None, recipients)
-            workflow.remind(message, recipients, said)
     except IntegrityError:
         return False
+    try:
+        if recipients:
+            subject, body = mail_text(message, deadline, said)
+            send_mail(subject, body, None, recipients)
+    except Exception:
+        claim.delete()
+        raise
+    with transaction.atomic():
+        Reminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+        workflow.remind(message, recipients, said)
     return True
 
 
@@ -153,7 +162,7 @@ def send_due(today=None, calendar=None):
         try:
             sent += send_one(message, point, deadline)
         except Exception:
-            # A mail server that refuses one reminder: the row went back with the transaction,
-            # and the next run tries again; the others go out now.
+            # A mail server that refuses one reminder: its claim is gone, the next run tries
+            # again; the others go out now.
             logger.exception("The reminder %s of message %s could not be sent", point, message.pk)
     return sent

@@ -124,6 +124,24 @@ def test_a_mail_server_that_refuses_leaves_the_reminder_for_the_next_run(
     assert run_on(D(2026, 10, 21)) == 1 and len(mailoutbox) == 1
 
 
+def test_the_mail_goes_out_after_the_claim_is_committed_holding_no_transaction(
+    before_national_day, mailoutbox
+):
+    from django.db import connection
+
+    # The test runs in a transaction of its own: anything the job opens adds a savepoint.
+    outside = list(connection.savepoint_ids)
+    seen = []
+
+    def sending(*args, **kwargs):
+        seen.append((list(connection.savepoint_ids), points(before_national_day)))
+        return 1
+
+    with mock.patch.object(reminders, "send_mail", side_effect=sending):
+        assert run_on(D(2026, 10, 20)) == 1
+    assert seen == [(outside, ["due"])]
+
+
 # Retention.
 
 
