@@ -239,6 +239,9 @@ class MessageView(AdminPage, View):
             and units_for(message).exists(),
             "draft": drafts and status in (Status.ACCEPTED, Status.FORWARDED),
             "review": reviews and status == Status.IN_REVIEW,
+            "approve": reviews
+            and status == Status.IN_REVIEW
+            and workflow.may_approve(user, message),
             "remove_contact": accepts and message.contact_removed_at is None,
         }
 
@@ -281,6 +284,7 @@ class MessageView(AdminPage, View):
             ],
             "forms": forms_ or self.blank_forms(),
             "allowed": self.allowed(),
+            "same_person": workflow.SAME_PERSON,
             "page_address": page_address,
             "page": page,
             "has_contact": any([message.name, message.phone, message.email, message.address]),

@@ -13,7 +13,9 @@ Who may act:
   a 纠错 is received by the reviewers;
 - drafting the reply: the unit it was forwarded to (留言办理 role and member of the unit's group),
   or, before any forwarding, those who accepted it;
-- reviewing the reply: the channel's 答复审核人员 group when it names one, else the 审核 role.
+- reviewing the reply: the channel's 答复审核人员 group when it names one, else the 审核 role;
+  approving it: any of them but the one who submitted it (two pairs of eyes on every reply,
+  even when one person holds both roles or a reviewer receives a 纠错 and answers it).
 A superuser may do everything, and so may the site itself, named by `user=None` (the daily job
 removing old contact details, the demo content): a request always has a user object, signed in
 or anonymous, so no request can act as the site.
@@ -51,6 +53,9 @@ ACTIONS = {
     "interaction.remove_contact": "删除联系信息",
     "interaction.remind": "到期提醒",
 }
+
+
+SAME_PERSON = "答复须由起草人以外的人员审核。"
 
 
 class WorkflowError(Exception):
@@ -99,6 +104,21 @@ def may_review(user, message):
     if reviewers is not None:
         return _in_group(user, reviewers)
     return user.has_perm("interaction.review_reply")
+
+
+def submitted_by(message):
+    """The pk of whoever submitted the reply now in review (None: the site itself, or nobody)."""
+    step = message.steps.filter(action="interaction.submit").order_by("-time", "-pk").first()
+    return step.user_id if step is not None else None
+
+
+def may_approve(user, message):
+    """A reviewer who did not submit the reply themselves (a superuser may all the same)."""
+    if not may_review(user, message):
+        return False
+    if user is None or user.is_superuser:
+        return True
+    return submitted_by(message) != user.pk
 
 
 def may_see(user, message):
@@ -271,6 +291,7 @@ def approve(message, user, publishable):
         message = _locked(message)
         _allowed(may_review(user, message))
         _require(message.status == Status.IN_REVIEW, "这封来信的答复不在审核中。")
+        _require(may_approve(user, message), SAME_PERSON)
         before = message.status
         message.status = Status.REPLIED
         message.replied_at = timezone.now()

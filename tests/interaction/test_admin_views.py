@@ -348,6 +348,28 @@ def test_a_receiver_posting_approve_is_refused(forwarded, receiver, handler):
     assert forwarded.status == Status.IN_REVIEW
 
 
+def test_a_reviewer_who_submitted_the_reply_is_offered_no_approval_and_refused_one(
+    sent, reviewer_client, django_user_model
+):
+    from interaction.message_roles import RECEIVERS
+    from news.roles import REVIEWERS
+
+    # One person in both 留言受理 and 审核: accepts, answers, and would approve alone.
+    both = user_in(django_user_model, RECEIVERS, "liangyong")[1]
+    both.user.groups.add(Group.objects.get(name=REVIEWERS))
+    message = sent[0]
+    post(both, message, "accept")
+    post(both, message, "submit_reply", **{"draft-reply": "自己写的答复"})
+    page = both.get(detail(message)).content.decode()
+    assert 'value="send_back"' in page and 'value="approve"' not in page
+    assert "答复须由起草人以外的人员审核。" in page
+    response = post(both, message, "approve", **{"review-publishable": "on"})
+    assert response.status_code == 400 and "答复须由起草人以外的人员审核。" in shown(response)
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    assert 'value="approve"' in reviewer_client.get(detail(message)).content.decode()
+
+
 def test_bad_posts_come_back_with_a_chinese_message_and_change_nothing(
     site, sent, tied, other_site
 ):

@@ -160,3 +160,28 @@ def test_a_visitor_who_is_not_signed_in_can_take_no_step(sent, unit):
     ):
         with pytest.raises(PermissionDenied):
             step()
+
+
+def test_a_reviewer_who_answers_a_correction_cannot_also_approve_the_reply(
+    site, reviewer_client, superuser_client
+):
+    from interaction.models import Kind
+
+    message, _code = workflow.receive(
+        site=site,
+        channel=None,
+        kind=Kind.CORRECTION,
+        fields={"title": "错别字一处", "content": "第二段“党见”应为“党建”"},
+        address="203.0.113.9",
+    )
+    user = reviewer_client.user
+    workflow.accept(message, user)
+    workflow.submit_reply(message, user, "已改正，谢谢。")
+    with pytest.raises(workflow.WorkflowError, match="起草人以外的人员"):
+        workflow.approve(message, user, True)
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    # Anyone else who reviews may; a superuser answers for themselves.
+    workflow.approve(message, superuser_client.user, True)
+    message.refresh_from_db()
+    assert message.status == Status.REPLIED
