@@ -6,7 +6,8 @@ an open message's deadline, counted in working days:
 - overdue-N: INTERACTION_REMIND_EVERY_DAYS × N days past it.
 
 Each goes to the unit the message was forwarded to (its 提醒邮箱, else its group's members), or,
-before any forwarding, to those who receive the channel's messages (纠错: the reviewers); from
+before any forwarding, to those who receive the channel's messages (纠错: the reviewers), each of
+them only if they act on the message's site (interaction/staff_access.py); from
 the INTERACTION_REMIND_OWNER_FROM-th overdue reminder on, also to the channel's 负责人.
 
 A Reminder row per (message, point) makes each reminder go out once however often the job runs,
@@ -29,6 +30,7 @@ from django.utils import timezone
 from interaction import workflow
 from interaction.deadlines import deadline_of
 from interaction.models import CLOSED, Kind, Message, Reminder
+from interaction.staff_access import sites_for
 from interaction.workdays import Calendar
 
 logger = logging.getLogger(__name__)
@@ -54,8 +56,12 @@ def overdue_round(point):
     return int(point.removeprefix(OVERDUE)) if point.startswith(OVERDUE) else 0
 
 
-def _emails(users):
-    return sorted({user.email for user in users if user.email})
+def _emails(users, site_id):
+    """The addresses of those among `users` who act on the site (interaction/staff_access.py):
+    the roles are global, and a member of 留言受理 of one site is told nothing of another's."""
+    return sorted(
+        {user.email for user in users if user.email and sites_for(user).filter(pk=site_id).exists()}
+    )
 
 
 def _active(users):
@@ -77,12 +83,14 @@ def first_recipients(message):
     if message.unit_id is not None:
         if message.unit.email:
             return [message.unit.email]
-        return _emails(_active(User.objects.filter(groups=message.unit.group_id)))
-    if message.kind == Kind.CORRECTION:
-        return _emails(_active(_with_permission("review_reply")))
-    if message.channel.handlers_id is not None:
-        return _emails(_active(User.objects.filter(groups=message.channel.handlers_id)))
-    return _emails(_active(_with_permission("accept_message")))
+        users = User.objects.filter(groups=message.unit.group_id)
+    elif message.kind == Kind.CORRECTION:
+        users = _with_permission("review_reply")
+    elif message.channel.handlers_id is not None:
+        users = User.objects.filter(groups=message.channel.handlers_id)
+    else:
+        users = _with_permission("accept_message")
+    return _emails(_active(users), message.site_id)
 
 
 def recipients_for(message, point):

@@ -10,13 +10,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, ModelLogEntry, Page, Site
+from wagtail.models import ModelLogEntry
 
 from interaction import workflow
-from interaction.channels import ensure_channel
 from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
-from news.models import HomePage
-from news.sitetree import add_published
 from security.audit import SecurityEvent
 from tests.admin_forms import user_in
 from tests.interaction.conftest import send
@@ -62,27 +59,6 @@ def forwarded(sent, receiver, unit):
 def other_unit(site):
     group = Group.objects.create(name="宣传部办理组")
     return HandlingUnit.objects.create(site=site, name="宣传部", group=group)
-
-
-@pytest.fixture
-def tied(site, receiver):
-    """The receiver tied to the first site: with two sites, a user acts on the sites whose root
-    one of their groups has a page permission on (interaction/staff_access.py)."""
-    tie = Group.objects.create(name="本站人员")
-    GroupPagePermission.objects.create(
-        group=tie, page=site.root_page, permission=Permission.objects.get(codename="change_page")
-    )
-    receiver.user.groups.add(tie)
-    return receiver
-
-
-@pytest.fixture
-def other_site(site):
-    root = Page.objects.get(depth=1)
-    home = add_published(root, HomePage(title="区委党建网", slug="district"))
-    other = Site.objects.create(hostname="district.example.cn", root_page=home)
-    ensure_channel(other)
-    return other
 
 
 # The menu and the listing

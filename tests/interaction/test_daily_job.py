@@ -142,6 +142,20 @@ def test_the_mail_goes_out_after_the_claim_is_committed_holding_no_transaction(
     assert seen == [(outside, ["due"])]
 
 
+def test_a_reminder_of_another_sites_message_does_not_reach_our_receivers(
+    site, tied, other_site, mailoutbox
+):
+    from interaction.models import ChannelPage
+
+    tied.user.email = "shouli@example.cn"
+    tied.user.save()
+    their_channel = ChannelPage.objects.descendant_of(other_site.root_page).first()
+    ours = send(site, ChannelPage.objects.descendant_of(site.root_page).first())[0]
+    theirs = send(other_site, their_channel)[0]
+    assert reminders.first_recipients(ours) == ["shouli@example.cn"]
+    assert reminders.first_recipients(theirs) == []
+
+
 # Retention.
 
 
