@@ -294,6 +294,41 @@ def test_units_are_managed_by_superusers_only(site, superuser_client, receiver):
     assert receiver.get(reverse("interaction_units:index")).status_code in (302, 403)
 
 
+def test_a_unit_that_messages_were_forwarded_to_is_not_deleted_and_says_why(
+    superuser_client, forwarded, unit
+):
+    url = reverse("interaction_units:delete", args=[unit.pk])
+    for response in (superuser_client.get(url), superuser_client.post(url)):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("interaction_units:index")
+        assert any("不能删除" in text and forwarded.number in text for text in shown(response))
+    assert HandlingUnit.objects.filter(pk=unit.pk).exists()
+    # A unit nothing was forwarded to goes as usual.
+    spare = HandlingUnit.objects.create(site=unit.site, name="备用", group=unit.group)
+    superuser_client.post(reverse("interaction_units:delete", args=[spare.pk]))
+    assert not HandlingUnit.objects.filter(pk=spare.pk).exists()
+
+
+def test_the_group_of_a_unit_is_not_deleted_and_says_why(superuser_client, unit):
+    url = reverse("wagtailusers_groups:delete", args=[unit.group.pk])
+    response = superuser_client.post(url)
+    assert response.status_code == 302
+    assert any("办理单位" in text and "组织部" in text for text in shown(response))
+    assert Group.objects.filter(pk=unit.group.pk).exists()
+
+
+def test_a_channel_with_messages_and_the_page_above_it_are_not_deleted(
+    superuser_client, sent, channel, site
+):
+    for page in (channel, site.root_page):
+        url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+        for response in (superuser_client.get(url), superuser_client.post(url)):
+            assert response.status_code == 302, page
+            assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
+            assert any("已收到来信，不能删除" in text for text in shown(response))
+    assert ChannelPage.objects.filter(pk=channel.pk).exists()
+
+
 # As an attacker
 
 
