@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interaction import workflow
-from interaction.deadlines import deadline_of
+from interaction.deadlines import Meter
 from interaction.models import CLOSED, Kind, Message, Reminder
 from interaction.staff_access import sites_for
 from interaction.workdays import Calendar
@@ -161,9 +161,10 @@ def send_due(today=None, calendar=None):
         Reminder.objects.exclude(message__status__in=CLOSED).values_list("message_id", "point")
     )
     sent = 0
+    measure = Meter(today, calendar)
     waiting = Message.objects.open().select_related("channel", "unit").order_by("due_date", "pk")
     for message in waiting:
-        deadline = deadline_of(message, today, calendar)
+        deadline = measure(message)
         point = point_for(deadline)
         if point is None or (message.pk, point) in done:
             continue
