@@ -171,7 +171,9 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         status = 200
         if state == OPEN:
             key = survey_forms.reader_key(request, self)
+            block = survey_forms.address_key(request, self)
             answered = survey_forms.has_answered(request, self, key)
+            full = not answered and survey_forms.address_full(self, block)
             if request.method == "POST":
                 if exceeded(request, "survey", settings.INTERACTION_SURVEY_RATE):
                     return too_many(
@@ -181,8 +183,11 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
                 if answered:
                     form.add_error(None, survey_forms.ALREADY_ANSWERED)
                     status = 403
+                elif full:
+                    form.add_error(None, survey_forms.ADDRESS_FULL)
+                    status = 403
                 elif form.is_valid():
-                    if self.record_answer(request, key, form.answers()):
+                    if self.record_answer(request, key, block, form.answers()):
                         response = HttpResponseRedirect(f"{self.url}?{DONE_PARAMETER}=1")
                         survey_forms.remember_answered(response, self)
                         return response
@@ -194,6 +199,8 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
                 form = survey_forms.SurveyForm(self)
             context["form"] = form
             context["answered"] = answered and request.method != "POST"
+            context["address_full"] = full and request.method != "POST"
+            context["address_full_message"] = survey_forms.ADDRESS_FULL
             context["submitted"] = request.GET.get(DONE_PARAMETER) == "1"
         elif request.method == "POST":
             # Outside its dates a 征集 takes nothing: the page, with why.
@@ -208,12 +215,14 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             add_never_cache_headers(response)
         return response
 
-    def record_answer(self, request, key, answers):
+    def record_answer(self, request, key, block, answers):
         """Whether the answer was counted: False when this reader's answer is already in."""
         site = Site.find_for_request(request) or self.get_site()
         try:
             with transaction.atomic():
-                SurveyAnswer.objects.create(site=site, survey=self, reader_key=key, answers=answers)
+                SurveyAnswer.objects.create(
+                    site=site, survey=self, reader_key=key, address_key=block, answers=answers
+                )
         except IntegrityError:
             return False
         return True
@@ -221,13 +230,16 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
 class SurveyAnswer(models.Model):
     """One reader's answer to a 征集: {question id: option text, [option texts] or text}. The
-    reader is named only by a keyed hash (interaction/survey_forms.py, reader_key)."""
+    reader is named only by keyed hashes (interaction/survey_forms.py): of the address block and
+    the browser (reader_key, one answer each), and of the address block alone (address_key, a
+    few answers each)."""
 
     site = models.ForeignKey(Site, verbose_name="站点", on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey(
         SurveyPage, verbose_name="征集", on_delete=models.CASCADE, related_name="answers"
     )
     reader_key = models.CharField(max_length=40, editable=False)
+    address_key = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     answers = models.JSONField("答卷", default=dict)
     created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
 

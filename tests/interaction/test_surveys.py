@@ -223,6 +223,29 @@ def test_one_address_may_send_only_so_many_answers(survey, settings):
     assert statuses == [302, 302, 429]
 
 
+def test_a_new_user_agent_for_each_answer_gets_only_so_many_answers_from_one_address(
+    survey, settings
+):
+    settings.INTERACTION_SURVEY_PER_ADDRESS = 3
+    statuses = [
+        answer(Client(HTTP_USER_AGENT=f"curl/8.{n}"), survey, **good()).status_code
+        for n in range(5)
+    ]
+    assert statuses == [302, 302, 302, 403, 403]
+    assert SurveyAnswer.objects.count() == 3
+    refused = answer(Client(HTTP_USER_AGENT="curl/9"), survey, **good())
+    assert survey_forms.ADDRESS_FULL in page_text(refused)
+    assert 'value="线上学习" checked' in page_text(refused)  # what was chosen, kept
+    shown = Client(HTTP_USER_AGENT="curl/10").get(survey.url, REMOTE_ADDR="203.0.113.7")
+    assert survey_forms.ADDRESS_FULL in page_text(shown)
+    # Neither an address nor a browser is kept; another address answers as usual.
+    kept = SurveyAnswer.objects.first()
+    assert len(kept.address_key) == 40 and "203.0.113" not in kept.address_key
+    other = Client(HTTP_USER_AGENT="curl/8.0")
+    data = {"shown": survey_forms.shown_token(survey), **good()}
+    assert other.post(survey.url, data, REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
 def test_the_open_form_is_never_kept_by_the_page_cache_and_the_results_may_be(home):
     open_survey = make_survey(home)
     not_yet = make_survey(home, 1, 2, slug="later")
