@@ -41,6 +41,7 @@ CHOICE_KINDS = {SINGLE, MULTIPLE}
 ALREADY_ANSWERED = "您已经提交过本次征集的答卷，每位读者只能提交一次，感谢参与。"
 ADDRESS_FULL = "您所在网络提交的答卷已达上限，本次征集不再接受来自该网络的答卷，感谢参与。"
 TOO_FAST = "提交得太快了，请检查后再次提交。"
+TOO_OFTEN = "提交太频繁，请稍后再次提交，您填写的内容已保留。"
 EXPIRED = "页面已过期，请检查后再次提交。"
 TRAP_FIELD = "website"
 SHOWN_FIELD = "shown"

@@ -23,7 +23,7 @@ from wagtail.models import Page, Site
 
 from core.admin_forms import SafePageForm
 from core.beijing_time import beijing_time
-from core.limits import exceeded, too_many
+from core.limits import exceeded, parse_rate
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
 from interaction import survey_forms
@@ -175,12 +175,12 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             answered = survey_forms.has_answered(request, self, key)
             full = not answered and survey_forms.address_full(self, block)
             if request.method == "POST":
-                if exceeded(request, "survey", settings.INTERACTION_SURVEY_RATE):
-                    return too_many(
-                        request, settings.INTERACTION_SURVEY_RATE, "提交太频繁，请稍后再试。"
-                    )
                 form = survey_forms.SurveyForm(self, request.POST)
-                if answered:
+                if exceeded(request, "survey", settings.INTERACTION_SURVEY_RATE):
+                    # The reader's answers come back with why, to be sent again later.
+                    form.add_error(None, survey_forms.TOO_OFTEN)
+                    status = 429
+                elif answered:
                     form.add_error(None, survey_forms.ALREADY_ANSWERED)
                     status = 403
                 elif full:
@@ -209,6 +209,8 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         response = TemplateResponse(
             request, self.get_template(request, *args, **kwargs), context, status=status
         )
+        if status == 429:
+            response["Retry-After"] = str(retry_after(settings.INTERACTION_SURVEY_RATE))
         if state != ENDED:
             # An open form carries a token of its own and changes with the reader; one not yet
             # open opens with the clock, which the page cache does not follow.
@@ -226,6 +228,11 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         except IntegrityError:
             return False
         return True
+
+
+def retry_after(rate):
+    """Seconds until a limited reader may try again, at most an hour (as core/limits.py says)."""
+    return min(parse_rate(rate)[1], 3600)
 
 
 class SurveyAnswer(models.Model):

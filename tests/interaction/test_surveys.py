@@ -223,6 +223,17 @@ def test_one_address_may_send_only_so_many_answers(survey, settings):
     assert statuses == [302, 302, 429]
 
 
+def test_a_reader_over_the_limit_gets_the_form_back_filled_in_with_why(survey, settings):
+    settings.INTERACTION_SURVEY_RATE = "1/h"
+    answer(Client(HTTP_USER_AGENT=CHROME_UA), survey, **good())
+    limited = answer(Client(HTTP_USER_AGENT=FIREFOX_UA), survey, **good(**{"q-advice": "别丢"}))
+    text = page_text(limited)
+    assert limited.status_code == 429 and limited["Retry-After"] == "3600"
+    assert survey_forms.TOO_OFTEN in text
+    assert 'value="线上学习" checked' in text and "别丢" in text
+    assert SurveyAnswer.objects.count() == 1
+
+
 def test_a_new_user_agent_for_each_answer_gets_only_so_many_answers_from_one_address(
     survey, settings
 ):
