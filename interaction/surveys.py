@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 
+from core import generation
 from core.admin_forms import SafePageForm
 from core.beijing_time import beijing_time
 from core.limits import exceeded, parse_rate
@@ -147,18 +148,34 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def results(self):
         return survey_results(self)
 
+    def shown_results(self):
+        """What readers see of the results: the number of answers and each question's figures
+        with its chart. Once the 征集 has ended no answer can come, and whatever else changes
+        it (the questions, the dates) is a publish, which moves the site's generation: so an
+        ended 征集's are counted once per generation (core/generation.py), however many readers
+        ask, with whatever query string gets past the page cache."""
+
+        def count():
+            return {
+                "answer_count": self.answers.count(),
+                "results": [
+                    {
+                        "result": result,
+                        "chart": chart(result) if result.is_choice else None,
+                        "description": description(result) if result.is_choice else "",
+                    }
+                    for result in survey_results(self)
+                ],
+            }
+
+        if self.state() != ENDED:
+            return count()
+        return generation.remember(f"survey-results:{self.pk}:{self.ends_at.isoformat()}", count)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.results_published:
-            context["answer_count"] = self.answers.count()
-            context["results"] = [
-                {
-                    "result": result,
-                    "chart": chart(result) if result.is_choice else None,
-                    "description": description(result) if result.is_choice else "",
-                }
-                for result in self.results
-            ]
+            context.update(self.shown_results())
         return context
 
     # Serving --------------------------------------------------------------------------------

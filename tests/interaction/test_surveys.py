@@ -294,6 +294,23 @@ def test_published_results_show_counts_per_option_as_a_chart_and_a_table(home):
     assert "style=" not in text.split('<svg class="survey-chart"', 1)[1].split("</svg>")[0]
 
 
+def test_an_ended_surveys_results_are_counted_once_whatever_the_query_string(home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey = make_survey(home, -2, -1, results_published=True)
+    SurveyAnswer.objects.create(
+        site=survey.get_site(), survey=survey, reader_key="a", answers={"colour": "线上学习"}
+    )
+    reader = Client()
+    assert "线上学习：1人，占100%" in page_text(reader.get(f"{survey.url}?x=1"))
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get(f"{survey.url}?x=2")
+    assert "线上学习：1人，占100%" in page_text(again)
+    table = SurveyAnswer._meta.db_table
+    assert not [query for query in queries if table in query["sql"]]
+
+
 def test_results_stay_hidden_until_published(home):
     survey = make_survey(home, -2, -1, adoption="<p>尚未公布的采纳情况</p>")
     text = page_text(Client().get(survey.url))
