@@ -238,6 +238,35 @@ def test_the_days_row_lets_one_process_run_it():
     assert DailyRun.objects.count() == 1
 
 
+def test_a_failed_run_is_tried_again_at_the_next_round_and_a_dead_one_later(monkeypatch, settings):
+    settings.INTERACTION_DAILY_AT = "00:00"
+    calls = []
+
+    def breaks_once(now=None):
+        calls.append(now)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return "发送 0 条到期提醒"
+
+    monkeypatch.setattr(daily_job, "run", breaks_once)
+    with pytest.raises(RuntimeError):
+        daily_job.run_if_due()
+    failed = DailyRun.objects.get()
+    assert failed.finished_at is None and "database went away" in failed.report
+    assert daily_job.run_if_due() is True
+    assert DailyRun.objects.get().finished_at is not None
+    assert daily_job.run_if_due() is False and len(calls) == 2
+    # A run whose process died says nothing: taken over once it is long past.
+    day = D(2026, 10, 21)
+    assert daily_job.claim(day) is True
+    assert daily_job.claim(day) is False
+    DailyRun.objects.filter(day=day).update(
+        started_at=timezone.now() - daily_job.STALE_AFTER - datetime.timedelta(minutes=1)
+    )
+    assert daily_job.claim(day) is True
+    assert daily_job.claim(day) is False
+
+
 def test_the_command_runs_the_job(before_national_day, mailoutbox, capsys):
     with clock(at(D(2026, 10, 20), hour=9)):
         call_command("interaction_daily")
