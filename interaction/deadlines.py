@@ -53,6 +53,9 @@ class Deadline:
     @property
     def label(self):
         if self.overdue:
+            # The weekend after a Friday deadline is past it by no working day yet.
+            if self.overdue_by == 0:
+                return "已过期限"
             return f"已超期 {self.overdue_by} 个工作日"
         if self.days_left == 0:
             return "今天到期"

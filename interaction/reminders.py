@@ -105,8 +105,8 @@ def describe(point, deadline):
     if point == BEFORE:
         return f"距答复期限还有 {deadline.days_left} 个工作日"
     if point == DUE:
-        return "今天到期" if not deadline.overdue else f"已超期 {deadline.overdue_by} 个工作日"
-    return f"已超期 {deadline.overdue_by} 个工作日（第 {overdue_round(point)} 次超期提醒）"
+        return deadline.label
+    return f"{deadline.label}（第 {overdue_round(point)} 次超期提醒）"
 
 
 def mail_text(message, deadline, said):

@@ -78,6 +78,25 @@ def test_working_days_left_due_soon_and_overdue_on_fixed_days(site, channel):
     assert measured(message, D(2026, 10, 26)).overdue_by == 4
 
 
+def test_the_weekend_after_a_friday_deadline_is_past_it_not_overdue_by_zero_days(
+    site, channel, receiver, mailoutbox
+):
+    calendar = Calendar(exceptions={})
+    friday = D(2026, 12, 4)
+    saturday = measured(Message(due_date=friday), friday + datetime.timedelta(days=1))
+    assert saturday.overdue and saturday.overdue_by == 0
+    assert saturday.label == "已过期限"
+    monday = deadlines.deadline_of(Message(due_date=friday), D(2026, 12, 7), calendar)
+    assert monday.label == "已超期 1 个工作日"
+    # The reminder on that Saturday says the same.
+    receiver.user.email = "shouli@example.cn"
+    receiver.user.save()
+    message = sent_on(site, channel, D(2026, 11, 20))
+    assert message.due_date == friday
+    reminders.send_due(D(2026, 12, 5))
+    assert "已过期限" in mailoutbox[-1].subject and "0 个工作日" not in mailoutbox[-1].subject
+
+
 def test_severity_turns_red_when_overdue_or_a_month_old_long_before_the_three_month_veto(
     site, channel, settings
 ):
