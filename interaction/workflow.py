@@ -231,10 +231,13 @@ def forward(message, user, unit, note=""):
         )
         before = message.status
         message.status = Status.FORWARDED
+        if message.unit_id != unit.pk:
+            # The draft's signature was the previous unit's: the new unit signs its own.
+            message.reply_unit_name = ""
         message.unit = unit
         if message.accepted_at is None:
             message.accepted_at = timezone.now()
-        message.save(update_fields=["status", "unit", "accepted_at"])
+        message.save(update_fields=["status", "unit", "reply_unit_name", "accepted_at"])
         _step(
             message,
             user,

@@ -249,6 +249,19 @@ def test_forwarding_again_is_allowed_and_logged(forwarded, receiver, other_unit)
     assert forwarded.steps.filter(action="interaction.forward").count() == 2
 
 
+def test_forwarding_again_gives_the_draft_the_new_units_signature(
+    forwarded, receiver, handler, other_unit
+):
+    workflow.save_draft(forwarded, handler.user, "初稿")
+    forwarded.refresh_from_db()
+    assert forwarded.reply_unit_name == "组织部"
+    post(receiver, forwarded, "forward", **{"forward-unit": other_unit.pk})
+    forwarded.refresh_from_db()
+    assert forwarded.reply == "初稿" and forwarded.reply_unit_name == ""
+    form = receiver.get(detail(forwarded)).context["forms"]["draft"]
+    assert form.initial["reply_unit_name"] == "宣传部"
+
+
 def test_staff_carry_out_a_writers_deletion_request(sent, receiver):
     message = sent[0]
     assert (
