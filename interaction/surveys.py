@@ -1,6 +1,6 @@
 """征集调查: a page that asks readers a few questions between two dates, takes one answer per
 reader, and afterwards shows what the answers were (a bar chart per question) with what was done
-with them (采纳情况), once the editors publish the results.
+with them (采纳情况), once the editors publish the results: never before the 征集 has ended.
 
 The form, its checks and the reader key are in interaction/survey_forms.py, the chart in
 interaction/survey_chart.py, the editors' answer listing and exports in interaction/survey_admin.py.
@@ -75,7 +75,8 @@ class QuestionBlock(blocks.StructBlock):
 
 
 class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
-    """A 征集: open from starts_at to ends_at; its results shown once results_published."""
+    """A 征集: open from starts_at to ends_at; its results shown once it has ended, if
+    results_published."""
 
     base_form_class = SafePageForm
     # Readers post their answers to the page itself (core/wagtail_hooks.py lets the POST through).
@@ -93,7 +94,7 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     results_published = models.BooleanField(
         "公布结果",
         default=False,
-        help_text="征集结束后勾选并发布，页面上显示各选项的统计图和采纳情况",
+        help_text="勾选并发布后，征集结束时页面上显示各选项的统计图和采纳情况；征集结束前不显示",
     )
     adoption = RichTextField(
         "采纳情况",
@@ -174,7 +175,9 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.results_published:
+        # Figures shown while readers still answer would sway the answers still to come.
+        context["show_results"] = self.results_published and self.state() == ENDED
+        if context["show_results"]:
             context.update(self.shown_results())
         return context
 

@@ -268,7 +268,9 @@ def test_the_open_form_is_never_kept_by_the_page_cache_and_the_results_may_be(ho
 
 
 def test_published_results_show_counts_per_option_as_a_chart_and_a_table(home):
-    survey = make_survey(home, results_published=True, adoption="<p>已采纳线上学习的建议。</p>")
+    survey = make_survey(
+        home, -2, -1, results_published=True, adoption="<p>已采纳线上学习的建议。</p>"
+    )
     for number, (colour, days) in enumerate(
         [("线上学习", ["周一"]), ("线上学习", ["周一", "周六"]), ("实地参观", [])]
     ):
@@ -309,6 +311,20 @@ def test_an_ended_surveys_results_are_counted_once_whatever_the_query_string(hom
     assert "线上学习：1人，占100%" in page_text(again)
     table = SurveyAnswer._meta.db_table
     assert not [query for query in queries if table in query["sql"]]
+
+
+def test_results_ticked_early_stay_hidden_while_the_survey_is_open(survey):
+    survey.results_published = True
+    survey.adoption = "<p>提前写好的采纳情况</p>"
+    survey.save_revision().publish()
+    SurveyAnswer.objects.create(
+        site=survey.get_site(), survey=survey, reader_key="a", answers={"colour": "线上学习"}
+    )
+    text = page_text(Client().get(survey.url))
+    assert 'name="q-colour"' in text
+    assert (
+        "征集结果" not in text and "提前写好的采纳情况" not in text and "survey-chart" not in text
+    )
 
 
 def test_results_stay_hidden_until_published(home):
