@@ -266,7 +266,7 @@ class Message(models.Model):
     attachment_name = models.CharField("附件原名", max_length=200, blank=True)
 
     # The writer's details, never shown on the public site, removed from closed messages after
-    # INTERACTION_KEEP_CONTACT_DAYS (interaction/retention.py).
+    # INTERACTION_KEEP_CONTACT_DAYS (interaction/retention.py) with the attachment's original name.
     name = models.CharField("姓名", max_length=NAME_MAX, blank=True)
     phone = models.CharField("电话", max_length=PHONE_MAX, blank=True)
     email = models.EmailField("邮箱", max_length=EMAIL_MAX, blank=True)
@@ -319,6 +319,12 @@ class Message(models.Model):
     @property
     def is_closed(self):
         return self.status in CLOSED
+
+    @property
+    def has_contact(self):
+        """Whether anything that names the writer is still kept (interaction/workflow.py,
+        remove_contact)."""
+        return any([self.name, self.phone, self.email, self.address, self.attachment_name])
 
     @cached_property
     def deadline_label(self):

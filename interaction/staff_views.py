@@ -287,7 +287,7 @@ class MessageView(AdminPage, View):
             "same_person": workflow.SAME_PERSON,
             "page_address": page_address,
             "page": page,
-            "has_contact": any([message.name, message.phone, message.email, message.address]),
+            "has_contact": message.has_contact,
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
@@ -332,7 +332,8 @@ def step_user(step):
 
 class AttachmentView(View):
     """The writer's attachment, read from the private storage for staff who may see the
-    message, always as a download and never sniffed into something a browser would run."""
+    message, always as a download and never sniffed into something a browser would run; each
+    download logged (the writer's papers are personal information)."""
 
     def get(self, request, pk):
         if not may_use(request.user):
@@ -345,6 +346,7 @@ class AttachmentView(View):
         except OSError:
             raise Http404 from None
         name = message.attachment_name or os.path.basename(message.attachment.name)
+        workflow.downloaded(message, request.user)
         response = FileResponse(
             handle, as_attachment=True, filename=name, content_type="application/octet-stream"
         )

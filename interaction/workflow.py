@@ -39,7 +39,8 @@ from interaction.models import (
 )
 from interaction.workdays import add_working_days
 
-# Wagtail log actions, registered in interaction/wagtail_hooks.py.
+# Wagtail log actions, registered in interaction/wagtail_hooks.py. A download of the writer's
+# attachment (interaction/staff_views.py) is logged too, though it is no step of the message.
 ACTIONS = {
     "interaction.receive": "收到来信",
     "interaction.accept": "受理",
@@ -52,6 +53,7 @@ ACTIONS = {
     "interaction.rate": "来信人评价",
     "interaction.remove_contact": "删除联系信息",
     "interaction.remind": "到期提醒",
+    "interaction.download": "下载附件",
 }
 
 
@@ -331,17 +333,34 @@ def rate(message, satisfaction):
 
 
 def remove_contact(message, user, note):
-    """The writer's name, phone, e-mail and address removed, keeping the message and its reply:
-    a deletion request carried out by staff, or the retention period over (user None)."""
+    """The writer's name, phone, e-mail and address removed, and the attachment's original name
+    (often the writer's own, 张三身份证.jpg), keeping the message, its reply and the attachment
+    itself, stored under a random name: a deletion request carried out by staff, or the retention
+    period over (user None). Refused when nothing is left to remove, so it is logged once."""
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_accept(user, message))
-        message.name = message.phone = message.email = ""
+        _require(message.has_contact, "这封来信没有可删除的联系信息。")
+        message.name = message.phone = message.email = message.attachment_name = ""
         message.address = None
         message.contact_removed_at = timezone.now()
-        message.save(update_fields=["name", "phone", "email", "address", "contact_removed_at"])
+        message.save(
+            update_fields=[
+                "name",
+                "phone",
+                "email",
+                "address",
+                "attachment_name",
+                "contact_removed_at",
+            ]
+        )
         _step(message, user, "interaction.remove_contact", message.status, note=note)
     return message
+
+
+def downloaded(message, user):
+    """Who opened the writer's attachment, in Wagtail's log and so in the audit log."""
+    log(instance=message, action="interaction.download", user=user, data={"number": message.number})
 
 
 def remind(message, recipients, point):

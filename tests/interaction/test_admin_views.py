@@ -296,6 +296,22 @@ def test_the_attachment_is_downloaded_as_a_file_by_staff_who_see_the_message(
     assert outsider_handler.get(url).status_code == 404
 
 
+def test_each_download_of_an_attachment_is_in_the_audit_log(sent, receiver, settings, tmp_path):
+    settings.INTERACTION_FILES_DIR = str(tmp_path)
+    message = sent[0]
+    message.attachment.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    Message.objects.filter(pk=message.pk).update(
+        attachment=message.attachment.name, attachment_name="材料.pdf"
+    )
+    url = reverse("interaction_messages:attachment", args=(message.pk,))
+    for _ in range(2):
+        b"".join(receiver.get(url).streaming_content)
+    logged = ModelLogEntry.objects.filter(object_id=str(message.pk), action="interaction.download")
+    assert logged.count() == 2 and logged.first().user == receiver.user
+    chained = SecurityEvent.objects.filter(event="content_action", object__contains=message.number)
+    assert chained.filter(detail__contains="interaction.download").count() == 2
+
+
 def test_units_are_managed_by_superusers_only(site, superuser_client, receiver):
     group = Group.objects.create(name="纪委办理组")
     url = reverse("interaction_units:add")

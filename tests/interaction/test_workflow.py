@@ -149,6 +149,19 @@ def test_removing_contact_details_keeps_the_message_and_its_reply(sent, receiver
     assert message.content and message.contact_removed_at
 
 
+def test_removing_contact_details_takes_the_attachments_name_and_is_logged_once(sent, receiver):
+    message, _ = sent
+    Message.objects.filter(pk=message.pk).update(
+        attachment="interaction/2026/12/0a1b2c.jpg", attachment_name="张三身份证.jpg"
+    )
+    workflow.remove_contact(message, receiver.user, "来信人申请删除")
+    message.refresh_from_db()
+    assert message.attachment_name == "" and message.attachment.name.endswith("0a1b2c.jpg")
+    with pytest.raises(workflow.WorkflowError, match="没有可删除的联系信息"):
+        workflow.remove_contact(message, receiver.user, "又点了一次")
+    assert message.steps.filter(action="interaction.remove_contact").count() == 1
+
+
 def test_a_visitor_who_is_not_signed_in_can_take_no_step(sent, unit):
     from django.contrib.auth.models import AnonymousUser
 
