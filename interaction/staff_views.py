@@ -8,10 +8,9 @@ A refused step (wrong state, a unit of another site, a missing field) comes back
 message over the page with what was typed kept; a step the user may not take is refused with 403.
 
 Search in titles, contents and replies: Wagtail's database search splits a query on spaces and
-matches whole words, which finds nothing in Chinese text with no spaces. The listing matches each
-space-separated term as a substring instead (icontains, every term in one of the three fields), at
-most SEARCH_TERMS terms of at most SEARCH_TERM_LENGTH characters: a bounded cost (decision 13) on
-a table that holds a site's messages, not its whole archive of articles.
+matches whole words, which finds nothing in Chinese text with no spaces. The listing reads the
+query as the channel pages' search of published replies does (interaction/search.py), every
+word a substring of one of the three fields, with the same bounds on its cost.
 """
 
 import os
@@ -34,6 +33,7 @@ from wagtail.admin.views.generic.models import IndexView
 from core.admin_pages import AdminPage
 from interaction import workflow
 from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
+from interaction.search import matching
 from interaction.staff_access import may_use, page_of, sites_for, units_for, visible_messages
 from interaction.staff_forms import (
     DraftForm,
@@ -44,8 +44,6 @@ from interaction.staff_forms import (
 )
 from news.admin_views import LocalDateTimeColumn
 
-SEARCH_TERMS = 5
-SEARCH_TERM_LENGTH = 20
 SEARCH_FIELDS = ("title", "content", "reply")
 
 INDEX = "interaction_messages:index"
@@ -146,13 +144,7 @@ class MessageIndexView(IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        for term in self.search_query.split()[:SEARCH_TERMS]:
-            term = term[:SEARCH_TERM_LENGTH]
-            matches = Q()
-            for field in SEARCH_FIELDS:
-                matches |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(matches)
-        return queryset
+        return matching(queryset, self.search_query, SEARCH_FIELDS)[0]
 
 
 # The steps, by the `action` a form's button posts: (form class or None, what the button says).

@@ -123,6 +123,13 @@ def test_chinese_search_finds_words_inside_titles_contents_and_replies(site, cha
     assert numbers(receiver.get(INDEX, {"q": "物业"})) == {parking.number}
 
 
+def test_staff_search_reads_a_query_as_the_public_search_does(site, channel, receiver):
+    parking = send(site, channel, title="小区停车难问题", content="晚上没有车位")[0]
+    send(site, channel, title="党费缴纳标准", content="退休党员怎么交")[0]
+    for query in ["停车？", "小区，车位", "“停车”", "停 车"]:
+        assert numbers(receiver.get(INDEX, {"q": query})) == {parking.number}, query
+
+
 def test_a_search_of_many_long_terms_is_bounded_and_answers(sent, receiver):
     query = " ".join(["社区" * 200] * 300)
     assert receiver.get(INDEX, {"q": query}).status_code == 200
