@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from interaction.models import Kind, Message
+from interaction.models import Kind, Message, past_due
 from interaction.staff_access import may_use, visible_messages
 from interaction.workdays import Calendar
 
@@ -41,10 +41,7 @@ class Deadline:
     today: datetime.date
     days_left: int
     overdue_by: int
-
-    @property
-    def overdue(self):
-        return self.due_date < self.today
+    overdue: bool
 
     @property
     def due_soon(self):
@@ -69,6 +66,7 @@ def deadline_of(message, today, calendar):
         today=today,
         days_left=calendar.working_days_between(today, due),
         overdue_by=calendar.working_days_between(due, today),
+        overdue=message.is_overdue(today),
     )
 
 
@@ -127,7 +125,7 @@ def summaries(messages, today=None, calendar=None):
         .values("site_id", "kind", "channel_id")
         .annotate(
             open_count=Count("pk"),
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            overdue=Count("pk", filter=past_due(today)),
             due_soon=Count("pk", filter=Q(due_date__gte=today, due_date__lt=soon_before)),
         )
     )
@@ -163,8 +161,8 @@ def summaries(messages, today=None, calendar=None):
 
 
 class Meter:
-    """The deadlines of many messages seen from one day, each due date measured on the calendar
-    once: the reminders' run costs the number of distinct due dates, not of messages."""
+    """The deadlines of many open messages seen from one day, each due date measured on the
+    calendar once: the reminders' run costs the number of distinct due dates, not of messages."""
 
     def __init__(self, today, calendar):
         self.today = today

@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -217,6 +216,14 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", "不满意"
 
 
+def past_due(today):
+    """超期 as a query condition: the due date is before `today` (on the day itself the message
+    is still in time). With open() it is MessageQuerySet.overdue, and Message.is_overdue says the
+    same of one message: the one rule the listing, the message page, the dashboard and the
+    reminders count by."""
+    return models.Q(due_date__lt=today)
+
+
 class MessageQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED)
@@ -226,7 +233,7 @@ class MessageQuerySet(models.QuerySet):
         return self.exclude(status=Status.REJECTED)
 
     def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+        return self.open().filter(past_due(today))
 
     def published(self):
         return self.filter(
@@ -326,9 +333,9 @@ class Message(models.Model):
         remove_contact)."""
         return any([self.name, self.phone, self.email, self.address, self.attachment_name])
 
-    @cached_property
-    def deadline_label(self):
-        return self.due_date.isoformat() if self.due_date else ""
+    def is_overdue(self, today):
+        """Open and past its due date (past_due, for one message)."""
+        return not self.is_closed and self.due_date < today
 
 
 class MessageStep(models.Model):

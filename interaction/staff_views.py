@@ -98,7 +98,7 @@ class DueColumn(Column):
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context["overdue"] = not instance.is_closed and instance.due_date < timezone.localdate()
+        context["overdue"] = instance.is_overdue(timezone.localdate())
         return context
 
 
@@ -217,24 +217,17 @@ class MessageView(AdminPage, View):
         ]
 
     def allowed(self):
-        """The forms this user may use on the message as it is now."""
-        user, message = self.request.user, self.message
-        status = message.status
-        accepts = workflow.may_accept(user, message)
-        drafts = workflow.may_draft(user, message)
-        reviews = workflow.may_review(user, message)
+        """The forms this user may use on the message as it is now: the workflow's steps, and
+        转办 only where the site has a unit to forward to."""
+        steps = workflow.steps_allowed(self.request.user, self.message)
         return {
-            "accept": accepts and status == Status.RECEIVED,
-            "reject": accepts and status in (Status.RECEIVED, Status.ACCEPTED),
-            "forward": accepts
-            and status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED)
-            and units_for(message).exists(),
-            "draft": drafts and status in (Status.ACCEPTED, Status.FORWARDED),
-            "review": reviews and status == Status.IN_REVIEW,
-            "approve": reviews
-            and status == Status.IN_REVIEW
-            and workflow.may_approve(user, message),
-            "remove_contact": accepts and message.contact_removed_at is None,
+            "accept": "accept" in steps,
+            "reject": "reject" in steps,
+            "forward": "forward" in steps and units_for(self.message).exists(),
+            "draft": "draft" in steps,
+            "review": "send_back" in steps,
+            "approve": "approve" in steps,
+            "remove_contact": "remove_contact" in steps,
         }
 
     def blank_forms(self):
@@ -263,7 +256,7 @@ class MessageView(AdminPage, View):
         context = {
             **self.get_context_data(),
             "message": message,
-            "overdue": not message.is_closed and message.due_date < timezone.localdate(),
+            "overdue": message.is_overdue(timezone.localdate()),
             "steps": [
                 {
                     "step": step,

@@ -59,6 +59,16 @@ ACTIONS = {
 
 SAME_PERSON = "答复须由起草人以外的人员审核。"
 
+# The states each step may be taken in: checked by the step itself, and read by steps_allowed for
+# what the message page offers.
+TAKEN_IN = {
+    "accept": {Status.RECEIVED},
+    "reject": {Status.RECEIVED, Status.ACCEPTED},
+    "forward": {Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED},
+    "draft": {Status.ACCEPTED, Status.FORWARDED},
+    "review": {Status.IN_REVIEW},
+}
+
 
 class WorkflowError(Exception):
     """A step that cannot be taken now, with the reason in Chinese for the person who tried."""
@@ -121,6 +131,25 @@ def may_approve(user, message):
     if user is None or user.is_superuser:
         return True
     return submitted_by(message) != user.pk
+
+
+def steps_allowed(user, message):
+    """The steps `user` may take on `message` as it stands, by the rules each step checks when
+    taken: what the message page offers (interaction/staff_views.py). Names: accept, reject,
+    forward, draft (save and submit), send_back, approve, remove_contact."""
+    status = message.status
+    steps = set()
+    if may_accept(user, message):
+        steps |= {step for step in ("accept", "reject", "forward") if status in TAKEN_IN[step]}
+        if message.has_contact:
+            steps.add("remove_contact")
+    if status in TAKEN_IN["draft"] and may_draft(user, message):
+        steps.add("draft")
+    if status in TAKEN_IN["review"] and may_review(user, message):
+        steps.add("send_back")
+        if may_approve(user, message):
+            steps.add("approve")
+    return steps
 
 
 def may_see(user, message):
@@ -191,7 +220,7 @@ def accept(message, user):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_accept(user, message))
-        _require(message.status == Status.RECEIVED, "这封来信已经受理过了。")
+        _require(message.status in TAKEN_IN["accept"], "这封来信已经受理过了。")
         before = message.status
         message.status = Status.ACCEPTED
         message.accepted_at = timezone.now()
@@ -206,10 +235,7 @@ def reject(message, user, reason, note=""):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_accept(user, message))
-        _require(
-            message.status in (Status.RECEIVED, Status.ACCEPTED),
-            "已转办或已答复的来信不能再不予受理。",
-        )
+        _require(message.status in TAKEN_IN["reject"], "已转办或已答复的来信不能再不予受理。")
         before = message.status
         message.status = Status.REJECTED
         message.reject_reason = reason
@@ -227,10 +253,7 @@ def forward(message, user, unit, note=""):
         message = _locked(message)
         _allowed(may_accept(user, message))
         _require(unit.site_id == message.site_id, "只能转给本站点的办理单位。")
-        _require(
-            message.status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED),
-            "这封来信现在不能转办。",
-        )
+        _require(message.status in TAKEN_IN["forward"], "这封来信现在不能转办。")
         before = message.status
         message.status = Status.FORWARDED
         if message.unit_id != unit.pk:
@@ -256,9 +279,7 @@ def save_draft(message, user, reply, unit_name=""):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_draft(user, message))
-        _require(
-            message.status in (Status.ACCEPTED, Status.FORWARDED), "这封来信现在不能起草答复。"
-        )
+        _require(message.status in TAKEN_IN["draft"], "这封来信现在不能起草答复。")
         message.reply = reply.strip()
         message.reply_unit_name = (unit_name or (message.unit.name if message.unit else "")).strip()
         message.save(update_fields=["reply", "reply_unit_name"])
@@ -283,7 +304,7 @@ def send_back(message, user, comment):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_review(user, message))
-        _require(message.status == Status.IN_REVIEW, "这封来信的答复不在审核中。")
+        _require(message.status in TAKEN_IN["review"], "这封来信的答复不在审核中。")
         before = message.status
         message.status = Status.FORWARDED if message.unit_id else Status.ACCEPTED
         message.save(update_fields=["status"])
@@ -295,7 +316,7 @@ def approve(message, user, publishable):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_review(user, message))
-        _require(message.status == Status.IN_REVIEW, "这封来信的答复不在审核中。")
+        _require(message.status in TAKEN_IN["review"], "这封来信的答复不在审核中。")
         _require(may_approve(user, message), SAME_PERSON)
         before = message.status
         message.status = Status.REPLIED

@@ -97,6 +97,18 @@ def test_the_weekend_after_a_friday_deadline_is_past_it_not_overdue_by_zero_days
     assert "已过期限" in mailoutbox[-1].subject and "0 个工作日" not in mailoutbox[-1].subject
 
 
+def test_overdue_is_one_rule_for_a_message_its_deadline_and_the_queries(site, channel, receiver):
+    late = sent_on(site, channel, D(2026, 9, 1))
+    closed = workflow.reject(sent_on(site, channel, D(2026, 9, 1)), receiver.user, "duplicate")
+    due_today = sent_on(site, channel, D(2026, 9, 30))
+    today = due_today.due_date
+    listed = set(Message.objects.overdue(today))
+    for message in (late, closed, due_today):
+        assert message.is_overdue(today) == (message in listed)
+    assert listed == {late}
+    assert measured(late, today).overdue and not measured(due_today, today).overdue
+
+
 def test_severity_turns_red_when_overdue_or_a_month_old_long_before_the_three_month_veto(
     site, channel, settings
 ):

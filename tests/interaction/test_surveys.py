@@ -360,6 +360,19 @@ def test_the_editor_sees_the_counts_and_exports_neutralised_csv_and_xlsx(survey,
         assert editor_client.get(f"/admin/surveys/{huge}/export/csv/").status_code == 404
 
 
+def test_a_question_that_reads_as_a_formula_is_neutralised_in_the_xlsx_header(
+    home, superuser_client
+):
+    asked = questions()
+    asked[0]["value"]["question"] = '=HYPERLINK("http://evil.example")'
+    survey = make_survey(home, slug="formula")
+    survey.questions = asked
+    survey.save_revision().publish()
+    workbook = superuser_client.get(f"/admin/surveys/{survey.pk}/export/xlsx/")
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet["C1"].value.startswith("'=") and sheet["C1"].data_type == "s"
+
+
 def test_staff_who_may_not_edit_the_survey_see_no_answers(survey, staff_client, editor_client):
     for client in (staff_client, editor_client):  # contact staff; editors of the columns
         assert client.get(f"/admin/surveys/{survey.pk}/answers/").status_code in (302, 403)

@@ -198,3 +198,49 @@ def test_a_reviewer_who_answers_a_correction_cannot_also_approve_the_reply(
     workflow.approve(message, superuser_client.user, True)
     message.refresh_from_db()
     assert message.status == Status.REPLIED
+
+
+def test_the_steps_offered_are_exactly_the_steps_the_workflow_takes(
+    site, channel, receiver, unit, handler, reviewer_client
+):
+    from django.db import transaction
+
+    receiver_, handler_, reviewer = receiver.user, handler.user, reviewer_client.user
+    steps = {
+        "accept": lambda m, u: workflow.accept(m, u),
+        "reject": lambda m, u: workflow.reject(m, u, "duplicate"),
+        "forward": lambda m, u: workflow.forward(m, u, unit),
+        "draft": lambda m, u: workflow.save_draft(m, u, "草稿"),
+        "send_back": lambda m, u: workflow.send_back(m, u, "请修改"),
+        "approve": lambda m, u: workflow.approve(m, u, False),
+        "remove_contact": lambda m, u: workflow.remove_contact(m, u, "来信人要求"),
+    }
+    received = send(site, channel)[0]
+    accepted = workflow.accept(send(site, channel)[0], receiver_)
+    forwarded = workflow.forward(send(site, channel)[0], receiver_, unit)
+    in_review = workflow.submit_reply(
+        workflow.forward(send(site, channel)[0], receiver_, unit), handler_, "答复"
+    )
+    replied = workflow.approve(in_review, reviewer, False)
+    in_review = workflow.submit_reply(
+        workflow.forward(send(site, channel)[0], receiver_, unit), handler_, "答复"
+    )
+    no_contact = workflow.remove_contact(send(site, channel)[0], receiver_, "来信人要求")
+
+    class Undone(Exception):
+        pass
+
+    for message in (received, accepted, forwarded, in_review, replied, no_contact):
+        for user in (receiver_, handler_, reviewer):
+            message.refresh_from_db()
+            offered = workflow.steps_allowed(user, message)
+            for name, step in steps.items():
+                try:
+                    with transaction.atomic():
+                        step(message, user)
+                        raise Undone
+                except Undone:
+                    taken = True
+                except (PermissionDenied, workflow.WorkflowError):
+                    taken = False
+                assert taken == (name in offered), (message.status, user.username, name)
