@@ -3,8 +3,8 @@ the 来信办理时限 panel, one line per channel with its oldest unanswered me
 menu item, shown with the number of overdue messages only while there are some: the notice that
 carries the reminders in the admin when no mail server sends them.
 
-The panel names each message by its 受理编号 only: the staff's message views live in their own
-module, and link from there."""
+The panel names each channel's oldest message by its 受理编号 and title, linked to its page in the
+admin (interaction/staff_views.py), and the menu item leads to the 来信 listing's overdue filter."""
 
 from django.urls import reverse
 from wagtail.admin.menu import MenuItem

@@ -19,9 +19,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from interaction.models import Kind, Message
+from interaction.models import Kind, Message, past_due
 from interaction.staff_access import may_use, visible_messages
 from interaction.workdays import Calendar
 
@@ -40,10 +41,7 @@ class Deadline:
     today: datetime.date
     days_left: int
     overdue_by: int
-
-    @property
-    def overdue(self):
-        return self.due_date < self.today
+    overdue: bool
 
     @property
     def due_soon(self):
@@ -52,6 +50,9 @@ class Deadline:
     @property
     def label(self):
         if self.overdue:
+            # The weekend after a Friday deadline is past it by no working day yet.
+            if self.overdue_by == 0:
+                return "已过期限"
             return f"已超期 {self.overdue_by} 个工作日"
         if self.days_left == 0:
             return "今天到期"
@@ -65,6 +66,7 @@ def deadline_of(message, today, calendar):
         today=today,
         days_left=calendar.working_days_between(today, due),
         overdue_by=calendar.working_days_between(due, today),
+        overdue=message.is_overdue(today),
     )
 
 
@@ -110,37 +112,68 @@ def _label(message, several_sites):
 
 def summaries(messages, today=None, calendar=None):
     """One summary per channel (纠错 apart) of the open valid messages among `messages`, the
-    most urgent first."""
+    most urgent first. The counts are SQL aggregates and only each channel's oldest message is
+    measured on the calendar, so the cost follows the number of channels, not of messages."""
     today = today or timezone.localdate()
     calendar = calendar or Calendar()
-    waiting = list(
-        messages.open().valid().select_related("channel", "site").order_by("received_at", "pk")
+    # Due soon: at most INTERACTION_DUE_SOON_DAYS working days left, i.e. due before the working
+    # day after that many.
+    soon_before = calendar.add_working_days(today, settings.INTERACTION_DUE_SOON_DAYS + 1)
+    waiting = messages.open().valid()
+    groups = list(
+        waiting.order_by()
+        .values("site_id", "kind", "channel_id")
+        .annotate(
+            open_count=Count("pk"),
+            overdue=Count("pk", filter=past_due(today)),
+            due_soon=Count("pk", filter=Q(due_date__gte=today, due_date__lt=soon_before)),
+        )
     )
-    several_sites = len({message.site_id for message in waiting}) > 1
-    groups = {}
-    for message in waiting:
-        deadline = deadline_of(message, today, calendar)
-        key = (message.site_id, message.kind, message.channel_id)
-        summary = groups.get(key)
-        if summary is None:
-            age = age_in_days(message, today)
-            summary = groups[key] = ChannelSummary(
-                label=_label(message, several_sites),
-                oldest=message,
-                oldest_age=age,
-                oldest_deadline=deadline,
-                severity=severity(deadline, age),
+    several_sites = len({group["site_id"] for group in groups}) > 1
+    rows = []
+    for group in groups:
+        oldest = (
+            waiting.filter(
+                site_id=group["site_id"], kind=group["kind"], channel_id=group["channel_id"]
             )
-        summary.open_count += 1
-        summary.due_soon += deadline.due_soon
-        summary.overdue += deadline.overdue
-        if deadline.overdue:
+            .select_related("channel", "site")
+            .order_by("received_at", "pk")
+            .first()
+        )
+        deadline = deadline_of(oldest, today, calendar)
+        age = age_in_days(oldest, today)
+        summary = ChannelSummary(
+            label=_label(oldest, several_sites),
+            oldest=oldest,
+            oldest_age=age,
+            oldest_deadline=deadline,
+            open_count=group["open_count"],
+            due_soon=group["due_soon"],
+            overdue=group["overdue"],
+            severity=severity(deadline, age),
+        )
+        if summary.overdue:
             summary.severity = DANGER
-        elif deadline.due_soon:
+        elif summary.due_soon:
             summary.severity = worst(summary.severity, WARNING)
-    return sorted(
-        groups.values(), key=lambda summary: (-_RANK[summary.severity], -summary.oldest_age)
-    )
+        rows.append(summary)
+    return sorted(rows, key=lambda summary: (-_RANK[summary.severity], -summary.oldest_age))
+
+
+class Meter:
+    """The deadlines of many open messages seen from one day, each due date measured on the
+    calendar once: the reminders' run costs the number of distinct due dates, not of messages."""
+
+    def __init__(self, today, calendar):
+        self.today = today
+        self.calendar = calendar
+        self.known = {}
+
+    def __call__(self, message):
+        due = message.due_date
+        if due not in self.known:
+            self.known[due] = deadline_of(message, self.today, self.calendar)
+        return self.known[due]
 
 
 def handles_messages(user):

@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -217,6 +216,14 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", "不满意"
 
 
+def past_due(today):
+    """超期 as a query condition: the due date is before `today` (on the day itself the message
+    is still in time). With open() it is MessageQuerySet.overdue, and Message.is_overdue says the
+    same of one message: the one rule the listing, the message page, the dashboard and the
+    reminders count by."""
+    return models.Q(due_date__lt=today)
+
+
 class MessageQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED)
@@ -226,7 +233,7 @@ class MessageQuerySet(models.QuerySet):
         return self.exclude(status=Status.REJECTED)
 
     def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+        return self.open().filter(past_due(today))
 
     def published(self):
         return self.filter(
@@ -266,7 +273,7 @@ class Message(models.Model):
     attachment_name = models.CharField("附件原名", max_length=200, blank=True)
 
     # The writer's details, never shown on the public site, removed from closed messages after
-    # INTERACTION_KEEP_CONTACT_DAYS (interaction/retention.py).
+    # INTERACTION_KEEP_CONTACT_DAYS (interaction/retention.py) with the attachment's original name.
     name = models.CharField("姓名", max_length=NAME_MAX, blank=True)
     phone = models.CharField("电话", max_length=PHONE_MAX, blank=True)
     email = models.EmailField("邮箱", max_length=EMAIL_MAX, blank=True)
@@ -320,9 +327,15 @@ class Message(models.Model):
     def is_closed(self):
         return self.status in CLOSED
 
-    @cached_property
-    def deadline_label(self):
-        return self.due_date.isoformat() if self.due_date else ""
+    @property
+    def has_contact(self):
+        """Whether anything that names the writer is still kept (interaction/workflow.py,
+        remove_contact)."""
+        return any([self.name, self.phone, self.email, self.address, self.attachment_name])
+
+    def is_overdue(self, today):
+        """Open and past its due date (past_due, for one message)."""
+        return not self.is_closed and self.due_date < today
 
 
 class MessageStep(models.Model):
@@ -374,8 +387,9 @@ class WorkdayException(models.Model):
 
 class Reminder(models.Model):
     """A deadline reminder sent for one message at one point (interaction/reminders.py): the
-    row is written in the same transaction as the mail goes out, and the unique pair makes a
-    second run of the daily job, or a second process running it at the same moment, send none."""
+    row is the claim, committed before the mail goes out (and deleted if it could not go), and
+    the unique pair makes a second run of the daily job, or a second process running it at the
+    same moment, send none. `sent_at` is set again once the mail is out."""
 
     site = models.ForeignKey(Site, verbose_name="站点", on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reminders")

@@ -6,13 +6,17 @@ an open message's deadline, counted in working days:
 - overdue-N: INTERACTION_REMIND_EVERY_DAYS × N days past it.
 
 Each goes to the unit the message was forwarded to (its 提醒邮箱, else its group's members), or,
-before any forwarding, to those who receive the channel's messages (纠错: the reviewers); from
+before any forwarding, to those who receive the channel's messages (纠错: the reviewers), each of
+them only if they act on the message's site (interaction/staff_access.py); from
 the INTERACTION_REMIND_OWNER_FROM-th overdue reminder on, also to the channel's 负责人.
 
-A Reminder row per (message, point), written in the same transaction as the mail is sent, makes
-each reminder go out once however often the job runs. Each is a step of the message's history
-(workflow.remind). With no mail server the mail lands in MAIL_DIR, and the dashboard
-(interaction/deadline_panel.py) carries the same news.
+A Reminder row per (message, point) makes each reminder go out once however often the job runs,
+and in however many processes: the row is written and committed first (the claim), the mail is
+sent after the commit, outside any transaction, so that a slow mail server (EMAIL_TIMEOUT at
+most) never holds a database lock; a mail that could not be sent deletes its claim, and the next
+run tries again. Each sent reminder is a step of the message's history (workflow.remind). With no
+mail server the mail lands in MAIL_DIR, and the dashboard (interaction/deadline_panel.py) carries
+the same news.
 """
 
 import logging
@@ -24,8 +28,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interaction import workflow
-from interaction.deadlines import deadline_of
+from interaction.deadlines import Meter
 from interaction.models import CLOSED, Kind, Message, Reminder
+from interaction.staff_access import sites_for
 from interaction.workdays import Calendar
 
 logger = logging.getLogger(__name__)
@@ -51,8 +56,12 @@ def overdue_round(point):
     return int(point.removeprefix(OVERDUE)) if point.startswith(OVERDUE) else 0
 
 
-def _emails(users):
-    return sorted({user.email for user in users if user.email})
+def _emails(users, site_id):
+    """The addresses of those among `users` who act on the site (interaction/staff_access.py):
+    the roles are global, and a member of 留言受理 of one site is told nothing of another's."""
+    return sorted(
+        {user.email for user in users if user.email and sites_for(user).filter(pk=site_id).exists()}
+    )
 
 
 def _active(users):
@@ -74,12 +83,14 @@ def first_recipients(message):
     if message.unit_id is not None:
         if message.unit.email:
             return [message.unit.email]
-        return _emails(_active(User.objects.filter(groups=message.unit.group_id)))
-    if message.kind == Kind.CORRECTION:
-        return _emails(_active(_with_permission("review_reply")))
-    if message.channel.handlers_id is not None:
-        return _emails(_active(User.objects.filter(groups=message.channel.handlers_id)))
-    return _emails(_active(_with_permission("accept_message")))
+        users = User.objects.filter(groups=message.unit.group_id)
+    elif message.kind == Kind.CORRECTION:
+        users = _with_permission("review_reply")
+    elif message.channel.handlers_id is not None:
+        users = User.objects.filter(groups=message.channel.handlers_id)
+    else:
+        users = _with_permission("accept_message")
+    return _emails(_active(users), message.site_id)
 
 
 def recipients_for(message, point):
@@ -94,8 +105,8 @@ def describe(point, deadline):
     if point == BEFORE:
         return f"距答复期限还有 {deadline.days_left} 个工作日"
     if point == DUE:
-        return "今天到期" if not deadline.overdue else f"已超期 {deadline.overdue_by} 个工作日"
-    return f"已超期 {deadline.overdue_by} 个工作日（第 {overdue_round(point)} 次超期提醒）"
+        return deadline.label
+    return f"{deadline.label}（第 {overdue_round(point)} 次超期提醒）"
 
 
 def mail_text(message, deadline, said):
@@ -116,23 +127,29 @@ def mail_text(message, deadline, said):
 
 
 def send_one(message, point, deadline):
-    """Send the reminder unless it was sent; True when this call sent it."""
+    """Send the reminder unless it was sent (or is being sent); True when this call sent it."""
     said = describe(point, deadline)
     recipients = recipients_for(message, point)
     try:
         with transaction.atomic():
-            Reminder.objects.create(
+            claim = Reminder.objects.create(
                 site_id=message.site_id,
                 message=message,
                 point=point,
                 recipients="\n".join(recipients),
             )
-            if recipients:
-                subject, body = mail_text(message, deadline, said)
-                send_mail(subject, body, None, recipients)
-            workflow.remind(message, recipients, said)
     except IntegrityError:
         return False
+    try:
+        if recipients:
+            subject, body = mail_text(message, deadline, said)
+            send_mail(subject, body, None, recipients)
+    except Exception:
+        claim.delete()
+        raise
+    with transaction.atomic():
+        Reminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+        workflow.remind(message, recipients, said)
     return True
 
 
@@ -144,16 +161,17 @@ def send_due(today=None, calendar=None):
         Reminder.objects.exclude(message__status__in=CLOSED).values_list("message_id", "point")
     )
     sent = 0
+    measure = Meter(today, calendar)
     waiting = Message.objects.open().select_related("channel", "unit").order_by("due_date", "pk")
     for message in waiting:
-        deadline = deadline_of(message, today, calendar)
+        deadline = measure(message)
         point = point_for(deadline)
         if point is None or (message.pk, point) in done:
             continue
         try:
             sent += send_one(message, point, deadline)
         except Exception:
-            # A mail server that refuses one reminder: the row went back with the transaction,
-            # and the next run tries again; the others go out now.
+            # A mail server that refuses one reminder: its claim is gone, the next run tries
+            # again; the others go out now.
             logger.exception("The reminder %s of message %s could not be sent", point, message.pk)
     return sent

@@ -1,10 +1,12 @@
 """The writer's contact details are kept while they may be needed: the daily job
 (interaction/daily_job.py) removes the name, phone, e-mail and address of every message closed more
-than INTERACTION_KEEP_CONTACT_DAYS ago (0: never) — answered, or closed as 不予受理 — through
+than INTERACTION_KEEP_CONTACT_DAYS ago (0: never) — answered, or closed as 不予受理 — and the name
+its attachment came with, through
 workflow.remove_contact, which keeps the message and its reply and logs the step.
 
-Attachments stay: they are part of what the writer asked and what the reply answers, kept for
-the same years as the message. A writer who asks for their data to go is answered by staff with
+Attachments stay, under the random name they were stored with: they are part of what the writer
+asked and what the reply answers, kept for the same years as the message. Their original name,
+which often names the writer, goes with the contact details. A writer who asks for their data to go is answered by staff with
 the same step (删除联系信息), by hand.
 """
 
@@ -26,7 +28,13 @@ def expired(now=None):
     rejected_before = MessageStep.objects.filter(
         action="interaction.reject", time__lt=cutoff
     ).values("message")
-    has_contact = ~Q(name="") | ~Q(phone="") | ~Q(email="") | Q(address__isnull=False)
+    has_contact = (
+        ~Q(name="")
+        | ~Q(phone="")
+        | ~Q(email="")
+        | Q(address__isnull=False)
+        | ~Q(attachment_name="")
+    )
     return Message.objects.filter(has_contact).filter(
         Q(status=Status.REPLIED, replied_at__lt=cutoff)
         | Q(status=Status.REJECTED, pk__in=rejected_before)

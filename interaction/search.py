@@ -1,4 +1,5 @@
-"""Finding messages by the words a reader or a member of staff types: every word of the query
+"""Finding messages by the words a reader (a channel's published replies, interaction/models.py)
+or a member of staff (the 来信 listing, interaction/staff_views.py) types: every word of the query
 (read as the site's search reads it, news/search/tokens.py, so the same limits bound its cost)
 must appear in one of the fields searched. Messages are few beside articles (thousands, not
 millions) and their words are the writers' own, so a substring match is both exact for Chinese

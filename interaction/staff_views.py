@@ -8,10 +8,9 @@ A refused step (wrong state, a unit of another site, a missing field) comes back
 message over the page with what was typed kept; a step the user may not take is refused with 403.
 
 Search in titles, contents and replies: Wagtail's database search splits a query on spaces and
-matches whole words, which finds nothing in Chinese text with no spaces. The listing matches each
-space-separated term as a substring instead (icontains, every term in one of the three fields), at
-most SEARCH_TERMS terms of at most SEARCH_TERM_LENGTH characters: a bounded cost (decision 13) on
-a table that holds a site's messages, not its whole archive of articles.
+matches whole words, which finds nothing in Chinese text with no spaces. The listing reads the
+query as the channel pages' search of published replies does (interaction/search.py), every
+word a substring of one of the three fields, with the same bounds on its cost.
 """
 
 import os
@@ -34,6 +33,7 @@ from wagtail.admin.views.generic.models import IndexView
 from core.admin_pages import AdminPage
 from interaction import workflow
 from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
+from interaction.search import matching
 from interaction.staff_access import may_use, page_of, sites_for, units_for, visible_messages
 from interaction.staff_forms import (
     DraftForm,
@@ -44,8 +44,6 @@ from interaction.staff_forms import (
 )
 from news.admin_views import LocalDateTimeColumn
 
-SEARCH_TERMS = 5
-SEARCH_TERM_LENGTH = 20
 SEARCH_FIELDS = ("title", "content", "reply")
 
 INDEX = "interaction_messages:index"
@@ -100,7 +98,7 @@ class DueColumn(Column):
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context["overdue"] = not instance.is_closed and instance.due_date < timezone.localdate()
+        context["overdue"] = instance.is_overdue(timezone.localdate())
         return context
 
 
@@ -146,13 +144,7 @@ class MessageIndexView(IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        for term in self.search_query.split()[:SEARCH_TERMS]:
-            term = term[:SEARCH_TERM_LENGTH]
-            matches = Q()
-            for field in SEARCH_FIELDS:
-                matches |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(matches)
-        return queryset
+        return matching(queryset, self.search_query, SEARCH_FIELDS)[0]
 
 
 # The steps, by the `action` a form's button posts: (form class or None, what the button says).
@@ -225,21 +217,17 @@ class MessageView(AdminPage, View):
         ]
 
     def allowed(self):
-        """The forms this user may use on the message as it is now."""
-        user, message = self.request.user, self.message
-        status = message.status
-        accepts = workflow.may_accept(user, message)
-        drafts = workflow.may_draft(user, message)
-        reviews = workflow.may_review(user, message)
+        """The forms this user may use on the message as it is now: the workflow's steps, and
+        转办 only where the site has a unit to forward to."""
+        steps = workflow.steps_allowed(self.request.user, self.message)
         return {
-            "accept": accepts and status == Status.RECEIVED,
-            "reject": accepts and status in (Status.RECEIVED, Status.ACCEPTED),
-            "forward": accepts
-            and status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED)
-            and units_for(message).exists(),
-            "draft": drafts and status in (Status.ACCEPTED, Status.FORWARDED),
-            "review": reviews and status == Status.IN_REVIEW,
-            "remove_contact": accepts and message.contact_removed_at is None,
+            "accept": "accept" in steps,
+            "reject": "reject" in steps,
+            "forward": "forward" in steps and units_for(self.message).exists(),
+            "draft": "draft" in steps,
+            "review": "send_back" in steps,
+            "approve": "approve" in steps,
+            "remove_contact": "remove_contact" in steps,
         }
 
     def blank_forms(self):
@@ -268,7 +256,7 @@ class MessageView(AdminPage, View):
         context = {
             **self.get_context_data(),
             "message": message,
-            "overdue": not message.is_closed and message.due_date < timezone.localdate(),
+            "overdue": message.is_overdue(timezone.localdate()),
             "steps": [
                 {
                     "step": step,
@@ -281,9 +269,10 @@ class MessageView(AdminPage, View):
             ],
             "forms": forms_ or self.blank_forms(),
             "allowed": self.allowed(),
+            "same_person": workflow.SAME_PERSON,
             "page_address": page_address,
             "page": page,
-            "has_contact": any([message.name, message.phone, message.email, message.address]),
+            "has_contact": message.has_contact,
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
@@ -328,7 +317,8 @@ def step_user(step):
 
 class AttachmentView(View):
     """The writer's attachment, read from the private storage for staff who may see the
-    message, always as a download and never sniffed into something a browser would run."""
+    message, always as a download and never sniffed into something a browser would run; each
+    download logged (the writer's papers are personal information)."""
 
     def get(self, request, pk):
         if not may_use(request.user):
@@ -341,6 +331,7 @@ class AttachmentView(View):
         except OSError:
             raise Http404 from None
         name = message.attachment_name or os.path.basename(message.attachment.name)
+        workflow.downloaded(message, request.user)
         response = FileResponse(
             handle, as_attachment=True, filename=name, content_type="application/octet-stream"
         )

@@ -95,7 +95,7 @@ def export_answers(request, page_id, kind):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "答卷"
-        sheet.append(header)
+        sheet.append([neutralised(cell) for cell in header])
         for row in rows:
             sheet.append(
                 [

@@ -10,6 +10,11 @@ share one key, so only the first of them can answer; one person with two browser
 has two keys. A signed cookie set with the first answer is a second check on the same browser
 when its address changes; clearing cookies undoes it. Neither makes a 征集 a vote.
 
+Since the User-Agent is whatever a client says it is, each answer also keeps a second keyed hash,
+of the 征集 and the address block alone, and one block may send at most
+INTERACTION_SURVEY_PER_ADDRESS answers to a 征集 however many browsers it claims to be. The price:
+an office or school behind one NAT can send no more than that many either.
+
 Every form also carries a field no person sees (a robot filling every field fills it) and a
 signed time it was shown: one sent sooner than INTERACTION_MIN_FILL_SECONDS after is taken for a
 robot's, and one without a valid time is refused as expired.
@@ -34,7 +39,9 @@ KINDS = [(SINGLE, "单选"), (MULTIPLE, "多选"), (TEXT, "文字")]
 CHOICE_KINDS = {SINGLE, MULTIPLE}
 
 ALREADY_ANSWERED = "您已经提交过本次征集的答卷，每位读者只能提交一次，感谢参与。"
+ADDRESS_FULL = "您所在网络提交的答卷已达上限，本次征集不再接受来自该网络的答卷，感谢参与。"
 TOO_FAST = "提交得太快了，请检查后再次提交。"
+TOO_OFTEN = "提交太频繁，请稍后再次提交，您填写的内容已保留。"
 EXPIRED = "页面已过期，请检查后再次提交。"
 TRAP_FIELD = "website"
 SHOWN_FIELD = "shown"
@@ -47,6 +54,16 @@ def reader_key(request, survey):
     address = address_block(client_ip(request))
     agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
     return keyed_hash("survey", str(survey.pk), address, agent)
+
+
+def address_key(request, survey):
+    """The 征集 and the reader's address block, under the site's secret: no browser in it."""
+    return keyed_hash("survey-address", str(survey.pk), address_block(client_ip(request)))
+
+
+def address_full(survey, key):
+    """Whether the address block has sent all the answers it may."""
+    return survey.answers.filter(address_key=key).count() >= settings.INTERACTION_SURVEY_PER_ADDRESS
 
 
 def _cookie_name(survey):

@@ -1,6 +1,6 @@
 """征集调查: a page that asks readers a few questions between two dates, takes one answer per
 reader, and afterwards shows what the answers were (a bar chart per question) with what was done
-with them (采纳情况), once the editors publish the results.
+with them (采纳情况), once the editors publish the results: never before the 征集 has ended.
 
 The form, its checks and the reader key are in interaction/survey_forms.py, the chart in
 interaction/survey_chart.py, the editors' answer listing and exports in interaction/survey_admin.py.
@@ -21,9 +21,10 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 
+from core import generation
 from core.admin_forms import SafePageForm
 from core.beijing_time import beijing_time
-from core.limits import exceeded, too_many
+from core.limits import exceeded, parse_rate
 from core.publishing import AtomicPublishMixin
 from core.restrictions import CachedViewRestrictionsMixin
 from interaction import survey_forms
@@ -74,7 +75,8 @@ class QuestionBlock(blocks.StructBlock):
 
 
 class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
-    """A 征集: open from starts_at to ends_at; its results shown once results_published."""
+    """A 征集: open from starts_at to ends_at; its results shown once it has ended, if
+    results_published."""
 
     base_form_class = SafePageForm
     # Readers post their answers to the page itself (core/wagtail_hooks.py lets the POST through).
@@ -92,7 +94,7 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     results_published = models.BooleanField(
         "公布结果",
         default=False,
-        help_text="征集结束后勾选并发布，页面上显示各选项的统计图和采纳情况",
+        help_text="勾选并发布后，征集结束时页面上显示各选项的统计图和采纳情况；征集结束前不显示",
     )
     adoption = RichTextField(
         "采纳情况",
@@ -147,18 +149,36 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     def results(self):
         return survey_results(self)
 
+    def shown_results(self):
+        """What readers see of the results: the number of answers and each question's figures
+        with its chart. Once the 征集 has ended no answer can come, and whatever else changes
+        it (the questions, the dates) is a publish, which moves the site's generation: so an
+        ended 征集's are counted once per generation (core/generation.py), however many readers
+        ask, with whatever query string gets past the page cache."""
+
+        def count():
+            return {
+                "answer_count": self.answers.count(),
+                "results": [
+                    {
+                        "result": result,
+                        "chart": chart(result) if result.is_choice else None,
+                        "description": description(result) if result.is_choice else "",
+                    }
+                    for result in survey_results(self)
+                ],
+            }
+
+        if self.state() != ENDED:
+            return count()
+        return generation.remember(f"survey-results:{self.pk}:{self.ends_at.isoformat()}", count)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.results_published:
-            context["answer_count"] = self.answers.count()
-            context["results"] = [
-                {
-                    "result": result,
-                    "chart": chart(result) if result.is_choice else None,
-                    "description": description(result) if result.is_choice else "",
-                }
-                for result in self.results
-            ]
+        # Figures shown while readers still answer would sway the answers still to come.
+        context["show_results"] = self.results_published and self.state() == ENDED
+        if context["show_results"]:
+            context.update(self.shown_results())
         return context
 
     # Serving --------------------------------------------------------------------------------
@@ -171,18 +191,23 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         status = 200
         if state == OPEN:
             key = survey_forms.reader_key(request, self)
+            block = survey_forms.address_key(request, self)
             answered = survey_forms.has_answered(request, self, key)
+            full = not answered and survey_forms.address_full(self, block)
             if request.method == "POST":
-                if exceeded(request, "survey", settings.INTERACTION_SURVEY_RATE):
-                    return too_many(
-                        request, settings.INTERACTION_SURVEY_RATE, "提交太频繁，请稍后再试。"
-                    )
                 form = survey_forms.SurveyForm(self, request.POST)
-                if answered:
+                if exceeded(request, "survey", settings.INTERACTION_SURVEY_RATE):
+                    # The reader's answers come back with why, to be sent again later.
+                    form.add_error(None, survey_forms.TOO_OFTEN)
+                    status = 429
+                elif answered:
                     form.add_error(None, survey_forms.ALREADY_ANSWERED)
                     status = 403
+                elif full:
+                    form.add_error(None, survey_forms.ADDRESS_FULL)
+                    status = 403
                 elif form.is_valid():
-                    if self.record_answer(request, key, form.answers()):
+                    if self.record_answer(request, key, block, form.answers()):
                         response = HttpResponseRedirect(f"{self.url}?{DONE_PARAMETER}=1")
                         survey_forms.remember_answered(response, self)
                         return response
@@ -194,6 +219,8 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
                 form = survey_forms.SurveyForm(self)
             context["form"] = form
             context["answered"] = answered and request.method != "POST"
+            context["address_full"] = full and request.method != "POST"
+            context["address_full_message"] = survey_forms.ADDRESS_FULL
             context["submitted"] = request.GET.get(DONE_PARAMETER) == "1"
         elif request.method == "POST":
             # Outside its dates a 征集 takes nothing: the page, with why.
@@ -202,32 +229,44 @@ class SurveyPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         response = TemplateResponse(
             request, self.get_template(request, *args, **kwargs), context, status=status
         )
+        if status == 429:
+            response["Retry-After"] = str(retry_after(settings.INTERACTION_SURVEY_RATE))
         if state != ENDED:
             # An open form carries a token of its own and changes with the reader; one not yet
             # open opens with the clock, which the page cache does not follow.
             add_never_cache_headers(response)
         return response
 
-    def record_answer(self, request, key, answers):
+    def record_answer(self, request, key, block, answers):
         """Whether the answer was counted: False when this reader's answer is already in."""
         site = Site.find_for_request(request) or self.get_site()
         try:
             with transaction.atomic():
-                SurveyAnswer.objects.create(site=site, survey=self, reader_key=key, answers=answers)
+                SurveyAnswer.objects.create(
+                    site=site, survey=self, reader_key=key, address_key=block, answers=answers
+                )
         except IntegrityError:
             return False
         return True
 
 
+def retry_after(rate):
+    """Seconds until a limited reader may try again, at most an hour (as core/limits.py says)."""
+    return min(parse_rate(rate)[1], 3600)
+
+
 class SurveyAnswer(models.Model):
     """One reader's answer to a 征集: {question id: option text, [option texts] or text}. The
-    reader is named only by a keyed hash (interaction/survey_forms.py, reader_key)."""
+    reader is named only by keyed hashes (interaction/survey_forms.py): of the address block and
+    the browser (reader_key, one answer each), and of the address block alone (address_key, a
+    few answers each)."""
 
     site = models.ForeignKey(Site, verbose_name="站点", on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey(
         SurveyPage, verbose_name="征集", on_delete=models.CASCADE, related_name="answers"
     )
     reader_key = models.CharField(max_length=40, editable=False)
+    address_key = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     answers = models.JSONField("答卷", default=dict)
     created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
 

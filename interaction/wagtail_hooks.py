@@ -1,19 +1,24 @@
 """The admin of 互动交流: the workflow's entries in Wagtail's log; the 互动交流 menu with the 来信
-listing and message pages (interaction/staff_views.py) and the 办理单位 of each site; each 征集's
+listing and message pages (interaction/staff_views.py) and the 办理单位 of each site (one that
+messages were forwarded to is not deleted, nor a channel that has messages); each 征集's
 answers and exports (interaction/survey_admin.py), reached from the page's own buttons; the
 deadlines on the dashboard and in the menu (interaction/deadline_panel.py); and 设置 → 工作日调整
 (interaction/workday_admin.py)."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, re_path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from core.protected_delete import RefuseProtectedDeleteMixin
 from interaction.deadline_panel import DeadlinesPanel, overdue_menu_item
 from interaction.deadlines import handles_messages
-from interaction.models import HandlingUnit
+from interaction.models import ChannelPage, HandlingUnit, Message
 from interaction.staff_access import may_use
 from interaction.staff_views import AttachmentView, MessageIndexView, MessageView
 from interaction.survey_admin import SurveyAnswersView, export_answers
@@ -98,11 +103,16 @@ class MessageViewSet(ViewSet):
         ]
 
 
+class HandlingUnitDeleteView(RefuseProtectedDeleteMixin, DeleteView):
+    """A unit messages were forwarded to stays: their history names it."""
+
+
 class HandlingUnitViewSet(ModelViewSet):
     """办理单位, per site; Wagtail's model permissions (add/change/delete_handlingunit), which
     no role holds: superusers manage them."""
 
     model = HandlingUnit
+    delete_view_class = HandlingUnitDeleteView
     name = "interaction_units"
     url_prefix = "interaction/units"
     icon = "group"
@@ -125,6 +135,22 @@ class InteractionMenu(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_interaction_menu():
     return InteractionMenu()
+
+
+@hooks.register("before_delete_page")
+def keep_channels_with_messages(request, page):
+    """A channel that has received messages is never deleted, nor a page above one: the
+    messages and their history stay (Message.channel protects it). Unpublishing takes it off the
+    site."""
+    if not Message.objects.filter(channel__path__startswith=page.path).exists():
+        return None
+    where = "" if page.specific_class is ChannelPage else "下级的"
+    messages.error(
+        request,
+        f"“{page.title}”{where}留言渠道已收到来信，不能删除：来信和办理记录要保留。"
+        "如不再使用，请取消发布。",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 @hooks.register("construct_homepage_panels")

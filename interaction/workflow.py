@@ -13,7 +13,9 @@ Who may act:
   a 纠错 is received by the reviewers;
 - drafting the reply: the unit it was forwarded to (留言办理 role and member of the unit's group),
   or, before any forwarding, those who accepted it;
-- reviewing the reply: the channel's 答复审核人员 group when it names one, else the 审核 role.
+- reviewing the reply: the channel's 答复审核人员 group when it names one, else the 审核 role;
+  approving it: any of them but the one who submitted it (two pairs of eyes on every reply,
+  even when one person holds both roles or a reviewer receives a 纠错 and answers it).
 A superuser may do everything, and so may the site itself, named by `user=None` (the daily job
 removing old contact details, the demo content): a request always has a user object, signed in
 or anonymous, so no request can act as the site.
@@ -37,7 +39,8 @@ from interaction.models import (
 )
 from interaction.workdays import add_working_days
 
-# Wagtail log actions, registered in interaction/wagtail_hooks.py.
+# Wagtail log actions, registered in interaction/wagtail_hooks.py. A download of the writer's
+# attachment (interaction/staff_views.py) is logged too, though it is no step of the message.
 ACTIONS = {
     "interaction.receive": "收到来信",
     "interaction.accept": "受理",
@@ -50,6 +53,20 @@ ACTIONS = {
     "interaction.rate": "来信人评价",
     "interaction.remove_contact": "删除联系信息",
     "interaction.remind": "到期提醒",
+    "interaction.download": "下载附件",
+}
+
+
+SAME_PERSON = "答复须由起草人以外的人员审核。"
+
+# The states each step may be taken in: checked by the step itself, and read by steps_allowed for
+# what the message page offers.
+TAKEN_IN = {
+    "accept": {Status.RECEIVED},
+    "reject": {Status.RECEIVED, Status.ACCEPTED},
+    "forward": {Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED},
+    "draft": {Status.ACCEPTED, Status.FORWARDED},
+    "review": {Status.IN_REVIEW},
 }
 
 
@@ -118,6 +135,40 @@ def may_review(user, message):
     if reviewers is not None:
         return _in_group(user, reviewers)
     return user.has_perm("interaction.review_reply")
+
+
+def submitted_by(message):
+    """The pk of whoever submitted the reply now in review (None: the site itself, or nobody)."""
+    step = message.steps.filter(action="interaction.submit").order_by("-time", "-pk").first()
+    return step.user_id if step is not None else None
+
+
+def may_approve(user, message):
+    """A reviewer who did not submit the reply themselves (a superuser may all the same)."""
+    if not may_review(user, message):
+        return False
+    if user is None or user.is_superuser:
+        return True
+    return submitted_by(message) != user.pk
+
+
+def steps_allowed(user, message):
+    """The steps `user` may take on `message` as it stands, by the rules each step checks when
+    taken: what the message page offers (interaction/staff_views.py). Names: accept, reject,
+    forward, draft (save and submit), send_back, approve, remove_contact."""
+    status = message.status
+    steps = set()
+    if may_accept(user, message):
+        steps |= {step for step in ("accept", "reject", "forward") if status in TAKEN_IN[step]}
+        if message.has_contact:
+            steps.add("remove_contact")
+    if status in TAKEN_IN["draft"] and may_draft(user, message):
+        steps.add("draft")
+    if status in TAKEN_IN["review"] and may_review(user, message):
+        steps.add("send_back")
+        if may_approve(user, message):
+            steps.add("approve")
+    return steps
 
 
 def may_see(user, message):
@@ -191,7 +242,7 @@ def accept(message, user):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_accept(user, message))
-        _require(message.status == Status.RECEIVED, "这封来信已经受理过了。")
+        _require(message.status in TAKEN_IN["accept"], "这封来信已经受理过了。")
         before = message.status
         message.status = Status.ACCEPTED
         message.accepted_at = timezone.now()
@@ -206,10 +257,7 @@ def reject(message, user, reason, note=""):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_accept(user, message))
-        _require(
-            message.status in (Status.RECEIVED, Status.ACCEPTED),
-            "已转办或已答复的来信不能再不予受理。",
-        )
+        _require(message.status in TAKEN_IN["reject"], "已转办或已答复的来信不能再不予受理。")
         before = message.status
         message.status = Status.REJECTED
         message.reject_reason = reason
@@ -227,16 +275,16 @@ def forward(message, user, unit, note=""):
         message = _locked(message)
         _allowed(may_accept(user, message))
         _require(unit.site_id == message.site_id, "只能转给本站点的办理单位。")
-        _require(
-            message.status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED),
-            "这封来信现在不能转办。",
-        )
+        _require(message.status in TAKEN_IN["forward"], "这封来信现在不能转办。")
         before = message.status
         message.status = Status.FORWARDED
+        if message.unit_id != unit.pk:
+            # The draft's signature was the previous unit's: the new unit signs its own.
+            message.reply_unit_name = ""
         message.unit = unit
         if message.accepted_at is None:
             message.accepted_at = timezone.now()
-        message.save(update_fields=["status", "unit", "accepted_at"])
+        message.save(update_fields=["status", "unit", "reply_unit_name", "accepted_at"])
         _step(
             message,
             user,
@@ -253,9 +301,7 @@ def save_draft(message, user, reply, unit_name=""):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_draft(user, message))
-        _require(
-            message.status in (Status.ACCEPTED, Status.FORWARDED), "这封来信现在不能起草答复。"
-        )
+        _require(message.status in TAKEN_IN["draft"], "这封来信现在不能起草答复。")
         message.reply = reply.strip()
         message.reply_unit_name = (unit_name or (message.unit.name if message.unit else "")).strip()
         message.save(update_fields=["reply", "reply_unit_name"])
@@ -280,7 +326,7 @@ def send_back(message, user, comment):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_review(user, message))
-        _require(message.status == Status.IN_REVIEW, "这封来信的答复不在审核中。")
+        _require(message.status in TAKEN_IN["review"], "这封来信的答复不在审核中。")
         before = message.status
         message.status = Status.FORWARDED if message.unit_id else Status.ACCEPTED
         message.save(update_fields=["status"])
@@ -292,7 +338,8 @@ def approve(message, user, publishable):
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_review(user, message))
-        _require(message.status == Status.IN_REVIEW, "这封来信的答复不在审核中。")
+        _require(message.status in TAKEN_IN["review"], "这封来信的答复不在审核中。")
+        _require(may_approve(user, message), SAME_PERSON)
         before = message.status
         message.status = Status.REPLIED
         message.replied_at = timezone.now()
@@ -329,17 +376,34 @@ def rate(message, satisfaction):
 
 
 def remove_contact(message, user, note):
-    """The writer's name, phone, e-mail and address removed, keeping the message and its reply:
-    a deletion request carried out by staff, or the retention period over (user None)."""
+    """The writer's name, phone, e-mail and address removed, and the attachment's original name
+    (often the writer's own, 张三身份证.jpg), keeping the message, its reply and the attachment
+    itself, stored under a random name: a deletion request carried out by staff, or the retention
+    period over (user None). Refused when nothing is left to remove, so it is logged once."""
     with transaction.atomic():
         message = _locked(message)
         _allowed(may_accept(user, message))
-        message.name = message.phone = message.email = ""
+        _require(message.has_contact, "这封来信没有可删除的联系信息。")
+        message.name = message.phone = message.email = message.attachment_name = ""
         message.address = None
         message.contact_removed_at = timezone.now()
-        message.save(update_fields=["name", "phone", "email", "address", "contact_removed_at"])
+        message.save(
+            update_fields=[
+                "name",
+                "phone",
+                "email",
+                "address",
+                "attachment_name",
+                "contact_removed_at",
+            ]
+        )
         _step(message, user, "interaction.remove_contact", message.status, note=note)
     return message
+
+
+def downloaded(message, user):
+    """Who opened the writer's attachment, in Wagtail's log and so in the audit log."""
+    log(instance=message, action="interaction.download", user=user, data={"number": message.number})
 
 
 def remind(message, recipients, point):

@@ -19,6 +19,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import groups, users
 
 from core.errors import PLAIN_403, render_error
+from core.protected_delete import RefuseProtectedDeleteMixin
 from security import two_factor
 from security.administrators import (
     grantable_groups,
@@ -114,7 +115,9 @@ class GroupEditView(groups.EditView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class GroupDeleteView(groups.DeleteView):
+class GroupDeleteView(RefuseProtectedDeleteMixin, groups.DeleteView):
+    """A group that a 办理单位 (or anything else) still needs is refused in Chinese, not a 500."""
+
     def dispatch(self, request, *args, **kwargs):
         if not may_change_group(request.user, self.get_object()):
             return refused(PROTECTED_GROUP)

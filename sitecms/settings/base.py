@@ -278,6 +278,9 @@ INTERACTION_SEND_RATE = os.environ.get("INTERACTION_SEND_RATE", "10/h")
 INTERACTION_LOOKUP_RATE = os.environ.get("INTERACTION_LOOKUP_RATE", "20/h")
 INTERACTION_MIN_FILL_SECONDS = float(os.environ.get("INTERACTION_MIN_FILL_SECONDS", "3"))
 INTERACTION_SURVEY_RATE = os.environ.get("INTERACTION_SURVEY_RATE", "30/h")
+# At most this many answers to one 征集 from one address block, whatever browser each claims to be
+# (interaction/survey_forms.py): one office behind one NAT can send no more either.
+INTERACTION_SURVEY_PER_ADDRESS = int(os.environ.get("INTERACTION_SURVEY_PER_ADDRESS", "5"))
 # Deadlines (interaction/deadlines.py), counted in working days on the Chinese calendar: a message
 # is 即将到期 within INTERACTION_DUE_SOON_DAYS working days of its deadline. The dashboard shows the
 # oldest unanswered message of each channel in amber from INTERACTION_WARNING_AGE_DAYS calendar

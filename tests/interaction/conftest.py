@@ -1,12 +1,17 @@
 """The 互动交流 tests' site: its first channel, a handling unit with one member, the staff of
-each role, and messages sent as the public form sends them (interaction/workflow.py)."""
+each role, a second site with a receiver tied to the first, and messages sent as the public form
+sends them (interaction/workflow.py)."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission, Page, Site
 
 from interaction import workflow
+from interaction.channels import ensure_channel
 from interaction.message_roles import HANDLERS, RECEIVERS
 from interaction.models import ChannelPage, HandlingUnit, Kind
+from news.models import HomePage
+from news.sitetree import add_published
 from tests.admin_forms import user_in
 
 
@@ -39,6 +44,27 @@ def handler(unit, django_user_model):
 def outsider_handler(site, django_user_model):
     """A member of 留言办理 in no unit's group."""
     return user_in(django_user_model, HANDLERS, "waibu", first_name="孙外部")[1]
+
+
+@pytest.fixture
+def tied(site, receiver):
+    """The receiver tied to the first site: with two sites, a user acts on the sites whose root
+    one of their groups has a page permission on (interaction/staff_access.py)."""
+    tie = Group.objects.create(name="本站人员")
+    GroupPagePermission.objects.create(
+        group=tie, page=site.root_page, permission=Permission.objects.get(codename="change_page")
+    )
+    receiver.user.groups.add(tie)
+    return receiver
+
+
+@pytest.fixture
+def other_site(site):
+    root = Page.objects.get(depth=1)
+    home = add_published(root, HomePage(title="区委党建网", slug="district"))
+    other = Site.objects.create(hostname="district.example.cn", root_page=home)
+    ensure_channel(other)
+    return other
 
 
 def send(site, channel, **fields):

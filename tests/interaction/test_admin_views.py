@@ -10,13 +10,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, ModelLogEntry, Page, Site
+from wagtail.models import ModelLogEntry
 
 from interaction import workflow
-from interaction.channels import ensure_channel
 from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
-from news.models import HomePage
-from news.sitetree import add_published
 from security.audit import SecurityEvent
 from tests.admin_forms import user_in
 from tests.interaction.conftest import send
@@ -62,27 +59,6 @@ def forwarded(sent, receiver, unit):
 def other_unit(site):
     group = Group.objects.create(name="宣传部办理组")
     return HandlingUnit.objects.create(site=site, name="宣传部", group=group)
-
-
-@pytest.fixture
-def tied(site, receiver):
-    """The receiver tied to the first site: with two sites, a user acts on the sites whose root
-    one of their groups has a page permission on (interaction/staff_access.py)."""
-    tie = Group.objects.create(name="本站人员")
-    GroupPagePermission.objects.create(
-        group=tie, page=site.root_page, permission=Permission.objects.get(codename="change_page")
-    )
-    receiver.user.groups.add(tie)
-    return receiver
-
-
-@pytest.fixture
-def other_site(site):
-    root = Page.objects.get(depth=1)
-    home = add_published(root, HomePage(title="区委党建网", slug="district"))
-    other = Site.objects.create(hostname="district.example.cn", root_page=home)
-    ensure_channel(other)
-    return other
 
 
 # The menu and the listing
@@ -145,6 +121,13 @@ def test_chinese_search_finds_words_inside_titles_contents_and_replies(site, cha
     workflow.accept(parking, receiver.user)
     workflow.save_draft(parking, receiver.user, "已协调物业增设夜间车位。")
     assert numbers(receiver.get(INDEX, {"q": "物业"})) == {parking.number}
+
+
+def test_staff_search_reads_a_query_as_the_public_search_does(site, channel, receiver):
+    parking = send(site, channel, title="小区停车难问题", content="晚上没有车位")[0]
+    send(site, channel, title="党费缴纳标准", content="退休党员怎么交")[0]
+    for query in ["停车？", "小区，车位", "“停车”", "停 车"]:
+        assert numbers(receiver.get(INDEX, {"q": query})) == {parking.number}, query
 
 
 def test_a_search_of_many_long_terms_is_bounded_and_answers(sent, receiver):
@@ -273,6 +256,19 @@ def test_forwarding_again_is_allowed_and_logged(forwarded, receiver, other_unit)
     assert forwarded.steps.filter(action="interaction.forward").count() == 2
 
 
+def test_forwarding_again_gives_the_draft_the_new_units_signature(
+    forwarded, receiver, handler, other_unit
+):
+    workflow.save_draft(forwarded, handler.user, "初稿")
+    forwarded.refresh_from_db()
+    assert forwarded.reply_unit_name == "组织部"
+    post(receiver, forwarded, "forward", **{"forward-unit": other_unit.pk})
+    forwarded.refresh_from_db()
+    assert forwarded.reply == "初稿" and forwarded.reply_unit_name == ""
+    form = receiver.get(detail(forwarded)).context["forms"]["draft"]
+    assert form.initial["reply_unit_name"] == "宣传部"
+
+
 def test_staff_carry_out_a_writers_deletion_request(sent, receiver):
     message = sent[0]
     assert (
@@ -307,6 +303,22 @@ def test_the_attachment_is_downloaded_as_a_file_by_staff_who_see_the_message(
     assert outsider_handler.get(url).status_code == 404
 
 
+def test_each_download_of_an_attachment_is_in_the_audit_log(sent, receiver, settings, tmp_path):
+    settings.INTERACTION_FILES_DIR = str(tmp_path)
+    message = sent[0]
+    message.attachment.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    Message.objects.filter(pk=message.pk).update(
+        attachment=message.attachment.name, attachment_name="材料.pdf"
+    )
+    url = reverse("interaction_messages:attachment", args=(message.pk,))
+    for _ in range(2):
+        b"".join(receiver.get(url).streaming_content)
+    logged = ModelLogEntry.objects.filter(object_id=str(message.pk), action="interaction.download")
+    assert logged.count() == 2 and logged.first().user == receiver.user
+    chained = SecurityEvent.objects.filter(event="content_action", object__contains=message.number)
+    assert chained.filter(detail__contains="interaction.download").count() == 2
+
+
 def test_units_are_managed_by_superusers_only(site, superuser_client, receiver):
     group = Group.objects.create(name="纪委办理组")
     url = reverse("interaction_units:add")
@@ -316,6 +328,41 @@ def test_units_are_managed_by_superusers_only(site, superuser_client, receiver):
     assert response.status_code == 302
     assert HandlingUnit.objects.filter(name="纪委", site=site).exists()
     assert receiver.get(reverse("interaction_units:index")).status_code in (302, 403)
+
+
+def test_a_unit_that_messages_were_forwarded_to_is_not_deleted_and_says_why(
+    superuser_client, forwarded, unit
+):
+    url = reverse("interaction_units:delete", args=[unit.pk])
+    for response in (superuser_client.get(url), superuser_client.post(url)):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("interaction_units:index")
+        assert any("不能删除" in text and forwarded.number in text for text in shown(response))
+    assert HandlingUnit.objects.filter(pk=unit.pk).exists()
+    # A unit nothing was forwarded to goes as usual.
+    spare = HandlingUnit.objects.create(site=unit.site, name="备用", group=unit.group)
+    superuser_client.post(reverse("interaction_units:delete", args=[spare.pk]))
+    assert not HandlingUnit.objects.filter(pk=spare.pk).exists()
+
+
+def test_the_group_of_a_unit_is_not_deleted_and_says_why(superuser_client, unit):
+    url = reverse("wagtailusers_groups:delete", args=[unit.group.pk])
+    response = superuser_client.post(url)
+    assert response.status_code == 302
+    assert any("办理单位" in text and "组织部" in text for text in shown(response))
+    assert Group.objects.filter(pk=unit.group.pk).exists()
+
+
+def test_a_channel_with_messages_and_the_page_above_it_are_not_deleted(
+    superuser_client, sent, channel, site
+):
+    for page in (channel, site.root_page):
+        url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+        for response in (superuser_client.get(url), superuser_client.post(url)):
+            assert response.status_code == 302, page
+            assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
+            assert any("已收到来信，不能删除" in text for text in shown(response))
+    assert ChannelPage.objects.filter(pk=channel.pk).exists()
 
 
 # As an attacker
@@ -346,6 +393,28 @@ def test_a_receiver_posting_approve_is_refused(forwarded, receiver, handler):
     assert denied(response)
     forwarded.refresh_from_db()
     assert forwarded.status == Status.IN_REVIEW
+
+
+def test_a_reviewer_who_submitted_the_reply_is_offered_no_approval_and_refused_one(
+    sent, reviewer_client, django_user_model
+):
+    from interaction.message_roles import RECEIVERS
+    from news.roles import REVIEWERS
+
+    # One person in both 留言受理 and 审核: accepts, answers, and would approve alone.
+    both = user_in(django_user_model, RECEIVERS, "liangyong")[1]
+    both.user.groups.add(Group.objects.get(name=REVIEWERS))
+    message = sent[0]
+    post(both, message, "accept")
+    post(both, message, "submit_reply", **{"draft-reply": "自己写的答复"})
+    page = both.get(detail(message)).content.decode()
+    assert 'value="send_back"' in page and 'value="approve"' not in page
+    assert "答复须由起草人以外的人员审核。" in page
+    response = post(both, message, "approve", **{"review-publishable": "on"})
+    assert response.status_code == 400 and "答复须由起草人以外的人员审核。" in shown(response)
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    assert 'value="approve"' in reviewer_client.get(detail(message)).content.decode()
 
 
 def test_bad_posts_come_back_with_a_chinese_message_and_change_nothing(

@@ -124,6 +124,38 @@ def test_a_mail_server_that_refuses_leaves_the_reminder_for_the_next_run(
     assert run_on(D(2026, 10, 21)) == 1 and len(mailoutbox) == 1
 
 
+def test_the_mail_goes_out_after_the_claim_is_committed_holding_no_transaction(
+    before_national_day, mailoutbox
+):
+    from django.db import connection
+
+    # The test runs in a transaction of its own: anything the job opens adds a savepoint.
+    outside = list(connection.savepoint_ids)
+    seen = []
+
+    def sending(*args, **kwargs):
+        seen.append((list(connection.savepoint_ids), points(before_national_day)))
+        return 1
+
+    with mock.patch.object(reminders, "send_mail", side_effect=sending):
+        assert run_on(D(2026, 10, 20)) == 1
+    assert seen == [(outside, ["due"])]
+
+
+def test_a_reminder_of_another_sites_message_does_not_reach_our_receivers(
+    site, tied, other_site, mailoutbox
+):
+    from interaction.models import ChannelPage
+
+    tied.user.email = "shouli@example.cn"
+    tied.user.save()
+    their_channel = ChannelPage.objects.descendant_of(other_site.root_page).first()
+    ours = send(site, ChannelPage.objects.descendant_of(site.root_page).first())[0]
+    theirs = send(other_site, their_channel)[0]
+    assert reminders.first_recipients(ours) == ["shouli@example.cn"]
+    assert reminders.first_recipients(theirs) == []
+
+
 # Retention.
 
 
@@ -204,6 +236,35 @@ def test_the_days_row_lets_one_process_run_it():
     assert daily_job.claim(D(2026, 10, 20)) is True
     assert daily_job.claim(D(2026, 10, 20)) is False
     assert DailyRun.objects.count() == 1
+
+
+def test_a_failed_run_is_tried_again_at_the_next_round_and_a_dead_one_later(monkeypatch, settings):
+    settings.INTERACTION_DAILY_AT = "00:00"
+    calls = []
+
+    def breaks_once(now=None):
+        calls.append(now)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return "发送 0 条到期提醒"
+
+    monkeypatch.setattr(daily_job, "run", breaks_once)
+    with pytest.raises(RuntimeError):
+        daily_job.run_if_due()
+    failed = DailyRun.objects.get()
+    assert failed.finished_at is None and "database went away" in failed.report
+    assert daily_job.run_if_due() is True
+    assert DailyRun.objects.get().finished_at is not None
+    assert daily_job.run_if_due() is False and len(calls) == 2
+    # A run whose process died says nothing: taken over once it is long past.
+    day = D(2026, 10, 21)
+    assert daily_job.claim(day) is True
+    assert daily_job.claim(day) is False
+    DailyRun.objects.filter(day=day).update(
+        started_at=timezone.now() - daily_job.STALE_AFTER - datetime.timedelta(minutes=1)
+    )
+    assert daily_job.claim(day) is True
+    assert daily_job.claim(day) is False
 
 
 def test_the_command_runs_the_job(before_national_day, mailoutbox, capsys):

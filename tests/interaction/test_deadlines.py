@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.beijing_time import BEIJING
-from interaction import deadlines, workflow
+from interaction import deadlines, reminders, workflow
 from interaction.deadlines import DANGER, NORMAL, WARNING
 from interaction.models import Kind, Message, WorkdayException
 from interaction.workdays import Calendar
@@ -78,6 +78,37 @@ def test_working_days_left_due_soon_and_overdue_on_fixed_days(site, channel):
     assert measured(message, D(2026, 10, 26)).overdue_by == 4
 
 
+def test_the_weekend_after_a_friday_deadline_is_past_it_not_overdue_by_zero_days(
+    site, channel, receiver, mailoutbox
+):
+    calendar = Calendar(exceptions={})
+    friday = D(2026, 12, 4)
+    saturday = measured(Message(due_date=friday), friday + datetime.timedelta(days=1))
+    assert saturday.overdue and saturday.overdue_by == 0
+    assert saturday.label == "已过期限"
+    monday = deadlines.deadline_of(Message(due_date=friday), D(2026, 12, 7), calendar)
+    assert monday.label == "已超期 1 个工作日"
+    # The reminder on that Saturday says the same.
+    receiver.user.email = "shouli@example.cn"
+    receiver.user.save()
+    message = sent_on(site, channel, D(2026, 11, 20))
+    assert message.due_date == friday
+    reminders.send_due(D(2026, 12, 5))
+    assert "已过期限" in mailoutbox[-1].subject and "0 个工作日" not in mailoutbox[-1].subject
+
+
+def test_overdue_is_one_rule_for_a_message_its_deadline_and_the_queries(site, channel, receiver):
+    late = sent_on(site, channel, D(2026, 9, 1))
+    closed = workflow.reject(sent_on(site, channel, D(2026, 9, 1)), receiver.user, "duplicate")
+    due_today = sent_on(site, channel, D(2026, 9, 30))
+    today = due_today.due_date
+    listed = set(Message.objects.overdue(today))
+    for message in (late, closed, due_today):
+        assert message.is_overdue(today) == (message in listed)
+    assert listed == {late}
+    assert measured(late, today).overdue and not measured(due_today, today).overdue
+
+
 def test_severity_turns_red_when_overdue_or_a_month_old_long_before_the_three_month_veto(
     site, channel, settings
 ):
@@ -116,6 +147,48 @@ def test_each_channel_and_corrections_are_summed_up_by_their_oldest_open_valid_m
     assert fix.due_soon == 1 and fix.severity == WARNING
     # The most urgent first.
     assert rows[0].severity == DANGER
+
+
+class CountingCalendar(Calendar):
+    """The national calendar, counting how often a span of days is walked."""
+
+    walks = 0
+
+    def working_days_between(self, start, end):
+        self.walks += 1
+        return super().working_days_between(start, end)
+
+
+@pytest.mark.parametrize("today", [D(2026, 10, 20), D(2026, 11, 26)])
+def test_the_dashboards_cost_follows_the_channels_not_the_messages(
+    site, channel, today, django_assert_max_num_queries
+):
+    for day in range(1, 31):
+        sent_on(site, channel, D(2026, 10, day))
+    correction_on(site, D(2026, 10, 19))
+    calendar = CountingCalendar()
+    with django_assert_max_num_queries(4):
+        rows = deadlines.summaries(Message.objects.all(), today, calendar)
+    # Two walks of the calendar (days left, days overdue) per channel, however many messages.
+    assert calendar.walks == 4
+    # The same counts as measuring every message.
+    for row in rows:
+        alike = Message.objects.filter(kind=row.oldest.kind, channel=row.oldest.channel)
+        each = [measured(message, today) for message in alike]
+        assert row.open_count == len(each)
+        assert row.overdue == sum(deadline.overdue for deadline in each)
+        assert row.due_soon == sum(deadline.due_soon for deadline in each)
+    # Some are due soon on 20 October, none on 26 November.
+    assert any(row.due_soon for row in rows) == (today.month == 10)
+
+
+def test_the_reminders_measure_each_due_date_once(site, channel):
+    for day in range(1, 31):
+        sent_on(site, channel, D(2026, 10, day))
+    due_dates = set(Message.objects.values_list("due_date", flat=True))
+    calendar = CountingCalendar()
+    reminders.send_due(D(2026, 11, 26), calendar)
+    assert calendar.walks == 2 * len(due_dates) < 2 * 30
 
 
 def test_a_day_staff_add_later_leaves_the_due_dates_of_messages_already_received(site, channel):

@@ -223,6 +223,40 @@ def test_one_address_may_send_only_so_many_answers(survey, settings):
     assert statuses == [302, 302, 429]
 
 
+def test_a_reader_over_the_limit_gets_the_form_back_filled_in_with_why(survey, settings):
+    settings.INTERACTION_SURVEY_RATE = "1/h"
+    answer(Client(HTTP_USER_AGENT=CHROME_UA), survey, **good())
+    limited = answer(Client(HTTP_USER_AGENT=FIREFOX_UA), survey, **good(**{"q-advice": "别丢"}))
+    text = page_text(limited)
+    assert limited.status_code == 429 and limited["Retry-After"] == "3600"
+    assert survey_forms.TOO_OFTEN in text
+    assert 'value="线上学习" checked' in text and "别丢" in text
+    assert SurveyAnswer.objects.count() == 1
+
+
+def test_a_new_user_agent_for_each_answer_gets_only_so_many_answers_from_one_address(
+    survey, settings
+):
+    settings.INTERACTION_SURVEY_PER_ADDRESS = 3
+    statuses = [
+        answer(Client(HTTP_USER_AGENT=f"curl/8.{n}"), survey, **good()).status_code
+        for n in range(5)
+    ]
+    assert statuses == [302, 302, 302, 403, 403]
+    assert SurveyAnswer.objects.count() == 3
+    refused = answer(Client(HTTP_USER_AGENT="curl/9"), survey, **good())
+    assert survey_forms.ADDRESS_FULL in page_text(refused)
+    assert 'value="线上学习" checked' in page_text(refused)  # what was chosen, kept
+    shown = Client(HTTP_USER_AGENT="curl/10").get(survey.url, REMOTE_ADDR="203.0.113.7")
+    assert survey_forms.ADDRESS_FULL in page_text(shown)
+    # Neither an address nor a browser is kept; another address answers as usual.
+    kept = SurveyAnswer.objects.first()
+    assert len(kept.address_key) == 40 and "203.0.113" not in kept.address_key
+    other = Client(HTTP_USER_AGENT="curl/8.0")
+    data = {"shown": survey_forms.shown_token(survey), **good()}
+    assert other.post(survey.url, data, REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
 def test_the_open_form_is_never_kept_by_the_page_cache_and_the_results_may_be(home):
     open_survey = make_survey(home)
     not_yet = make_survey(home, 1, 2, slug="later")
@@ -234,7 +268,9 @@ def test_the_open_form_is_never_kept_by_the_page_cache_and_the_results_may_be(ho
 
 
 def test_published_results_show_counts_per_option_as_a_chart_and_a_table(home):
-    survey = make_survey(home, results_published=True, adoption="<p>已采纳线上学习的建议。</p>")
+    survey = make_survey(
+        home, -2, -1, results_published=True, adoption="<p>已采纳线上学习的建议。</p>"
+    )
     for number, (colour, days) in enumerate(
         [("线上学习", ["周一"]), ("线上学习", ["周一", "周六"]), ("实地参观", [])]
     ):
@@ -258,6 +294,37 @@ def test_published_results_show_counts_per_option_as_a_chart_and_a_table(home):
     assert "采纳情况" in text and "已采纳线上学习的建议。" in text
     assert "写的意见" not in text  # written answers are for the editors
     assert "style=" not in text.split('<svg class="survey-chart"', 1)[1].split("</svg>")[0]
+
+
+def test_an_ended_surveys_results_are_counted_once_whatever_the_query_string(home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey = make_survey(home, -2, -1, results_published=True)
+    SurveyAnswer.objects.create(
+        site=survey.get_site(), survey=survey, reader_key="a", answers={"colour": "线上学习"}
+    )
+    reader = Client()
+    assert "线上学习：1人，占100%" in page_text(reader.get(f"{survey.url}?x=1"))
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get(f"{survey.url}?x=2")
+    assert "线上学习：1人，占100%" in page_text(again)
+    table = SurveyAnswer._meta.db_table
+    assert not [query for query in queries if table in query["sql"]]
+
+
+def test_results_ticked_early_stay_hidden_while_the_survey_is_open(survey):
+    survey.results_published = True
+    survey.adoption = "<p>提前写好的采纳情况</p>"
+    survey.save_revision().publish()
+    SurveyAnswer.objects.create(
+        site=survey.get_site(), survey=survey, reader_key="a", answers={"colour": "线上学习"}
+    )
+    text = page_text(Client().get(survey.url))
+    assert 'name="q-colour"' in text
+    assert (
+        "征集结果" not in text and "提前写好的采纳情况" not in text and "survey-chart" not in text
+    )
 
 
 def test_results_stay_hidden_until_published(home):
@@ -291,6 +358,19 @@ def test_the_editor_sees_the_counts_and_exports_neutralised_csv_and_xlsx(survey,
     for huge in ("99999999999999999999999", "9223372036854775808"):
         assert editor_client.get(f"/admin/surveys/{huge}/answers/").status_code == 404
         assert editor_client.get(f"/admin/surveys/{huge}/export/csv/").status_code == 404
+
+
+def test_a_question_that_reads_as_a_formula_is_neutralised_in_the_xlsx_header(
+    home, superuser_client
+):
+    asked = questions()
+    asked[0]["value"]["question"] = '=HYPERLINK("http://evil.example")'
+    survey = make_survey(home, slug="formula")
+    survey.questions = asked
+    survey.save_revision().publish()
+    workbook = superuser_client.get(f"/admin/surveys/{survey.pk}/export/xlsx/")
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet["C1"].value.startswith("'=") and sheet["C1"].data_type == "s"
 
 
 def test_staff_who_may_not_edit_the_survey_see_no_answers(survey, staff_client, editor_client):

@@ -149,6 +149,19 @@ def test_removing_contact_details_keeps_the_message_and_its_reply(sent, receiver
     assert message.content and message.contact_removed_at
 
 
+def test_removing_contact_details_takes_the_attachments_name_and_is_logged_once(sent, receiver):
+    message, _ = sent
+    Message.objects.filter(pk=message.pk).update(
+        attachment="interaction/2026/12/0a1b2c.jpg", attachment_name="张三身份证.jpg"
+    )
+    workflow.remove_contact(message, receiver.user, "来信人申请删除")
+    message.refresh_from_db()
+    assert message.attachment_name == "" and message.attachment.name.endswith("0a1b2c.jpg")
+    with pytest.raises(workflow.WorkflowError, match="没有可删除的联系信息"):
+        workflow.remove_contact(message, receiver.user, "又点了一次")
+    assert message.steps.filter(action="interaction.remove_contact").count() == 1
+
+
 def test_a_visitor_who_is_not_signed_in_can_take_no_step(sent, unit):
     from django.contrib.auth.models import AnonymousUser
 
@@ -173,3 +186,74 @@ def test_receive_takes_only_what_a_writer_may_set(site, channel):
         with pytest.raises(ValueError):
             send(site, channel, **forged)
     assert not Message.objects.exists()
+
+
+def test_a_reviewer_who_answers_a_correction_cannot_also_approve_the_reply(
+    site, reviewer_client, superuser_client
+):
+    from interaction.models import Kind
+
+    message, _code = workflow.receive(
+        site=site,
+        channel=None,
+        kind=Kind.CORRECTION,
+        fields={"title": "错别字一处", "content": "第二段“党见”应为“党建”"},
+        address="203.0.113.9",
+    )
+    user = reviewer_client.user
+    workflow.accept(message, user)
+    workflow.submit_reply(message, user, "已改正，谢谢。")
+    with pytest.raises(workflow.WorkflowError, match="起草人以外的人员"):
+        workflow.approve(message, user, True)
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    # Anyone else who reviews may; a superuser answers for themselves.
+    workflow.approve(message, superuser_client.user, True)
+    message.refresh_from_db()
+    assert message.status == Status.REPLIED
+
+
+def test_the_steps_offered_are_exactly_the_steps_the_workflow_takes(
+    site, channel, receiver, unit, handler, reviewer_client
+):
+    from django.db import transaction
+
+    receiver_, handler_, reviewer = receiver.user, handler.user, reviewer_client.user
+    steps = {
+        "accept": lambda m, u: workflow.accept(m, u),
+        "reject": lambda m, u: workflow.reject(m, u, "duplicate"),
+        "forward": lambda m, u: workflow.forward(m, u, unit),
+        "draft": lambda m, u: workflow.save_draft(m, u, "草稿"),
+        "send_back": lambda m, u: workflow.send_back(m, u, "请修改"),
+        "approve": lambda m, u: workflow.approve(m, u, False),
+        "remove_contact": lambda m, u: workflow.remove_contact(m, u, "来信人要求"),
+    }
+    received = send(site, channel)[0]
+    accepted = workflow.accept(send(site, channel)[0], receiver_)
+    forwarded = workflow.forward(send(site, channel)[0], receiver_, unit)
+    in_review = workflow.submit_reply(
+        workflow.forward(send(site, channel)[0], receiver_, unit), handler_, "答复"
+    )
+    replied = workflow.approve(in_review, reviewer, False)
+    in_review = workflow.submit_reply(
+        workflow.forward(send(site, channel)[0], receiver_, unit), handler_, "答复"
+    )
+    no_contact = workflow.remove_contact(send(site, channel)[0], receiver_, "来信人要求")
+
+    class Undone(Exception):
+        pass
+
+    for message in (received, accepted, forwarded, in_review, replied, no_contact):
+        for user in (receiver_, handler_, reviewer):
+            message.refresh_from_db()
+            offered = workflow.steps_allowed(user, message)
+            for name, step in steps.items():
+                try:
+                    with transaction.atomic():
+                        step(message, user)
+                        raise Undone
+                except Undone:
+                    taken = True
+                except (PermissionDenied, workflow.WorkflowError):
+                    taken = False
+                assert taken == (name in offered), (message.status, user.username, name)
