@@ -19,7 +19,7 @@ import logging
 import re
 
 from django.core.exceptions import ValidationError
-from django.forms import CharField, DateField, DateTimeField, ModelChoiceField
+from django.forms import CharField, DateField, DateTimeField, Form, ModelChoiceField
 from django.http import HttpResponseBadRequest
 from draftjs_exporter.error import ExporterException
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -139,12 +139,23 @@ class ReadsDataSafelyMixin:
             self.add_error(name, message)
 
 
+# A row's id has at most 18 digits: a longer number is no row, and SQLite cannot even be asked.
+ID_DIGITS = 18
+
+
 def is_an_id(value):
-    return value in (None, "") or (isinstance(value, str) and value.isascii() and value.isdigit())
+    return value in (None, "") or (
+        isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= ID_DIGITS
+    )
 
 
 class SafePageForm(ReadsDataSafelyMixin, WagtailAdminPageForm):
     """The form of every page of the site."""
+
+
+class SafeFilterForm(ReadsDataSafelyMixin, Form):
+    """The form of a listing's filters (a FilterSet's Meta.form): a row's id that is not one
+    filters nothing and is said to be unreadable."""
 
 
 class SafeModelForm(ReadsDataSafelyMixin, WagtailAdminModelForm):

@@ -277,7 +277,7 @@ class Message(models.Model):
     name = models.CharField("姓名", max_length=NAME_MAX, blank=True)
     phone = models.CharField("电话", max_length=PHONE_MAX, blank=True)
     email = models.EmailField("邮箱", max_length=EMAIL_MAX, blank=True)
-    address = models.GenericIPAddressField("来信地址", null=True, blank=True)
+    address = models.GenericIPAddressField("网络地址（IP）", null=True, blank=True)
     contact_removed_at = models.DateTimeField("联系信息删除时间", null=True, blank=True)
     consent_public = models.BooleanField("来信人同意公开", default=False)
 

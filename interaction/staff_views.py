@@ -30,6 +30,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 
+from core.admin_forms import SafeFilterForm
 from core.admin_pages import AdminPage
 from interaction import workflow
 from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
@@ -70,6 +71,7 @@ class MessageFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Message
+        form = SafeFilterForm
         fields = ["channel", "kind", "status", "unit", "overdue"]
 
     def __init__(self, *args, request=None, **kwargs):

@@ -519,3 +519,10 @@ def test_a_corrections_address_off_the_site_is_shown_as_text_not_a_link(
     page = reviewer_client.get(detail(correction)).content.decode()
     assert "打开出错页面" not in page
     assert 'href="javascript' not in page and 'evil.example.com/news/"' not in page
+
+
+def test_a_filter_with_an_id_too_long_for_a_row_finds_nothing_and_fails_not(superuser_client, sent):
+    for name in ("channel", "unit"):
+        for url in (INDEX, reverse("interaction_messages:index_results")):
+            response = superuser_client.get(url, {name: "9" * 23})
+            assert response.status_code == 200
