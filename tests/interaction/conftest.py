@@ -1,17 +1,29 @@
 """The 互动交流 tests' site: its first channel, a handling unit with one member, the staff of
 each role, a second site with a receiver tied to the first, and messages sent as the public form
-sends them (interaction/workflow.py)."""
+sends them (interaction/workflow.py); and for the browser journeys, a live site whose staff sign
+in with their phones."""
+
+import datetime
+from base64 import b32encode
+from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import GroupPagePermission, Page, Site
 
+from core.beijing_time import BEIJING
 from interaction import workflow
 from interaction.channels import ensure_channel
 from interaction.message_roles import HANDLERS, RECEIVERS
 from interaction.models import ChannelPage, HandlingUnit, Kind
 from news.models import HomePage
-from news.sitetree import add_published
+from news.roles import REVIEWERS
+from news.sitetree import add_published, ensure_site_tree
+from security.two_factor import PHONE
+from stack.authenticator import Authenticator
+from tests.admin_browser import PASSWORD, Staff
 from tests.admin_forms import user_in
 
 
@@ -86,3 +98,45 @@ def send(site, channel, **fields):
 @pytest.fixture
 def sent(site, channel):
     return send(site, channel)
+
+
+@pytest.fixture
+def staff_site(live_server, django_user_model, browser, settings):
+    """For the browser journeys: a live site with the unit 组织部 and one member of staff of each
+    role (shouli 受理, banli 办理 in 组织部, shenhe 审核), each with a phone enrolled, and the
+    two-factor sign-in required as in production. (address, {username: authenticator})."""
+    settings.ADMIN_2FA_REQUIRED = True
+    site = ensure_site_tree()
+    unit_group = Group.objects.create(name="组织部办理组")
+    HandlingUnit.objects.create(site=site, name="组织部", group=unit_group)
+    phones = {}
+    for username, name, groups in [
+        ("shouli", "赵受理", [RECEIVERS]),
+        ("banli", "钱办理", [HANDLERS, unit_group.name]),
+        ("shenhe", "李审核", [REVIEWERS]),
+    ]:
+        user = django_user_model.objects.create_user(username, password=PASSWORD, first_name=name)
+        user.groups.add(*Group.objects.filter(name__in=groups))
+        device = TOTPDevice.objects.create(user=user, name=PHONE, confirmed=True)
+        phones[username] = Authenticator(b32encode(device.bin_key).decode())
+    yield live_server.url, phones
+    for context in browser.contexts:
+        context.close()
+
+
+def sign_in(browser, staff_site, username):
+    """One of staff_site's staff, signed in with a code from their phone."""
+    url, phones = staff_site
+    return Staff(browser, url, username, code=phones[username].fresh_code())
+
+
+@contextmanager
+def clock(when):
+    """The site's clock stopped at `when` (deadlines, reminders and the daily job read it)."""
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        yield
+
+
+def at(day, hour=10):
+    """`day` at `hour` o'clock, Beijing time."""
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=BEIJING)

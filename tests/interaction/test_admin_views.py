@@ -18,7 +18,7 @@ from security.audit import SecurityEvent
 from tests.admin_forms import user_in
 from tests.interaction.conftest import send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 INDEX = reverse("interaction_messages:index")
 RESULTS = reverse("interaction_messages:index_results")

@@ -3,31 +3,19 @@ sent once however often the job runs, to the unit and then also to the channel's
 contact details of long-closed messages removed, and nothing else; one process runs it a day."""
 
 import datetime
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from core.beijing_time import BEIJING
 from interaction import daily_job, reminders, retention, workflow
 from interaction.models import DailyRun, Kind, Message, MessageStep, Reminder, Status
-from tests.interaction.conftest import send
+from tests.interaction.conftest import at, clock, send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 D = datetime.date
-
-
-@contextmanager
-def clock(when):
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        yield
-
-
-def at(day, hour=10):
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=BEIJING)
 
 
 @pytest.fixture

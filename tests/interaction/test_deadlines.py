@@ -5,33 +5,20 @@ panel and menu item that show them to those who handle messages, and to nobody e
 import datetime
 import json
 import re
-from contextlib import contextmanager
-from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.beijing_time import BEIJING
 from interaction import deadlines, reminders, workflow
 from interaction.deadlines import DANGER, NORMAL, WARNING
 from interaction.models import Kind, Message, WorkdayException
 from interaction.workdays import Calendar
-from tests.interaction.conftest import send
+from tests.interaction.conftest import at, clock, send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 D = datetime.date
-
-
-@contextmanager
-def clock(when):
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        yield
-
-
-def at(day, hour=10):
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=BEIJING)
 
 
 def sent_on(site, channel, day, **fields):

@@ -7,23 +7,16 @@ the public may read; the reader looks it up with the 查询码, reads the reply 
 it on the channel's page, since both the writer and the reviewer let it out. Nobody meets a
 refused script or style, a script error or left-over English on the way."""
 
-from base64 import b32encode
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from interaction.message_roles import HANDLERS, RECEIVERS
-from interaction.models import ChannelPage, HandlingUnit, Message, Status
-from news.roles import REVIEWERS
+from interaction.models import ChannelPage, Message, Status
 from news.sitetree import ensure_site_tree
-from security.two_factor import PHONE as PHONE_DEVICE
-from stack.authenticator import Authenticator
-from tests.admin_browser import PASSWORD, Staff, wait_for
+from tests.admin_browser import wait_for
 from tests.chromium import CHROMIUM
-from tests.interaction.conftest import send
+from tests.interaction.conftest import send, sign_in
 from tests.interaction.test_reader_journey import (
     PHONE,
     answer_the_question,
@@ -46,34 +39,13 @@ REPLY = "已协调物业于下月起增设夜间车位20个，咨询电话：123
 
 
 @pytest.fixture
-def live_site(live_server, django_user_model, browser, settings):
-    """The site with a unit, one member of staff of each role with a phone enrolled, and another
-    message waiting beside the reader's."""
-    settings.ADMIN_2FA_REQUIRED = True
+def live_site(staff_site, settings):
+    """The staff's site, with another message waiting beside the reader's."""
     settings.INTERACTION_MIN_FILL_SECONDS = 0
     site = ensure_site_tree()
-    unit_group = Group.objects.create(name="组织部办理组")
-    HandlingUnit.objects.create(site=site, name="组织部", group=unit_group)
-    phones = {}
-    for username, name, groups in [
-        ("shouli", "赵受理", [RECEIVERS]),
-        ("banli", "钱办理", [HANDLERS, unit_group.name]),
-        ("shenhe", "李审核", [REVIEWERS]),
-    ]:
-        user = django_user_model.objects.create_user(username, password=PASSWORD, first_name=name)
-        user.groups.add(*Group.objects.filter(name__in=groups))
-        device = TOTPDevice.objects.create(user=user, name=PHONE_DEVICE, confirmed=True)
-        phones[username] = Authenticator(b32encode(device.bin_key).decode())
     channel = ChannelPage.objects.descendant_of(site.root_page).first()
     send(site, channel, title="党费缴纳标准", content="退休党员怎么交党费？")
-    yield live_server.url, phones, channel
-    for context in browser.contexts:
-        context.close()
-
-
-def sign_in(browser, live_site, username):
-    url, phones, _channel = live_site
-    return Staff(browser, url, username, code=phones[username].fresh_code())
+    return (*staff_site, channel)
 
 
 def status_of(message):
@@ -124,7 +96,7 @@ def test_a_readers_message_is_answered_through_every_step_and_read_with_its_code
 
     # 受理: the receiver filters the listing to what waits, finds the message by a word, accepts
     # it and forwards it.
-    receiver = sign_in(browser, live_site, "shouli")
+    receiver = sign_in(browser, live_site[:2], "shouli")
     page = receiver.page
     sidebar = page.locator("#wagtail-sidebar")
     sidebar.get_by_role("button", name="互动交流").click()
@@ -149,7 +121,7 @@ def test_a_readers_message_is_answered_through_every_step_and_read_with_its_code
     receiver.close()
 
     # 办理: the unit's handler saves a draft, then submits it.
-    handler = sign_in(browser, live_site, "banli")
+    handler = sign_in(browser, live_site[:2], "banli")
     handler.goto(reverse("interaction_messages:detail", args=(message.pk,)))
     page = handler.page
     page.get_by_label("答复内容").fill("已协调物业。")
@@ -160,7 +132,7 @@ def test_a_readers_message_is_answered_through_every_step_and_read_with_its_code
     assert status_of(message) == Status.IN_REVIEW
 
     # 审核: sent back once with a comment, which the handler reads in the history.
-    reviewer = sign_in(browser, live_site, "shenhe")
+    reviewer = sign_in(browser, live_site[:2], "shenhe")
     reviewer.goto(reverse("interaction_messages:detail", args=(message.pk,)))
     page = reviewer.page
     page.get_by_label("退回意见").fill("请写明增设车位的数量和咨询电话")

@@ -19,7 +19,7 @@ from interaction.models import Kind, Message, Satisfaction, Status
 from tests.factories import ArticlePageFactory
 from tests.interaction.conftest import send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 

@@ -5,10 +5,7 @@ and the 查询码 and looks the message up; the same without JavaScript at 320 p
 from an article's footer carries the article's address and the words selected on it. Each new
 page passes axe (every rule) and the Nu HTML Checker."""
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from captcha.models import CaptchaStore
 from interaction.models import ChannelPage, Kind, Message
 from tests.chromium import AXE, CHROMIUM, RECORD_POLICY_VIOLATIONS, axe_violations
 from tests.demo_site import load_demo_site
-from tests.site.test_html_validity import VNU_JAR
+from tests.nu_checker import nu_errors
 
 pytestmark = [
     pytest.mark.skipif(
@@ -194,26 +191,7 @@ def test_a_correction_from_an_article_footer_carries_its_address_and_selection(
 
 
 def assert_valid_html(sources, folder):
-    if not (VNU_JAR.exists() and shutil.which("java")):
-        pytest.skip("the Nu HTML Checker needs Java and `npm ci` (node_modules/vnu-jar)")
-    files = []
-    for name, html in sources.items():
-        files.append(folder / f"{name}.html")
-        files[-1].write_text(html, encoding="utf-8")
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
-        + [str(path) for path in files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(result.stdout or "{}").get("messages", [])
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
+    errors = nu_errors(sources, folder)
     assert errors == [], "\n".join(errors)
     assert re.search(r"<h1>", sources[next(iter(sources))])
 

@@ -8,19 +8,16 @@ from base64 import b32encode
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interaction import workflow
-from interaction.message_roles import HANDLERS, RECEIVERS
 from interaction.models import HandlingUnit, Kind, Message, Status
-from news.roles import REVIEWERS
-from news.sitetree import ensure_site_tree
 from security.two_factor import PHONE
 from stack.authenticator import Authenticator
 from tests.admin_browser import PASSWORD, Staff
 from tests.chromium import CHROMIUM
+from tests.interaction.conftest import sign_in
 
 pytestmark = [
     pytest.mark.skipif(
@@ -30,38 +27,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def live_site(live_server, django_user_model, browser, settings):
-    """The site with a unit and one member of staff of each role, each with a phone enrolled;
-    the two-factor sign-in required as in production."""
-    settings.ADMIN_2FA_REQUIRED = True
-    site = ensure_site_tree()
-    unit_group = Group.objects.create(name="组织部办理组")
-    HandlingUnit.objects.create(site=site, name="组织部", group=unit_group)
-    phones = {}
-    for username, name, groups in [
-        ("shouli", "赵受理", [RECEIVERS]),
-        ("banli", "钱办理", [HANDLERS, unit_group.name]),
-        ("shenhe", "李审核", [REVIEWERS]),
-    ]:
-        user = django_user_model.objects.create_user(username, password=PASSWORD, first_name=name)
-        user.groups.add(*Group.objects.filter(name__in=groups))
-        device = TOTPDevice.objects.create(user=user, name=PHONE, confirmed=True)
-        phones[username] = Authenticator(b32encode(device.bin_key).decode())
-    yield live_server.url, phones
-    for context in browser.contexts:
-        context.close()
-
-
-def sign_in(browser, live_site, username):
-    url, phones = live_site
-    return Staff(browser, url, username, code=phones[username].fresh_code())
-
-
 def test_an_administrator_adds_a_unit_and_a_reviewer_opens_a_correction_page(
-    browser, live_site, django_user_model
+    browser, staff_site, django_user_model
 ):
-    url, _phones = live_site
+    url, _phones = staff_site
     boss = django_user_model.objects.create_superuser("boss", password=PASSWORD)
     device = TOTPDevice.objects.create(user=boss, name=PHONE, confirmed=True)
     phone = Authenticator(b32encode(device.bin_key).decode())
@@ -88,7 +57,7 @@ def test_an_administrator_adds_a_unit_and_a_reviewer_opens_a_correction_page(
         fields={"title": "页面上有错别字", "content": "“党见”应为“党建”", "page_url": "/news/"},
         address="203.0.113.5",
     )
-    reviewer = sign_in(browser, live_site, "shenhe")
+    reviewer = sign_in(browser, staff_site, "shenhe")
     reviewer.goto(reverse("interaction_messages:index"))
     page = reviewer.page
     reviewer.click_and_wait(page.get_by_role("link", name=correction.number))

@@ -3,9 +3,6 @@
 publish the results, the chart and its table. The open form and the results pass axe with every
 rule it runs by default and the Nu HTML Checker, and read at 320 px."""
 
-import json
-import shutil
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,8 +15,8 @@ from news.sitetree import add_published
 from stack.raw_http import CHROME_UA
 from tests.chromium import AXE, CHROMIUM, RECORD_POLICY_VIOLATIONS, axe_violations
 from tests.interaction.test_surveys import questions
+from tests.nu_checker import nu_errors
 from tests.site.test_admin_journeys import screenshot
-from tests.site.test_html_validity import VNU_JAR
 
 pytestmark = [
     pytest.mark.skipif(
@@ -65,29 +62,6 @@ def all_axe_violations(page):
     return [
         f"{violation['id']}: {violation['help']} — {violation['targets']}"
         for violation in axe_violations(page)
-    ]
-
-
-def nu_errors(documents, tmp_path):
-    if not (VNU_JAR.exists() and shutil.which("java")):
-        pytest.skip("the Nu HTML Checker needs Java and `npm ci` (node_modules/vnu-jar)")
-    files = []
-    for name, html in documents.items():
-        files.append(tmp_path / f"{name}.html")
-        files[-1].write_bytes(html)
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
-        + [str(path) for path in files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(result.stdout or "{}").get("messages", [])
-    return [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-        if m.get("type") == "error"
     ]
 
 

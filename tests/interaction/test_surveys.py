@@ -19,7 +19,7 @@ from news.serving.pagecache import is_cacheable
 from news.sitetree import add_published
 from stack.raw_http import CHROME_UA
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 FIREFOX_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 

@@ -2,22 +2,18 @@
 and writes Chinese punctuation in its Chinese text. One test reads the pages of the demo site for
 both: building the demo costs seconds."""
 
-import json
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
 from core import errors, plain_pages
 from tests.demo_site import fill_in_site_identity, load_demo_site, pages_to_check
+from tests.nu_checker import check_files
 
-VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # A half-width comma, colon, semicolon, exclamation or question mark, or bracket, beside a
 # Chinese character: in Chinese text these are the full-width ，：；！？（） (GB/T 15834).
@@ -50,32 +46,7 @@ def test_public_pages_are_valid_html_in_chinese_punctuation(db, tmp_path):
         half_width += half_width_marks(name, html)
     assert half_width == [], "\n".join(half_width)
 
-    if not (VNU_JAR.exists() and shutil.which("java")):
-        pytest.skip(
-            "the Nu HTML Checker needs Java and `npm ci` (node_modules/vnu-jar); .ci/run installs both"
-        )
-    result = subprocess.run(
-        [
-            "java",
-            "-jar",
-            str(VNU_JAR),
-            "--errors-only",
-            "--format",
-            "json",
-            "--stdout",
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(result.stdout or "{}").get("messages", [])
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')} [{m.get('extract', '').strip()}]"
-        for m in messages
-        if m.get("type") == "error"
-    ]
+    errors = check_files(files)
     assert errors == [], "\n".join(errors)
     assert len(files) >= 7
 
