@@ -1,5 +1,5 @@
-"""The site's keyed hash: what recognises a reader (a click, a 征集 answer) without keeping who
-the reader is. An HMAC-SHA256 under SECRET_KEY, cut to 40 hex characters: the same parts always
+"""The site's keyed hash: what recognises a reader (a click, a 征集 answer) or counts an address
+against a limit (core/limits.py) without keeping who the reader is. An HMAC-SHA256 under SECRET_KEY, cut to 40 hex characters: the same parts always
 give the same key on every worker, and nobody without the secret can go from a key back to an
 address, nor try every address to find the one that made it."""
 

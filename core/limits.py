@@ -11,8 +11,6 @@ away (core/redis.py) the database counts instead; when neither can be asked, not
 a limit must never be the reason a reader gets an error.
 """
 
-import hashlib
-import hmac
 import ipaddress
 import logging
 import re
@@ -26,6 +24,7 @@ from core import generation
 from core import redis as site_redis
 from core.clients import client_ip, usual_host
 from core.errors import render_error
+from core.keyed import keyed_hash
 from core.models import RateCount
 from core.plain_pages import PLAIN_429
 
@@ -58,17 +57,23 @@ def address_block(address):
     return str(parsed)
 
 
-def limit_key(group, request):
-    message = f"limit|{group}|{address_block(client_ip(request))}"
-    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:40]
+def limit_key(group, subject):
+    """The counter's name for `subject` (an address block, or anything else a limit counts by)
+    in `group`: a keyed hash, so that no address is stored as it is."""
+    return keyed_hash("limit", group, subject)
 
 
 def exceeded(request, group, rate):
     """Count this request against `group`'s limit for its address; whether it is over `rate`."""
+    return counted_over(group, address_block(client_ip(request)), rate)
+
+
+def counted_over(group, subject, rate):
+    """Count one more against `group`'s limit for `subject`; whether it is over `rate`."""
     allowed, seconds = parse_rate(rate)
     # The window is named by when it started, in seconds since the epoch.
     window = int(time.time() // seconds) * seconds
-    key = limit_key(group, request)
+    key = limit_key(group, subject)
     count = site_redis.call(
         lambda: count_in_redis(key, window, seconds), lambda: count_in_database(key, window)
     )

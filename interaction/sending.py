@@ -67,7 +67,8 @@ def channel_response(page, request, form, *args, status=200, **kwargs):
 
 
 def send_message(page, request, *args, **kwargs):
-    site = Site.find_for_request(request)
+    # The channel's own site, whatever host the form was posted to.
+    site = page.get_site()
     form = MessageForm(request.POST, request.FILES)
     if abuse.sending_over_limit(request):
         form.top_message = LIMITED
