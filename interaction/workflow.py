@@ -21,6 +21,8 @@ removing old contact details, the demo content): a request always has a user obj
 or anonymous, so no request can act as the site.
 """
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -93,17 +95,27 @@ class WorkflowError(Exception):
     """A step that cannot be taken now, with the reason in Chinese for the person who tried."""
 
 
+def _staff_rule(rule):
+    """A rule of who may act, for staff: the site itself (None) and an active superuser always
+    may, an account that is not active never does; the rule decides for everyone else."""
+
+    @functools.wraps(rule)
+    def decide(user, message):
+        if user is None:
+            return True
+        if not user.is_active:
+            return False
+        return user.is_superuser or rule(user, message)
+
+    return decide
+
+
 def _in_group(user, group):
     return group is not None and user.groups.filter(pk=group.pk).exists()
 
 
+@_staff_rule
 def may_accept(user, message):
-    if user is None:
-        return True
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
     if message.kind == Kind.CORRECTION:
         return user.has_perm("interaction.review_reply")
     handlers = message.channel.handlers if message.channel else None
@@ -112,25 +124,15 @@ def may_accept(user, message):
     return user.has_perm("interaction.accept_message")
 
 
+@_staff_rule
 def may_draft(user, message):
-    if user is None:
-        return True
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
     if message.unit is None:
         return may_accept(user, message)
     return user.has_perm("interaction.handle_message") and _in_group(user, message.unit.group)
 
 
+@_staff_rule
 def may_review(user, message):
-    if user is None:
-        return True
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
     reviewers = message.channel.reviewers if message.channel else None
     if reviewers is not None:
         return _in_group(user, reviewers)
