@@ -1,5 +1,6 @@
 """Every page of the site is for reading: GET and HEAD are served (and POST to a page whose type
-takes a form, `accepts_post = True`, such as a 征集), OPTIONS says so, anything else gets 405 (with a Chinese page from core/errors.py). The admin's 帮助 menu offers the staff guide,
+takes a form, `accepts_post = True`, such as a channel or a 征集), OPTIONS says so, anything else
+gets 405 (with a Chinese page from core/errors.py). The admin's 帮助 menu offers the staff guide,
 使用手册 (core/guide.py)."""
 
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -14,7 +15,8 @@ READ_METHODS = ("GET", "HEAD")
 
 @hooks.register("before_serve_page")
 def only_reading(page, request, serve_args, serve_kwargs):
-    """Pages are for reading: anything but GET and HEAD gets 405 (OPTIONS says what is allowed)."""
+    """Pages are for reading: anything but GET and HEAD (and POST where a page takes a form)
+    gets 405; OPTIONS says what is allowed."""
     allowed = (*READ_METHODS, "POST") if getattr(page, "accepts_post", False) else READ_METHODS
     if request.method in allowed:
         return None
