@@ -5,12 +5,14 @@ None of these is the only defence; each refusal brings the form back filled in (
   screen reader reads it; no picture is shown), each answer good once and for CAPTCHA_TIMEOUT;
 - a hidden field humans leave empty (its label tells those who meet it so);
 - a minimum fill time: the form carries the time it was shown, signed with the site's key
-  (django.core.signing), and a form sent sooner than INTERACTION_MIN_FILL_SECONDS after is a
-  robot's; no session is needed, so the page needs no cookie of its own;
+  (django.core.signing) together with its question, and a form sent sooner than
+  INTERACTION_MIN_FILL_SECONDS after is a robot's; no session is needed, so the page needs no
+  cookie of its own, and a token is good only with the question it was shown with;
 - limits per address (an IPv6 address by its /64), counted for all workers (core/limits.py):
   INTERACTION_SEND_RATE sendings, INTERACTION_LOOKUP_RATE 查询 lookups; and per 受理编号,
-  INTERACTION_NUMBER_LOOKUP_RATE lookups from all addresses together, so that a code cannot be
-  guessed from many machines either.
+  INTERACTION_NUMBER_LOOKUP_RATE wrong codes from all addresses together, past which a guess at
+  that number is refused and logged (the right code is always let through: the writer cannot be
+  locked out; the code's fifty-odd bits are what make guessing it hopeless).
 """
 
 import time
@@ -91,24 +93,29 @@ def remove_expired_questions():
 # The minimum fill time ------------------------------------------------------------------------
 
 
-def started_token():
-    return signing.dumps(time.time(), salt=STARTED_SALT)
+def started_token(key):
+    """The time the form with question `key` was shown, signed: it goes with that question
+    alone, so a token taken once cannot start other forms' clocks."""
+    return signing.dumps([time.time(), key], salt=STARTED_SALT)
 
 
-def fill_seconds(token):
-    """How many seconds ago the form carrying `token` was shown, or None when the token is
-    missing, forged or a day old."""
+def fill_seconds(token, key):
+    """How many seconds ago the form carrying `token` and question `key` was shown, or None
+    when the token is missing, forged, a day old or another question's."""
     try:
         started = signing.loads((token or "")[:200], salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(started, (int, float)):
+    if not (isinstance(started, list) and len(started) == 2):
         return None
-    return time.time() - started
+    shown, signed_key = started
+    if not isinstance(shown, (int, float)) or signed_key != (key or "")[:40]:
+        return None
+    return time.time() - shown
 
 
-def sent_too_soon(token):
-    seconds = fill_seconds(token)
+def sent_too_soon(token, key):
+    seconds = fill_seconds(token, key)
     return seconds is None or seconds < settings.INTERACTION_MIN_FILL_SECONDS
 
 
@@ -119,15 +126,15 @@ def sending_over_limit(request):
     return limits.exceeded(request, SEND_GROUP, settings.INTERACTION_SEND_RATE)
 
 
-def lookup_over_limit(request, number):
-    """Counts one lookup against the address and, if the address is within its limit, against
-    the number asked for (a number that does not exist counts the same); whether either is over
-    its limit. An address already refused uses up nothing of the number's lookups."""
-    if limits.exceeded(request, LOOKUP_GROUP, settings.INTERACTION_LOOKUP_RATE):
-        return True
-    return number_exceeded(number, settings.INTERACTION_NUMBER_LOOKUP_RATE)
+def lookup_over_limit(request):
+    """Counts one lookup against the address; whether it is over INTERACTION_LOOKUP_RATE."""
+    return limits.exceeded(request, LOOKUP_GROUP, settings.INTERACTION_LOOKUP_RATE)
 
 
-def number_exceeded(number, rate):
-    """core/limits.py's count, kept for the 受理编号 instead of the address."""
-    return limits.counted_over(NUMBER_GROUP, number.upper(), rate)
+def wrong_code_over_limit(number):
+    """Counts one wrong code (or unknown number) against the 受理编号 from all addresses
+    together; whether it is over INTERACTION_NUMBER_LOOKUP_RATE. Only wrong codes count, so
+    nobody can keep a writer from their own reply by spending the number's lookups."""
+    return limits.counted_over(
+        NUMBER_GROUP, number.upper(), settings.INTERACTION_NUMBER_LOOKUP_RATE
+    )

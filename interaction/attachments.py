@@ -40,7 +40,7 @@ def check(file):
     if file.size > MAX_BYTES:
         raise ValidationError(
             TOO_BIG.format(
-                name=name, size=size_in_words(file.size), limit=size_in_words(MAX_BYTES)
+                name=name, size=size_in_words(file.size, up=True), limit=size_in_words(MAX_BYTES)
             ),
             code="file_too_large",
         )

@@ -113,12 +113,12 @@ class PublicForm(forms.Form):
         self.fields["captcha_answer"].label = f"验证题：{self.question}"
         if self.is_bound:
             data = self.data.copy()
-            data["started"] = abuse.started_token()
+            data["started"] = abuse.started_token(key)
             data["captcha_key"] = key
             data["captcha_answer"] = ""
             self.data = data
         else:
-            self.initial["started"] = abuse.started_token()
+            self.initial["started"] = abuse.started_token(key)
             self.initial["captcha_key"] = key
         self.describe(errors)
         return self
@@ -149,7 +149,7 @@ class PublicForm(forms.Form):
         if cleaned.get("homepage"):
             self.top_message = HONEYPOT_FILLED
             raise ValidationError(HONEYPOT_FILLED, code="honeypot")
-        if abuse.sent_too_soon(self.data.get("started")):
+        if abuse.sent_too_soon(self.data.get("started"), cleaned.get("captcha_key")):
             self.top_message = TOO_SOON
             raise ValidationError(TOO_SOON, code="too_soon")
         if "captcha_answer" in cleaned and not right:

@@ -4,9 +4,11 @@ stands and, once replied, the reply, whether or not it is public; there the writ
 
 The code is posted, never put in an address, and the answer is never kept (no-store). A wrong
 code and a number that does not exist get the same answer, after the same work (a code's hash is
-computed either way). Lookups are limited per address and per number (interaction/abuse.py); the
-rating form counts as a lookup too, as it carries the code.
+computed either way). Lookups are limited per address, and wrong codes per number
+(interaction/abuse.py); the rating form counts as a lookup too, as it carries the code.
 """
+
+import logging
 
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -17,6 +19,8 @@ from interaction import abuse, codes, workflow
 from interaction.forms import LookupForm, RatingForm
 from interaction.models import Message, Status
 from interaction.sending import never_kept
+
+logger = logging.getLogger(__name__)
 
 NOT_FOUND = "受理编号或查询码不正确，请核对后重新输入。"
 LIMITED = "查询次数过多，请过一段时间再查询。"
@@ -47,10 +51,14 @@ def lookup(request):
     if form.has_error("number") or form.has_error("code"):
         return answer(request, form.prepare())
     number, code = form.cleaned_data["number"], form.cleaned_data["code"]
-    if abuse.lookup_over_limit(request, number):
+    if abuse.lookup_over_limit(request):
         form.top_message = LIMITED
         return answer(request, form.prepare(checked=False), status=429)
     message = find(site, number, code)
+    if message is None and abuse.wrong_code_over_limit(number):
+        logger.warning("Too many wrong 查询码 for %s: further guesses are refused", number[:20])
+        form.top_message = LIMITED
+        return answer(request, form.prepare(checked=False), status=429)
     if message is None:
         form.top_message = NOT_FOUND
         return answer(request, form.prepare(checked=False), not_found=True)

@@ -5,6 +5,8 @@ Sizes are written in one style everywhere, as government sites list their attach
 megabyte (a small file is "0.4 KB", never "435 字节"), then MB and GB, with one decimal. The number
 and its unit are joined by a no-break space, so a line never ends between them."""
 
+import math
+
 KINDS = {
     "pdf": "PDF",
     "doc": "Word",
@@ -33,13 +35,17 @@ def file_kind(document):
     return KINDS.get(kind, kind.upper() or "文件")
 
 
-def size_in_words(size):
-    """A size in bytes as readers and editors see it: "0.4 KB", "5.1 KB", "20.0 MB"."""
+def size_in_words(size, up=False):
+    """A size in bytes as readers and editors see it: "0.4 KB", "5.1 KB", "20.0 MB". With `up`,
+    rounded up, as the size of a file over a limit is told: a file a few bytes over 5 MB has
+    5.1 MB, not the 5.0 MB of the limit it is refused for."""
     value, unit = size / 1024, "KB"
     for bigger in ("MB", "GB"):
         if round(value, 1) < 1024:
             break
         value, unit = value / 1024, bigger
+    if up:
+        value = math.ceil(value * 10) / 10
     # Anything that is not empty is at least 0.1 KB: "0.0 KB" would read as no file at all.
     shown = max(value, 0.1) if size else 0
     return f"{shown:.1f}\N{NO-BREAK SPACE}{unit}"

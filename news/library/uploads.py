@@ -60,7 +60,7 @@ class CheckedUpload:
             raise ValidationError(
                 TOO_BIG.format(
                     name=name,
-                    size=size_in_words(file.size),
+                    size=size_in_words(file.size, up=True),
                     library=self.library,
                     limit=size_in_words(self.max_upload_size),
                 ),

@@ -6,7 +6,6 @@ an unknown number, and are limited."""
 
 import io
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -381,12 +380,22 @@ def test_lookups_are_limited_per_address(reader, sent, settings):
     assert limited.status_code == 429 and "查询次数过多" in limited.content.decode()
 
 
-def test_lookups_of_one_number_are_limited_from_all_addresses(reader, sent, settings):
+def test_wrong_codes_for_one_number_are_limited_from_all_addresses(reader, sent, settings):
     settings.INTERACTION_NUMBER_LOOKUP_RATE = "3/h"
-    message, code = sent
+    message, _ = sent
     for number in range(3):
         lookup(reader, message.number, "WRONGCODE2", REMOTE_ADDR=f"198.51.100.{number}")
-    assert lookup(reader, message.number, code, REMOTE_ADDR="198.51.100.77").status_code == 429
+    guess = lookup(reader, message.number, "WRONGCODE3", REMOTE_ADDR="198.51.100.77")
+    assert guess.status_code == 429
+
+
+def test_nobody_can_lock_the_writer_out_of_their_reply_with_wrong_codes(reader, sent, settings):
+    settings.INTERACTION_NUMBER_LOOKUP_RATE = "3/h"
+    message, code = sent
+    for number in range(10):
+        lookup(reader, message.number, "WRONGCODE2", REMOTE_ADDR=f"198.51.100.{number}")
+    found = lookup(reader, message.number, code, REMOTE_ADDR="203.0.113.200")
+    assert found.status_code == 200 and "待受理" in found.content.decode()
 
 
 def test_the_writer_rates_the_reply_once(reader, site, channel, receiver, reviewer_client):
@@ -412,12 +421,20 @@ def test_no_rating_before_the_reply(reader, sent):
     assert not message.satisfaction
 
 
-def test_the_fill_time_is_signed_and_ages(settings):
-    token = abuse.started_token()
-    assert abuse.fill_seconds(token) < 5
-    assert abuse.fill_seconds(token + "x") is None
-    assert abuse.fill_seconds("") is None
-    time.sleep(0)
+def test_the_fill_time_is_signed_and_goes_with_its_question_alone(settings):
+    token = abuse.started_token("key-one")
+    assert abuse.fill_seconds(token, "key-one") < 5
+    assert abuse.fill_seconds(token + "x", "key-one") is None
+    assert abuse.fill_seconds("", "key-one") is None
+    assert abuse.fill_seconds(token, "key-two") is None
+
+
+def test_a_start_time_taken_once_does_not_start_another_forms_clock(reader, channel):
+    old = form_values(reader.get(channel.url).content.decode())
+    fresh = form_values(reader.get(channel.url).content.decode())
+    reused = reader.post(channel.url, {**fresh, "started": old["started"], **message_fields()})
+    assert "表单已过期或提交过快" in reused.content.decode()
+    assert not Message.objects.exists()
 
 
 def test_the_question_is_read_out_in_words():
@@ -455,3 +472,9 @@ def test_the_notice_says_how_long_contact_details_are_kept(reader, channel, sett
     settings.INTERACTION_KEEP_CONTACT_DAYS = 0
     html = reader.get(channel.url).content.decode()
     assert "办结 0 天" not in html and "可按下条要求删除" in html
+
+
+def test_a_nul_character_is_refused_in_plain_chinese(reader, channel):
+    answer = post_message(reader, channel, title="标题\x00含空字符")
+    assert "内容中含有无效的空字符" in answer.content.decode()
+    assert not Message.objects.exists()

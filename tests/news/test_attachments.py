@@ -64,6 +64,9 @@ def test_sizes_are_written_in_one_unit_style_however_small_or_large_the_file(col
     assert "（PDF，0.4\xa0KB）" in page_html(article)
     sizes = [size_in_words(n) for n in (1, 435, 5222, 20 * 1024 * 1024, 3 * 1024**3)]
     assert sizes == ["0.1\xa0KB", "0.4\xa0KB", "5.1\xa0KB", "20.0\xa0MB", "3.0\xa0GB"]
+    # A file just over a limit is told its size rounded up, never the limit's own figure.
+    assert size_in_words(5 * 1024 * 1024 + 10, up=True) == "5.1\xa0MB"
+    assert size_in_words(5 * 1024 * 1024, up=True) == "5.0\xa0MB"
 
 
 def test_an_article_without_attachments_shows_no_attachment_heading(column):
