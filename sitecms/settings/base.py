@@ -301,7 +301,8 @@ INTERACTION_REMIND_OWNER_FROM = int(os.environ.get("INTERACTION_REMIND_OWNER_FRO
 INTERACTION_DAILY_ENABLED = env_bool("INTERACTION_DAILY_ENABLED", default=True)
 INTERACTION_DAILY_AT = os.environ.get("INTERACTION_DAILY_AT", "07:30")
 INTERACTION_DAILY_INTERVAL = float(os.environ.get("INTERACTION_DAILY_INTERVAL", "60"))
-# Lookups of one 受理编号 from all addresses together, so a 查询码 cannot be guessed from many.
+# Wrong 查询码 for one 受理编号 from all addresses together, past which guesses at it are refused
+# (the right code always passes: nobody can lock a writer out).
 INTERACTION_NUMBER_LOOKUP_RATE = os.environ.get("INTERACTION_NUMBER_LOOKUP_RATE", "10/h")
 # The forms' question is arithmetic, asked in words (interaction/abuse.py), good for an hour: a
 # long message takes a while to write.
