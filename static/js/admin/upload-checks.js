@@ -6,7 +6,8 @@
 (function () {
   "use strict";
 
-  // As news/library/files.py writes sizes: "0.4 KB", "5.1 KB", "28.6 MB".
+  // As news/library/files.py writes the size of a file over a limit: "0.4 KB", "5.1 KB",
+  // "28.6 MB", rounded up, so that a file a few bytes over 5 MB is not said to have 5.0 MB.
   function sizeInWords(size) {
     var value = Math.max(size / 1024, 0.1);
     var units = ["KB", "MB", "GB"];
@@ -15,7 +16,7 @@
       value /= 1024;
       unit += 1;
     }
-    return value.toFixed(1) + "\u00a0" + units[unit];
+    return (Math.ceil(value * 10) / 10).toFixed(1) + "\u00a0" + units[unit];
   }
 
   function errorsOf(input) {

@@ -234,7 +234,7 @@ def test_a_document_over_the_size_limit_gets_one_true_reason_naming_it(admin_cli
     settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024
     for way in ("add", "multiple", "chooser"):
         refusal = post_to(admin_client, way, "documents", "report.pdf", b"%PDF-1.4\n" + b"0" * 4096)
-        assert "“report.pdf”有 4.0\xa0KB，超过了文档库的上限 1.0\xa0KB" in refusal, way
+        assert "“report.pdf”有 4.1\xa0KB，超过了文档库的上限 1.0\xa0KB" in refusal, way
         assert "文件扩展" not in refusal, way
     assert nothing_saved()
 
