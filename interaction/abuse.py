@@ -99,11 +99,11 @@ def started_token(key):
     return signing.dumps([time.time(), key], salt=STARTED_SALT)
 
 
-def fill_seconds(token, key):
+def fill_seconds(token, key, max_age=STARTED_MAX_AGE):
     """How many seconds ago the form carrying `token` and question `key` was shown, or None
-    when the token is missing, forged, a day old or another question's."""
+    when the token is missing, forged, older than `max_age` seconds or another question's."""
     try:
-        started = signing.loads((token or "")[:200], salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
+        started = signing.loads((token or "")[:200], salt=STARTED_SALT, max_age=max_age)
     except signing.BadSignature:
         return None
     if not (isinstance(started, list) and len(started) == 2):

@@ -16,19 +16,18 @@ INTERACTION_SURVEY_PER_ADDRESS answers to a 征集 however many browsers it clai
 an office or school behind one NAT can send no more than that many either.
 
 Every form also carries a field no person sees (a robot filling every field fills it) and a
-signed time it was shown: one sent sooner than INTERACTION_MIN_FILL_SECONDS after is taken for a
-robot's, and one without a valid time is refused as expired.
+signed time it was shown (interaction/abuse.py's, as the other public forms carry): one sent
+sooner than INTERACTION_MIN_FILL_SECONDS after is taken for a robot's, and one without a valid
+time is refused as expired.
 """
-
-import time
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 
 from core.clients import client_ip
 from core.keyed import keyed_hash
 from core.limits import address_block
+from interaction import abuse
 
 TEXT_ANSWER_MAX = 1000
 
@@ -94,13 +93,14 @@ def remember_answered(response, survey):
     )
 
 
-def _token_salt(survey):
-    return f"interaction.survey.shown.{survey.pk}"
+def _token_key(survey):
+    """What the signed start time goes with: this 征集 (its form asks no question)."""
+    return f"survey-{survey.pk}"
 
 
 def shown_token(survey):
-    """The signed time the form is shown now."""
-    return signing.dumps(time.time(), salt=_token_salt(survey))
+    """The signed time the form is shown now (interaction/abuse.py's, as the other forms')."""
+    return abuse.started_token(_token_key(survey))
 
 
 REQUIRED = "请回答此题。"
@@ -162,14 +162,12 @@ class SurveyForm(forms.Form):
         cleaned = super().clean()
         if self.data.get(TRAP_FIELD):
             raise forms.ValidationError(TOO_FAST)
-        try:
-            shown = signing.loads(
-                self.data.get(SHOWN_FIELD, ""), salt=_token_salt(self.survey), max_age=TOKEN_MAX_AGE
-            )
-            shown = float(shown)
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(EXPIRED) from None
-        if time.time() - shown < settings.INTERACTION_MIN_FILL_SECONDS:
+        seconds = abuse.fill_seconds(
+            self.data.get(SHOWN_FIELD), _token_key(self.survey), max_age=TOKEN_MAX_AGE
+        )
+        if seconds is None:
+            raise forms.ValidationError(EXPIRED)
+        if seconds < settings.INTERACTION_MIN_FILL_SECONDS:
             raise forms.ValidationError(TOO_FAST)
         return cleaned
 
