@@ -33,7 +33,7 @@ install: $(VENV)/.installed ## Create .venv and install the site with its develo
 # Every process (each gunicorn worker, each manage.py the tests start) loads compiled modules
 # instead of compiling ~1,400 sources again, also where PYTHONDONTWRITEBYTECODE is set: uv compiles
 # the installed packages, this the project's own code (only what changed).
-SOURCES := core news contact ops security sitecms stack tests bench manage.py gunicorn.conf.py
+SOURCES := core news contact ops security interaction quality sitecms stack tests bench manage.py gunicorn.conf.py
 bytecode: install
 	@$(BIN)/python -m compileall -q -j 0 $(SOURCES)
 

@@ -58,8 +58,8 @@ control_socket_disable = not control_socket
 preload_app = True
 # A thread does not survive a fork, so the publishing scheduler (news/scheduler.py), the import
 # thread (news/importing/worker.py) and the daily jobs (security/daily.py,
-# interaction/daily_job.py) are started in each worker once it is ready, rather than by
-# sitecms/wsgi.py in the master.
+# interaction/daily_job.py, quality/daily_job.py) are started in each worker once it is ready,
+# rather than by sitecms/wsgi.py in the master.
 raw_env = ["SCHEDULER_STARTED_BY_SERVER=1"]
 
 
@@ -67,12 +67,14 @@ def post_worker_init(worker):
     from interaction.daily_job import start_daily_job as start_interaction_daily_job
     from news.importing.worker import start_import_worker
     from news.scheduler import start_scheduler
+    from quality.daily_job import start_daily_job as start_quality_daily_job
     from security.daily import start_daily_job
 
     start_scheduler()
     start_import_worker()
     start_daily_job()
     start_interaction_daily_job()
+    start_quality_daily_job()
 
 
 def _answer_unparsable_requests_in_chinese():

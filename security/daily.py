@@ -8,7 +8,8 @@ SECURITY_DAILY_AT (Beijing time), or by `manage.py security_daily` from cron:
    安全管理员 can enable again;
 4. removes the records older than AUDIT_RETENTION_DAYS (never under 180).
 
-Which process runs it is decided by the database: the first to insert the day's DailyRun row.
+Which process runs it is decided by the database (core/daily_runs.py): the first to insert the
+day's DailyRun row, or to take over the row of a run that failed or died.
 """
 
 import json
@@ -19,10 +20,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import daily_runs
 from core.beijing_time import BEIJING, beijing_time
 from core.periodic import start_periodic
 from security import audit, audit_verify
@@ -168,26 +170,10 @@ def run(day=None):
     return "；".join(report)
 
 
-def claim(day):
-    """Whether this process is the one to run the day's job."""
-    try:
-        with transaction.atomic():
-            DailyRun.objects.create(day=day)
-    except IntegrityError:
-        return False
-    return True
-
-
 def run_if_due(now=None):
-    now = timezone.localtime(now or timezone.now())
-    due_at = time.fromisoformat(settings.SECURITY_DAILY_AT)
-    if now.time() < due_at or DailyRun.objects.filter(day=now.date()).exists():
-        return False
-    if not claim(now.date()):
-        return False
-    report = run(now.date())
-    DailyRun.objects.filter(day=now.date()).update(finished_at=timezone.now(), report=report)
-    return True
+    return daily_runs.run_if_due(
+        DailyRun, settings.SECURITY_DAILY_AT, lambda now: run(now.date()), now
+    )
 
 
 def start_daily_job():

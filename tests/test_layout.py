@@ -11,7 +11,7 @@ from pathlib import Path
 from news.apps import NewsConfig
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = {"core", "news", "contact", "ops", "security", "interaction", "sitecms"}
+APPS = {"core", "news", "contact", "ops", "security", "interaction", "quality", "sitecms"}
 # What each app may import of the others (sitecms, the configuration, ties them together).
 MAY_IMPORT = {
     "core": set(),
@@ -21,7 +21,9 @@ MAY_IMPORT = {
     "news": {"core", "contact"},
     # Its channels hang under news' home page and its replies are reviewed by news' 审核.
     "interaction": {"core", "news"},
-    "sitecms": {"core", "news", "contact", "ops", "security", "interaction"},
+    # It checks, re-scans and reports on news' pages and columns.
+    "quality": {"core", "news"},
+    "sitecms": {"core", "news", "contact", "ops", "security", "interaction", "quality"},
 }
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ops",
     "security",
     "interaction",
+    "quality",
     "axes",
     # Two-factor sign-in to the admin: TOTP phones and recovery codes (security/two_factor.py).
     "django_otp",
@@ -304,6 +305,14 @@ INTERACTION_DAILY_INTERVAL = float(os.environ.get("INTERACTION_DAILY_INTERVAL", 
 # Wrong 查询码 for one 受理编号 from all addresses together, past which guesses at it are refused
 # (the right code always passes: nobody can lock a writer out).
 INTERACTION_NUMBER_LOOKUP_RATE = os.environ.get("INTERACTION_NUMBER_LOOKUP_RATE", "10/h")
+# Content quality (quality/): the check every text passes before readers see it
+# (core/content_gate.py names CONTENT_CHECKER; empty, nothing is refused), and its daily job
+# (quality/daily_job.py), run in the serving processes after QUALITY_DAILY_AT (Beijing time) or
+# from cron as `manage.py quality_daily` with QUALITY_DAILY_ENABLED off.
+CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "")
+QUALITY_DAILY_ENABLED = env_bool("QUALITY_DAILY_ENABLED", default=True)
+QUALITY_DAILY_AT = os.environ.get("QUALITY_DAILY_AT", "02:30")
+QUALITY_DAILY_INTERVAL = float(os.environ.get("QUALITY_DAILY_INTERVAL", "60"))
 # The forms' question is arithmetic, asked in words (interaction/abuse.py), good for an hour: a
 # long message takes a while to write.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"

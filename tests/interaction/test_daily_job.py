@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core import daily_runs
 from interaction import daily_job, reminders, retention, workflow
 from interaction.models import DailyRun, Kind, Message, MessageStep, Reminder, Status
 from tests.interaction.conftest import at, clock, send
@@ -221,8 +222,8 @@ def test_the_job_runs_once_a_day_after_its_time_and_twice_changes_nothing(
 
 
 def test_the_days_row_lets_one_process_run_it():
-    assert daily_job.claim(D(2026, 10, 20)) is True
-    assert daily_job.claim(D(2026, 10, 20)) is False
+    assert daily_runs.claim(DailyRun, D(2026, 10, 20)) is True
+    assert daily_runs.claim(DailyRun, D(2026, 10, 20)) is False
     assert DailyRun.objects.count() == 1
 
 
@@ -246,13 +247,13 @@ def test_a_failed_run_is_tried_again_at_the_next_round_and_a_dead_one_later(monk
     assert daily_job.run_if_due() is False and len(calls) == 2
     # A run whose process died says nothing: taken over once it is long past.
     day = D(2026, 10, 21)
-    assert daily_job.claim(day) is True
-    assert daily_job.claim(day) is False
+    assert daily_runs.claim(DailyRun, day) is True
+    assert daily_runs.claim(DailyRun, day) is False
     DailyRun.objects.filter(day=day).update(
-        started_at=timezone.now() - daily_job.STALE_AFTER - datetime.timedelta(minutes=1)
+        started_at=timezone.now() - daily_runs.STALE_AFTER - datetime.timedelta(minutes=1)
     )
-    assert daily_job.claim(day) is True
-    assert daily_job.claim(day) is False
+    assert daily_runs.claim(DailyRun, day) is True
+    assert daily_runs.claim(DailyRun, day) is False
 
 
 def test_the_command_runs_the_job(before_national_day, mailoutbox, capsys):

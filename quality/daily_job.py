@@ -1,0 +1,38 @@
+"""The content quality daily job, run once a day by whichever serving process comes first after
+QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron. Which process runs it
+is decided by the database (core/daily_runs.py, with quality/models.py's DailyRun); each step may
+run again on the same day and does nothing twice.
+"""
+
+import logging
+
+from django.conf import settings
+
+from core import daily_runs
+from core.periodic import start_periodic
+from quality.models import DailyRun
+
+logger = logging.getLogger(__name__)
+THREAD = "quality-daily"
+
+
+def run(now=None):
+    """The job's steps; returns what it did, in words."""
+    done = []
+    return "；".join(done) or "无"
+
+
+def run_if_due(now=None):
+    return daily_runs.run_if_due(DailyRun, settings.QUALITY_DAILY_AT, run, now)
+
+
+def start_daily_job():
+    """Start the thread once per serving process (sitecms/wsgi.py, gunicorn.conf.py)."""
+    if not settings.QUALITY_DAILY_ENABLED:
+        return None
+    return start_periodic(
+        THREAD,
+        lambda: settings.QUALITY_DAILY_INTERVAL,
+        run_if_due,
+        "The content quality daily job failed; it will be tried again at the next round",
+    )

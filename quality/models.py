@@ -1,0 +1,17 @@
+"""The content quality app's tables."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class DailyRun(models.Model):
+    """One row per day the daily job ran (or is running): the lock that lets one process run it
+    (core/daily_runs.py)."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.day} {self.report}"

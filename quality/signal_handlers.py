@@ -1,0 +1,15 @@
+"""The receivers of the content quality app, connected when Django starts (QualityConfig.ready):
+`manage.py setup_site` (and the tests' site) makes the app's role too."""
+
+from wagtail.models import Site
+
+from core.signal_handlers import site_set_up
+from quality.roles import ensure_roles
+
+
+def site_set_up_for_quality(sender, site, **kwargs):
+    ensure_roles()
+
+
+def register_signal_handlers():
+    site_set_up.connect(site_set_up_for_quality, sender=Site, dispatch_uid="quality_site_set_up")
