@@ -2,15 +2,21 @@
 
 - 内容安全管理: keeps the 错敏词 lists and their allow-lists, reads the 内容检查, 栏目更新 and 失效链接
   reports, and receives the freshness warnings with each column's reviewers.
+- 审核 (news/roles.py) also reads the 栏目更新 report: a reviewer decides what is published and
+  receives the warnings of their columns.
 """
 
 from django.apps import apps as installed_apps
 
+from news.roles import REVIEWERS
+
 CONTENT_SAFETY = "内容安全管理"
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+FRESHNESS_REPORT = ("quality", "view_freshness_report")
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS],
+    CONTENT_SAFETY: [ADMIN_ACCESS, FRESHNESS_REPORT],
+    REVIEWERS: [FRESHNESS_REPORT],
 }
 
 
