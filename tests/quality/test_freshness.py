@@ -547,6 +547,26 @@ def test_the_update_class_is_set_in_the_columns_edit_form(admin_client, columns)
     assert "更新要求" in html and "人事、规划类（1 年内须有更新）" in html
 
 
+def test_a_reviewer_sets_a_columns_update_class_by_publishing_it(admin_client, site, columns):
+    from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+    practice = columns[2]
+    url = reverse("wagtailadmin_pages:edit", args=[practice.pk])
+    data = {
+        "title": practice.title,
+        "slug": practice.slug,
+        "intro": rich_text("<p>经验做法。</p>"),
+        "update_class": str(UpdateClass.UNMONITORED),
+        "action-publish": "publish",
+    }
+    response = admin_client.post(url, nested_form_data(data))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    practice.refresh_from_db()
+    assert practice.update_class == UpdateClass.UNMONITORED
+    article(practice, 900)
+    assert state_of(practice, site).status == UNMONITORED
+
+
 def test_the_migration_makes_existing_notices_columns_notices_columns(home):
     from importlib import import_module
 
@@ -577,6 +597,9 @@ def test_the_demo_shows_stale_news_columns_and_a_notices_column_in_time(site):
     states = {c.title: c.status for c in measured.columns}
     assert states == {"工作动态": STALE, "通知公告": FRESH, "基层实践": STALE}
     assert measured.home.status == STALE
+    # The demo's dates are fixed: on any later day its news columns are stale still.
+    [measured] = measure([site])
+    assert {c.title for c in measured.stale} >= {"工作动态", "基层实践"}
 
 
 def test_sites_for_ties_reviewers_to_the_sites_of_their_columns(
