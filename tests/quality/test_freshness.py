@@ -350,7 +350,10 @@ def test_the_report_says_in_red_when_a_veto_is_reached(reviewer_client, site, ho
     for number in range(2):
         new_column(home, f"空白{number}")
     html = report_html(reviewer_client)
-    assert '<p class="help-block help-critical" role="alert" data-alarm>空白栏目已有 5 个' in html
+    assert (
+        '<p class="help-block help-critical w-text-critical-200" role="alert" data-alarm>空白栏目已有 5 个'
+        in html
+    )
     assert "首页没有公开的文章" in html
 
 
