@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Least, Length, Substr
 from django.utils.timezone import localdate
 from wagtail.models import GroupPagePermission, Page, Site
 
+from core.generation import remember
 from core.restrictions import readable_q
 from news.models import ArticlePage, NewsIndexPage, UpdateClass
 from quality.roles import CONTENT_SAFETY
@@ -266,35 +267,48 @@ class SiteFreshness:
         return sorted(found, key=lambda c: (c.urgency, not c.is_home))
 
 
+def column_tree(sites):
+    """(latest per column, [(pk, title, path, url_path, update_class) of each readable column]),
+    cached for the site generation (core/generation.py), which every publish, unpublish, move,
+    copy and restriction moves on: the menu item asks on every admin page."""
+
+    def compute():
+        # What readers may see is decided once, for the articles and the columns alike.
+        readable = readable_q()
+        columns = (
+            NewsIndexPage.objects.filter(readable)
+            .filter(under_sites(sites))
+            .order_by("path")
+            .values_list("pk", "title", "path", "url_path", "update_class")
+        )
+        return latest_per_column(sites, readable), list(columns)
+
+    return remember("freshness:" + ",".join(str(site.pk) for site in sites), compute)
+
+
 def measure(sites, today=None, warn_days=None):
     """A SiteFreshness for each site, in the order given: two queries (and the site generation's
-    for what readers may see), whatever the number of columns and articles."""
+    for what readers may see), whatever the number of columns and articles, and none while the
+    site generation stays the same."""
     sites = list(sites)
     today = today or localdate()
     warn_days = settings.FRESHNESS_WARN_DAYS if warn_days is None else warn_days
-    # What readers may see is decided once, for the articles and the columns alike.
-    readable = readable_q()
-    latest = latest_per_column(sites, readable)
-    columns = list(
-        NewsIndexPage.objects.filter(readable)
-        .filter(under_sites(sites))
-        .order_by("path")
-        .only("pk", "title", "path", "url_path", "update_class")
-    )
+    latest, columns = column_tree(sites)
     measured = []
     for site in sites:
         root = site.root_page
-        own = [column for column in columns if column.path.startswith(root.path)]
         rows = []
-        for column in own:
-            last, count = latest.get(column.path, (None, 0))
+        for pk, title, path, url_path, update_class in columns:
+            if not path.startswith(root.path):
+                continue
+            last, count = latest.get(path, (None, 0))
             rows.append(
                 ColumnFreshness(
-                    page_id=column.pk,
-                    title=column.title,
-                    url=site.root_url + column.url_path[len(root.url_path) - 1 :],
+                    page_id=pk,
+                    title=title,
+                    url=site.root_url + url_path[len(root.url_path) - 1 :],
                     site_id=site.pk,
-                    update_class=column.update_class,
+                    update_class=update_class,
                     last=last,
                     count=count,
                     today=today,
