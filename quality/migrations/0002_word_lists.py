@@ -4,7 +4,19 @@ import django.db.models.deletion
 import django.utils.timezone
 import uuid
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def create_roles(apps, schema_editor):
+    from quality.roles import ensure_groups
+
+    # Permissions are normally created after all migrations; the role needs these now.
+    quality = apps.get_app_config("quality")
+    quality.models_module = True
+    create_permissions(quality, apps=apps, verbosity=0, using=schema_editor.connection.alias)
+    quality.models_module = None
+    ensure_groups(apps)
 
 
 class Migration(migrations.Migration):
@@ -12,6 +24,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('quality', '0001_initial'),
+        ('wagtailadmin', '0001_create_admin_access_permissions'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -86,4 +99,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['content_type', 'object_id'], name='quality_sta_content_ba2767_idx')],
             },
         ),
+        migrations.RunPython(create_roles, migrations.RunPython.noop),
     ]
