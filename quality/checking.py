@@ -220,6 +220,7 @@ def matcher(site_id):
 def findings_in(site_matcher, where, field, text):
     if not text:
         return []
+    text = str(text)
     normalised = Normalised(text)
     findings = []
     for start, end, entry in site_matcher.matches(normalised):
@@ -231,7 +232,8 @@ def findings_in(site_matcher, where, field, text):
                 right=entry.right,
                 where=where,
                 field=field,
-                context=text[max(0, first - CONTEXT) : last + CONTEXT],
+                # On one line, as the editor is shown it (paragraphs are lines of their own).
+                context=" ".join(text[max(0, first - CONTEXT) : last + CONTEXT].split()),
                 blocks=entry.kind != TYPO,
             )
         )

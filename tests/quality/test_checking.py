@@ -83,6 +83,19 @@ def test_traditional_forms_are_found_only_for_words_that_ask_for_it(site):
     assert found(verdict) == [(BANNED, "後臺發現")]
 
 
+def test_a_word_in_two_lists_counts_in_the_stricter(site):
+    ListedWord.objects.create(site=site, kind=TYPO, word="示例词", right="示范词")
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例词")
+    [finding] = checking.check_texts(site, texts("一个示例词。")).findings
+    assert finding.kind == BANNED and finding.blocks
+
+
+def test_the_context_is_one_line(site):
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
+    [finding] = checking.check_texts(site, texts("上一段。\n\n示例禁用词在下一段")).findings
+    assert finding.context == "上一段。 示例禁用词在下一段"
+
+
 def test_the_longest_listed_word_wins(site):
     ListedWord.objects.create(site=site, kind=TYPO, word="示例")
     ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
