@@ -6,11 +6,15 @@
 
 from django.apps import apps as installed_apps
 
+from news.roles import REVIEWERS
+
 CONTENT_SAFETY = "内容安全管理"
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS],
+    CONTENT_SAFETY: [ADMIN_ACCESS, ("quality", "view_scanfinding")],
+    # The reviewers fix what the re-scan finds in the articles they approved.
+    REVIEWERS: [("quality", "view_scanfinding")],
 }
 
 
