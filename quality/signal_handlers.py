@@ -7,7 +7,7 @@ from wagtail.models import Site
 
 from core.signal_handlers import demo_content_loaded, site_set_up
 from quality.demo_words import load_demo_words
-from quality.roles import ensure_roles
+from quality.safety_roles import ensure_roles
 from quality.word_lists import AllowedPhrase, ListedWord, lists_changed
 
 

@@ -1,7 +1,7 @@
-"""内容安全 in the admin: the 错敏词 lists of the sites a member of staff keeps (quality/site_access.py),
+"""内容安全 in the admin: the 错敏词 lists of the sites a member of staff keeps (core/staff_sites.py),
 per list with search, added, changed and deleted by hand or imported from and exported to TXT and
 XLSX files (quality/word_files.py), and the allow-list of phrases. Wagtail's model permissions decide
-who may (the role 内容安全管理 holds them, quality/roles.py); every change is in Wagtail's log, and
+who may (the role 内容安全管理 holds them, quality/safety_roles.py); every change is in Wagtail's log, and
 from there in the audit chain. The lists are only ever read here and by the check: no page a reader
 gets and no static file carries them."""
 
@@ -33,8 +33,8 @@ from wagtail.models import Site
 from core.admin_pages import AdminPage
 from core.content_gate import KIND_NAMES
 from core.spreadsheets import BOM
+from core.staff_sites import sites_for
 from quality import word_files
-from quality.site_access import sites_for
 from quality.word_lists import KINDS, AllowedPhrase, ListedWord, lists_changed, normal_form
 
 IMPORTED = "quality.import_words"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 def create_roles(apps, schema_editor):
-    from quality.roles import ensure_groups
+    from quality.safety_roles import ensure_groups
 
     # Permissions are normally created after all migrations; the role needs these now.
     quality = apps.get_app_config("quality")

@@ -14,7 +14,7 @@ from wagtail.models import GroupPagePermission, ModelLogEntry
 
 from core.content_gate import BANNED, STANDARD, TYPO
 from quality import checking, word_files
-from quality.roles import CONTENT_SAFETY
+from quality.safety_roles import CONTENT_SAFETY
 from quality.word_admin import EXPORTED, IMPORTED
 from quality.word_lists import AllowedPhrase, ListedWord
 from security.audit import SecurityEvent

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from core.content_gate import BANNED, STANDARD
 from news.sitetree import ensure_site_tree
-from quality.roles import CONTENT_SAFETY
+from quality.safety_roles import CONTENT_SAFETY
 from quality.word_lists import AllowedPhrase, ListedWord
 from security.two_factor import PHONE
 from stack.authenticator import Authenticator

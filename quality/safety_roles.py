@@ -5,6 +5,9 @@
 """
 
 from django.apps import apps as installed_apps
+from django.db.models import Q
+
+from news.roles import REVIEWERS
 
 CONTENT_SAFETY = "内容安全管理"
 
@@ -16,23 +19,25 @@ WORD_LISTS = [
     for action in ("add", "change", "delete", "view")
 ] + [("quality", "import_listedword")]
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS, *WORD_LISTS],
+    CONTENT_SAFETY: [ADMIN_ACCESS, *WORD_LISTS, ("quality", "view_scanfinding")],
+    # The reviewers fix what the re-scan finds in the articles they approved.
+    REVIEWERS: [("quality", "view_scanfinding")],
 }
 
 
 def ensure_groups(apps):
-    """The groups and their permissions (usable from a migration, once the permissions exist)."""
+    """The groups and their permissions, usable from a migration: each of the app's migrations
+    that adds a table grants what exists by then, so a permission of a later table is left to
+    the migration that makes it (and `setup_site` grants them all)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     groups = {}
     for name, permissions in ROLE_PERMISSIONS.items():
         group = groups[name] = Group.objects.get_or_create(name=name)[0]
-        group.permissions.add(
-            *[
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in permissions
-            ]
-        )
+        wanted = Q(pk__in=[])
+        for app, codename in permissions:
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.add(*Permission.objects.filter(wanted))
     return groups
 
 
