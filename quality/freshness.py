@@ -32,10 +32,10 @@ from django.db.models.functions import Coalesce, Least, Length, Substr
 from django.utils.timezone import localdate
 from wagtail.models import GroupPagePermission, Page, Site
 
+from core import staff_sites
 from core.generation import remember
 from core.restrictions import readable_q
 from news.models import ArticlePage, NewsIndexPage, UpdateClass
-from quality.roles import CONTENT_SAFETY
 
 STALE_VETO = 5
 SHOULD_UPDATE_VETO = 10
@@ -65,33 +65,27 @@ PERMISSION = "quality.view_freshness_report"
 
 def may_read(user):
     """Who reads the report and the panel: the reviewers (审核), 内容安全管理 and superusers,
-    or anyone else given the permission (quality/roles.py)."""
+    or anyone else given the permission (quality/safety_roles.py)."""
     return user.is_active and (user.is_superuser or user.has_perm(PERMISSION))
 
 
 def sites_for(user):
-    """The sites whose columns a user is shown (decision 15): all of them to a superuser, to
-    内容安全管理 (the installation's content safety office) and while there is one site; once
-    there are several, the sites that one of the user's groups has a page permission in (a
-    reviewer's columns) or above."""
+    """The sites whose columns a user is shown (core/staff_sites.py: all of them to a superuser
+    and while there is one site; else those under a page permission of one of the user's
+    groups), and also the sites one of their groups holds a page permission in: a reviewer's
+    permissions are on each column (news/roles.py), not on the home page."""
     sites = Site.objects.select_related("root_page").order_by("-is_default_site", "hostname")
     if not user.is_active:
         return sites.none()
-    if user.is_superuser or sites.count() <= 1 or user.groups.filter(name=CONTENT_SAFETY).exists():
+    if staff_sites.all_sites_for(user) is not None:
         return sites
     paths = set(
         GroupPagePermission.objects.filter(group__in=user.groups.all()).values_list(
             "page__path", flat=True
         )
     )
-    tied = [
-        site.pk
-        for site in sites
-        if any(
-            site.root_page.path.startswith(p) or p.startswith(site.root_page.path) for p in paths
-        )
-    ]
-    return sites.filter(pk__in=tied)
+    within = [s.pk for s in sites if any(p.startswith(s.root_page.path) for p in paths)]
+    return sites.filter(staff_sites.tied_by_page_permissions(user) | Q(pk__in=within))
 
 
 def shown_date():

@@ -1,4 +1,4 @@
-"""The freshness warnings the content quality daily job (quality/daily_job.py) sends: for every
+"""The freshness warnings the content quality daily job (quality/nightly.py) sends: for every
 column that is stale, blank or goes stale within FRESHNESS_WARN_DAYS (quality/freshness.py), a
 mail to the column's reviewers (quality/freshness.py's reviewer_groups: the 审核 role, or the
 column's own) and to 内容安全管理; for a home page not updated in time, to 内容安全管理. Every day
@@ -27,7 +27,7 @@ from wagtail.models import Page, Site
 
 from quality.freshness import BLANK, STALE, measure, reviewer_groups, sites_for
 from quality.freshness_models import FreshnessWarning
-from quality.roles import CONTENT_SAFETY
+from quality.safety_roles import CONTENT_SAFETY
 
 logger = logging.getLogger(__name__)
 
@@ -136,5 +136,5 @@ def send_warnings(today=None):
 
 
 def daily_step(now=None):
-    """The daily job's step (quality/daily_job.py), in words."""
+    """The daily job's step (quality/nightly.py), in words."""
     return f"发出 {send_warnings(timezone.localdate(now))} 条栏目更新预警"

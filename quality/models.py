@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 
 from quality.freshness_models import FreshnessWarning  # noqa: F401
+from quality.scan_findings import ScanFinding  # noqa: F401
+from quality.word_lists import AllowedPhrase, ListedWord, ListVersion, StandardOverride  # noqa: F401
 
 
 class DailyRun(models.Model):

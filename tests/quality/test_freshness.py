@@ -26,11 +26,11 @@ from core.beijing_time import BEIJING
 from news.models import NewsIndexPage, UpdateClass
 from news.roles import EDITORS, REVIEWERS
 from news.sitetree import add_published
-from quality import daily_job, freshness
+from quality import freshness, nightly
 from quality.freshness import BLANK, FRESH, SOON, STALE, UNMONITORED, measure
 from quality.freshness_mail import send_warnings
 from quality.freshness_models import FreshnessWarning
-from quality.roles import CONTENT_SAFETY
+from quality.safety_roles import CONTENT_SAFETY
 from tests.admin_forms import user_in
 from tests.factories import ArticlePageFactory
 
@@ -473,8 +473,8 @@ def test_the_daily_job_mails_reviewers_and_content_safety_once_a_day(
     news, _notices, _plans, _blank = known
     user_in(django_user_model, EDITORS, "bianji", email="bianji@example.cn")
     with clock():
-        said = daily_job.run()
-    assert said == "发出 4 条栏目更新预警"
+        said = nightly.run()
+    assert said.endswith("发出 4 条栏目更新预警")
     subjects = sorted(message.subject for message in mail.outbox)
     assert len(subjects) == 4
     assert any("栏目“工作动态”已超期 1 天未更新" in s for s in subjects)
@@ -487,7 +487,7 @@ def test_the_daily_job_mails_reviewers_and_content_safety_once_a_day(
     assert "2026-11-22" in news_mail.body and "/admin/reports/freshness/" in news_mail.body
 
     with clock():
-        assert daily_job.run() == "发出 0 条栏目更新预警"
+        assert nightly.run().endswith("发出 0 条栏目更新预警")
     assert len(mail.outbox) == 4
     assert FreshnessWarning.objects.filter(site=site, day=TODAY).count() == 4
     entry = PageLogEntry.objects.get(page=news, action="quality.freshness_warning")
@@ -618,7 +618,7 @@ def test_the_demo_shows_stale_news_columns_and_a_notices_column_in_time(site):
     assert {c.title for c in measured.stale} >= {"工作动态", "基层实践"}
 
 
-def test_sites_for_ties_reviewers_to_the_sites_of_their_columns(
+def test_with_two_sites_staff_see_the_sites_they_work_on(
     site, django_user_model, reviewer_client, safety
 ):
     from wagtail.models import Page, Site
@@ -628,5 +628,14 @@ def test_sites_for_ties_reviewers_to_the_sites_of_their_columns(
     root = Page.objects.get(depth=1)
     district = add_published(root, HomePage(title="区委党建网", slug="district"))
     other = Site.objects.create(hostname="district.example.cn", root_page=district)
+    # The reviewers through their permissions on the first site's columns.
     assert list(freshness.sites_for(reviewer_client.user)) == [site]
-    assert set(freshness.sites_for(safety.user)) == {site, other}
+    assert list(freshness.sites_for(safety.user)) == []
+    tie = Group.objects.create(name="区委网站")
+    GroupPagePermission.objects.create(
+        group=tie, page=district, permission=Permission.objects.get(codename="change_page")
+    )
+    safety.user.groups.add(tie)
+    assert list(freshness.sites_for(safety.user)) == [other]
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    assert set(freshness.sites_for(admin)) == {site, other}

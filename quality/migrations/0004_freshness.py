@@ -1,5 +1,5 @@
 """栏目更新监测's table of warnings sent (quality/freshness_models.py) and the permission to read
-the report, given to 内容安全管理 and 审核 (quality/roles.py)."""
+the report, given to 内容安全管理 and 审核 (quality/safety_roles.py)."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 def create_roles(apps, schema_editor):
-    from quality.roles import ensure_groups
+    from quality.safety_roles import ensure_groups
 
     # Permissions are normally created after all migrations; the groups need this one now.
     quality = apps.get_app_config("quality")
@@ -22,7 +22,7 @@ def create_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quality', '0001_initial'),
+        ('quality', '0003_scan_findings'),
         ('news', '0022_column_update_class'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),

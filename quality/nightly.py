@@ -1,7 +1,11 @@
 """The content quality daily job, run once a day by whichever serving process comes first after
-QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron. Which process runs it
-is decided by the database (core/daily_runs.py, with quality/models.py's DailyRun); each step may
-run again on the same day and does nothing twice.
+QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron:
+
+1. re-scans every live page with the current 错敏词 lists (quality/rescan.py);
+2. sends the day's 栏目更新 warnings (quality/freshness_mail.py).
+
+Which process runs it is decided by the database (core/daily_runs.py, with quality/models.py's
+DailyRun); each step may run again on the same day and does nothing twice.
 """
 
 import logging
@@ -10,6 +14,7 @@ from django.conf import settings
 
 from core import daily_runs
 from core.periodic import start_periodic
+from quality import rescan
 from quality.freshness_mail import daily_step as freshness_step
 from quality.models import DailyRun
 
@@ -19,7 +24,7 @@ THREAD = "quality-daily"
 
 def run(now=None):
     """The job's steps; returns what it did, in words."""
-    done = []
+    done = [rescan.scan(now)]
     done.append(freshness_step(now))
     return "；".join(done) or "无"
 
