@@ -31,7 +31,9 @@ class SiteFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [(str(s.pk), str(s)) for s in sites]
+        self.filters["site"].extra["choices"] = [
+            (str(s.pk), s.site_name or s.hostname) for s in sites
+        ]
 
     def keep(self, queryset, name, value):
         return queryset  # the site chooses what is measured, in FreshnessReportView
@@ -121,7 +123,10 @@ class FreshnessReportView(SafeSpreadsheetExportMixin, ReportView):
 
     def get_queryset(self):
         measured = self.measured()
-        return list(measured.columns) if measured else []
+        if measured is None:
+            return []
+        # A spreadsheet sent on carries the home page's last update too, as its first row.
+        return [measured.home, *measured.columns] if self.is_export else list(measured.columns)
 
     def get_filtered_queryset(self):
         return self.get_queryset()

@@ -351,6 +351,7 @@ def test_the_report_shows_each_columns_figures_the_home_page_and_the_counters(
     assert text[3] == "基层实践|人事、规划类|2026-05-21|1|剩余 165 天|正常"
     assert "首页最近更新：" in html and "2026-11-22" in html and "15 天前" in html
     assert "首页已 15 天未更新，超过 2 周即单项否决。" in html
+    assert "?export=xlsx" in html and "?export=csv" in html
     counters = html.split("data-counters")[1].split("</table>")[0]
     cells = [strip(">" + c) for c in re.findall(r"<td[^>]*>(.*?)</td>", counters, re.S)]
     assert cells == ["1", "≥ 5", "1", "≥ 10", "1", "≥ 5"]
@@ -388,16 +389,18 @@ def test_the_report_exports_csv_for_chinese_excel_and_xlsx(reviewer_client, know
         "公开文章数",
         "状况",
     ]
-    assert rows[1][0] == "工作动态" and rows[1][1].endswith("/news/")
-    assert rows[1][3:] == ["2026-11-22", "15", "", "1", "1", "超期未更新"]
-    assert rows[2][3:] == ["", "", "", "", "0", "空白栏目"]
-    assert rows[3][3:] == ["2026-06-10", "180", "3", "", "1", "即将超期"]
+    assert rows[1][:3] == ["青溪党建网", rows[1][1], "首页"] and rows[1][1].endswith("/")
+    assert rows[1][3:] == ["2026-11-22", "15", "", "1", "3", "超期未更新"]
+    assert rows[2][0] == "工作动态" and rows[2][1].endswith("/news/")
+    assert rows[2][3:] == ["2026-11-22", "15", "", "1", "1", "超期未更新"]
+    assert rows[3][3:] == ["", "", "", "", "0", "空白栏目"]
+    assert rows[4][3:] == ["2026-06-10", "180", "3", "", "1", "即将超期"]
     with clock():
         response = reviewer_client.get(reverse("quality_freshness"), {"export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.cell(row=2, column=1).value == "工作动态"
-    assert sheet.cell(row=2, column=7).value == 1
-    assert sheet.cell(row=4, column=6).value == 3
+    assert sheet.cell(row=3, column=1).value == "工作动态"
+    assert sheet.cell(row=3, column=7).value == 1
+    assert sheet.cell(row=5, column=6).value == 3
 
 
 def test_who_may_read_the_report(client, site, django_user_model, safety, known):
