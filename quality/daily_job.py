@@ -10,6 +10,7 @@ from django.conf import settings
 
 from core import daily_runs
 from core.periodic import start_periodic
+from quality.date_changes import check_dates
 from quality.models import DailyRun
 
 logger = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ THREAD = "quality-daily"
 
 def run(now=None):
     """The job's steps; returns what it did, in words."""
-    done = []
+    done = [check_dates()]
     return "；".join(done) or "无"
 
 

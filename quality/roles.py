@@ -1,7 +1,8 @@
 """The role of content quality, made by a data migration and again by `manage.py setup_site`:
 
 - 内容安全管理: keeps the 错敏词 lists and their allow-lists, reads the 内容检查, 栏目更新 and 失效链接
-  reports, and receives the freshness warnings with each column's reviewers.
+  reports, and receives the freshness warnings with each column's reviewers; reads the record of
+  发布时间 changes (报告 → 内容检查 · 发布时间, quality/date_report.py).
 """
 
 from django.apps import apps as installed_apps
@@ -10,7 +11,7 @@ CONTENT_SAFETY = "内容安全管理"
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS],
+    CONTENT_SAFETY: [ADMIN_ACCESS, ("quality", "view_datechange")],
 }
 
 

@@ -313,6 +313,13 @@ CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "")
 QUALITY_DAILY_ENABLED = env_bool("QUALITY_DAILY_ENABLED", default=True)
 QUALITY_DAILY_AT = os.environ.get("QUALITY_DAILY_AT", "02:30")
 QUALITY_DAILY_INTERVAL = float(os.environ.get("QUALITY_DAILY_INTERVAL", "60"))
+# 发布时间 later than an article's first publication by more than this many days needs a reviewer's
+# written reason (core/date_gate.py): the inspection fails a forged publication date, and a day
+# covers an article written in the evening and published the next morning. DATE_REASONS names the
+# code that keeps the reasons (quality/date_changes.py, which also records every change); emptied,
+# no reason is asked for.
+DATE_TOLERANCE_DAYS = max(0, int(os.environ.get("DATE_TOLERANCE_DAYS", "1")))
+DATE_REASONS = "quality.date_changes"
 # The forms' question is arithmetic, asked in words (interaction/abuse.py), good for an hour: a
 # long message takes a while to write.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
