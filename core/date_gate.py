@@ -9,17 +9,49 @@ that imports it. With DATE_REASONS empty, no reason is asked for.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from wagtail.admin.modal_workflow import render_modal_workflow
 
 REASON_FIELD = "date_reason"
 REASON_LABEL = "改期理由"
 
 
-class DateNeedsReason(PermissionDenied):
-    """Raised when a person publishes a date that needs a reason and none is on record: a
-    refusal, never a server error."""
+class DateNeedsReason(Exception):
+    """Raised when a person publishes a date that needs a reason and none is on record (the
+    publish, and the approval it was part of, are undone). DateRefusalMiddleware turns it into
+    the message and the article's edit page, where 改期理由 is asked for."""
+
+    def __init__(self, message, page_id):
+        super().__init__(message)
+        self.page_id = page_id
+
+
+class DateRefusalMiddleware:
+    """A refusal raised where no form could ask first (a workflow's approval from its dialog):
+    the reason in words, on the article's edit page, never a server error. Wagtail would turn a
+    PermissionDenied into "no permission to access this area", which says nothing of the date."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DateNeedsReason):
+            return None
+        messages.error(request, str(exception))
+        url = reverse("wagtailadmin_pages:edit", args=(exception.page_id,))
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            # Wagtail's dialogs follow a redirect given in their own answer.
+            return render_modal_workflow(
+                request, "", None, {}, json_data={"step": "success", "redirect": url}
+            )
+        return redirect(url)
 
 
 def tolerance():

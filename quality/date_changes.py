@@ -17,9 +17,10 @@ forgery too, though the rule asks for a reason only for a date later than the fi
 as an article made to look newer than it is. An imported article keeps its source's date, and
 such a date is marked 导入 and needs no reason (news/importing/seedformat.py key_date).
 
-A person publishing a date that needs a reason with none on record is refused (DateNeedsReason,
-a 403 with the reason in words, the publish undone); the edit form asks first, so this is met
-only on paths without the form. A scheduled go-live or an import runs with nobody signed in and
+A person publishing a date that needs a reason with none on record is refused (DateNeedsReason:
+the publish undone, the reason in words on the article's edit page, core/date_gate.py); the edit
+form asks first and bulk publishing checks before it starts (quality/wagtail_hooks.py), so this is
+met only on paths without a form, such as a workflow's approval from its dialog. A scheduled go-live or an import runs with nobody signed in and
 is not refused: it is recorded, and the nightly check (date_findings) lists it.
 """
 
@@ -140,7 +141,8 @@ def article_published(sender, instance, revision=None, alias=False, **kwargs):
     if needs_reason and publisher is not None:
         raise date_gate.DateNeedsReason(
             f"《{instance.title}》未发布：{date_gate.in_words(new, first)}，"
-            f"须由审核人员在编辑页面写明“{date_gate.REASON_LABEL}”后发布。"
+            f"须在本页写明“{date_gate.REASON_LABEL}”后发布。",
+            instance.pk,
         )
     record_change(instance, revision, old, publisher, is_import, reason)
 

@@ -1,9 +1,13 @@
 """The content quality admin: its entries in Wagtail's log and its reports under 报告."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core import date_gate
+from news.models import ArticlePage
 from quality import date_changes
 from quality.date_report import DateChangesView, DateFindingsView, DateReportPermission
 
@@ -53,3 +57,32 @@ def register_date_report_menu_item():
     return DateReportMenuItem(
         "内容检查 · 发布时间", reverse("quality_date_findings"), icon_name="date", order=300
     )
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_of_unexplained_dates(request, action_type, objects, action):
+    """Bulk publishing has no form to ask for a reason: articles whose 发布时间 needs one stop
+    the whole action, named, before anything is published."""
+    if action_type != "publish":
+        return None
+    pages = list(objects)
+    if request.POST.get("include_descendants"):
+        for page in list(pages):
+            pages.extend(page.get_descendants().not_live())
+    refused = []
+    for page in pages:
+        if not issubclass(page.specific_class or object, ArticlePage):
+            continue
+        draft = page.specific.get_latest_revision_as_object()
+        refusal = date_gate.reason_needed(draft, draft.published_at, draft.go_live_at)
+        if refusal is not None:
+            refused.append(f"《{draft.title}》{refusal}")
+    if not refused:
+        return None
+    messages.error(
+        request,
+        "未发布任何页面："
+        + "；".join(refused)
+        + f"。须由审核人员在各文章的编辑页面写明“{date_gate.REASON_LABEL}”后发布。",
+    )
+    return redirect(action.next_url)

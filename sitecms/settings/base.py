@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "core.errors.ErrorBodyMiddleware",
     # A form posted to the admin that cannot be read gets a Chinese 400, not a 500 (core/admin_forms.py).
     "core.admin_forms.UnreadablePostMiddleware",
+    # A publish refused for an unexplained 发布时间 says why, on the article's page (core/date_gate.py).
+    "core.date_gate.DateRefusalMiddleware",
     # An upload bigger than its library takes is refused before its body is read (news/library/upload_limits.py).
     "news.library.upload_limits.UploadLimitMiddleware",
     # The admin's CSV exports with formula-like cells neutralised (core/spreadsheets.py).

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import localtime
@@ -160,9 +161,18 @@ def test_approving_from_the_workflow_dialog_is_refused_without_a_reason(
     state = workflow.start(page, editor_client.user)
     task_state = state.current_task_state
     url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
-    # Refused as Wagtail refuses (back to the dashboard), the approval undone with the publish.
+    # Refused with the reason, on the article's page; the approval undone with the publish.
     response = reviewer_client.post(url, {"comment": ""})
-    assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+    assert response.status_code == 302 and response.url == edit_url(page)
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said == [
+        "《三月的报道》未发布：发布时间 2025-03-05 10:00 比首次发布（2025-03-01 10:00）晚 4.0 天，"
+        "超过允许的 1 天，须在本页写明“改期理由”后发布。"
+    ]
+    dialog = reviewer_client.post(
+        url, {"comment": ""}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert dialog.json()["step"] == "success" and dialog.json()["redirect"] == edit_url(page)
     assert ArticlePage.objects.get(pk=page.pk).current_workflow_state is not None
     assert live_date(article) == SHOWN and not DateChange.objects.exists()
     DateReason.objects.create(
@@ -262,3 +272,42 @@ def test_the_report_shows_findings_and_changes_to_content_safety(
 def test_a_reader_sees_the_new_date_only_once_published(article, editor_client):
     editor_client.post(edit_url(article), form_for(article, BEYOND))
     assert "2025-03-01" in Client().get(article.url).content.decode()
+
+
+def test_bulk_publishing_an_unexplained_date_publishes_nothing_and_says_why(
+    article, column, reviewer_client
+):
+    other = ArticlePageFactory(parent=column, title="另一篇草稿", live=False)
+    other.save_revision()
+    page = ArticlePage.objects.get(pk=article.pk)
+    page.published_at = BEYOND
+    page.save_revision()
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    url += f"?id={article.pk}&id={other.pk}&next=/admin/"
+    response = reviewer_client.post(url)
+    assert response.status_code == 302
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("未发布任何页面：《三月的报道》发布时间 2025-03-05 10:00" in text for text in said)
+    assert live_date(article) == SHOWN
+    assert not ArticlePage.objects.get(pk=other.pk).live
+
+
+def test_a_reviewer_approving_in_the_editor_gives_the_reason_there(
+    article, editor_client, reviewer_client
+):
+    response = editor_client.post(
+        edit_url(article), form_for(article, WITHIN, **{"action-submit": "action-submit"})
+    )
+    assert response.status_code == 302
+    approve = {"action-workflow-action": "true", "workflow-action-name": "approve"}
+    response = reviewer_client.post(edit_url(article), form_for(article, BEYOND, **approve))
+    assert response.status_code == 200
+    assert 'name="date_reason"' in response.content.decode()
+    assert live_date(article) == SHOWN
+    response = reviewer_client.post(
+        edit_url(article), form_for(article, BEYOND, date_reason="按会议实际日期", **approve)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert live_date(article) == BEYOND
+    change = DateChange.objects.get()
+    assert (change.reason, change.published_by) == ("按会议实际日期", reviewer_client.user)
