@@ -10,12 +10,14 @@ recorded: until published nobody sees them, and the published one names who type
 author of the first revision that carried it) and who published it.
 
 What is recorded (DateChange, and a quality.date_change entry in Wagtail's log, which
-security/content_log.py copies to the audit chain): a changed date of an article readers had seen
-(old → new), and a first publication whose date lies more than DATE_TOLERANCE_DAYS from that
-moment either way (old empty). Both directions are kept: a date moved far back is the classic
-forgery too, though the rule asks for a reason only for a date later than the first publication,
-as an article made to look newer than it is. An imported article keeps its source's date, and
-such a date is marked 导入 and needs no reason (news/importing/seedformat.py key_date).
+security/content_log.py copies to the audit chain): every changed date of an article readers had
+seen (old → new), in either direction: a date moved far back is a forgery too, though the rule
+asks for a reason only for a date later than the first publication, an article made to look newer
+than it is. Of first publications (old empty), those whose date is later than that moment beyond
+DATE_TOLERANCE_DAYS (they carry a reason), and imported ones whose source date lies that far from
+it, so that the list says where an old date came from. An article simply published a few days
+after the date it was written under is no change. An imported article keeps its source's date,
+marked 导入 and needing no reason (news/importing/seedformat.py key_date).
 
 A person publishing a date that needs a reason with none on record is refused (DateNeedsReason:
 the publish undone, the reason in words on the article's edit page, core/date_gate.py); the edit
@@ -132,12 +134,13 @@ def article_published(sender, instance, revision=None, alias=False, **kwargs):
     new, first = instance.published_at, instance.first_published_at
     if same_time(old, new):
         return
-    if old is None and abs(new - first) <= date_gate.tolerance():
-        return  # first published with an ordinary date
-    publisher = get_active_log_context().user
     is_import = imported(instance, new)
+    later = date_gate.beyond_tolerance(new, first)
+    if old is None and not later and not (is_import and abs(new - first) > date_gate.tolerance()):
+        return  # first published with its own date: nothing readers saw has changed
+    publisher = get_active_log_context().user
     reason = None if is_import else reason_for(instance, new)
-    needs_reason = date_gate.beyond_tolerance(new, first) and not is_import and reason is None
+    needs_reason = later and not is_import and reason is None
     if needs_reason and publisher is not None:
         raise date_gate.DateNeedsReason(
             f"《{instance.title}》未发布：{date_gate.in_words(new, first)}，"

@@ -11,15 +11,17 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.timezone import localtime
 from wagtail.log_actions import LogContext
 from wagtail.models import PageLogEntry, Workflow
 
+from core.date_gate import DateNeedsReason
 from news.importing.importer import import_article
 from news.importing.seedformat import parse
 from news.models import ArticlePage
 from quality import daily_job
-from quality.date_changes import CHANGE_ACTION, REASON_ACTION, date_findings
+from quality.date_changes import CHANGE_ACTION, REASON_ACTION, date_findings, give_reason
 from quality.date_models import EDITED, FIRST, IMPORTED, SCHEDULED, DateChange, DateReason
 from quality.roles import CONTENT_SAFETY
 from security.models import SecurityEvent
@@ -45,8 +47,6 @@ def article(column):
     page = ArticlePageFactory(parent=column, title="三月的报道", published_at=SHOWN, live=False)
     page.save_revision().publish()
     ArticlePage.objects.filter(pk=page.pk).update(first_published_at=FIRST_PUBLISHED)
-    # Its first publication, now with a date of 2025, is recorded; the tests start after it.
-    DateChange.objects.all().delete()
     page.refresh_from_db()
     return page
 
@@ -203,13 +203,23 @@ def test_a_scheduled_go_live_is_recorded_as_scheduled(article, reviewer_client):
     )
 
 
-def test_a_first_publication_with_a_far_date_is_recorded(column, reviewer_client):
-    page = ArticlePageFactory(parent=column, published_at=SHOWN, live=False)
+def test_a_first_publication_is_recorded_only_with_a_later_date(column, reviewer_client):
+    written_earlier = ArticlePageFactory(parent=column, published_at=SHOWN, live=False)
     with LogContext(user=reviewer_client.user):
-        page.save_revision(user=reviewer_client.user).publish(user=reviewer_client.user)
+        written_earlier.save_revision(user=reviewer_client.user).publish(user=reviewer_client.user)
+    assert not DateChange.objects.exists()
+    ahead = timezone.now() + timedelta(days=10)
+    dated_ahead = ArticlePageFactory(parent=column, published_at=ahead, live=False)
+    revision = dated_ahead.save_revision(user=reviewer_client.user)
+    with LogContext(user=reviewer_client.user), pytest.raises(DateNeedsReason):
+        revision.publish(user=reviewer_client.user)
+    assert not ArticlePage.objects.get(pk=dated_ahead.pk).live
+    give_reason(dated_ahead, ahead, reviewer_client.user, "预告性质的通知")
+    with LogContext(user=reviewer_client.user):
+        revision.publish(user=reviewer_client.user)
     change = DateChange.objects.get()
-    assert (change.old, change.new, change.origin) == (None, SHOWN, FIRST)
-    assert localtime(change.first_published_at).year >= 2026
+    assert (change.old, change.new, change.origin) == (None, ahead, FIRST)
+    assert change.reason == "预告性质的通知"
 
 
 def test_an_import_keeps_its_date_is_marked_and_needs_no_reason(column, reviewer_client):
