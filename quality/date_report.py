@@ -2,7 +2,7 @@
 beyond the tolerance with no reason on record (quality/date_changes.py date_findings), each with a
 link to fix it; and 发布时间变更记录, every recorded change (old, new, who, when, reason). Both
 export to CSV and XLSX. A view of their own, so that the 内容检查 page of the 错敏词 re-scan can
-link to or include them."""
+link to or include them. Each lists the sites the user is tied to (quality/site_access.py)."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from news.hits.reports import with_column_title
 from news.models import ArticlePage
 from quality.date_changes import date_findings
 from quality.date_models import DateChange
+from quality.site_access import sites_for
 
 
 def days_later(article):
@@ -81,7 +82,7 @@ class DateFindingsView(DateReportPermission, SafeSpreadsheetExportMixin, ReportV
         ]
 
     def get_queryset(self):
-        found = [article.pk for article in date_findings()]
+        found = [article.pk for article in date_findings(sites_for(self.request.user))]
         articles = ArticlePage.objects.filter(pk__in=found).select_related("latest_revision__user")
         return with_column_title(articles).order_by("-published_at", "-pk")
 
@@ -161,7 +162,8 @@ class DateChangesView(DateReportPermission, SafeSpreadsheetExportMixin, ReportVi
         ]
 
     def get_queryset(self):
-        return DateChange.objects.select_related("changed_by", "published_by", "reason_by")
+        changes = DateChange.objects.filter(site__in=sites_for(self.request.user))
+        return changes.select_related("changed_by", "published_by", "reason_by")
 
     def get_filename(self):
         return f"发布时间变更记录-{timezone.localdate():%Y%m%d}"

@@ -7,19 +7,20 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
 from wagtail.log_actions import LogContext
-from wagtail.models import PageLogEntry, Workflow
+from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site, Workflow
 
 from core.date_gate import DateNeedsReason
 from news.importing.importer import import_article
 from news.importing.seedformat import parse
-from news.models import ArticlePage
+from news.models import ArticlePage, HomePage
+from news.sitetree import add_published
 from quality import daily_job
 from quality.date_changes import CHANGE_ACTION, REASON_ACTION, date_findings, give_reason
 from quality.date_models import EDITED, FIRST, IMPORTED, SCHEDULED, DateChange, DateReason
@@ -321,3 +322,27 @@ def test_a_reviewer_approving_in_the_editor_gives_the_reason_there(
     assert live_date(article) == BEYOND
     change = DateChange.objects.get()
     assert (change.reason, change.published_by) == ("按会议实际日期", reviewer_client.user)
+
+
+def test_with_two_sites_the_reports_show_the_sites_a_user_is_tied_to(
+    article, reviewer_client, django_user_model
+):
+    reviewer_client.post(
+        edit_url(article), form_for(article, WITHIN, **{"action-publish": "action-publish"})
+    )
+    ArticlePage.objects.filter(pk=article.pk).update(published_at=BEYOND)
+    root = Page.objects.get(depth=1)
+    home = add_published(root, HomePage(title="区委党建网", slug="district"))
+    Site.objects.create(hostname="district.example.cn", root_page=home)
+    user, safety = user_in(django_user_model, CONTENT_SAFETY, "anquan2", first_name="吴安全")
+    assert "三月的报道" not in safety.get(reverse("quality_date_changes")).content.decode()
+    assert "三月的报道" not in safety.get(reverse("quality_date_findings")).content.decode()
+    tie = Group.objects.create(name="本站内容安全")
+    GroupPagePermission.objects.create(
+        group=tie,
+        page=article.get_site().root_page,
+        permission=Permission.objects.get(codename="change_page"),
+    )
+    user.groups.add(tie)
+    assert "三月的报道" in safety.get(reverse("quality_date_changes")).content.decode()
+    assert "三月的报道" in safety.get(reverse("quality_date_findings")).content.decode()
