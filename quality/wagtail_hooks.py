@@ -44,6 +44,14 @@ def register_date_report_urls():
     ]
 
 
+@hooks.register("register_permissions")
+def date_report_permission():
+    """So that an administrator can give the reports' readership to another group (设置 → 用户组)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="quality", codename="view_datechange")
+
+
 class DateReportMenuItem(MenuItem):
     def is_shown(self, request):
         permission = DateReportPermission

@@ -346,3 +346,13 @@ def test_with_two_sites_the_reports_show_the_sites_a_user_is_tied_to(
     user.groups.add(tie)
     assert "三月的报道" in safety.get(reverse("quality_date_changes")).content.decode()
     assert "三月的报道" in safety.get(reverse("quality_date_findings")).content.decode()
+
+
+def test_an_administrator_can_give_the_reports_to_another_group(superuser_client):
+    group = Group.objects.get(name=CONTENT_SAFETY)
+    html = superuser_client.get(
+        reverse("wagtailusers_groups:edit", args=(group.pk,))
+    ).content.decode()
+    assert "发布时间变更" in html
+    permission = Permission.objects.get(codename="view_datechange")
+    assert f'value="{permission.pk}"' in html and "Can view" not in html
