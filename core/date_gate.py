@@ -63,6 +63,10 @@ def register():
     return import_string(path) if path else None
 
 
+def asks_reasons():
+    return bool(getattr(settings, "DATE_REASONS", ""))
+
+
 def first_publication(page, go_live_at=None, now=None):
     """When the article was, or will be, first published: its first_published_at, or the
     scheduled go-live time ahead, or now."""

@@ -140,7 +140,7 @@ def article_published(sender, instance, revision=None, alias=False, **kwargs):
         return  # first published with its own date: nothing readers saw has changed
     publisher = get_active_log_context().user
     reason = None if is_import else reason_for(instance, new)
-    needs_reason = later and not is_import and reason is None
+    needs_reason = later and not is_import and reason is None and date_gate.asks_reasons()
     if needs_reason and publisher is not None:
         raise date_gate.DateNeedsReason(
             f"《{instance.title}》未发布：{date_gate.in_words(new, first)}，"

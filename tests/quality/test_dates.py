@@ -357,3 +357,15 @@ def test_an_administrator_can_give_the_reports_to_another_group(superuser_client
     assert "发布时间变更" in html
     permission = Permission.objects.get(codename="view_datechange")
     assert f'value="{permission.pk}"' in html and "Can view" not in html
+
+
+def test_with_date_reasons_emptied_nothing_is_refused_and_changes_are_still_recorded(
+    article, reviewer_client, settings
+):
+    settings.DATE_REASONS = ""
+    response = reviewer_client.post(
+        edit_url(article), form_for(article, BEYOND, **{"action-publish": "action-publish"})
+    )
+    assert response.status_code == 302
+    assert live_date(article) == BEYOND
+    assert DateChange.objects.get().reason == ""
