@@ -1,7 +1,9 @@
 """The content quality daily job, run once a day by whichever serving process comes first after
 QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron:
 
-1. re-scans every live page with the current 错敏词 lists (quality/rescan.py).
+1. re-scans every live page with the current 错敏词 lists (quality/rescan.py);
+2. lists the live articles whose 发布时间 is later than their first publication beyond
+   DATE_TOLERANCE_DAYS with no reason given (quality/date_changes.py).
 
 Which process runs it is decided by the database (core/daily_runs.py, with quality/models.py's
 DailyRun); each step may run again on the same day and does nothing twice.
@@ -14,6 +16,7 @@ from django.conf import settings
 from core import daily_runs
 from core.periodic import start_periodic
 from quality import rescan
+from quality.date_changes import check_dates
 from quality.models import DailyRun
 
 logger = logging.getLogger(__name__)
@@ -22,7 +25,7 @@ THREAD = "quality-daily"
 
 def run(now=None):
     """The job's steps; returns what it did, in words."""
-    done = [rescan.scan(now)]
+    done = [rescan.scan(now), check_dates()]
     return "；".join(done) or "无"
 
 
