@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils import timezone
 
+from quality.stats_models import PublishingStats  # noqa: F401
+
 
 class DailyRun(models.Model):
     """One row per day the daily job ran (or is running): the lock that lets one process run it
