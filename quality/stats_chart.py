@@ -1,5 +1,5 @@
 """发稿统计's bar chart of articles per month, as figures that an SVG template draws on the server
-(templates/quality/admin/publishing_chart.html): one column per month, its number written above
+(in templates/quality/admin/publishing_stats.html): one column per month, its number written above
 it, the month (and the year at January and at the first month) below.
 
 Drawn by hand, as interaction/survey_chart.py draws its own: the chart is a row of rectangles,

@@ -14,7 +14,7 @@ import io
 from datetime import date
 
 from django import forms
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.http import content_disposition_header
 from django.utils.timezone import localdate
 from django.views.generic import TemplateView
@@ -26,6 +26,7 @@ from wagtail.models import Site
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from core.spreadsheets import BOM, neutralised
+from news.hits import store
 from quality.publishing_stats import Period, publishing_figures
 from quality.report_sites import sites_for
 from quality.stats_chart import chart, description
@@ -119,6 +120,9 @@ class PublishingStatsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
         self.form = PeriodForm(self.form_data(), self.sites) if self.sites else None
         self.figures = None
         if self.form is not None and self.form.is_valid():
+            # Views still buffered in Redis go to the database first, so that the totals are
+            # the counts the articles show.
+            store.flush()
             self.figures = publishing_figures(
                 self.form.chosen_site,
                 self.form.period,
@@ -165,9 +169,24 @@ class PublishingStatsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
             context.update(
                 chart=chart(figures.months),
                 chart_description=description(figures),
-                export_query=self.request.GET.urlencode(),
+                export_query=self.figures_query(),
             )
         return context
+
+    def figures_query(self):
+        """The query of the figures shown, whichever defaults filled it in."""
+        figures = self.figures
+        query = QueryDict(mutable=True)
+        query.update(
+            {
+                "site": str(figures.site.pk),
+                "first": figures.period.first.isoformat(),
+                "last": figures.period.last.isoformat(),
+            }
+        )
+        if not figures.with_imports:
+            query["without_imports"] = "on"
+        return query.urlencode()
 
     def query_for(self, first, last):
         query = self.request.GET.copy()
