@@ -29,6 +29,7 @@ Every figure is a grouped query: the cost does not grow with the number of artic
 database's own.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -126,8 +127,15 @@ def person(user):
 
 
 def people(ids):
+    """Each user's name as the report shows it; two people of the same name are told apart by
+    their account names."""
     users = get_user_model().objects.in_bulk([pk for pk in ids if pk is not None])
-    return {pk: person(users.get(pk)) for pk in ids}
+    names = {pk: person(users.get(pk)) for pk in ids}
+    taken = Counter(names.values())
+    for pk, name in names.items():
+        if taken[name] > 1 and pk in users:
+            names[pk] = f"{name}（{users[pk].get_username()}）"
+    return names
 
 
 def page_key():

@@ -214,6 +214,20 @@ def test_a_reviewers_direct_publishing_leaves_the_article_its_editors(site, news
     assert december.reviewers == []  # publishing without the workflow is no review
 
 
+def test_two_editors_of_one_name_are_told_apart(site, column, newsroom, people, django_user_model):
+    namesake = user_in(django_user_model, EDITORS, "wang2", first_name="王编辑")[0]
+    reviewed(column, "另一位王编辑的文章", namesake, people["li"], at(3, 2), at(3, 3), hits=3)
+    figures = publishing_figures(
+        site, Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    )
+    # Alone in the figures, a name needs nothing more.
+    assert sorted(row.label for row in figures.editors) == ["张编辑", "王编辑"]
+    everyone = publishing_figures(
+        site, Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+    )
+    assert {row.label for row in everyone.editors} >= {"王编辑（wang）", "王编辑（wang2）"}
+
+
 def test_each_site_counts_its_own_articles(site, other_site):
     period = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
     assert publishing_figures(site, period).articles == 5
