@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.users.forms import GroupForm
 
 from core.beijing_time import BEIJING
 from news.hits import store
@@ -467,3 +468,12 @@ def test_views_still_buffered_in_redis_are_counted(reviewer, newsroom, redis_buf
     page = BeautifulSoup(reviewer.get(URL, QUARTER).content, "html.parser")
     assert rows(page.find(id="stats-table-editors"))[0] == ("王编辑", 2, 142)
     assert total(page.find(id="stats-table-editors")) == (5, 649)
+
+
+def test_the_permission_is_offered_by_the_group_form_and_held_by_the_roles(site):
+    # Saving a group keeps only the permissions its form offers.
+    permission = Permission.objects.get(codename="view_publishingstats")
+    assert permission in GroupForm().fields["permissions"].queryset
+    assert str(permission.name) == "可以查看发稿统计"
+    holders = Group.objects.filter(permissions=permission).values_list("name", flat=True)
+    assert set(holders) == {REVIEWERS, CONTENT_SAFETY}
