@@ -115,6 +115,9 @@ class PublishingStatsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
     permission_policy = ModelPermissionPolicy(PublishingStats)
     permission_required = "view"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get(self, request, *args, **kwargs):
         self.sites = sites_for(request.user)
         self.form = PeriodForm(self.form_data(), self.sites) if self.sites else None

@@ -48,6 +48,7 @@ def test_a_reviewer_reads_the_figures_and_downloads_them(
     sidebar = page.locator("#wagtail-sidebar")
     sidebar.get_by_role("button", name="报告").click()
     staff.click_and_wait(sidebar.get_by_role("link", name="发稿统计"))
+    assert "发稿统计" in page.locator("header").first.inner_text()
     page.get_by_label("开始日期").fill("2026-01-01")
     page.get_by_label("结束日期").fill("2026-02-28")
     staff.click_and_wait(page.get_by_role("button", name="统计"))
