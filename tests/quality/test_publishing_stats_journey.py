@@ -17,6 +17,7 @@ from news.roles import EDITORS, REVIEWERS
 from tests.admin_browser import PASSWORD, Staff
 from tests.chromium import CHROMIUM
 from tests.quality.test_publishing_stats import at, reviewed
+from tests.site.test_admin_journeys import screenshot
 
 pytestmark = [
     pytest.mark.skipif(
@@ -55,6 +56,7 @@ def test_a_reviewer_reads_the_figures_and_downloads_them(
 
     chart = page.get_by_role("img", name="每月首次发布的文章数")
     assert chart.is_visible()
+    screenshot(page, "admin-publishing-stats", showing=chart)
     editors = page.locator("#stats-table-editors tbody tr")
     assert editors.all_inner_texts() == ["王编辑\t2\t42"]
     months = page.locator("#stats-table-months tbody tr").all_inner_texts()
