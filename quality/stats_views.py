@@ -3,7 +3,8 @@ a bar chart of the months (quality/stats_chart.py) and spreadsheets (XLSX, and C
 Excel opens, formulas neutralised as core/spreadsheets.py does).
 
 Who may see it: whoever holds 可以查看发稿统计 (quality/stats_models.py: 审核 and 内容安全管理 by
-quality/roles.py) and superusers; anyone else is refused (403), and the refusal is audited. Each
+quality/roles.py) and superusers; anyone else is refused (Wagtail sends them back to the
+dashboard with its message) and the refusal is audited (security/audit_middleware.py). Each
 sees only the sites quality/report_sites.py gives them. Every input is checked: a date that is no
 date, a period backwards, longer than MAX_YEARS or outside the years the site can have published
 in is answered with the form and a Chinese message, never an error page.
@@ -11,6 +12,7 @@ in is answered with the form and a Chinese message, never an error page.
 
 import csv
 import io
+import logging
 from datetime import date
 
 from django import forms
@@ -32,10 +34,22 @@ from quality.report_sites import sites_for
 from quality.stats_chart import chart, description
 from quality.stats_models import PublishingStats
 
+logger = logging.getLogger(__name__)
+
 MAX_YEARS = 10
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2099, 12, 31)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def flush_buffered_views():
+    """Views still buffered in Redis go to the database first, so that the totals are the
+    counts the articles show; should Redis fail now, the report is shown all the same, as much
+    as a few seconds behind."""
+    try:
+        store.flush()
+    except Exception:
+        logger.exception("Buffered views could not be flushed before 发稿统计")
 
 
 def year_start(day):
@@ -123,9 +137,7 @@ class PublishingStatsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
         self.form = PeriodForm(self.form_data(), self.sites) if self.sites else None
         self.figures = None
         if self.form is not None and self.form.is_valid():
-            # Views still buffered in Redis go to the database first, so that the totals are
-            # the counts the articles show.
-            store.flush()
+            flush_buffered_views()
             self.figures = publishing_figures(
                 self.form.chosen_site,
                 self.form.period,

@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page, Site
@@ -30,6 +31,7 @@ from news.sitetree import add_published
 from news.slugs import new_article_slug
 from quality.publishing_stats import Period, publishing_figures
 from quality.roles import CONTENT_SAFETY
+from security.audit import SecurityEvent
 from tests.admin_forms import user_in
 
 # SQL dates in the site's zone, casts and correlated subqueries: CI runs these on PostgreSQL too.
@@ -256,8 +258,7 @@ def test_the_number_of_queries_does_not_grow_with_the_articles(site, column, new
 
 @pytest.fixture
 def reviewer(people):
-    from django.test import Client
-
+    """李审核, signed in."""
     client = Client()
     client.force_login(people["li"])
     return client
@@ -375,6 +376,7 @@ def test_the_xlsx_holds_the_same_figures(reviewer, newsroom):
 def test_the_csv_opens_in_chinese_excel(reviewer, newsroom):
     response = reviewer.get(URL, {**QUARTER, "export": "csv"})
     assert response.status_code == 200
+    assert SecurityEvent.objects.filter(event="export", username="li").exists()
     assert response.content.startswith("\ufeff".encode())
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     editors = lines.index(["按编辑"])
@@ -415,6 +417,8 @@ def denied(response):
 def test_an_editor_is_refused_even_with_the_address(editor_client, newsroom):
     assert denied(editor_client.get(URL, QUARTER))
     assert denied(editor_client.get(URL, {**QUARTER, "export": "xlsx"}))
+    refusals = SecurityEvent.objects.filter(event="permission_denied", username="editor")
+    assert refusals.filter(object__startswith=URL).count() == 2
     # The sidebar is drawn from the addresses in its props.
     assert URL not in editor_client.get(reverse("wagtailadmin_home")).content.decode()
 
@@ -459,6 +463,14 @@ def test_a_user_tied_to_no_site_is_told_so(site, other_site, django_user_model):
     response = client.get(URL, QUARTER)
     assert response.status_code == 200
     assert "没有关联任何站点" in response.content.decode()
+
+
+def test_the_report_is_shown_when_redis_fails_at_the_flush(reviewer, newsroom):
+    with mock.patch("news.hits.store.flush", side_effect=ConnectionError("Redis went away")):
+        response = reviewer.get(URL, QUARTER)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert total(page.find(id="stats-table-editors")) == (5, 647)
 
 
 @pytest.fixture
