@@ -3,6 +3,7 @@ quality/word_admin.py), its reports under 报告, and the log's words for the de
 findings, lists and dates."""
 
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
@@ -14,6 +15,7 @@ from quality import date_changes
 from quality.date_report import DateChangesView, DateFindingsView, DateReportPermission
 from quality.overrides import ACTIONS as OVERRIDE_ACTIONS
 from quality.scan_report import ScanFindingsView
+from quality.stats_views import PublishingStatsView
 from quality.word_admin import ACTIONS as WORD_LIST_ACTIONS
 from quality.word_admin import ContentSafetyMenu
 
@@ -97,14 +99,6 @@ def register_date_report_urls():
     ]
 
 
-@hooks.register("register_permissions")
-def date_report_permission():
-    """So that an administrator can give the reports' readership to another group (设置 → 用户组)."""
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.filter(content_type__app_label="quality", codename="view_datechange")
-
-
 class DateReportMenuItem(MenuItem):
     def is_shown(self, request):
         permission = DateReportPermission
@@ -147,3 +141,42 @@ def refuse_bulk_publishing_of_unexplained_dates(request, action_type, objects, a
         + f"。须由审核人员在各文章的编辑页面写明“{date_gate.REASON_LABEL}”后发布。",
     )
     return redirect(action.next_url)
+
+
+# 发稿统计 -------------------------------------------------------------------------------------
+
+
+class PublishingStatsMenuItem(MenuItem):
+    """Shown to those who may read it (the view refuses everyone else as well)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("quality.view_publishingstats")
+
+
+@hooks.register("register_admin_urls")
+def register_publishing_stats_urls():
+    return [
+        path("reports/publishing/", PublishingStatsView.as_view(), name="quality_publishing_stats")
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_publishing_stats_menu_item():
+    return PublishingStatsMenuItem(
+        "发稿统计", reverse("quality_publishing_stats"), icon_name="table", order=110
+    )
+
+
+# Every report's permission --------------------------------------------------------------------
+
+REPORT_PERMISSIONS = ["view_scanfinding", "view_datechange", "view_publishingstats"]
+
+
+@hooks.register("register_permissions")
+def register_report_permissions():
+    # The group form offers only registered permissions, and saving a group keeps only what it
+    # offers: unregistered, 审核 would lose these at the next edit of the group, and an
+    # administrator could not give them to another group (设置 → 用户组).
+    return Permission.objects.filter(
+        content_type__app_label="quality", codename__in=REPORT_PERMISSIONS
+    )
