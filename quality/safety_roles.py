@@ -1,9 +1,14 @@
 """The role of content quality, made by a data migration and again by `manage.py setup_site`:
 
 - 内容安全管理: keeps the 错敏词 lists and their allow-lists, reads the 内容检查, 栏目更新 and 失效链接
-  reports, and receives the freshness warnings with each column's reviewers.
-- 审核 (news/roles.py) reads the 内容检查 findings of the articles they approved, and the 栏目更新
-  report: a reviewer decides what is published and receives the warnings of their columns.
+  reports, and receives the freshness warnings with each column's reviewers; reads the record of
+  发布时间 changes (报告 → 内容检查 · 发布时间, quality/date_report.py).
+
+发稿统计 (quality/stats_views.py) is read by 内容安全管理 and by news' 审核, who are given its
+permission here; editors are not: it ranks their colleagues.
+
+栏目更新 (quality/freshness_report.py) is read by 内容安全管理 and by 审核, who receive the warnings of
+their columns.
 """
 
 from django.apps import apps as installed_apps
@@ -14,6 +19,7 @@ from news.roles import REVIEWERS
 CONTENT_SAFETY = "内容安全管理"
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+VIEW_PUBLISHING_STATS = ("quality", "view_publishingstats")
 # The 错敏词 lists and their allow-list, kept in 内容安全 (quality/word_admin.py).
 WORD_LISTS = [
     ("quality", f"{action}_{model}")
@@ -23,10 +29,17 @@ WORD_LISTS = [
 # 报告 → 栏目更新 and its warnings (quality/freshness_report.py).
 FRESHNESS_REPORT = ("quality", "view_freshness_report")
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS, *WORD_LISTS, ("quality", "view_scanfinding"), FRESHNESS_REPORT],
+    CONTENT_SAFETY: [
+        ADMIN_ACCESS,
+        *WORD_LISTS,
+        ("quality", "view_scanfinding"),
+        ("quality", "view_datechange"),
+        VIEW_PUBLISHING_STATS,
+        FRESHNESS_REPORT,
+    ],
     # The reviewers fix what the re-scan finds in the articles they approved, and keep their
     # columns up to date.
-    REVIEWERS: [("quality", "view_scanfinding"), FRESHNESS_REPORT],
+    REVIEWERS: [("quality", "view_scanfinding"), VIEW_PUBLISHING_STATS, FRESHNESS_REPORT],
 }
 
 

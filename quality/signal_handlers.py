@@ -1,11 +1,15 @@
 """The receivers of the content quality app, connected when Django starts (QualityConfig.ready):
 `manage.py setup_site` (and the tests' site) makes the app's role too, `setup_site --demo` the
-sample 错敏词 lists (quality/demo_words.py), and a change to a list is seen by every process."""
+sample 错敏词 lists (quality/demo_words.py); a change to a list is seen by every process; every
+publish of an article passes quality/date_changes.py, which records a changed 发布时间."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Site
+from wagtail.signals import page_published
 
 from core.signal_handlers import demo_content_loaded, site_set_up
+from news.models import ArticlePage
+from quality import date_changes
 from quality.demo_words import load_demo_words
 from quality.safety_roles import ensure_roles
 from quality.word_lists import AllowedPhrase, ListedWord, lists_changed
@@ -33,3 +37,13 @@ def register_signal_handlers():
             signal.connect(
                 list_row_changed, sender=model, dispatch_uid=f"quality_{model.__name__}_{event}"
             )
+    # 发布时间 changes (quality/date_changes.py).
+    pre_save.connect(
+        date_changes.article_saving, sender=ArticlePage, dispatch_uid="quality_date_saving"
+    )
+    post_save.connect(
+        date_changes.article_saved, sender=ArticlePage, dispatch_uid="quality_date_saved"
+    )
+    page_published.connect(
+        date_changes.article_published, sender=ArticlePage, dispatch_uid="quality_date_published"
+    )

@@ -22,7 +22,7 @@ def create_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quality', '0003_scan_findings'),
+        ('quality', '0005_publishing_stats'),
         ('news', '0022_column_update_class'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
