@@ -642,3 +642,13 @@ def test_with_two_sites_staff_see_the_sites_they_work_on(
     assert list(freshness.sites_for(safety.user)) == [other]
     admin = django_user_model.objects.create_superuser("root", password="x")
     assert set(freshness.sites_for(admin)) == {site, other}
+
+
+def test_an_administrator_can_give_the_report_to_editors(superuser_client):
+    """The permission is offered in the group form, so editing 审核 keeps it and 编辑 may get it."""
+    group = Group.objects.get(name=EDITORS)
+    html = superuser_client.get(
+        reverse("wagtailusers_groups:edit", args=(group.pk,))
+    ).content.decode()
+    permission = Permission.objects.get(codename="view_freshness_report")
+    assert f'value="{permission.pk}"' in html and "可以查看栏目更新监测" in html
