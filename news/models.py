@@ -221,14 +221,32 @@ def redirect_keeping_query(request, url):
     return HttpResponsePermanentRedirect(url)
 
 
+class UpdateClass(models.IntegerChoices):
+    """How recent a column's latest article must be when the site is inspected
+    (国办秘函〔2019〕19号 and the monitors that apply it). The stored value is the number of days,
+    so that a class and its limit are one fact; 0 is a column nobody monitors."""
+
+    NEWS = 14, "动态要闻类（2 周内须有更新）"
+    NOTICES = 183, "通知公告、政策文件类（6 个月内须有更新）"
+    PLANS = 365, "人事、规划类（1 年内须有更新）"
+    UNMONITORED = 0, "不监测"
+
+
 class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """A column (栏目) such as 工作动态: its articles, newest first, twenty to a page."""
 
     base_form_class = SafePageForm
 
     intro = RichTextField("栏目介绍", blank=True, features=["bold", "italic", "link"])
+    update_class = models.PositiveSmallIntegerField(
+        "更新要求",
+        choices=UpdateClass.choices,
+        default=UpdateClass.NEWS,
+        help_text="网站检查按栏目类别查看最近一次更新：动态要闻类 2 周、通知公告和政策文件类 6 个月、"
+        "人事和规划类 1 年；超期未更新的栏目会在“报告 → 栏目更新”中列出并发出预警。",
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("update_class")]
 
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.ArticlePage"]

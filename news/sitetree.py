@@ -9,7 +9,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from contact.models import ContactPage
 from core.signal_handlers import site_set_up
-from news.models import HomePage, NewsIndexPage
+from news.models import HomePage, NewsIndexPage, UpdateClass
 from news.roles import ensure_roles
 
 # The columns every installation starts with: (slug, title, introduction).
@@ -18,6 +18,8 @@ COLUMNS = [
     ("notices", "通知公告", "会议、培训和工作安排的通知与公告。"),
     ("practice", "基层实践", "各区、各社会组织党建工作的经验做法。"),
 ]
+# The home page's 通知公告 column is inspected as one (6 months); the others as news (2 weeks).
+COLUMN_UPDATE_CLASSES = {"notices": UpdateClass.NOTICES}
 
 
 def add_published(parent, page):
@@ -89,7 +91,13 @@ def ensure_site_tree():
         if not home.get_children().filter(slug=slug).exists():
             add_published(
                 home,
-                NewsIndexPage(title=title, slug=slug, intro=f"<p>{intro}</p>", show_in_menus=True),
+                NewsIndexPage(
+                    title=title,
+                    slug=slug,
+                    intro=f"<p>{intro}</p>",
+                    show_in_menus=True,
+                    update_class=COLUMN_UPDATE_CLASSES.get(slug, UpdateClass.NEWS),
+                ),
             )
     if not ContactPage.objects.child_of(home).exists():
         add_published(home, ContactPage(title="联系我们", slug="contact", show_in_menus=True))

@@ -3,7 +3,8 @@ QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron:
 
 1. re-scans every live page with the current 错敏词 lists (quality/rescan.py);
 2. lists the live articles whose 发布时间 is later than their first publication beyond
-   DATE_TOLERANCE_DAYS with no reason given (quality/date_changes.py).
+   DATE_TOLERANCE_DAYS with no reason given (quality/date_changes.py);
+3. sends the day's 栏目更新 warnings (quality/freshness_mail.py).
 
 Which process runs it is decided by the database (core/daily_runs.py, with quality/models.py's
 DailyRun); each step may run again on the same day and does nothing twice.
@@ -17,6 +18,7 @@ from core import daily_runs
 from core.periodic import start_periodic
 from quality import rescan
 from quality.date_changes import check_dates
+from quality.freshness_mail import daily_step as freshness_step
 from quality.models import DailyRun
 
 logger = logging.getLogger(__name__)
@@ -25,7 +27,7 @@ THREAD = "quality-daily"
 
 def run(now=None):
     """The job's steps; returns what it did, in words."""
-    done = [rescan.scan(now), check_dates()]
+    done = [rescan.scan(now), check_dates(), freshness_step(now)]
     return "；".join(done) or "无"
 
 

@@ -6,6 +6,9 @@
 
 发稿统计 (quality/stats_views.py) is read by 内容安全管理 and by news' 审核, who are given its
 permission here; editors are not: it ranks their colleagues.
+
+栏目更新 (quality/freshness_report.py) is read by 内容安全管理 and by 审核, who receive the warnings of
+their columns.
 """
 
 from django.apps import apps as installed_apps
@@ -23,6 +26,8 @@ WORD_LISTS = [
     for model in ("listedword", "allowedphrase")
     for action in ("add", "change", "delete", "view")
 ] + [("quality", "import_listedword")]
+# 报告 → 栏目更新 and its warnings (quality/freshness_report.py).
+FRESHNESS_REPORT = ("quality", "view_freshness_report")
 ROLE_PERMISSIONS = {
     CONTENT_SAFETY: [
         ADMIN_ACCESS,
@@ -30,9 +35,11 @@ ROLE_PERMISSIONS = {
         ("quality", "view_scanfinding"),
         ("quality", "view_datechange"),
         VIEW_PUBLISHING_STATS,
+        FRESHNESS_REPORT,
     ],
-    # The reviewers fix what the re-scan finds in the articles they approved.
-    REVIEWERS: [("quality", "view_scanfinding"), VIEW_PUBLISHING_STATS],
+    # The reviewers fix what the re-scan finds in the articles they approved, and keep their
+    # columns up to date.
+    REVIEWERS: [("quality", "view_scanfinding"), VIEW_PUBLISHING_STATS, FRESHNESS_REPORT],
 }
 
 

@@ -1,6 +1,7 @@
 """The content quality app in the admin: 内容安全 (the 错敏词 lists and their allow-list,
-quality/word_admin.py), its reports under 报告, and the log's words for the decisions taken on
-findings, lists and dates."""
+quality/word_admin.py), its reports under 报告, the log's words for the decisions taken on
+findings, lists and dates, and 栏目更新监测's dashboard panel and menu item
+(quality/freshness_report.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.models import Permission
@@ -11,8 +12,15 @@ from wagtail.admin.menu import MenuItem
 
 from core import date_gate
 from news.models import ArticlePage
-from quality import date_changes
+from quality import date_changes, freshness_mail
 from quality.date_report import DateChangesView, DateFindingsView, DateReportPermission
+from quality.freshness_report import (
+    FreshnessPanel,
+    FreshnessReportMenuItem,
+    FreshnessReportView,
+    freshness_menu_item,
+    has_news,
+)
 from quality.overrides import ACTIONS as OVERRIDE_ACTIONS
 from quality.scan_report import ScanFindingsView
 from quality.stats_views import PublishingStatsView
@@ -169,7 +177,12 @@ def register_publishing_stats_menu_item():
 
 # Every report's permission --------------------------------------------------------------------
 
-REPORT_PERMISSIONS = ["view_scanfinding", "view_datechange", "view_publishingstats"]
+REPORT_PERMISSIONS = [
+    "view_scanfinding",
+    "view_datechange",
+    "view_publishingstats",
+    "view_freshness_report",
+]
 
 
 @hooks.register("register_permissions")
@@ -180,3 +193,43 @@ def register_report_permissions():
     return Permission.objects.filter(
         content_type__app_label="quality", codename__in=REPORT_PERMISSIONS
     )
+
+
+# 栏目更新监测 (quality/freshness.py) -------------------------------------------------------------
+# 报告 → 栏目更新, the dashboard's panel and the 栏目更新预警（N） menu item (quality/freshness_report.py),
+# and the daily job's warnings in each column's history (quality/freshness_mail.py).
+
+
+@hooks.register("register_admin_urls")
+def register_freshness_urls():
+    return [
+        path("reports/freshness/", FreshnessReportView.as_view(), name="quality_freshness"),
+        path(
+            "reports/freshness/results/",
+            FreshnessReportView.as_view(results_only=True),
+            name="quality_freshness_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_freshness_report_menu_item():
+    return FreshnessReportMenuItem(
+        "栏目更新", reverse("quality_freshness"), icon_name="time", order=120
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_freshness_panel(request, panels):
+    if has_news(request):
+        panels.append(FreshnessPanel())
+
+
+@hooks.register("register_admin_menu_item")
+def register_freshness_menu_item():
+    return freshness_menu_item()
+
+
+@hooks.register("register_log_actions")
+def register_freshness_actions(actions):
+    actions.register_action(freshness_mail.ACTION, "栏目更新预警", "发出栏目更新预警")

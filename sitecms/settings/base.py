@@ -322,6 +322,10 @@ QUALITY_DAILY_INTERVAL = float(os.environ.get("QUALITY_DAILY_INTERVAL", "60"))
 # no reason is asked for.
 DATE_TOLERANCE_DAYS = max(0, int(os.environ.get("DATE_TOLERANCE_DAYS", "1")))
 DATE_REASONS = "quality.date_changes"
+# 栏目更新监测 (quality/freshness.py): a column is announced on the dashboard and by the daily
+# job's mail this many days before it goes past its update class's limit, time enough for the
+# reviewers to have an article written and approved.
+FRESHNESS_WARN_DAYS = int(os.environ.get("FRESHNESS_WARN_DAYS", "5"))
 # The forms' question is arithmetic, asked in words (interaction/abuse.py), good for an hour: a
 # long message takes a while to write.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
