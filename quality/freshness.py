@@ -30,11 +30,11 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, Least, Length, Substr
 from django.utils.timezone import localdate
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import Page, Site
 
-from core import staff_sites
 from core.generation import remember
 from core.restrictions import readable_q
+from core.staff_sites import sites_for  # noqa: F401 (the reports and the mail ask here)
 from news.models import ArticlePage, NewsIndexPage, UpdateClass
 
 STALE_VETO = 5
@@ -67,25 +67,6 @@ def may_read(user):
     """Who reads the report and the panel: the reviewers (审核), 内容安全管理 and superusers,
     or anyone else given the permission (quality/safety_roles.py)."""
     return user.is_active and (user.is_superuser or user.has_perm(PERMISSION))
-
-
-def sites_for(user):
-    """The sites whose columns a user is shown (core/staff_sites.py: all of them to a superuser
-    and while there is one site; else those under a page permission of one of the user's
-    groups), and also the sites one of their groups holds a page permission in: a reviewer's
-    permissions are on each column (news/roles.py), not on the home page."""
-    sites = Site.objects.select_related("root_page").order_by("-is_default_site", "hostname")
-    if not user.is_active:
-        return sites.none()
-    if staff_sites.all_sites_for(user) is not None:
-        return sites
-    paths = set(
-        GroupPagePermission.objects.filter(group__in=user.groups.all()).values_list(
-            "page__path", flat=True
-        )
-    )
-    within = [s.pk for s in sites if any(p.startswith(s.root_page.path) for p in paths)]
-    return sites.filter(staff_sites.tied_by_page_permissions(user) | Q(pk__in=within))
 
 
 def shown_date():

@@ -36,6 +36,9 @@ def production_environment(database_url, **env):
         DATABASE_URL=database_url,
         DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
         PYTHONUNBUFFERED="1",
+        # The content quality job (quality/nightly.py) checks every external link the pages hold:
+        # a stack started for a test or a benchmark must reach nothing outside the machine.
+        QUALITY_DAILY_ENABLED="0",
     )
     for key, value in env.items():
         if value is None:
