@@ -313,6 +313,15 @@ CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "")
 QUALITY_DAILY_ENABLED = env_bool("QUALITY_DAILY_ENABLED", default=True)
 QUALITY_DAILY_AT = os.environ.get("QUALITY_DAILY_AT", "02:30")
 QUALITY_DAILY_INTERVAL = float(os.environ.get("QUALITY_DAILY_INTERVAL", "60"))
+# The broken-link check (quality/link_checker.py): how long one request may wait for an answer
+# (15 s is what monitors allow a government site before calling it unreachable), the pause between
+# two requests to the same host and how many hosts are asked at once, so no site is hammered.
+# Addresses inside the organisation's network are never fetched from a link an editor typed
+# (SSRF); LINK_CHECK_ALLOWED_HOSTS names the intranet hosts (comma-separated) that may be.
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "15"))
+LINK_CHECK_HOST_PAUSE = float(os.environ.get("LINK_CHECK_HOST_PAUSE", "1"))
+LINK_CHECK_WORKERS = int(os.environ.get("LINK_CHECK_WORKERS", "4"))
+LINK_CHECK_ALLOWED_HOSTS = env_list("LINK_CHECK_ALLOWED_HOSTS")
 # The forms' question is arithmetic, asked in words (interaction/abuse.py), good for an hour: a
 # long message takes a while to write.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
