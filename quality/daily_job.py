@@ -10,6 +10,7 @@ from django.conf import settings
 
 from core import daily_runs
 from core.periodic import start_periodic
+from quality import links
 from quality.models import DailyRun
 
 logger = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ THREAD = "quality-daily"
 def run(now=None):
     """The job's steps; returns what it did, in words."""
     done = []
+    done.append(links.check_every_site())
     return "；".join(done) or "无"
 
 

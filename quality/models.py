@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils import timezone
 
+# The broken-link check's tables, in a module of their own.
+from quality.links_models import FoundLink, LinkCheckRun, LinkTarget  # noqa: F401
+
 
 class DailyRun(models.Model):
     """One row per day the daily job ran (or is running): the lock that lets one process run it

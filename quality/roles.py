@@ -9,8 +9,10 @@ from django.apps import apps as installed_apps
 CONTENT_SAFETY = "内容安全管理"
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+# 失效链接: the report and its 立即检查 (quality/links_views.py).
+CHECK_LINKS = ("quality", "check_links")
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS],
+    CONTENT_SAFETY: [ADMIN_ACCESS, CHECK_LINKS],
 }
 
 
