@@ -252,26 +252,28 @@ def editors_of(pages):
     return {page.pk: revisions.get(page.live_revision_id) or page.owner_id for page in pages}
 
 
-def find_links(site):
-    """Record what the site's live pages link to now (FoundLink, LinkTarget); returns how many
-    links there are."""
+def links_of(site, pages):
+    """(page id, editor id, Link, address) for each link of the pages worth keeping."""
     base = site.root_url + "/"
-    found = []
-    for pages in live_pages(site):
-        editors = editors_of(pages)
-        for page in pages:
-            for link in page_links(page):
-                if link.kind == EXTERNAL:
-                    address = external_address(link.address, base)
-                    if address is None:
-                        continue
-                else:
-                    address = internal(link.kind, link.address)
-                found.append((page.pk, editors[page.pk], link, address))
+    editors = editors_of(pages)
+    for page in pages:
+        for link in page_links(page):
+            if link.kind == EXTERNAL:
+                address = external_address(link.address, base)
+                if address is None:
+                    continue
+            else:
+                address = internal(link.kind, link.address)
+            yield page.pk, editors[page.pk], link, address
+
+
+def record(site, found, pages=None):
+    """Replace the links recorded for `pages` (page ids; None: the whole site) by `found`;
+    returns the targets that were new."""
     with transaction.atomic():
         kinds = {address: link.kind for _, _, link, address in found}
         known = set(LinkTarget.objects.filter(site=site).values_list("address", flat=True))
-        LinkTarget.objects.bulk_create(
+        new = LinkTarget.objects.bulk_create(
             [
                 LinkTarget(site=site, kind=kind, address=address)
                 for address, kind in kinds.items()
@@ -279,8 +281,13 @@ def find_links(site):
             ],
             batch_size=500,
         )
-        targets = dict(LinkTarget.objects.filter(site=site).values_list("address", "pk"))
-        FoundLink.objects.filter(site=site).delete()
+        targets = dict(
+            LinkTarget.objects.filter(site=site, address__in=kinds).values_list("address", "pk")
+        )
+        replaced = FoundLink.objects.filter(site=site)
+        if pages is not None:
+            replaced = replaced.filter(page__in=pages)
+        replaced.delete()
         FoundLink.objects.bulk_create(
             [
                 FoundLink(
@@ -296,8 +303,41 @@ def find_links(site):
             batch_size=500,
         )
         LinkTarget.objects.filter(site=site, uses__isnull=True).delete()
-    judge_internal(site)
+    return [target.address for target in new]
+
+
+def find_links(site):
+    """Record what the site's live pages link to now (FoundLink, LinkTarget) and judge the
+    internal targets; returns how many links there are."""
+    found = [each for pages in live_pages(site) for each in links_of(site, pages)]
+    record(site, found)
+    judge_internal(LinkTarget.objects.filter(site=site))
     return len(found)
+
+
+def refresh_page(page):
+    """The links of one page recorded again after it was published or withdrawn, its new
+    internal targets judged at once (an address new to the site waits for the next check), so
+    a link mended and published leaves the report and the editor's warning."""
+    page = page.specific
+    site = page.get_site()
+    if site is None:
+        return
+    live = page.live and page.alias_of_id is None
+    found = list(links_of(site, [page])) if live else []
+    new = record(site, found, pages=[page.pk])
+    judge_internal(LinkTarget.objects.filter(site=site, address__in=new))
+
+
+def rejudge(kind, pks=None):
+    """The targets naming these pages, documents or pictures (None: every one of the kind, of
+    every site) judged again, after they were withdrawn, deleted, moved or restricted. Withdrawing
+    a column hides the pages under it too, so page changes judge every page target: a few
+    queries however many there are."""
+    targets = LinkTarget.objects.filter(kind=kind)
+    if pks is not None:
+        targets = targets.filter(address__in=[internal(kind, pk) for pk in pks])
+    judge_internal(targets)
 
 
 # Judging internal targets.
@@ -353,8 +393,8 @@ def judge_files(model, ids, name):
     return verdicts
 
 
-def judge_internal(site):
-    targets = list(LinkTarget.objects.filter(site=site).exclude(kind=EXTERNAL))
+def judge_internal(targets):
+    targets = list(targets.exclude(kind=EXTERNAL))
     ids = {kind: set() for kind in (PAGE, DOCUMENT, IMAGE)}
     for target in targets:
         ids[target.kind].add(int(target.address.split(":", 1)[1]))
@@ -474,9 +514,11 @@ def start_check(site, user):
 
 
 def start_thread(claimed):
-    threading.Thread(
+    thread = threading.Thread(
         target=_run_in_thread, args=[claimed.pk], name="link-check", daemon=True
-    ).start()
+    )
+    thread.start()
+    return thread
 
 
 def _run_in_thread(pk):

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry, PageViewRestriction
@@ -97,6 +98,19 @@ def linking(site, home, column, other_column, editor, server, image):
     deleted.delete()
     gone.delete()
     return page
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Runs what waits for a commit, as the end of a request's transaction would. Work that
+    quality/link_watch.py promised while the pages were built is dropped first: a test's
+    transaction never commits, and the promise would stand for the same work asked again."""
+
+    def commit():
+        transaction.get_connection().run_on_commit.clear()
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return commit
 
 
 def outcomes(page):
@@ -230,3 +244,56 @@ def test_the_daily_job_checks_the_links(linking, site):
     words = daily_job.run()
     assert "失效链接" in words and "失效 " in words
     assert FoundLink.objects.filter(page=linking, target__outcome=BROKEN).exists()
+
+
+def test_a_link_mended_and_published_leaves_the_report(linking, site, committing):
+    links.find_links(site)
+    assert links.broken_links_of(linking).exists()
+    linking.body = [paragraph("<p>链接已删去。</p>")]
+    linking.cover_image = None
+    with committing():
+        linking.save_revision().publish()
+    assert not links.broken_links_of(linking).exists()
+
+
+def test_links_to_a_page_are_judged_again_when_it_is_withdrawn_or_restricted(
+    site, column, other_column, committing
+):
+    target = article(other_column, "被链接的文章", [])
+    page = article(column, "链接它的文章", [paragraph(f"<p>{page_link(target, '参见')}</p>")])
+    links.find_links(site)
+    assert outcomes(page)["参见"] == (OK, "")
+    with committing():
+        target.unpublish()
+    assert outcomes(page)["参见"] == (BROKEN, "页面已取消发布")
+    with committing():
+        target.save_revision().publish()
+    assert outcomes(page)["参见"] == (OK, "")
+    with committing():
+        PageViewRestriction.objects.create(
+            page=other_column, restriction_type=PageViewRestriction.LOGIN
+        )
+    assert outcomes(page)["参见"][0] == BROKEN
+
+
+def test_links_to_a_deleted_document_are_judged_again_at_once(site, column, committing):
+    document = library_document("会议通知", "meeting.pdf")
+    page = article(column, "附通知的文章", [paragraph(f"<p>{document_link(document, '通知')}</p>")])
+    links.find_links(site)
+    assert outcomes(page)["通知"] == (OK, "")
+    with committing():
+        document.delete()
+    assert outcomes(page)["通知"] == (BROKEN, "文档已删除")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_now_finishes_in_a_thread_of_its_own(site, column, server, safety, monkeypatch):
+    article(column, "有坏链的文章", [paragraph(f'<p><a href="{server.base}/missing">坏链</a></p>')])
+    threads, start = [], links.start_thread
+    monkeypatch.setattr(links, "start_thread", lambda claimed: threads.append(start(claimed)))
+    response = safety.post(reverse("quality_check_links"))
+    assert response.status_code == 302
+    threads[0].join(timeout=60)
+    run = LinkCheckRun.objects.get()
+    assert run.finished_at is not None and "失效 1 个" in run.report
+    assert FoundLink.objects.get(text="坏链").target.detail == "HTTP 404"
