@@ -1,18 +1,15 @@
 """Keeps 失效链接 current between checks: a page published or withdrawn has its own links
 recorded again, and when a page is withdrawn, deleted, moved or restricted, or a document or
 picture deleted, the links pointing at it are judged again (quality/links.py), once the change
-is committed. None of it may stop the change itself: a failure is logged, and the next check
+is committed (the receivers are connected by quality/signal_handlers.py). None of it may stop
+the change itself: a failure is logged, and the next check
 puts it right."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Page
 
 from quality import links
-from quality.links_models import DOCUMENT, IMAGE, PAGE
+from quality.links_models import PAGE
 
 
 def soon(key, work):
@@ -53,19 +50,3 @@ def file_deleted(kind):
         soon((kind, pk), lambda: links.rejudge(kind, [pk]))
 
     return receiver
-
-
-def connect():
-    page_published.connect(page_changed, dispatch_uid="quality_links_published")
-    page_unpublished.connect(page_changed, dispatch_uid="quality_links_unpublished")
-    post_page_move.connect(rejudge_pages, dispatch_uid="quality_links_moved")
-    post_delete.connect(rejudge_pages, sender=Page, dispatch_uid="quality_links_page_deleted")
-    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
-        signal.connect(
-            rejudge_pages, sender=PageViewRestriction, dispatch_uid=f"quality_links_view_{name}"
-        )
-    # weak=False: the receivers are made here and held by nothing else.
-    for kind, model in ((DOCUMENT, get_document_model()), (IMAGE, get_image_model())):
-        post_delete.connect(
-            file_deleted(kind), sender=model, weak=False, dispatch_uid=f"quality_links_{kind}"
-        )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry, PageViewRestriction
 
-from news.models import ArticlePage, NewsIndexPage
+from news.models import ArticleAttachment, ArticlePage, NewsIndexPage
 from news.roles import EDITORS
 from quality import daily_job, links
 from quality.link_checker import BROKEN, OK, REVIEW
@@ -94,7 +94,14 @@ def linking(site, home, column, other_column, editor, server, image):
         },
         paragraph(f"<p>{document_link(kept, '全文')}{document_link(lost, '丢失的全文')}</p>"),
     ]
-    page = article(column, "有链接的文章", body, user=editor, cover_image=image)
+    page = article(
+        column,
+        "有链接的文章",
+        body,
+        user=editor,
+        cover_image=image,
+        attachments=[ArticleAttachment(document=lost)],
+    )
     deleted.delete()
     gone.delete()
     return page
@@ -132,6 +139,7 @@ def test_every_link_of_a_live_page_is_found_and_judged(linking, site):
     assert found["丢失的全文"] == (BROKEN, "文档的文件在存储中已丢失")
     assert found["正文 › 议程（第2块） › 附件（第2块） › 文件"] == (BROKEN, "文档已删除")
     assert found["封面图片"] == (BROKEN, "图片的文件在存储中已丢失")
+    assert found["附件（第1项） › 文件"] == (BROKEN, "文档的文件在存储中已丢失")
     assert found["外部正常"][0] == OK
     assert found["外部失效"] == (BROKEN, "HTTP 404")
     assert found["像是不存在"][0] == REVIEW
@@ -274,6 +282,22 @@ def test_links_to_a_page_are_judged_again_when_it_is_withdrawn_or_restricted(
             page=other_column, restriction_type=PageViewRestriction.LOGIN
         )
     assert outcomes(page)["参见"][0] == BROKEN
+
+
+def test_links_to_a_page_moved_into_a_restricted_column_are_judged_again(
+    site, home, column, other_column, committing
+):
+    target = article(other_column, "将移入内部栏目的文章", [])
+    page = article(column, "链接它的文章", [paragraph(f"<p>{page_link(target, '参见')}</p>")])
+    internal = NewsIndexPage(title="内部资料", slug="internal")
+    home.add_child(instance=internal)
+    internal.save_revision().publish()
+    PageViewRestriction.objects.create(page=internal, restriction_type=PageViewRestriction.LOGIN)
+    links.find_links(site)
+    assert outcomes(page)["参见"] == (OK, "")
+    with committing():
+        target.move(internal, pos="last-child")
+    assert "访问限制" in outcomes(page)["参见"][1]
 
 
 def test_links_to_a_deleted_document_are_judged_again_at_once(site, column, committing):
