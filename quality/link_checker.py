@@ -26,6 +26,7 @@ check_many() checks a list of addresses, one request at a time per host with a p
 
 import http.client
 import ipaddress
+import logging
 import re
 import socket
 import ssl
@@ -37,6 +38,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 OK, BROKEN, REVIEW, REFUSED = "ok", "broken", "review", "refused"
 OUTCOMES = {OK: "正常", BROKEN: "失效", REVIEW: "需要人工查看", REFUSED: "拒绝检查"}
@@ -115,13 +118,17 @@ def ascii_host(host):
 
 def normalised(url):
     """The address with an ASCII host and percent-encoded path and query (中文 paths)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:  # a port out of range, a broken [IPv6] host
+        raise Refused("地址格式不正确") from error
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise Refused("不是网页地址")
     host = ascii_host(parts.hostname)
     if ":" in host:
         host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = f"{host}:{port}" if port else host
     return urlunsplit(
         (
             parts.scheme.lower(),
@@ -363,7 +370,12 @@ def check_many(urls, pause=None, workers=None):
         for number, url in enumerate(host_urls):
             if number:
                 time.sleep(pause)
-            result = check(url)
+            try:
+                result = check(url)
+            except Exception:
+                # One address's surprise is that address's, not the run's.
+                logger.exception("Checking %s failed", url)
+                result = Result(REVIEW, None, "检查时出错，请人工查看")
             with lock:
                 results[url] = result
 

@@ -30,6 +30,7 @@ links are judged as soon as the links are found; external ones as the network an
 
 import logging
 import threading
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -49,7 +50,7 @@ from wagtail.models import Page, PageViewRestriction, Revision, Site
 
 from core.restrictions import readable_q
 from quality import link_checker
-from quality.link_checker import BROKEN, OK, REVIEW
+from quality.link_checker import BROKEN, OK, REVIEW, Refused
 from quality.links_models import (
     DOCUMENT,
     EXTERNAL,
@@ -232,14 +233,18 @@ def live_pages(site):
 
 def external_address(href, base):
     """The absolute http(s) address of an href, or None for one not to check (mailto:, tel:,
-    an anchor on the same page, or longer than a column holds)."""
+    an anchor on the same page, or longer than the table holds)."""
     href = href.strip()
     if not href or href.startswith("#"):
         return None
     address = urljoin(base, href)
-    if urlsplit(address).scheme.lower() not in ("http", "https") or len(address) > MAX_ADDRESS:
+    if urlsplit(address).scheme.lower() not in ("http", "https"):
         return None
-    return address
+    # Stored as it is asked: ASCII host, percent-encoded path (an index holds it whole). One
+    # that cannot be is kept as written, and the check refuses it saying why.
+    with suppress(Refused):
+        address = link_checker.normalised(address)
+    return address if len(address.encode()) <= MAX_ADDRESS else None
 
 
 def editors_of(pages):

@@ -1,6 +1,8 @@
 """The tables of the broken-link check (quality/links.py): what each site's live pages link to,
 where, and how each address answered when last checked."""
 
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -75,7 +77,7 @@ class FoundLink(models.Model):
         """The address for a person: a URL as it is, an internal target by kind and number."""
         target = self.target
         if target.kind == EXTERNAL:
-            return target.address
+            return unquote(target.address)  # 中文 paths as the editor wrote them
         return f"{KINDS[target.kind]}（编号 {target.address.split(':', 1)[1]}）"
 
     @property

@@ -259,6 +259,7 @@ def test_a_link_mended_and_published_leaves_the_report(linking, site, committing
     assert links.broken_links_of(linking).exists()
     linking.body = [paragraph("<p>链接已删去。</p>")]
     linking.cover_image = None
+    linking.attachments = []
     with committing():
         linking.save_revision().publish()
     assert not links.broken_links_of(linking).exists()

@@ -156,6 +156,8 @@ def test_chinese_hosts_and_paths_are_encoded():
 def test_addresses_that_are_not_web_pages_are_refused():
     assert check("mailto:dangban@example.cn").outcome == REFUSED
     assert check("javascript:alert(1)").outcome == REFUSED
+    assert check("http://example.cn:99999/").detail == "地址格式不正确"
+    assert check("http://[::1/").outcome == REFUSED
 
 
 def test_one_request_at_a_time_per_host_with_a_pause(server):
