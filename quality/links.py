@@ -5,7 +5,7 @@ Finding the links. Every live page of a site (not a 一稿多发 copy, whose lin
 is read as readers get it: its rich-text fields, its StreamField blocks by their definitions
 (paragraphs, tables, 议程 and 小节, chooser blocks), its foreign keys and its inline children (an
 article's 附件). Each link is kept with where it is, in the words of the editing form (正文 › 议程
-（第2块） › 段落（第1块）), its words, and the user who published the page last. Links are of four
+（第2块） › 段落（第1块）), its words, and the user who wrote the version readers see (its editor). Links are of four
 kinds: an external address (<a href> in rich text, a URL block), a page (a rich-text page link,
 a page chooser), a document (a rich-text document link, a document chooser or 附件) and a
 picture.
@@ -25,7 +25,9 @@ missing from storage. External addresses are asked over the network (quality/lin
 Running. A check of a site is one LinkCheckRun; the daily job (quality/daily_job.py) runs one
 per site, and 立即检查 in the report starts one in a thread of the serving process
 (start_check), so the request returns at once; the report says while one is running. Internal
-links are judged as soon as the links are found; external ones as the network answers.
+links are judged as soon as the links are found; external ones as the network answers. Between
+checks, quality/link_watch.py records a page's links again when it is published or withdrawn,
+and judges again the links to what was withdrawn, moved, restricted or deleted.
 """
 
 import logging

@@ -21,7 +21,7 @@ from quality.roles import CONTENT_SAFETY
 from tests.admin_forms import user_in
 from tests.factories import library_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
 
 
 def article(column, title, body, user=None, **fields):
