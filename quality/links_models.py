@@ -85,6 +85,13 @@ class FoundLink(models.Model):
         return self.target.get_outcome_display()
 
     @property
+    def described(self):
+        """The link in one line for its editor: where, its words, the address, what is wrong."""
+        words = f"的“{self.text}”" if self.text else ""
+        why = "，".join(part for part in (self.outcome_name, self.target.detail) if part)
+        return f"{self.where}{words}：{self.shown_address}（{why}）"
+
+    @property
     def editor_name(self):
         if self.editor is None:
             return ""

@@ -55,12 +55,7 @@ def tell_the_editor_of_broken_links(request, page):
     if not found:
         return None
     checked = max(link.target.checked_at for link in found)
-    shown = "；".join(
-        f"{link.where}：{link.shown_address}（{link.outcome_name}"
-        + (f"，{link.target.detail}" if link.target.detail else "")
-        + "）"
-        for link in found[:EDITOR_LINKS_SHOWN]
-    )
+    shown = "；".join(link.described for link in found[:EDITOR_LINKS_SHOWN])
     more = f"等 {len(found)} 处" if len(found) > EDITOR_LINKS_SHOWN else ""
     text = (
         f"本页已发布的版本中有 {len(found)} 个链接有问题"

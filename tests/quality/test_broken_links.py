@@ -245,7 +245,7 @@ def test_the_editor_sees_the_broken_links_of_the_page(linking, site, editor, cli
     response = client.get(reverse("wagtailadmin_pages:edit", args=[linking.pk]))
     content = response.content.decode()
     assert "个链接有问题" in content
-    assert "正文 › 段落（第1块）：站内页面" in content
+    assert "正文 › 段落（第1块）的“撤下页面”：站内页面" in content
 
 
 def test_the_daily_job_checks_the_links(linking, site):
