@@ -58,7 +58,7 @@ control_socket_disable = not control_socket
 preload_app = True
 # A thread does not survive a fork, so the publishing scheduler (news/scheduler.py), the import
 # thread (news/importing/worker.py) and the daily jobs (security/daily.py,
-# interaction/daily_job.py, quality/daily_job.py) are started in each worker once it is ready,
+# interaction/daily_job.py, quality/nightly.py) are started in each worker once it is ready,
 # rather than by sitecms/wsgi.py in the master.
 raw_env = ["SCHEDULER_STARTED_BY_SERVER=1"]
 
@@ -67,7 +67,7 @@ def post_worker_init(worker):
     from interaction.daily_job import start_daily_job as start_interaction_daily_job
     from news.importing.worker import start_import_worker
     from news.scheduler import start_scheduler
-    from quality.daily_job import start_daily_job as start_quality_daily_job
+    from quality.nightly import start_daily_job as start_quality_daily_job
     from security.daily import start_daily_job
 
     start_scheduler()

@@ -5,7 +5,7 @@ interaction/models.py's DailyRun): the first process to insert the day's row run
 run failed, or its process died STALE_AFTER after starting, the first to take the row over runs
 it again. Taking over is one conditional UPDATE, so of two processes trying at once one wins.
 
-Used by the daily jobs of security/daily.py, interaction/daily_job.py and quality/daily_job.py.
+Used by the daily jobs of security/daily.py, interaction/daily_job.py and quality/nightly.py.
 """
 
 from datetime import time, timedelta

@@ -19,8 +19,9 @@ Two filters, both needed:
 from urllib.parse import urlsplit
 
 from django.db.models import Q
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import Page, Site
 
+from core.staff_sites import all_sites_for, tied_by_page_permissions
 from interaction.models import ChannelPage, HandlingUnit, Kind, Message, Status
 
 PERMISSIONS = ("accept_message", "handle_message", "review_reply")
@@ -38,23 +39,19 @@ def may_use(user):
 
 
 def sites_for(user):
-    sites = Site.objects.all()
-    if user.is_superuser or sites.count() == 1:
-        return sites
+    every = all_sites_for(user)
+    if every is not None:
+        return every
     groups = user.groups.all()
-    paths = GroupPagePermission.objects.filter(group__in=groups).values_list(
-        "page__path", flat=True
-    )
-    ancestors = Q(pk__in=[])
-    for path in set(paths):
-        ancestors |= Q(root_page__path__startswith=path)
     channel_sites = set()
     for channel in ChannelPage.objects.filter(Q(handlers__in=groups) | Q(reviewers__in=groups)):
         site = channel.get_site()
         if site is not None:
             channel_sites.add(site.pk)
     units = HandlingUnit.objects.filter(group__in=groups).values("site")
-    return sites.filter(ancestors | Q(pk__in=units) | Q(pk__in=channel_sites))
+    return Site.objects.filter(
+        tied_by_page_permissions(user) | Q(pk__in=units) | Q(pk__in=channel_sites)
+    )
 
 
 def visible_messages(user):

@@ -22,7 +22,7 @@ unpublished column, or at or under a page with a view restriction (readers canno
 rule of core/restrictions.py); a document or picture link when it is deleted or its file is
 missing from storage. External addresses are asked over the network (quality/link_checker.py).
 
-Running. A check of a site is one LinkCheckRun; the daily job (quality/daily_job.py) runs one
+Running. A check of a site is one LinkCheckRun; the daily job (quality/nightly.py) runs one
 per site, and 立即检查 in the report starts one in a thread of the serving process
 (start_check), so the request returns at once; the report says while one is running. Internal
 links are judged as soon as the links are found; external ones as the network answers. Between

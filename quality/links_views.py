@@ -6,16 +6,15 @@ sites in the background (quality/links.py) and returns at once."""
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import GroupPagePermission, Site
 
 from core.spreadsheets import SafeSpreadsheetExportMixin
+from core.staff_sites import sites_for
 from news.admin_views import LocalDateTimeColumn
 from quality import links
 from quality.link_checker import OUTCOMES
@@ -26,23 +25,6 @@ PERMISSION = "quality.check_links"
 
 def may_check_links(user):
     return user.is_active and user.has_perm(PERMISSION)
-
-
-def sites_for(user):
-    """The sites whose links the user sees (decision 15): all for a superuser or while there is
-    one site; otherwise those at or under a page one of the user's groups has permissions on."""
-    sites = Site.objects.all()
-    if user.is_superuser or sites.count() == 1:
-        return sites
-    paths = set(
-        GroupPagePermission.objects.filter(group__in=user.groups.all()).values_list(
-            "page__path", flat=True
-        )
-    )
-    ancestors = Q(pk__in=[])
-    for path in paths:
-        ancestors |= Q(root_page__path__startswith=path)
-    return sites.filter(ancestors)
 
 
 class BrokenLinkFilterSet(WagtailFilterSet):

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 # The broken-link check's tables, in a module of their own.
 from quality.links_models import FoundLink, LinkCheckRun, LinkTarget  # noqa: F401
+from quality.scan_findings import ScanFinding  # noqa: F401
+from quality.word_lists import AllowedPhrase, ListedWord, ListVersion, StandardOverride  # noqa: F401
 
 
 class DailyRun(models.Model):

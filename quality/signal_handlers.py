@@ -1,6 +1,7 @@
 """The receivers of the content quality app, connected when Django starts (QualityConfig.ready):
-`manage.py setup_site` (and the tests' site) makes the app's role too; pages and files that
-change have the links to them judged again (quality/link_watch.py)."""
+`manage.py setup_site` (and the tests' site) makes the app's role too, `setup_site --demo` the
+sample 错敏词 lists (quality/demo_words.py), and a change to a list is seen by every process;
+pages and files that change have the links to them judged again (quality/link_watch.py)."""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
@@ -8,18 +9,36 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from core.signal_handlers import site_set_up
+from core.signal_handlers import demo_content_loaded, site_set_up
 from quality import link_watch
+from quality.demo_words import load_demo_words
 from quality.links_models import DOCUMENT, IMAGE
-from quality.roles import ensure_roles
+from quality.safety_roles import ensure_roles
+from quality.word_lists import AllowedPhrase, ListedWord, lists_changed
 
 
 def site_set_up_for_quality(sender, site, **kwargs):
     ensure_roles()
 
 
+def demo_loaded(sender, site, **kwargs):
+    load_demo_words(site)
+
+
+def list_row_changed(sender, instance, **kwargs):
+    # Every process compares this number with the one its matcher was built for
+    # (quality/checking.py): a word saved or deleted is caught at the next check everywhere.
+    lists_changed(instance.site_id)
+
+
 def register_signal_handlers():
     site_set_up.connect(site_set_up_for_quality, sender=Site, dispatch_uid="quality_site_set_up")
+    demo_content_loaded.connect(demo_loaded, sender=Site, dispatch_uid="quality_demo")
+    for model in (ListedWord, AllowedPhrase):
+        for event, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                list_row_changed, sender=model, dispatch_uid=f"quality_{model.__name__}_{event}"
+            )
     connect_link_watch()
 
 

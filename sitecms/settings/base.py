@@ -307,9 +307,9 @@ INTERACTION_DAILY_INTERVAL = float(os.environ.get("INTERACTION_DAILY_INTERVAL", 
 INTERACTION_NUMBER_LOOKUP_RATE = os.environ.get("INTERACTION_NUMBER_LOOKUP_RATE", "10/h")
 # Content quality (quality/): the check every text passes before readers see it
 # (core/content_gate.py names CONTENT_CHECKER; empty, nothing is refused), and its daily job
-# (quality/daily_job.py), run in the serving processes after QUALITY_DAILY_AT (Beijing time) or
+# (quality/nightly.py), run in the serving processes after QUALITY_DAILY_AT (Beijing time) or
 # from cron as `manage.py quality_daily` with QUALITY_DAILY_ENABLED off.
-CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "")
+CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "quality.checking")
 QUALITY_DAILY_ENABLED = env_bool("QUALITY_DAILY_ENABLED", default=True)
 QUALITY_DAILY_AT = os.environ.get("QUALITY_DAILY_AT", "02:30")
 QUALITY_DAILY_INTERVAL = float(os.environ.get("QUALITY_DAILY_INTERVAL", "60"))

@@ -1,6 +1,6 @@
-"""The content quality tests' helpers: a web server on this machine standing for the sites
-pages link to (every external case of the link check), and no name resolved through the
-network: a link check in a test reaches nothing outside the machine."""
+"""The content quality tests' helpers: a second site; a web server on this machine standing
+for the sites pages link to (every external case of the link check); and no name resolved
+through the network, so a link check in a test reaches nothing outside the machine."""
 
 import socket
 import threading
@@ -8,6 +8,18 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from wagtail.models import Page, Site
+
+from news.models import HomePage
+from news.sitetree import add_published
+
+
+@pytest.fixture
+def other_site(site):
+    root = Page.objects.get(depth=1)
+    home = add_published(root, HomePage(title="区委党建网", slug="district"))
+    return Site.objects.create(hostname="district.example.cn", root_page=home)
+
 
 LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"}
 

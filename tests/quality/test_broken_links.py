@@ -14,10 +14,10 @@ from wagtail.models import ModelLogEntry, PageViewRestriction
 
 from news.models import ArticleAttachment, ArticlePage, NewsIndexPage
 from news.roles import EDITORS
-from quality import daily_job, links
+from quality import links, nightly
 from quality.link_checker import BROKEN, OK, REVIEW
 from quality.links_models import FoundLink, LinkCheckRun, LinkTarget
-from quality.roles import CONTENT_SAFETY
+from quality.safety_roles import CONTENT_SAFETY
 from tests.admin_forms import user_in
 from tests.factories import library_document
 
@@ -249,7 +249,7 @@ def test_the_editor_sees_the_broken_links_of_the_page(linking, site, editor, cli
 
 
 def test_the_daily_job_checks_the_links(linking, site):
-    words = daily_job.run()
+    words = nightly.run()
     assert "失效链接" in words and "失效 " in words
     assert FoundLink.objects.filter(page=linking, target__outcome=BROKEN).exists()
 

@@ -16,7 +16,7 @@ from news.models import ArticlePage, NewsIndexPage
 from news.roles import EDITORS
 from news.sitetree import ensure_site_tree
 from quality.links_models import LinkCheckRun
-from quality.roles import CONTENT_SAFETY
+from quality.safety_roles import CONTENT_SAFETY
 from security.two_factor import PHONE
 from stack.authenticator import Authenticator
 from tests.admin_browser import PASSWORD, Staff, wait_for

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 def give_the_role_its_permissions(apps, schema_editor):
-    from quality.roles import ensure_groups
+    from quality.safety_roles import ensure_groups
 
     # Permissions are normally created after all migrations; the role needs check_links now.
     quality = apps.get_app_config("quality")
@@ -21,7 +21,7 @@ def give_the_role_its_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quality', '0001_initial'),
+        ('quality', '0003_scan_findings'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from quality import daily_job
+from quality import nightly
 from quality.models import DailyRun
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_the_job_runs_once_a_day_after_its_time(settings):
     settings.QUALITY_DAILY_AT = "02:30"
     day = timezone.localtime().replace(year=2026, month=12, day=7)
-    assert daily_job.run_if_due(day.replace(hour=2, minute=0)) is False
-    assert daily_job.run_if_due(day.replace(hour=3, minute=0)) is True
-    assert daily_job.run_if_due(day.replace(hour=4, minute=0)) is False
+    assert nightly.run_if_due(day.replace(hour=2, minute=0)) is False
+    assert nightly.run_if_due(day.replace(hour=3, minute=0)) is True
+    assert nightly.run_if_due(day.replace(hour=4, minute=0)) is False
     run = DailyRun.objects.get()
     assert run.day == datetime.date(2026, 12, 7) and run.finished_at is not None
 

@@ -1,7 +1,11 @@
 """The content quality daily job, run once a day by whichever serving process comes first after
-QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron. Which process runs it
-is decided by the database (core/daily_runs.py, with quality/models.py's DailyRun); each step may
-run again on the same day and does nothing twice.
+QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron:
+
+1. re-scans every live page with the current 错敏词 lists (quality/rescan.py);
+2. finds and checks the links of every live page (失效链接, quality/links.py).
+
+Which process runs it is decided by the database (core/daily_runs.py, with quality/models.py's
+DailyRun); each step may run again on the same day and does nothing twice.
 """
 
 import logging
@@ -10,7 +14,7 @@ from django.conf import settings
 
 from core import daily_runs
 from core.periodic import start_periodic
-from quality import links
+from quality import links, rescan
 from quality.models import DailyRun
 
 logger = logging.getLogger(__name__)
@@ -19,8 +23,7 @@ THREAD = "quality-daily"
 
 def run(now=None):
     """The job's steps; returns what it did, in words."""
-    done = []
-    done.append(links.check_every_site())
+    done = [rescan.scan(now), links.check_every_site()]
     return "；".join(done) or "无"
 
 

@@ -1,0 +1,47 @@
+"""The role of content quality, made by a data migration and again by `manage.py setup_site`:
+
+- 内容安全管理: keeps the 错敏词 lists and their allow-lists, reads the 内容检查, 栏目更新 and 失效链接
+  reports, and receives the freshness warnings with each column's reviewers.
+"""
+
+from django.apps import apps as installed_apps
+from django.db.models import Q
+
+from news.roles import REVIEWERS
+
+CONTENT_SAFETY = "内容安全管理"
+
+ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+# The 错敏词 lists and their allow-list, kept in 内容安全 (quality/word_admin.py).
+WORD_LISTS = [
+    ("quality", f"{action}_{model}")
+    for model in ("listedword", "allowedphrase")
+    for action in ("add", "change", "delete", "view")
+] + [("quality", "import_listedword")]
+# 失效链接: the report and its 立即检查 (quality/links_views.py).
+CHECK_LINKS = ("quality", "check_links")
+ROLE_PERMISSIONS = {
+    CONTENT_SAFETY: [ADMIN_ACCESS, *WORD_LISTS, ("quality", "view_scanfinding"), CHECK_LINKS],
+    # The reviewers fix what the re-scan finds in the articles they approved.
+    REVIEWERS: [("quality", "view_scanfinding")],
+}
+
+
+def ensure_groups(apps):
+    """The groups and their permissions, usable from a migration: each of the app's migrations
+    that adds a table grants what exists by then, so a permission of a later table is left to
+    the migration that makes it (and `setup_site` grants them all)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    groups = {}
+    for name, permissions in ROLE_PERMISSIONS.items():
+        group = groups[name] = Group.objects.get_or_create(name=name)[0]
+        wanted = Q(pk__in=[])
+        for app, codename in permissions:
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.add(*Permission.objects.filter(wanted))
+    return groups
+
+
+def ensure_roles():
+    return ensure_groups(installed_apps)
