@@ -1,4 +1,6 @@
-"""Admin forms of articles: the edit form, which asks to confirm a 发布时间 far from today, and the
+"""Admin forms of articles: the edit form, which asks to confirm a 发布时间 far from today and, on
+提交审核, 发布 or approval, refuses a 发布时间 later than the article's first publication by more than
+DATE_TOLERANCE_DAYS unless someone who may publish it writes a reason (core/date_gate.py); and the
 form for copying an article to a column or publishing it into another (一稿多发)."""
 
 from datetime import date, timedelta
@@ -8,6 +10,7 @@ from django.utils.timezone import localtime, now
 from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel
 
+from core import date_gate
 from core.admin_forms import SafePageForm
 from news.slugs import new_article_slug
 
@@ -21,6 +24,14 @@ EARLIEST_IN_WORDS = f"{EARLIEST_USUAL.year} 年 {EARLIEST_USUAL.month} 月 {EARL
 CONFIRM_HINT = f"如确是这个时间，请勾选下方“{CONFIRM_LABEL}”后再保存。"
 TOO_EARLY = f"发布时间早于 {EARLIEST_IN_WORDS}，请核对年份。{CONFIRM_HINT}"
 TOO_LATE = f"发布时间在一年以后，请核对年份。{CONFIRM_HINT}"
+REASON_LABEL = date_gate.REASON_LABEL
+REASON_HINT = f"请在下方“{REASON_LABEL}”中写明为什么这样改，理由将记入审计日志。"
+REASON_FROM_REVIEWER = (
+    "须由审核人员写明理由后才能提交或发布。请改回原来的发布时间，"
+    "或保存草稿后请审核人员在本页写明理由并发布。"
+)
+# The buttons that send the article towards readers; a draft save (and an autosave) is never asked.
+GOING_OUT = ("action-publish", "action-submit", "action-restart-workflow")
 
 
 def unusual_date(when):
@@ -42,6 +53,13 @@ class ArticlePageForm(SafePageForm):
         required=False,
         help_text=f"发布时间确实早于 {EARLIEST_IN_WORDS}或在一年以后",
     )
+    date_reason = forms.CharField(
+        label=REASON_LABEL,
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="发布时间晚于首次发布超过规定天数时，由审核人员写明理由（记入审计日志）",
+    )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -51,7 +69,64 @@ class ArticlePageForm(SafePageForm):
             self.date_warning = unusual_date(when)
         if self.date_warning and not cleaned_data.get(CONFIRM_FIELD):
             self.add_error("published_at", self.date_warning)
+        self.check_date_reason(when, cleaned_data)
         return cleaned_data
+
+    def check_date_reason(self, when, cleaned_data):
+        """A 发布时间 later than the first publication by more than the tolerance goes out only
+        with a reason from someone who may publish the article; an editor's own is not taken."""
+        self.reason_asked = self.given_reason = None
+        if when is None or not self.goes_out():
+            return
+        refusal = date_gate.reason_needed(self.instance, when, cleaned_data.get("go_live_at"))
+        if refusal is None:
+            return
+        reason = (cleaned_data.get(date_gate.REASON_FIELD) or "").strip()
+        if not self.may_give_reason():
+            self.add_error("published_at", f"{refusal}，{REASON_FROM_REVIEWER}")
+        elif reason:
+            self.given_reason = reason
+        else:
+            self.reason_asked = True
+            self.add_error("published_at", f"{refusal}。{REASON_HINT}")
+
+    def goes_out(self):
+        if any(name in self.data for name in GOING_OUT):
+            return True
+        return (
+            "action-workflow-action" in self.data
+            and self.data.get("workflow-action-name") == "approve"
+        )
+
+    def may_give_reason(self):
+        user = getattr(self, "for_user", None)
+        if user is None:
+            return False
+        if self.instance.pk is None:
+            parent = getattr(self, "parent_page", None)
+            return parent is not None and parent.permissions_for_user(user).can_publish_subpage()
+        return self.instance.permissions_for_user(user).can_publish()
+
+    @property
+    def asks_for_date_reason(self):
+        """Whether 改期理由 is shown: once the form has asked for it, or when someone who may
+        give it opens an article whose draft needs it."""
+        if getattr(self, "reason_asked", None) or getattr(self, "given_reason", None):
+            return True
+        if self.is_bound or self.instance.pk is None:
+            return False
+        return self.may_give_reason() and (
+            date_gate.reason_needed(
+                self.instance, self.instance.published_at, self.instance.go_live_at
+            )
+            is not None
+        )
+
+    def save(self, commit=True):
+        page = super().save(commit=commit)
+        if getattr(self, "given_reason", None):
+            date_gate.give_reason(page, page.published_at, self.for_user, self.given_reason)
+        return page
 
     def is_new_date(self, when):
         # The form shows minutes: a stored date with seconds comes back without them.
@@ -72,6 +147,17 @@ class DateConfirmationPanel(FieldPanel):
     class BoundPanel(FieldPanel.BoundPanel):
         def is_shown(self):
             return super().is_shown() and getattr(self.form, "asks_to_confirm_date", False)
+
+
+class DateReasonPanel(FieldPanel):
+    """改期理由, shown only when the 发布时间 needs one and the user may give it."""
+
+    def __init__(self, field_name=date_gate.REASON_FIELD, **kwargs):
+        super().__init__(field_name, **kwargs)
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def is_shown(self):
+            return super().is_shown() and getattr(self.form, "asks_for_date_reason", False)
 
 
 class ArticleCopyForm(CopyForm):

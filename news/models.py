@@ -38,7 +38,7 @@ from core.restrictions import (
 from core.richtext import plain_text
 from news.blocks import ArticleBodyBlock
 from news.copies import CopiesPanel
-from news.forms import ArticleCopyForm, ArticlePageForm, DateConfirmationPanel
+from news.forms import ArticleCopyForm, ArticlePageForm, DateConfirmationPanel, DateReasonPanel
 from news.pictures import prefetch_pictures, render_picture
 from news.review import (
     EDITED,
@@ -448,6 +448,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             [
                 FieldRowPanel([FieldPanel("published_at"), FieldPanel("source")]),
                 DateConfirmationPanel(),
+                DateReasonPanel(),
                 FieldRowPanel([FieldPanel("author"), FieldPanel("editor")]),
             ],
             heading="发布信息",

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils import timezone
 
+from quality.date_models import DateChange, DateReason  # noqa: F401
+
 # The broken-link check's tables, in a module of their own.
 from quality.links_models import FoundLink, LinkCheckRun, LinkTarget  # noqa: F401
 from quality.scan_findings import ScanFinding  # noqa: F401

@@ -2,7 +2,9 @@
 QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron:
 
 1. re-scans every live page with the current 错敏词 lists (quality/rescan.py);
-2. finds and checks the links of every live page (失效链接, quality/links.py).
+2. lists the live articles whose 发布时间 is later than their first publication beyond
+   DATE_TOLERANCE_DAYS with no reason given (quality/date_changes.py);
+3. finds and checks the links of every live page (失效链接, quality/links.py).
 
 Which process runs it is decided by the database (core/daily_runs.py, with quality/models.py's
 DailyRun); each step may run again on the same day and does nothing twice.
@@ -15,6 +17,7 @@ from django.conf import settings
 from core import daily_runs
 from core.periodic import start_periodic
 from quality import links, rescan
+from quality.date_changes import check_dates
 from quality.models import DailyRun
 
 logger = logging.getLogger(__name__)
@@ -23,7 +26,7 @@ THREAD = "quality-daily"
 
 def run(now=None):
     """The job's steps; returns what it did, in words."""
-    done = [rescan.scan(now), links.check_every_site()]
+    done = [rescan.scan(now), check_dates(), links.check_every_site()]
     return "；".join(done) or "无"
 
 

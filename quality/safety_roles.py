@@ -1,7 +1,8 @@
 """The role of content quality, made by a data migration and again by `manage.py setup_site`:
 
 - 内容安全管理: keeps the 错敏词 lists and their allow-lists, reads the 内容检查, 栏目更新 and 失效链接
-  reports, and receives the freshness warnings with each column's reviewers.
+  reports, and receives the freshness warnings with each column's reviewers; reads the record of
+  发布时间 changes (报告 → 内容检查 · 发布时间, quality/date_report.py).
 """
 
 from django.apps import apps as installed_apps
@@ -21,7 +22,13 @@ WORD_LISTS = [
 # 失效链接: the report and its 立即检查 (quality/links_views.py).
 CHECK_LINKS = ("quality", "check_links")
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS, *WORD_LISTS, ("quality", "view_scanfinding"), CHECK_LINKS],
+    CONTENT_SAFETY: [
+        ADMIN_ACCESS,
+        *WORD_LISTS,
+        ("quality", "view_scanfinding"),
+        ("quality", "view_datechange"),
+        CHECK_LINKS,
+    ],
     # The reviewers fix what the re-scan finds in the articles they approved.
     REVIEWERS: [("quality", "view_scanfinding")],
 }

@@ -32,7 +32,7 @@ def edit_url(finding):
 
 
 class ScanFindingsView(SafeSpreadsheetExportMixin, ReportView):
-    page_title = "内容检查"
+    page_title = "内容检查 · 错敏词"
     header_icon = "warning"
     index_url_name = "quality_scan_findings"
     index_results_url_name = "quality_scan_findings_results"

@@ -1,16 +1,18 @@
 """The receivers of the content quality app, connected when Django starts (QualityConfig.ready):
 `manage.py setup_site` (and the tests' site) makes the app's role too, `setup_site --demo` the
-sample 错敏词 lists (quality/demo_words.py), and a change to a list is seen by every process;
-pages and files that change have the links to them judged again (quality/link_watch.py)."""
+sample 错敏词 lists (quality/demo_words.py); a change to a list is seen by every process; every
+publish of an article passes quality/date_changes.py, which records a changed 发布时间; pages and
+files that change have the links to them judged again (quality/link_watch.py)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.signal_handlers import demo_content_loaded, site_set_up
-from quality import link_watch
+from news.models import ArticlePage
+from quality import date_changes, link_watch
 from quality.demo_words import load_demo_words
 from quality.links_models import DOCUMENT, IMAGE
 from quality.safety_roles import ensure_roles
@@ -39,6 +41,16 @@ def register_signal_handlers():
             signal.connect(
                 list_row_changed, sender=model, dispatch_uid=f"quality_{model.__name__}_{event}"
             )
+    # 发布时间 changes (quality/date_changes.py).
+    pre_save.connect(
+        date_changes.article_saving, sender=ArticlePage, dispatch_uid="quality_date_saving"
+    )
+    post_save.connect(
+        date_changes.article_saved, sender=ArticlePage, dispatch_uid="quality_date_saved"
+    )
+    page_published.connect(
+        date_changes.article_published, sender=ArticlePage, dispatch_uid="quality_date_published"
+    )
     connect_link_watch()
 
 

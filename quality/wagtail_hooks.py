@@ -1,15 +1,20 @@
 """The content quality app in the admin: 内容安全 (the 错敏词 lists and their allow-list,
-quality/word_admin.py) and the log's words for the decisions taken on findings and lists; the
-报告 内容检查 and 失效链接 (quality/links_views.py), and what an editor opening a page is told of
+quality/word_admin.py), its reports under 报告 (内容检查, 发布时间, 失效链接), the log's words for
+the decisions taken on findings, lists and dates, and what an editor opening a page is told of
 its broken links."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.timezone import localtime
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
 
-from quality import links
+from core import date_gate
+from news.models import ArticlePage
+from quality import date_changes, links
+from quality.date_report import DateChangesView, DateFindingsView, DateReportPermission
 from quality.links_views import BrokenLinksView, check_now, may_check_links
 from quality.overrides import ACTIONS as OVERRIDE_ACTIONS
 from quality.scan_report import ScanFindingsView
@@ -59,8 +64,93 @@ def register_scan_findings_urls():
 @hooks.register("register_reports_menu_item")
 def register_scan_findings_menu_item():
     return ScanFindingsMenuItem(
-        "内容检查", reverse("quality_scan_findings"), icon_name="warning", order=110
+        "内容检查 · 错敏词", reverse("quality_scan_findings"), icon_name="warning", order=110
     )
+
+
+# 发布时间 (quality/date_changes.py, quality/date_report.py) ----------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_date_actions(actions):
+    for action, label in date_changes.ACTIONS.items():
+        actions.register_action(action, label, label)
+
+
+@hooks.register("register_admin_urls")
+def register_date_report_urls():
+    return [
+        path(
+            "reports/content-check/dates/", DateFindingsView.as_view(), name="quality_date_findings"
+        ),
+        path(
+            "reports/content-check/dates/results/",
+            DateFindingsView.as_view(results_only=True),
+            name="quality_date_findings_results",
+        ),
+        path(
+            "reports/content-check/date-changes/",
+            DateChangesView.as_view(),
+            name="quality_date_changes",
+        ),
+        path(
+            "reports/content-check/date-changes/results/",
+            DateChangesView.as_view(results_only=True),
+            name="quality_date_changes_results",
+        ),
+    ]
+
+
+@hooks.register("register_permissions")
+def date_report_permission():
+    """So that an administrator can give the reports' readership to another group (设置 → 用户组)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="quality", codename="view_datechange")
+
+
+class DateReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        permission = DateReportPermission
+        return permission.permission_policy.user_has_any_permission(
+            request.user, permission.any_permission_required
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_date_report_menu_item():
+    return DateReportMenuItem(
+        "内容检查 · 发布时间", reverse("quality_date_findings"), icon_name="date", order=300
+    )
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_of_unexplained_dates(request, action_type, objects, action):
+    """Bulk publishing has no form to ask for a reason: articles whose 发布时间 needs one stop
+    the whole action, named, before anything is published."""
+    if action_type != "publish":
+        return None
+    pages = list(objects)
+    if request.POST.get("include_descendants"):
+        for page in list(pages):
+            pages.extend(page.get_descendants().not_live())
+    refused = []
+    for page in pages:
+        if not issubclass(page.specific_class or object, ArticlePage):
+            continue
+        draft = page.specific.get_latest_revision_as_object()
+        refusal = date_gate.reason_needed(draft, draft.published_at, draft.go_live_at)
+        if refusal is not None:
+            refused.append(f"《{draft.title}》{refusal}")
+    if not refused:
+        return None
+    messages.error(
+        request,
+        "未发布任何页面："
+        + "；".join(refused)
+        + f"。须由审核人员在各文章的编辑页面写明“{date_gate.REASON_LABEL}”后发布。",
+    )
+    return redirect(action.next_url)
 
 
 # 失效链接 ---------------------------------------------------------------------------------------
@@ -119,3 +209,11 @@ def tell_the_editor_of_broken_links(request, page):
         buttons.append(admin_messages.button(reverse("quality_broken_links"), "查看失效链接报告"))
     admin_messages.warning(request, text, buttons=buttons)
     return None
+
+
+@hooks.register("register_permissions")
+def check_links_permission():
+    """So that an administrator can give 失效链接 to another group (设置 → 用户组)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="quality", codename="check_links")

@@ -96,6 +96,19 @@ class ParsedArticle:
         return f"{self.published_at:%Y%m%d%H%M%S}:{self.title}"[:64]
 
 
+KEY_DATE = "%Y%m%d%H%M%S"
+
+
+def key_date(import_key):
+    """The source file's 日期 that an import_key begins with (local time), or None: an imported
+    article's 发布时间 is its source's as long as the two agree (quality/date_changes.py)."""
+    try:
+        naive = datetime.strptime(import_key[:14], KEY_DATE)
+    except (TypeError, ValueError):
+        return None
+    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 def clean_line(line):
     # str.strip() also removes full-width spaces (U+3000) and no-break spaces.
     return line.strip().replace("\ufeff", "")

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "core.errors.ErrorBodyMiddleware",
     # A form posted to the admin that cannot be read gets a Chinese 400, not a 500 (core/admin_forms.py).
     "core.admin_forms.UnreadablePostMiddleware",
+    # A publish refused for an unexplained 发布时间 says why, on the article's page (core/date_gate.py).
+    "core.date_gate.DateRefusalMiddleware",
     # An upload bigger than its library takes is refused before its body is read (news/library/upload_limits.py).
     "news.library.upload_limits.UploadLimitMiddleware",
     # The admin's CSV exports with formula-like cells neutralised (core/spreadsheets.py).
@@ -313,6 +315,13 @@ CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "quality.checking")
 QUALITY_DAILY_ENABLED = env_bool("QUALITY_DAILY_ENABLED", default=True)
 QUALITY_DAILY_AT = os.environ.get("QUALITY_DAILY_AT", "02:30")
 QUALITY_DAILY_INTERVAL = float(os.environ.get("QUALITY_DAILY_INTERVAL", "60"))
+# 发布时间 later than an article's first publication by more than this many days needs a reviewer's
+# written reason (core/date_gate.py): the inspection fails a forged publication date, and a day
+# covers an article written in the evening and published the next morning. DATE_REASONS names the
+# code that keeps the reasons (quality/date_changes.py, which also records every change); emptied,
+# no reason is asked for.
+DATE_TOLERANCE_DAYS = max(0, int(os.environ.get("DATE_TOLERANCE_DAYS", "1")))
+DATE_REASONS = "quality.date_changes"
 # The broken-link check (quality/link_checker.py): how long one request may wait for an answer
 # (15 s is what monitors allow a government site before calling it unreachable), the pause between
 # two requests to the same host and how many hosts are asked at once, so no site is hammered.

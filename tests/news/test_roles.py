@@ -13,6 +13,7 @@ from contact.models import ContactDetails, FooterSettings
 from interaction.message_roles import HANDLERS, RECEIVERS
 from news.models import ArticlePage
 from news.roles import CONTACT_STAFF, EDITORS, REVIEWERS, ensure_roles
+from quality.safety_roles import CONTENT_SAFETY
 from security.administrators import ADMINISTRATOR_ROLES
 from tests.admin_forms import article_form, contact_form, submit_article, user_in
 from tests.factories import ArticlePageFactory, make_contact
@@ -243,6 +244,7 @@ def test_only_the_sites_roles_exist_and_permissions_have_chinese_names(admin_cli
         *ADMINISTRATOR_ROLES,
         RECEIVERS,
         HANDLERS,
+        CONTENT_SAFETY,
     }
     group = Group.objects.get(name=EDITORS)
     html = admin_client.get(reverse("wagtailusers_groups:edit", args=(group.pk,))).content.decode()
