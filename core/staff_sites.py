@@ -1,10 +1,11 @@
 """Which sites a member of staff works on (decision 15): all of them for a superuser; while the
-installation holds one site, that site; once it holds several, the sites whose root page (or a
-page above it) one of their groups holds a page permission on. An app with ties of its own (a
+installation holds one site, that site; once it holds several, the sites where one of their
+groups holds a page permission: on a page inside the site (a column, as 审核 have), on its home
+page, or above it. An app with ties of its own (a
 互动交流 handling unit belongs to a site) adds them (interaction/staff_access.py)."""
 
 from django.db.models import Q
-from wagtail.models import GroupPagePermission, Site
+from wagtail.models import GroupPagePermission, Page, Site
 
 
 def all_sites_for(user):
@@ -16,13 +17,16 @@ def all_sites_for(user):
 
 
 def tied_by_page_permissions(user):
-    """A Q on Site: the sites under a page one of the user's groups holds a permission on."""
+    """A Q on Site: the sites one of the user's groups holds a page permission in or above."""
     paths = GroupPagePermission.objects.filter(group__in=user.groups.all()).values_list(
         "page__path", flat=True
     )
     tied = Q(pk__in=[])
+    step = Page.steplen
     for path in set(paths):
-        tied |= Q(root_page__path__startswith=path)
+        # Above or at the home page, or inside the site: its home page is one of the path's own.
+        ancestors = [path[:end] for end in range(step, len(path) + 1, step)]
+        tied |= Q(root_page__path__startswith=path) | Q(root_page__path__in=ancestors)
     return tied
 
 
@@ -30,6 +34,6 @@ def sites_for(user):
     if not user.is_active:
         return Site.objects.none()
     every = all_sites_for(user)
-    if every is not None:
-        return every
-    return Site.objects.filter(tied_by_page_permissions(user))
+    if every is None:
+        every = Site.objects.filter(tied_by_page_permissions(user))
+    return every.select_related("root_page").order_by("-is_default_site", "site_name")

@@ -8,6 +8,7 @@ from quality.date_models import DateChange, DateReason  # noqa: F401
 # The broken-link check's tables, in a module of their own.
 from quality.links_models import FoundLink, LinkCheckRun, LinkTarget  # noqa: F401
 from quality.scan_findings import ScanFinding  # noqa: F401
+from quality.stats_models import PublishingStats  # noqa: F401
 from quality.word_lists import AllowedPhrase, ListedWord, ListVersion, StandardOverride  # noqa: F401
 
 

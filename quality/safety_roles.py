@@ -3,6 +3,9 @@
 - 内容安全管理: keeps the 错敏词 lists and their allow-lists, reads the 内容检查, 栏目更新 and 失效链接
   reports, and receives the freshness warnings with each column's reviewers; reads the record of
   发布时间 changes (报告 → 内容检查 · 发布时间, quality/date_report.py).
+
+发稿统计 (quality/stats_views.py) is read by 内容安全管理 and by news' 审核, who are given its
+permission here; editors are not: it ranks their colleagues.
 """
 
 from django.apps import apps as installed_apps
@@ -13,6 +16,7 @@ from news.roles import REVIEWERS
 CONTENT_SAFETY = "内容安全管理"
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+VIEW_PUBLISHING_STATS = ("quality", "view_publishingstats")
 # The 错敏词 lists and their allow-list, kept in 内容安全 (quality/word_admin.py).
 WORD_LISTS = [
     ("quality", f"{action}_{model}")
@@ -27,10 +31,11 @@ ROLE_PERMISSIONS = {
         *WORD_LISTS,
         ("quality", "view_scanfinding"),
         ("quality", "view_datechange"),
+        VIEW_PUBLISHING_STATS,
         CHECK_LINKS,
     ],
     # The reviewers fix what the re-scan finds in the articles they approved.
-    REVIEWERS: [("quality", "view_scanfinding")],
+    REVIEWERS: [("quality", "view_scanfinding"), VIEW_PUBLISHING_STATS],
 }
 
 

@@ -1,9 +1,9 @@
 """The content quality app in the admin: 内容安全 (the 错敏词 lists and their allow-list,
-quality/word_admin.py), its reports under 报告 (内容检查, 发布时间, 失效链接), the log's words for
-the decisions taken on findings, lists and dates, and what an editor opening a page is told of
-its broken links."""
+quality/word_admin.py), its reports under 报告, the log's words for the decisions taken on
+findings, lists and dates, and what an editor opening a page is told of its broken links."""
 
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.timezone import localtime
@@ -18,6 +18,7 @@ from quality.date_report import DateChangesView, DateFindingsView, DateReportPer
 from quality.links_views import BrokenLinksView, check_now, may_check_links
 from quality.overrides import ACTIONS as OVERRIDE_ACTIONS
 from quality.scan_report import ScanFindingsView
+from quality.stats_views import PublishingStatsView
 from quality.word_admin import ACTIONS as WORD_LIST_ACTIONS
 from quality.word_admin import ContentSafetyMenu
 
@@ -101,14 +102,6 @@ def register_date_report_urls():
     ]
 
 
-@hooks.register("register_permissions")
-def date_report_permission():
-    """So that an administrator can give the reports' readership to another group (设置 → 用户组)."""
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.filter(content_type__app_label="quality", codename="view_datechange")
-
-
 class DateReportMenuItem(MenuItem):
     def is_shown(self, request):
         permission = DateReportPermission
@@ -151,6 +144,30 @@ def refuse_bulk_publishing_of_unexplained_dates(request, action_type, objects, a
         + f"。须由审核人员在各文章的编辑页面写明“{date_gate.REASON_LABEL}”后发布。",
     )
     return redirect(action.next_url)
+
+
+# 发稿统计 -------------------------------------------------------------------------------------
+
+
+class PublishingStatsMenuItem(MenuItem):
+    """Shown to those who may read it (the view refuses everyone else as well)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("quality.view_publishingstats")
+
+
+@hooks.register("register_admin_urls")
+def register_publishing_stats_urls():
+    return [
+        path("reports/publishing/", PublishingStatsView.as_view(), name="quality_publishing_stats")
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_publishing_stats_menu_item():
+    return PublishingStatsMenuItem(
+        "发稿统计", reverse("quality_publishing_stats"), icon_name="table", order=110
+    )
 
 
 # 失效链接 ---------------------------------------------------------------------------------------
@@ -211,9 +228,16 @@ def tell_the_editor_of_broken_links(request, page):
     return None
 
 
-@hooks.register("register_permissions")
-def check_links_permission():
-    """So that an administrator can give 失效链接 to another group (设置 → 用户组)."""
-    from django.contrib.auth.models import Permission
+# Every report's permission --------------------------------------------------------------------
 
-    return Permission.objects.filter(content_type__app_label="quality", codename="check_links")
+REPORT_PERMISSIONS = ["view_scanfinding", "view_datechange", "view_publishingstats", "check_links"]
+
+
+@hooks.register("register_permissions")
+def register_report_permissions():
+    # The group form offers only registered permissions, and saving a group keeps only what it
+    # offers: unregistered, 审核 would lose these at the next edit of the group, and an
+    # administrator could not give them to another group (设置 → 用户组).
+    return Permission.objects.filter(
+        content_type__app_label="quality", codename__in=REPORT_PERMISSIONS
+    )

@@ -21,7 +21,7 @@ def give_the_role_its_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quality', '0004_dates'),
+        ('quality', '0005_publishing_stats'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
