@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from quality.date_models import DateChange, DateReason  # noqa: F401
 from quality.freshness_models import FreshnessWarning  # noqa: F401
+from quality.links_models import FoundLink, LinkCheckRun, LinkTarget  # noqa: F401
 from quality.scan_findings import ScanFinding  # noqa: F401
 from quality.stats_models import PublishingStats  # noqa: F401
 from quality.word_lists import AllowedPhrase, ListedWord, ListVersion, StandardOverride  # noqa: F401

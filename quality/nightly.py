@@ -5,6 +5,7 @@ QUALITY_DAILY_AT (Beijing time), or by `manage.py quality_daily` from cron:
 2. lists the live articles whose 发布时间 is later than their first publication beyond
    DATE_TOLERANCE_DAYS with no reason given (quality/date_changes.py);
 3. sends the day's 栏目更新 warnings (quality/freshness_mail.py).
+4. finds and checks the links of every live page (失效链接, quality/links.py).
 
 Which process runs it is decided by the database (core/daily_runs.py, with quality/models.py's
 DailyRun); each step may run again on the same day and does nothing twice.
@@ -16,7 +17,7 @@ from django.conf import settings
 
 from core import daily_runs
 from core.periodic import start_periodic
-from quality import rescan
+from quality import links, rescan
 from quality.date_changes import check_dates
 from quality.freshness_mail import daily_step as freshness_step
 from quality.models import DailyRun
@@ -27,7 +28,7 @@ THREAD = "quality-daily"
 
 def run(now=None):
     """The job's steps; returns what it did, in words."""
-    done = [rescan.scan(now), check_dates(), freshness_step(now)]
+    done = [rescan.scan(now), check_dates(), freshness_step(now), links.check_every_site()]
     return "；".join(done) or "无"
 
 

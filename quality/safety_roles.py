@@ -28,6 +28,8 @@ WORD_LISTS = [
 ] + [("quality", "import_listedword")]
 # 报告 → 栏目更新 and its warnings (quality/freshness_report.py).
 FRESHNESS_REPORT = ("quality", "view_freshness_report")
+# 失效链接: the report and its 立即检查 (quality/links_views.py).
+CHECK_LINKS = ("quality", "check_links")
 ROLE_PERMISSIONS = {
     CONTENT_SAFETY: [
         ADMIN_ACCESS,
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS = {
         ("quality", "view_datechange"),
         VIEW_PUBLISHING_STATS,
         FRESHNESS_REPORT,
+        CHECK_LINKS,
     ],
     # The reviewers fix what the re-scan finds in the articles they approved, and keep their
     # columns up to date.

@@ -326,6 +326,15 @@ DATE_REASONS = "quality.date_changes"
 # job's mail this many days before it goes past its update class's limit, time enough for the
 # reviewers to have an article written and approved.
 FRESHNESS_WARN_DAYS = int(os.environ.get("FRESHNESS_WARN_DAYS", "5"))
+# The broken-link check (quality/link_checker.py): how long one request may wait for an answer
+# (15 s is what monitors allow a government site before calling it unreachable), the pause between
+# two requests to the same host and how many hosts are asked at once, so no site is hammered.
+# Addresses inside the organisation's network are never fetched from a link an editor typed
+# (SSRF); LINK_CHECK_ALLOWED_HOSTS names the intranet hosts (comma-separated) that may be.
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "15"))
+LINK_CHECK_HOST_PAUSE = float(os.environ.get("LINK_CHECK_HOST_PAUSE", "1"))
+LINK_CHECK_WORKERS = int(os.environ.get("LINK_CHECK_WORKERS", "4"))
+LINK_CHECK_ALLOWED_HOSTS = env_list("LINK_CHECK_ALLOWED_HOSTS")
 # The forms' question is arithmetic, asked in words (interaction/abuse.py), good for an hour: a
 # long message takes a while to write.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"

@@ -477,7 +477,7 @@ def test_the_daily_job_mails_reviewers_and_content_safety_once_a_day(
     user_in(django_user_model, EDITORS, "bianji", email="bianji@example.cn")
     with clock():
         said = nightly.run()
-    assert said.endswith("发出 4 条栏目更新预警")
+    assert "；发出 4 条栏目更新预警；" in said
     subjects = sorted(message.subject for message in mail.outbox)
     assert len(subjects) == 4
     assert any("栏目“工作动态”已超期 1 天未更新" in s for s in subjects)
@@ -490,7 +490,7 @@ def test_the_daily_job_mails_reviewers_and_content_safety_once_a_day(
     assert "2026-11-22" in news_mail.body and "/admin/reports/freshness/" in news_mail.body
 
     with clock():
-        assert nightly.run().endswith("发出 0 条栏目更新预警")
+        assert "；发出 0 条栏目更新预警；" in nightly.run()
     assert len(mail.outbox) == 4
     assert FreshnessWarning.objects.filter(site=site, day=TODAY).count() == 4
     entry = PageLogEntry.objects.get(page=news, action="quality.freshness_warning")
