@@ -21,6 +21,7 @@ from security.two_factor import PHONE
 from stack.authenticator import Authenticator
 from tests.admin_browser import PASSWORD, Staff, wait_for
 from tests.chromium import CHROMIUM
+from tests.site.test_admin_journeys import screenshot
 
 pytestmark = [
     pytest.mark.skipif(
@@ -73,6 +74,7 @@ def test_content_safety_checks_now_and_the_editor_is_told(
     listing = page.locator("main").inner_text()
     assert "有坏链接的文章" in listing and "页面已取消发布" in listing and "HTTP 404" in listing
     assert "上次检查于" in listing
+    screenshot(page, "admin-broken-links")
     safety.assert_met_no_obstacle()
     safety.close()
 
@@ -80,5 +82,6 @@ def test_content_safety_checks_now_and_the_editor_is_told(
     writer.goto(reverse("wagtailadmin_pages:edit", args=[article.pk]))
     warning = writer.page.locator(".messages").inner_text()
     assert "2 个链接有问题" in warning and "“通知”" in warning and "HTTP 404" in warning
+    screenshot(writer.page, "admin-broken-links-editor", showing=writer.page.locator(".messages"))
     writer.assert_met_no_obstacle()
     writer.close()

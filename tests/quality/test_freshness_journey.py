@@ -16,6 +16,7 @@ from tests.admin_browser import PASSWORD, Staff
 from tests.admin_forms import user_in
 from tests.chromium import CHROMIUM
 from tests.factories import ArticlePageFactory
+from tests.site.test_admin_journeys import screenshot
 
 pytestmark = [
     pytest.mark.skipif(
@@ -69,5 +70,6 @@ def test_a_reviewer_is_led_from_the_dashboard_to_the_report_of_the_stale_column(
     assert red > 150 and green < 100 and blue < 100
     first = main.locator("table.listing").last.locator("tbody tr").first
     assert "工作动态" in first.inner_text() and "超期未更新" in first.inner_text()
+    screenshot(page, "admin-freshness-report", showing=alarm)
     reviewer.assert_met_no_obstacle()
     reviewer.close()
