@@ -1,4 +1,5 @@
-"""Admin forms of articles: the edit form, which asks to confirm a 发布时间 far from today, and the
+"""Admin forms of articles and 专题: the edit form, which asks to confirm a 发布时间 far from today
+and, like the 专题's, passes the 错敏词 check on 提交审核 and 发布 (core/gate_forms.py), and the
 form for copying an article to a column or publishing it into another (一稿多发)."""
 
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel
 
 from core.admin_forms import SafePageForm
+from core.gate_forms import PageGateMixin, override_field
 from news.slugs import new_article_slug
 
 # The founding of the People's Republic: an article dated earlier is most likely a mistyped year
@@ -32,7 +34,13 @@ def unusual_date(when):
     return None
 
 
-class ArticlePageForm(SafePageForm):
+class CheckedPageForm(PageGateMixin, SafePageForm):
+    """The form of a page whose text readers see, checked for 错敏词 before it goes to them."""
+
+    content_override_reason = override_field()
+
+
+class ArticlePageForm(CheckedPageForm):
     """An article's edit form. A 发布时间 before 1949-10-01 or more than a year ahead, newly typed,
     is not saved at once (nor autosaved): the form says so, and offers 确认此日期 to the editor or
     reviewer, who ticks it and saves again. A date saved so before is not asked about again."""

@@ -15,3 +15,6 @@ class DailyRun(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.report}"
+
+
+from quality.check_task import ContentCheckTask  # noqa: E402, F401

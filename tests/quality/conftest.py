@@ -1,0 +1,16 @@
+"""The content quality tests' fixtures: a checker whose words each test sets
+(tests/quality/gate_checker.py)."""
+
+import pytest
+
+from tests.quality import gate_checker
+
+
+@pytest.fixture
+def words(settings):
+    """set_words(banned=[...], standard={wrong: right}, typo={wrong: right}), with the test
+    checker named as the site's."""
+    settings.CONTENT_CHECKER = gate_checker.PATH
+    gate_checker.set_words()
+    yield gate_checker.set_words
+    gate_checker.set_words()
