@@ -3,6 +3,8 @@
 
 import pytest
 
+# The 互动交流 staff and their unit, for the check of replies.
+from tests.interaction.conftest import handler, receiver, unit  # noqa: F401
 from tests.quality import gate_checker
 
 

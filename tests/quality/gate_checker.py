@@ -24,7 +24,9 @@ def texts_of_stream(stream, field, where):
             for name in ("label", "title", "heading"):
                 if name in value:
                     yield (f"{where} › 第 {index + 1} 块", f"{path}-value-{name}", value[name])
-            yield from texts_of_stream(value["body"], f"{path}-value-body", f"{where} › 第 {index + 1} 块")
+            yield from texts_of_stream(
+                value["body"], f"{path}-value-body", f"{where} › 第 {index + 1} 块"
+            )
         elif child.block_type == "image":
             yield (f"{where} › 图片说明", f"{path}-value-caption", value["caption"])
 
@@ -72,7 +74,6 @@ class GateChecker:
 def set_words(banned=(), standard=None, typo=None):
     WORDS.clear()
     OVERRIDES.clear()
-    WORDS.update({word: (BANNED, "") for word in banned})
+    WORDS.update(dict.fromkeys(banned, (BANNED, "")))
     WORDS.update({word: (STANDARD, right) for word, right in (standard or {}).items()})
     WORDS.update({word: (TYPO, right) for word, right in (typo or {}).items()})
-
