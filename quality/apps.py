@@ -12,3 +12,6 @@ class QualityConfig(AppConfig):
         from quality.signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+        # CONTENT_CHECKER names this module (core/content_gate.py imports it by name, as an
+        # attribute of the package, which exists once it has been imported).
+        import quality.checking  # noqa: F401

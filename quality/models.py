@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils import timezone
 
+from quality.check_task import ContentCheckTask  # noqa: F401
+from quality.word_lists import AllowedPhrase, ListedWord, ListVersion, StandardOverride  # noqa: F401
+
 
 class DailyRun(models.Model):
     """One row per day the daily job ran (or is running): the lock that lets one process run it
@@ -15,6 +18,3 @@ class DailyRun(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.report}"
-
-
-from quality.check_task import ContentCheckTask  # noqa: E402, F401

@@ -9,8 +9,14 @@ from django.apps import apps as installed_apps
 CONTENT_SAFETY = "内容安全管理"
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+# The 错敏词 lists and their allow-list, kept in 内容安全 (quality/word_admin.py).
+WORD_LISTS = [
+    ("quality", f"{action}_{model}")
+    for model in ("listedword", "allowedphrase")
+    for action in ("add", "change", "delete", "view")
+] + [("quality", "import_listedword")]
 ROLE_PERMISSIONS = {
-    CONTENT_SAFETY: [ADMIN_ACCESS],
+    CONTENT_SAFETY: [ADMIN_ACCESS, *WORD_LISTS],
 }
 
 

@@ -30,7 +30,7 @@ from stack.services import PG_BIN
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER_VARIABLE = "SITECMS_PREPARED_SITE"
-APPS = ["core", "news", "contact", "ops", "security"]
+APPS = ["core", "news", "contact", "ops", "security", "interaction", "quality"]
 # Of each kind, the entries used last are kept (switching between two branches reuses both),
 # and any used within the hour, which a run may still be copying; older ones are removed.
 KEEP = 3

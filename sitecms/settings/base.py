@@ -312,7 +312,7 @@ INTERACTION_NUMBER_LOOKUP_RATE = os.environ.get("INTERACTION_NUMBER_LOOKUP_RATE"
 # (core/content_gate.py names CONTENT_CHECKER; empty, nothing is refused), and its daily job
 # (quality/daily_job.py), run in the serving processes after QUALITY_DAILY_AT (Beijing time) or
 # from cron as `manage.py quality_daily` with QUALITY_DAILY_ENABLED off.
-CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "")
+CONTENT_CHECKER = os.environ.get("CONTENT_CHECKER", "quality.checking")
 QUALITY_DAILY_ENABLED = env_bool("QUALITY_DAILY_ENABLED", default=True)
 QUALITY_DAILY_AT = os.environ.get("QUALITY_DAILY_AT", "02:30")
 QUALITY_DAILY_INTERVAL = float(os.environ.get("QUALITY_DAILY_INTERVAL", "60"))

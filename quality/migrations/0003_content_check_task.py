@@ -13,7 +13,7 @@ def put_check_first(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quality", "0001_initial"),
+        ("quality", "0002_word_lists"),
         ("wagtailcore", "0098_apitoken"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

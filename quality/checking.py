@@ -1,0 +1,260 @@
+"""The 错敏词 check (core/content_gate.py names it by CONTENT_CHECKER): every text a reader sees of
+an object (quality/page_texts.py) is matched against its site's lists (quality/word_lists.py).
+
+Matching is Aho–Corasick (pyahocorasick) over the text after NFKC, so full-width letters and digits
+match their half-width forms; words marked 同时匹配繁体 are matched a second time over the text
+converted from traditional to simplified characters (OpenCC t2s). Of overlapping matches the
+longest wins, and matches do not overlap; a match inside an occurrence of an allow-listed phrase of
+its list is no finding. The matcher of a site is built once per version of its lists and kept in
+process memory: each check reads the version (one indexed query), so a list changed in one process
+is used by every process at its next check.
+"""
+
+import threading
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache
+
+import ahocorasick
+import opencc
+from wagtail.models import Site
+
+from core.content_gate import BANNED, STANDARD, TYPO, Finding, Verdict
+from quality import page_texts
+from quality.word_lists import (
+    AllowedPhrase,
+    ListedWord,
+    StandardOverride,
+    list_version,
+    normal_form,
+)
+
+# Characters shown on each side of a finding.
+CONTEXT = 15
+# Which kind a word listed twice counts as: the stricter.
+SEVERITY = {BANNED: 0, STANDARD: 1, TYPO: 2}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    word: str
+    right: str
+
+
+@cache
+def _t2s():
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text):
+    return _t2s().convert(text)
+
+
+class Normalised:
+    """A text as it is matched, with the position in the original of each of its characters,
+    so that a finding quotes the text as the editor wrote it."""
+
+    def __init__(self, text):
+        folded = unicodedata.normalize("NFKC", text)
+        if len(folded) == len(text):
+            self.text, self.origin = folded, None
+        else:
+            # A character became several (① is 1, ㈠ is (一)): fold one by one to keep the map.
+            parts, origin = [], []
+            for position, character in enumerate(text):
+                one = unicodedata.normalize("NFKC", character)
+                parts.append(one)
+                origin.extend([position] * len(one))
+            self.text, self.origin = "".join(parts), origin
+        self._simplified = None
+
+    @property
+    def simplified(self):
+        """The text in simplified characters, aligned with .text (t2s converts a character to
+        one character; where a phrase conversion changed the length, each character alone)."""
+        if self._simplified is None:
+            converted = simplified(self.text)
+            if len(converted) != len(self.text):
+                converted = "".join(
+                    one if len(one := simplified(character)) == 1 else character
+                    for character in self.text
+                )
+            self._simplified = converted
+        return self._simplified
+
+    def span(self, start, end):
+        """The original text's (start, end) of the normalised text's characters start..end-1."""
+        if self.origin is None:
+            return start, end
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def automaton(entries):
+    if not entries:
+        return None
+    built = ahocorasick.Automaton()
+    for key, value in entries.items():
+        built.add_word(key, value)
+    built.make_automaton()
+    return built
+
+
+class Matcher:
+    """A site's lists, built for matching."""
+
+    def __init__(self, words, phrases):
+        plain, traditional, allowed = {}, {}, {}
+        for word in words:
+            key = normal_form(word.word)
+            if not key:
+                continue
+            entry = Entry(word.kind, word.word, word.right)
+            keep(plain, key, entry)
+            if word.traditional:
+                keep(traditional, simplified(key), entry)
+        for phrase in phrases:
+            key = normal_form(phrase.phrase)
+            if key:
+                allowed.setdefault(key, set()).add(phrase.kind)
+                allowed.setdefault(simplified(key), set()).add(phrase.kind)
+        self.plain = automaton(plain)
+        self.traditional = automaton(traditional)
+        self.allowed = automaton(
+            {key: (len(key), frozenset(kinds)) for key, kinds in allowed.items()}
+        )
+        self.size = len(plain)
+
+    def matches(self, normalised):
+        """(start, end, entry) in the normalised text: longest first, not overlapping, none
+        inside an allowed phrase of its list."""
+        texts = [normalised.text]
+        found = long_matches(self.plain, normalised.text)
+        if self.traditional is not None:
+            texts.append(normalised.simplified)
+            found += long_matches(self.traditional, normalised.simplified)
+        if not found:
+            return []
+        found.sort(key=lambda match: (match[0], match[0] - match[1]))
+        chosen, reached = [], 0
+        for match in found:
+            if match[0] >= reached:
+                chosen.append(match)
+                reached = match[1]
+        if self.allowed is None:
+            return chosen
+        allowed = [
+            (last + 1 - length, last + 1, kinds)
+            for text in texts
+            for last, (length, kinds) in self.allowed.iter(text)
+        ]
+        return [
+            (start, end, entry)
+            for start, end, entry in chosen
+            if not any(
+                entry.kind in kinds and first <= start and end <= after
+                for first, after, kinds in allowed
+            )
+        ]
+
+
+def keep(entries, key, entry):
+    present = entries.get(key)
+    if present is None or SEVERITY[entry.kind] < SEVERITY[present[1].kind]:
+        entries[key] = (len(key), entry)
+
+
+def long_matches(built, text):
+    if built is None:
+        return []
+    return [(end + 1 - length, end + 1, entry) for end, (length, entry) in built.iter_long(text)]
+
+
+_matchers = {}
+_lock = threading.Lock()
+
+
+def matcher(site_id):
+    """The site's matcher for the current version of its lists, built when it changed."""
+    version = list_version(site_id)
+    kept = _matchers.get(site_id)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    with _lock:
+        kept = _matchers.get(site_id)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        built = Matcher(
+            ListedWord.objects.filter(site_id=site_id).only("kind", "word", "right", "traditional"),
+            AllowedPhrase.objects.filter(site_id=site_id).only("kind", "phrase"),
+        )
+        _matchers[site_id] = (version, built)
+        return built
+
+
+def findings_in(site_matcher, where, field, text):
+    if not text:
+        return []
+    normalised = Normalised(text)
+    findings = []
+    for start, end, entry in site_matcher.matches(normalised):
+        first, last = normalised.span(start, end)
+        findings.append(
+            Finding(
+                kind=entry.kind,
+                word=text[first:last],
+                right=entry.right,
+                where=where,
+                field=field,
+                context=text[max(0, first - CONTEXT) : last + CONTEXT],
+                blocks=entry.kind != TYPO,
+            )
+        )
+    return findings
+
+
+def site_id_of(site):
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).only("pk").first()
+    return getattr(site, "pk", site)
+
+
+def check_texts(site, texts):
+    """The Verdict on (where, field, text) triples shown on `site` (a Site or its id; None for
+    the default site)."""
+    site_id = site_id_of(site)
+    if site_id is None:
+        return Verdict()
+    site_matcher = matcher(site_id)
+    findings = []
+    if site_matcher.size:
+        for where, field, text in texts:
+            findings += findings_in(site_matcher, where, field, text)
+    return Verdict(findings)
+
+
+def check_object(obj, revision=None):
+    """The Verdict on what `obj` (its `revision`'s content when given) shows readers, with the
+    规范表述 findings a reviewer let through on it no longer blocking."""
+    shown = revision.as_object() if revision is not None else obj
+    verdict = check_texts(page_texts.site_of(obj), page_texts.texts_of(shown))
+    if obj.pk is None or not any(f.kind == STANDARD and f.blocks for f in verdict.findings):
+        return verdict
+    let_through = set(StandardOverride.objects.of(obj).values_list("word", "context"))
+    return Verdict(
+        [
+            replace(finding, blocks=False)
+            if finding.kind == STANDARD and (finding.word, finding.context) in let_through
+            else finding
+            for finding in verdict.findings
+        ]
+    )
+
+
+def record_override(obj, findings, user, reason):
+    """core/content_gate.py's record_override: a reviewer lets these 规范表述 findings of `obj`
+    through with a written reason, each recorded and logged (quality/overrides.py)."""
+    from quality.overrides import let_through  # it reads this module's site_id_of
+
+    for finding in findings:
+        let_through(obj, finding, reason, user)
