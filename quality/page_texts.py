@@ -41,6 +41,13 @@ def site_of(obj):
     return site if isinstance(site, Site) else None
 
 
+def site_id_of(site):
+    """The id of `site` (a Site or its id), or of the default site for None."""
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).only("pk").first()
+    return getattr(site, "pk", site)
+
+
 def texts_of(obj):
     if hasattr(obj, "reader_texts"):
         return list(obj.reader_texts())
