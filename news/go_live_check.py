@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.timezone import localtime
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import log
@@ -135,7 +136,11 @@ class RefusedGoLivePanel(Component):
     def get_context_data(self, parent_context):
         return {
             "items": [
-                {"page": page, "at": entry.timestamp, "findings": entry.data.get("findings", [])}
+                {
+                    "page": page,
+                    "at": parse_datetime(entry.data.get("go_live_at") or "") or entry.timestamp,
+                    "findings": entry.data.get("findings", []),
+                }
                 for page, entry in self.items
             ]
         }

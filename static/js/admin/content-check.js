@@ -11,7 +11,9 @@
       found.setAttribute("role", "status");
       found.setAttribute("aria-live", "polite");
       found.tabIndex = -1;
-      form.insertBefore(found, form.firstChild);
+      // At the top of the tab being read (内容), in the form's own width; else of the form.
+      var where = form.querySelector('[role="tabpanel"]:not([hidden])') || form;
+      where.insertBefore(found, where.firstChild);
     }
     return found;
   }
