@@ -67,7 +67,8 @@ class CheckView(View):
         )
         form.defer_required_fields()
         if not form.is_valid():
-            return JsonResponse({"html": results_html(None), "blocking": 0, "warnings": 0})
+            html = results_html(None, problems(form))
+            return JsonResponse({"html": html, "blocking": 0, "warnings": 0})
         obj = form.save(commit=False)
         if obj.pk is None:
             obj._gate_site = parent.get_site()
@@ -81,10 +82,21 @@ class CheckView(View):
         )
 
 
-def results_html(verdict):
+def results_html(verdict, problems=()):
     return render_to_string(
-        "quality/admin/check_results.html", {"verdict": verdict, "unreadable": UNREADABLE}
+        "quality/admin/check_results.html",
+        {"verdict": verdict, "unreadable": UNREADABLE, "problems": problems},
     )
+
+
+def problems(form):
+    """What keeps the page from being built, by field ("标题：必需字段")."""
+    said = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}：" if field is not None and field.label else ""
+        said.append(f"{label}{'；'.join(str(error) for error in errors if str(error))}")
+    return said
 
 
 def check_url(context):

@@ -324,3 +324,15 @@ def test_the_task_states_are_not_offered_to_anyone(words, editor_client, reviewe
         task__name=CHECK_TASK_NAME
     )
     assert page
+
+
+def test_the_check_step_is_put_first_once_however_often_the_site_is_set_up(site):
+    from wagtail.models import Workflow
+
+    from news.sitetree import ensure_site_tree
+    from quality.check_task import ensure_check_task
+
+    ensure_site_tree()
+    ensure_check_task()
+    steps = Workflow.objects.get(name="文章审核").workflow_tasks.order_by("sort_order")
+    assert [step.task.name for step in steps] == [CHECK_TASK_NAME, "审核"]

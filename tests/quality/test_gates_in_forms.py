@@ -211,3 +211,52 @@ def test_a_reason_does_not_carry_a_banned_word_through(
     assert gate_checker.OVERRIDES == {}
     page.refresh_from_db()
     assert not page.live
+
+
+# 检查错敏词 ---------------------------------------------------------------------------------------
+
+
+def check_new_url(column):
+    return reverse("quality_check_new_page", args=("news", "articlepage", column.pk))
+
+
+def test_the_check_button_lists_the_findings_of_a_new_article_and_saves_nothing(
+    words, editor_client, column
+):
+    words(banned=[BANNED], typo={TYPO: TYPO_RIGHT})
+    data = {**with_subsection_text(f"提到{BANNED}"), "summary": f"有{TYPO}。"}
+    answer = editor_client.post(check_new_url(column), data).json()
+    assert answer["blocking"] == 1 and answer["warnings"] == 1
+    assert BANNED in answer["html"] and TYPO_RIGHT in answer["html"]
+    assert not ArticlePage.objects.exists()
+    # A form the page cannot be built from says so, and what to do.
+    answer = editor_client.post(check_new_url(column), {**data, "title": ""}).json()
+    assert "请先按提示改正" in answer["html"] and "标题" in answer["html"]
+
+
+def test_the_check_button_checks_an_article_as_it_stands_in_the_form(words, editor_client, column):
+    words(banned=[BANNED])
+    page = draft_with(editor_client, column, "干净的文字。")
+    url = reverse("quality_check_page", args=(page.pk,))
+    data = {**with_subsection_text(f"改成{BANNED}"), "action-publish": "1"}
+    answer = editor_client.post(url, data).json()
+    assert answer["blocking"] == 1
+    page.refresh_from_db()
+    assert not page.live and BANNED not in json.dumps(page.get_latest_revision().content)
+    answer = editor_client.post(url, with_subsection_text("干净的文字。")).json()
+    assert answer["blocking"] == 0 and "没有发现错敏词" in answer["html"]
+
+
+def test_the_check_button_is_for_those_who_may_edit(words, staff_client, editor_client, column):
+    page = draft_with(editor_client, column, "文字")
+    url = reverse("quality_check_page", args=(page.pk,))
+    assert staff_client.post(url, with_subsection_text("文字")).status_code in (302, 403)
+    assert staff_client.post(check_new_url(column), article_form()).status_code in (302, 403)
+
+
+def test_the_check_button_is_in_the_article_editors_action_menu(words, editor_client, column):
+    html = editor_client.get(add_url(column)).content.decode()
+    assert "data-content-check-url" in html and "content-check.js" in html
+    page = draft_with(editor_client, column, "文字")
+    html = editor_client.get(edit_url(page)).content.decode()
+    assert reverse("quality_check_page", args=(page.pk,)) in html
