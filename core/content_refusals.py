@@ -11,6 +11,7 @@ is done, without stopping it.
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import empty
 from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.models import Page
@@ -32,7 +33,7 @@ class ContentGateMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
+        user = signed_in_user(request)
         warnings = getattr(user, WARNINGS_ATTRIBUTE, None) if user is not None else None
         if warnings and hasattr(request, "_messages"):
             messages.warning(request, WARNED.format(findings=content_gate.describe_all(warnings)))
@@ -52,6 +53,16 @@ class ContentGateMiddleware:
                 request, "", None, {}, json_data={"step": "success", "redirect": back}
             )
         return HttpResponseRedirect(back)
+
+
+def signed_in_user(request):
+    """The user an admin view has already read, or None: never read here, or a public page would
+    touch the session (and vary by its cookie) for nothing."""
+    if not request.path.startswith("/admin/"):
+        return None
+    user = request.__dict__.get("user")
+    wrapped = getattr(user, "_wrapped", user)
+    return None if wrapped is None or wrapped is empty else wrapped
 
 
 def way_back(request, obj):
