@@ -260,3 +260,22 @@ def test_the_check_button_is_in_the_article_editors_action_menu(words, editor_cl
     page = draft_with(editor_client, column, "文字")
     html = editor_client.get(edit_url(page)).content.decode()
     assert reverse("quality_check_page", args=(page.pk,)) in html
+
+
+def test_a_finding_in_an_attachments_name_is_shown_on_its_row(words, reviewer_client, column):
+    from wagtail.test.utils.form_data import inline_formset
+
+    from tests.factories import library_document
+
+    words(banned=[BANNED])
+    document = library_document("报名表", "form.pdf")
+    rows = [
+        {"document": document.pk, "title": "报名表"},
+        {"document": document.pk, "title": f"{BANNED}名单"},
+    ]
+    data = {**article_form(attachments=inline_formset(rows)), "action-publish": "1"}
+    response = reviewer_client.post(add_url(column), data)
+    assert response.status_code == 200
+    first, second = response.context["form"].formsets["attachments"].forms[:2]
+    assert not first.errors
+    assert any(BANNED in error for error in second.errors["title"])
