@@ -122,7 +122,7 @@ format: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install bytecode node_modules/.installed ## Benchmarks (not part of make test): pages, counting, a 10-minute soak, a search flood, publishing under load, Lighthouse
+bench: install bytecode node_modules/.installed ## Benchmarks (not part of make test): pages, counting, a 10-minute soak, a search flood, publishing under load, Lighthouse, the 错敏词 check
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hits.py
 	$(BIN)/python bench/generation_cost.py
@@ -130,6 +130,7 @@ bench: install bytecode node_modules/.installed ## Benchmarks (not part of make 
 	$(BIN)/python bench/search_flood.py
 	$(BIN)/python bench/publishing_under_load.py
 	$(BIN)/python bench/lighthouse_performance.py
+	$(BIN)/python bench/word_check.py
 
 clean: ## Remove the virtualenv, the kept test databases and sites, and collected files
 	rm -rf $(VENV) .cache staticfiles

@@ -121,6 +121,12 @@ class ScopedIndexView(generic.IndexView):
 
 
 class WordIndexView(ScopedIndexView):
+    def get_add_url(self):
+        # Adding from a list's page adds to that list.
+        url = super().get_add_url()
+        kind = self.request.GET.get("kind")
+        return f"{url}?{urlencode({'kind': kind})}" if url and kind in KIND_NAMES else url
+
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)

@@ -7,7 +7,7 @@ from core import content_gate
 from core.content_gate import BANNED, STANDARD, TYPO
 from quality import checking
 from quality.overrides import LET_THROUGH, let_through
-from quality.word_lists import AllowedPhrase, ListedWord
+from quality.word_lists import AllowedPhrase, ListedWord, lists_changed
 from tests.factories import ArticlePageFactory, library_document, make_contact, section
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,19 @@ def test_traditional_forms_are_found_only_for_words_that_ask_for_it(site):
     assert found(verdict) == [(BANNED, "後臺發現")]
 
 
+def test_a_word_in_two_lists_counts_in_the_stricter(site):
+    ListedWord.objects.create(site=site, kind=TYPO, word="示例词", right="示范词")
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例词")
+    [finding] = checking.check_texts(site, texts("一个示例词。")).findings
+    assert finding.kind == BANNED and finding.blocks
+
+
+def test_the_context_is_one_line(site):
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
+    [finding] = checking.check_texts(site, texts("上一段。\n\n示例禁用词在下一段")).findings
+    assert finding.context == "上一段。 示例禁用词在下一段"
+
+
 def test_the_longest_listed_word_wins(site):
     ListedWord.objects.create(site=site, kind=TYPO, word="示例")
     ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
@@ -119,6 +132,16 @@ def test_a_change_to_the_lists_is_seen_at_the_next_check(site):
     AllowedPhrase.objects.all().delete()
     word.delete()
     assert checking.check_texts(site, texts("新增的示例禁用词")).findings == []
+
+
+def test_a_change_made_by_another_process_is_seen_here(site):
+    word = ListedWord.objects.create(site=site, kind=BANNED, word="旧的词")
+    assert checking.check_texts(site, texts("新的词")).findings == []
+    # Another process's change: rows written without this process's signals, and the version
+    # it raised in the same transaction.
+    ListedWord.objects.filter(pk=word.pk).update(word="新的词")
+    lists_changed(site.pk)
+    assert found(checking.check_texts(site, texts("新的词"))) == [(BANNED, "新的词")]
 
 
 def test_the_matcher_is_built_once_per_version_of_the_lists(lists, django_assert_num_queries):
