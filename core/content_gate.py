@@ -84,5 +84,31 @@ def check_texts(site, texts):
 def refuse_if_blocked(obj, revision=None):
     verdict = check_object(obj, revision=revision)
     if not verdict:
-        raise ContentBlocked(verdict)
+        refusal = ContentBlocked(verdict)
+        # What was refused, for the admin's message and its way back (core/content_refusals.py).
+        refusal.obj = obj
+        raise refusal
     return verdict
+
+
+def record_override(obj, findings, user, reason):
+    """A reviewer keeps the wording of these 规范表述 findings on `obj`, for the written reason:
+    the checker keeps the decision (and logs it), and finds them no longer blocking."""
+    check = checker()
+    if check is not None and findings:
+        check.record_override(obj, findings, user, reason)
+
+
+def describe(finding):
+    """One finding in words, for a form, a message, a mail or a comment."""
+    if finding.right:
+        what = f"{finding.kind_name}：“{finding.word}”应为“{finding.right}”"
+    else:
+        what = f"{finding.kind_name}：“{finding.word}”"
+    where = f"（{finding.where}）" if finding.where else ""
+    context = f"，原文：“{finding.context}”" if finding.context else ""
+    return f"{what}{where}{context}"
+
+
+def describe_all(findings):
+    return "；".join(describe(finding) for finding in findings)

@@ -30,6 +30,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 
+from core import content_gate
 from core.admin_forms import SafeFilterForm
 from core.admin_pages import AdminPage
 from interaction import workflow
@@ -306,9 +307,19 @@ class MessageView(AdminPage, View):
             messages.error(request, str(error))
             return self.render(forms_, status=400)
         messages.success(request, f"来信 {message.number}：{label}。")
+        if action in ("submit_reply", "approve"):
+            say_warnings(request, message)
         if visible_messages(request.user).filter(pk=message.pk).exists():
             return redirect(DETAIL, pk=message.pk)
         return redirect(INDEX)
+
+
+def say_warnings(request, message):
+    """The 易错词 of a reply that went on: said, not stopping it."""
+    verdict = workflow.reply_verdict(message.site, message.reply, message.reply_unit_name)
+    if verdict.warnings:
+        found = content_gate.describe_all(verdict.warnings)
+        messages.warning(request, f"请留意答复中的易错词（不影响提交）：{found}。")
 
 
 def step_user(step):

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from core import generation
+from core import content_gate, generation
 from interaction import codes
 from interaction.models import (
     CORRECTION_DEADLINE_DAYS,
@@ -60,6 +60,7 @@ ACTIONS = {
 
 
 SAME_PERSON = "答复须由起草人以外的人员审核。"
+BLOCKED_REPLY = "答复含有不得发布的词语，请修改后再{action}：{findings}。"
 
 # The states each step may be taken in: checked by the step itself, and read by steps_allowed for
 # what the message page offers.
@@ -311,8 +312,29 @@ def save_draft(message, user, reply, unit_name=""):
     return message
 
 
+def reply_verdict(site, reply, unit_name):
+    """The 错敏词 check (core/content_gate.py) of what the writer and, once published, readers
+    read of a reply: its text and the unit that signs it."""
+    texts = [
+        ("答复内容", "reply", reply.strip()),
+        ("答复单位", "reply_unit_name", unit_name.strip()),
+    ]
+    return content_gate.check_texts(site, texts)
+
+
+def _refuse_blocked_reply(site, reply, unit_name, action):
+    verdict = reply_verdict(site, reply, unit_name)
+    findings = content_gate.describe_all(verdict.blocking)
+    _require(verdict, BLOCKED_REPLY.format(action=action, findings=findings))
+    return verdict
+
+
 def submit_reply(message, user, reply, unit_name=""):
+    """提交审核 of a draft reply, once it passes the 错敏词 check (a refused one is not saved: the
+    form keeps what was typed)."""
     _require(reply.strip(), "请填写答复内容。")
+    signed = unit_name or (message.unit.name if message.unit else "")
+    _refuse_blocked_reply(message.site, reply, signed, "提交审核")
     with transaction.atomic():
         message = save_draft(message, user, reply, unit_name)
         message = _locked(message)
@@ -342,6 +364,8 @@ def approve(message, user, publishable):
         _allowed(may_review(user, message))
         _require(message.status in TAKEN_IN["review"], "这封来信的答复不在审核中。")
         _require(may_approve(user, message), SAME_PERSON)
+        # The last gate: the lists may have grown since the reply was submitted.
+        _refuse_blocked_reply(message.site, message.reply, message.reply_unit_name, "审核通过")
         before = message.status
         message.status = Status.REPLIED
         message.replied_at = timezone.now()

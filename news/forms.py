@@ -1,6 +1,7 @@
-"""Admin forms of articles: the edit form, which asks to confirm a 发布时间 far from today and, on
-提交审核, 发布 or approval, refuses a 发布时间 later than the article's first publication by more than
-DATE_TOLERANCE_DAYS unless someone who may publish it writes a reason (core/date_gate.py); and the
+"""Admin forms of articles and 专题: the edit form, which asks to confirm a 发布时间 far from today;
+on 提交审核, 发布 or approval refuses a 发布时间 later than the article's first publication by more
+than DATE_TOLERANCE_DAYS unless someone who may publish it writes a reason (core/date_gate.py),
+and, like the 专题's, passes the 错敏词 check (core/gate_forms.py); and the
 form for copying an article to a column or publishing it into another (一稿多发)."""
 
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ from wagtail.admin.panels import FieldPanel
 
 from core import date_gate
 from core.admin_forms import SafePageForm
+from core.gate_forms import PageGateMixin, override_field
 from news.slugs import new_article_slug
 
 # The founding of the People's Republic: an article dated earlier is most likely a mistyped year
@@ -30,8 +32,6 @@ REASON_FROM_REVIEWER = (
     "须由审核人员写明理由后才能提交或发布。请改回原来的发布时间，"
     "或保存草稿后请审核人员在本页写明理由并发布。"
 )
-# The buttons that send the article towards readers; a draft save (and an autosave) is never asked.
-GOING_OUT = ("action-publish", "action-submit", "action-restart-workflow")
 
 
 def unusual_date(when):
@@ -43,7 +43,13 @@ def unusual_date(when):
     return None
 
 
-class ArticlePageForm(SafePageForm):
+class CheckedPageForm(PageGateMixin, SafePageForm):
+    """The form of a page whose text readers see, checked for 错敏词 before it goes to them."""
+
+    content_override_reason = override_field()
+
+
+class ArticlePageForm(CheckedPageForm):
     """An article's edit form. A 发布时间 before 1949-10-01 or more than a year ahead, newly typed,
     is not saved at once (nor autosaved): the form says so, and offers 确认此日期 to the editor or
     reviewer, who ticks it and saves again. A date saved so before is not asked about again."""
@@ -76,7 +82,8 @@ class ArticlePageForm(SafePageForm):
         """A 发布时间 later than the first publication by more than the tolerance goes out only
         with a reason from someone who may publish the article; an editor's own is not taken."""
         self.reason_asked = self.given_reason = None
-        if when is None or not self.goes_out():
+        # The actions that send the article towards readers, as the 错敏词 check decides them.
+        if when is None or self.gated_action() is None:
             return
         refusal = date_gate.reason_needed(self.instance, when, cleaned_data.get("go_live_at"))
         if refusal is None:
@@ -89,14 +96,6 @@ class ArticlePageForm(SafePageForm):
         else:
             self.reason_asked = True
             self.add_error("published_at", f"{refusal}。{REASON_HINT}")
-
-    def goes_out(self):
-        if any(name in self.data for name in GOING_OUT):
-            return True
-        return (
-            "action-workflow-action" in self.data
-            and self.data.get("workflow-action-name") == "approve"
-        )
 
     def may_give_reason(self):
         user = getattr(self, "for_user", None)
@@ -124,7 +123,7 @@ class ArticlePageForm(SafePageForm):
 
     def save(self, commit=True):
         page = super().save(commit=commit)
-        if getattr(self, "given_reason", None):
+        if getattr(self, "given_reason", None) and not getattr(self, "checking_content", False):
             date_gate.give_reason(page, page.published_at, self.for_user, self.given_reason)
         return page
 

@@ -28,6 +28,7 @@ from wagtail.url_routing import RouteResult
 
 from core import limits
 from core.admin_forms import SafePageForm
+from core.gate_forms import ContentOverridePanel
 from core.generation import ARTICLES, remember
 from core.publishing import AtomicPublishMixin
 from core.restrictions import (
@@ -38,7 +39,13 @@ from core.restrictions import (
 from core.richtext import plain_text
 from news.blocks import ArticleBodyBlock
 from news.copies import CopiesPanel
-from news.forms import ArticleCopyForm, ArticlePageForm, DateConfirmationPanel, DateReasonPanel
+from news.forms import (
+    ArticleCopyForm,
+    ArticlePageForm,
+    CheckedPageForm,
+    DateConfirmationPanel,
+    DateReasonPanel,
+)
 from news.pictures import prefetch_pictures, render_picture
 from news.review import (
     EDITED,
@@ -456,6 +463,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     content_panels = [
         ReviewFeedbackPanel(heading="审核意见"),
+        ContentOverridePanel(),
         CopiesPanel(heading="一稿多发"),
         # Not Wagtail's TitleFieldPanel: it copies the title into a slug field, which articles
         # do not have (news/slugs.py).
@@ -733,7 +741,7 @@ class TopicPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     """A 专题 such as 学习贯彻党的二十大精神: the live articles tagged with its tag, from every
     column, newest first, under its own banner and introduction, with its own feed."""
 
-    base_form_class = SafePageForm
+    base_form_class = CheckedPageForm
 
     tag = models.CharField(
         "专题标签",
@@ -752,6 +760,7 @@ class TopicPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
     show_on_home = models.BooleanField("在首页列出", default=False)
 
     content_panels = [
+        ContentOverridePanel(),
         *Page.content_panels,
         FieldPanel("tag"),
         FieldPanel("banner_image"),

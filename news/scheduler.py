@@ -2,6 +2,8 @@
 Wagtail's `publish_scheduled` every SCHEDULER_INTERVAL seconds, under a database lock so that only
 one process publishes at a time. Articles with a go-live time appear, and expired ones disappear,
 within a minute; `manage.py publish_scheduled` from cron does the same job for those who prefer it.
+Both run the project's own publish_scheduled, which first holds back and reports what the 错敏词
+check now blocks (news/go_live_check.py).
 """
 
 from io import StringIO

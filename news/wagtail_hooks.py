@@ -9,7 +9,14 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.log_actions import LogFormatter
 
 from news.admin_views import ARTICLE_COLUMNS, ArticleFilterSet, ArticleIndexView
+from news.bulk_publish_check import refuse_blocked_pages
 from news.dashboard import AwaitingReviewPanel, can_review
+from news.go_live_check import (
+    GO_LIVE_REFUSED,
+    GO_LIVE_REFUSED_LABEL,
+    RefusedGoLivePanel,
+    refused_go_lives,
+)
 from news.hits.reports import MostReadPanel, MostReadView
 from news.importing.views import ImportArticlesView, ImportJobView, can_import
 from news.library import deletion
@@ -90,6 +97,8 @@ def add_newsroom_panels(request, panels):
         panels.append(AwaitingReviewPanel())
     if works_on_pages(request.user):
         panels.append(MostReadPanel())
+        if refused := refused_go_lives():
+            panels.append(RefusedGoLivePanel(refused))
 
 
 @hooks.register("after_create_page")
@@ -108,6 +117,17 @@ def register_schedule_log_action(actions):
 
         def format_message(self, log_entry):
             return f"设置发布计划（{describe_schedule(log_entry.revision)}）"
+
+
+@hooks.register("register_log_actions")
+def register_go_live_refused_log_action(actions):
+    @actions.register_action(GO_LIVE_REFUSED)
+    class GoLiveRefusedFormatter(LogFormatter):
+        label = GO_LIVE_REFUSED_LABEL
+
+        def format_message(self, log_entry):
+            findings = "；".join(log_entry.data.get("findings", []))
+            return f"定时发布未能上线，发布计划已取消（错敏词：{findings}）"
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -154,3 +174,5 @@ def upload_checks():
 # image and document pages (this app comes first), so these answer their addresses.
 hooks.register("register_admin_urls", deletion.delete_urls)
 hooks.register("before_bulk_action", deletion.refuse_bulk_action)
+# Bulk 发布 leaves out the pages the 错敏词 check blocks, and says which (news/bulk_publish_check.py).
+hooks.register("before_bulk_action", refuse_blocked_pages)

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
+from quality.check_task import ContentCheckTask  # noqa: F401
 from quality.date_models import DateChange, DateReason  # noqa: F401
 from quality.freshness_models import FreshnessWarning  # noqa: F401
 from quality.links_models import FoundLink, LinkCheckRun, LinkTarget  # noqa: F401

@@ -9,7 +9,6 @@ from wagtail.log_actions import log
 
 from core.content_gate import STANDARD
 from quality import page_texts
-from quality.checking import site_id_of
 from quality.word_lists import StandardOverride, object_reference
 
 LET_THROUGH = "quality.let_through"
@@ -26,7 +25,7 @@ def let_through(obj, finding, reason, user):
     content_type, object_id = object_reference(obj)
     with transaction.atomic():
         override = StandardOverride.objects.create(
-            site_id=site_id_of(page_texts.site_of(obj)),
+            site_id=page_texts.site_id_of(page_texts.site_of(obj)),
             content_type=content_type,
             object_id=object_id,
             word=finding.word,

@@ -35,9 +35,17 @@ def site_of(obj):
     if isinstance(obj, Page):
         if obj.path:
             return obj.get_site()
-        return None
+        # A page not yet in the tree: the site the edit form is adding it to (core/gate_forms.py).
+        return getattr(obj, "_gate_site", None)
     site = getattr(obj, "site", None)
     return site if isinstance(site, Site) else None
+
+
+def site_id_of(site):
+    """The id of `site` (a Site or its id), or of the default site for None."""
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).only("pk").first()
+    return getattr(site, "pk", site)
 
 
 def texts_of(obj):

@@ -1,8 +1,9 @@
 """The receivers of the content quality app, connected when Django starts (QualityConfig.ready):
-`manage.py setup_site` (and the tests' site) makes the app's role too, `setup_site --demo` the
-sample 错敏词 lists (quality/demo_words.py); a change to a list is seen by every process; every
-publish of an article passes quality/date_changes.py, which records a changed 发布时间; pages and
-files that change have the links to them judged again (quality/link_watch.py)."""
+`manage.py setup_site` (and the tests' site) makes the app's role too and puts the 错敏词 check
+first in 文章审核 (quality/check_task.py), `setup_site --demo` the sample 错敏词 lists
+(quality/demo_words.py); a change to a list is seen by every process; every publish of an article
+passes quality/date_changes.py, which records a changed 发布时间; pages and files that change have
+the links to them judged again (quality/link_watch.py)."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.documents import get_document_model
@@ -13,6 +14,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from core.signal_handlers import demo_content_loaded, site_set_up
 from news.models import ArticlePage
 from quality import date_changes, link_watch
+from quality.check_task import ensure_check_task
 from quality.demo_words import load_demo_words
 from quality.links_models import DOCUMENT, IMAGE
 from quality.safety_roles import ensure_roles
@@ -21,6 +23,7 @@ from quality.word_lists import AllowedPhrase, ListedWord, lists_changed
 
 def site_set_up_for_quality(sender, site, **kwargs):
     ensure_roles()
+    ensure_check_task()
 
 
 def demo_loaded(sender, site, **kwargs):

@@ -1,7 +1,8 @@
 """The content quality app in the admin: 内容安全 (the 错敏词 lists and their allow-list,
-quality/word_admin.py), its reports under 报告, the log's words for the decisions taken on
-findings, lists and dates, 栏目更新监测's dashboard panel and menu item
-(quality/freshness_report.py), and what an editor opening a page is told of its broken links."""
+quality/word_admin.py), the 检查错敏词 button of the page editor (quality/check_button.py), its
+reports under 报告, the log's words for the decisions taken on findings, lists and dates,
+栏目更新监测's dashboard panel and menu item (quality/freshness_report.py), and what an editor
+opening a page is told of its broken links."""
 
 from django.contrib import messages
 from django.contrib.auth.models import Permission
@@ -15,6 +16,7 @@ from wagtail.admin.menu import MenuItem
 from core import date_gate
 from news.models import ArticlePage
 from quality import date_changes, freshness_mail, links
+from quality.check_button import CheckMenuItem, CheckView
 from quality.date_report import DateChangesView, DateFindingsView, DateReportPermission
 from quality.freshness_report import (
     FreshnessPanel,
@@ -48,6 +50,26 @@ def register_word_list_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_content_safety_menu():
     return ContentSafetyMenu()
+
+
+# 检查错敏词 in the page editor (quality/check_button.py) ------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_check_urls():
+    return [
+        path("quality/check/<int:page_id>/", CheckView.as_view(), name="quality_check_page"),
+        path(
+            "quality/check/new/<slug:app_label>/<slug:model_name>/<int:parent_id>/",
+            CheckView.as_view(),
+            name="quality_check_new_page",
+        ),
+    ]
+
+
+@hooks.register("register_page_action_menu_item")
+def register_check_menu_item():
+    return CheckMenuItem(order=60)
 
 
 # 内容检查 ---------------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
 """Turns parsed seed-format articles into published ArticlePages (with the files of their 附件
 list, taken into the document library, and full-width punctuation in their Chinese text), and
 their contact block into a new revision of the site's ContactDetails; turns Word documents into
-drafts. Used by `manage.py import_articles`, the admin's 导入文章 and the demo loader."""
+drafts. Used by `manage.py import_articles`, the admin's 导入文章 and the demo loader.
 
+Every imported article passes the 错敏词 check (core/content_gate.py), and its result carries the
+findings for the list of what was imported. One that a finding blocks is kept as a draft, never
+published, whatever was asked: the text is in, to be corrected in the admin."""
+
+import dataclasses
 import io
 import mimetypes
 from dataclasses import dataclass
@@ -18,6 +23,7 @@ from wagtail.images.models import Image
 from wagtail.models import Collection, Site
 
 from contact.models import ContactDetails, ContactEmail, ContactPhone
+from core import content_gate
 from news.hits import store
 from news.importing.punctuation import chinese_punctuation
 from news.importing.seedformat import ParsedArticle, SeedFormatError, SubSection
@@ -36,6 +42,19 @@ class ImportTargetError(ValueError):
 class ImportResult:
     page: ArticlePage
     created: bool
+    verdict: content_gate.Verdict = dataclasses.field(default_factory=content_gate.Verdict)
+    # Asked to publish, and kept a draft for a blocking finding.
+    held_back: bool = False
+
+    def finding_notes(self):
+        """The findings, one line each, for the import's list."""
+        notes = [
+            f"错敏词（须改正后才能发布）：{content_gate.describe(f)}" for f in self.verdict.blocking
+        ]
+        notes += [f"易错词（请留意）：{content_gate.describe(f)}" for f in self.verdict.warnings]
+        if self.held_back:
+            notes.append("因含有须改正的错敏词，已导入为草稿，未发布。")
+        return notes
 
 
 def paragraph_html(text):
@@ -121,11 +140,15 @@ def import_article(
     if created:
         column.add_child(instance=page)
     revision = page.save_revision()
-    if publish:
+    verdict = content_gate.check_object(page, revision=revision)
+    result = ImportResult(page=page, created=created, verdict=verdict)
+    if publish and verdict:
         revision.publish()
+    elif publish:
+        result.held_back = True
     if take_count:
         store.raise_count(page.pk, article.hits or 0)
-    return ImportResult(page=page, created=created)
+    return result
 
 
 @transaction.atomic
@@ -166,8 +189,9 @@ def import_word_article(article: WordArticle, column: NewsIndexPage) -> ImportRe
             images[number] = image.pk
     page = ArticlePage(title=article.title, live=False, body=with_images(article.body, images))
     column.add_child(instance=page)
-    page.save_revision()
-    return ImportResult(page=page, created=True)
+    revision = page.save_revision()
+    verdict = content_gate.check_object(page, revision=revision)
+    return ImportResult(page=page, created=True, verdict=verdict)
 
 
 def library_document(attachment, file_named):

@@ -172,7 +172,7 @@ def import_word(job, entry, attempt, file_seconds):
         article = read_docx(bytes(data))
     with transaction.atomic():
         result = import_word_article(article, job.column)
-        record(entry, attempt, result, article.messages)
+        record(entry, attempt, result, [*article.messages, *result.finding_notes()])
     make_renditions(result.page)
 
 
@@ -196,7 +196,7 @@ def import_text(job, entry, attempt, article):
             article, job.column, publish=False, take_count=False, file_named=file_named
         )
         notes = [f"附件 {len(article.attachments)} 个已存入文档库。"] if article.attachments else []
-        record(entry, attempt, result, notes)
+        record(entry, attempt, result, [*notes, *result.finding_notes()])
 
 
 def record(entry, attempt, result, notes):

@@ -101,6 +101,9 @@ MIDDLEWARE = [
     # Answers a locked account's login attempts with 429 (django-axes).
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A publish refused by the 错敏词 check says why in Chinese, and a warning is said after the
+    # action it did not stop (core/content_refusals.py).
+    "core.content_refusals.ContentGateMiddleware",
     # A session idle for ADMIN_IDLE_MINUTES is signed out on its next request, before anything
     # else looks at it (security/idle_middleware.py).
     "security.idle_middleware.IdleLogoutMiddleware",

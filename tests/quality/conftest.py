@@ -1,6 +1,7 @@
-"""The content quality tests' helpers: a second site; a web server on this machine standing
-for the sites pages link to (every external case of the link check); and no name resolved
-through the network, so a link check in a test reaches nothing outside the machine."""
+"""The content quality tests' helpers: a second site; the words of the sites' 错敏词 lists each
+test sets; a web server on this machine standing for the sites pages link to (every external
+case of the link check); and no name resolved through the network, so a link check in a test
+reaches nothing outside the machine."""
 
 import socket
 import threading
@@ -10,8 +11,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from wagtail.models import Page, Site
 
+from core.content_gate import BANNED, STANDARD, TYPO
 from news.models import HomePage
 from news.sitetree import add_published
+from quality.word_lists import ListedWord, lists_changed
+
+# The 互动交流 staff and their unit, for the check of replies.
+from tests.interaction.conftest import handler, receiver, unit  # noqa: F401
 
 
 @pytest.fixture
@@ -133,3 +139,24 @@ def server(settings):
     yield httpd
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def words(db):
+    """set_words(banned=[...], standard={wrong: right}, typo={wrong: right}): every site's
+    lists hold these words and no other."""
+
+    def set_words(banned=(), standard=None, typo=None):
+        ListedWord.objects.all().delete()
+        for site in Site.objects.all():
+            rows = [ListedWord(site=site, kind=BANNED, word=word) for word in banned]
+            rows += [
+                ListedWord(site=site, kind=kind, word=word, right=right)
+                for kind, pairs in ((STANDARD, standard), (TYPO, typo))
+                for word, right in (pairs or {}).items()
+            ]
+            ListedWord.objects.bulk_create(rows)
+            lists_changed(site.pk)
+
+    set_words()
+    return set_words

@@ -92,6 +92,8 @@ class Command(BaseCommand):
             details = publish_contact(article) if contact else None
         verb = "已创建" if result.created else "已更新"
         self.stdout.write(f"{path}：{verb}《{result.page.title}》 {result.page.url or ''}")
+        for note in result.finding_notes():
+            self.stdout.write(f"{path}：{note}")
         if details:
             self.stdout.write(f"{path}：已发布联系方式《{details.name}》")
 
@@ -107,7 +109,7 @@ class Command(BaseCommand):
         # Made here, so that the first preview of the draft does not make them.
         make_renditions(result.page)
         self.stdout.write(f"{path}：已创建草稿《{result.page.title}》（Word 文档总是导入为草稿）")
-        for message in article.messages:
+        for message in [*article.messages, *result.finding_notes()]:
             self.stdout.write(f"{path}：{message}")
 
 
