@@ -204,8 +204,3 @@ def freshness_menu_item():
         icon_name="warning",
         order=6,
     )
-
-
-class FreshnessReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_read(request.user)

@@ -12,6 +12,7 @@ their columns.
 """
 
 from django.apps import apps as installed_apps
+from django.contrib.auth.management import create_permissions
 from django.db.models import Q
 
 from news.roles import REVIEWERS
@@ -64,3 +65,13 @@ def ensure_groups(apps):
 
 def ensure_roles():
     return ensure_groups(installed_apps)
+
+
+def grant_in_migration(apps, schema_editor):
+    """A migration's step that gives the roles the permissions of the tables made so far."""
+    # Permissions are normally created after all migrations; the groups need these now.
+    quality = apps.get_app_config("quality")
+    quality.models_module = True
+    create_permissions(quality, apps=apps, verbosity=0, using=schema_editor.connection.alias)
+    quality.models_module = None
+    ensure_groups(apps)

@@ -4,6 +4,8 @@ reports under 报告, the log's words for the decisions taken on findings, lists
 栏目更新监测's dashboard panel and menu item (quality/freshness_report.py), and what an editor
 opening a page is told of its broken links."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.shortcuts import redirect
@@ -12,15 +14,15 @@ from django.utils.timezone import localtime
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.reports import ReportView
 
 from core import date_gate
 from news.models import ArticlePage
 from quality import date_changes, freshness_mail, links
 from quality.check_button import CheckMenuItem, CheckView
-from quality.date_report import DateChangesView, DateFindingsView, DateReportPermission
+from quality.date_report import DateChangesView, DateFindingsView
 from quality.freshness_report import (
     FreshnessPanel,
-    FreshnessReportMenuItem,
     FreshnessReportView,
     freshness_menu_item,
     has_news,
@@ -72,33 +74,6 @@ def register_check_menu_item():
     return CheckMenuItem(order=60)
 
 
-# 内容检查 ---------------------------------------------------------------------------------------
-
-
-class ScanFindingsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return ScanFindingsView.permission_policy.user_has_permission(request.user, "view")
-
-
-@hooks.register("register_admin_urls")
-def register_scan_findings_urls():
-    return [
-        path("quality/content-check/", ScanFindingsView.as_view(), name="quality_scan_findings"),
-        path(
-            "quality/content-check/results/",
-            ScanFindingsView.as_view(results_only=True),
-            name="quality_scan_findings_results",
-        ),
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_scan_findings_menu_item():
-    return ScanFindingsMenuItem(
-        "内容检查 · 错敏词", reverse("quality_scan_findings"), icon_name="warning", order=110
-    )
-
-
 # 发布时间 (quality/date_changes.py, quality/date_report.py) ----------------------------------------
 
 
@@ -106,45 +81,6 @@ def register_scan_findings_menu_item():
 def register_date_actions(actions):
     for action, label in date_changes.ACTIONS.items():
         actions.register_action(action, label, label)
-
-
-@hooks.register("register_admin_urls")
-def register_date_report_urls():
-    return [
-        path(
-            "reports/content-check/dates/", DateFindingsView.as_view(), name="quality_date_findings"
-        ),
-        path(
-            "reports/content-check/dates/results/",
-            DateFindingsView.as_view(results_only=True),
-            name="quality_date_findings_results",
-        ),
-        path(
-            "reports/content-check/date-changes/",
-            DateChangesView.as_view(),
-            name="quality_date_changes",
-        ),
-        path(
-            "reports/content-check/date-changes/results/",
-            DateChangesView.as_view(results_only=True),
-            name="quality_date_changes_results",
-        ),
-    ]
-
-
-class DateReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        permission = DateReportPermission
-        return permission.permission_policy.user_has_any_permission(
-            request.user, permission.any_permission_required
-        )
-
-
-@hooks.register("register_reports_menu_item")
-def register_date_report_menu_item():
-    return DateReportMenuItem(
-        "内容检查 · 发布时间", reverse("quality_date_findings"), icon_name="date", order=300
-    )
 
 
 @hooks.register("before_bulk_action")
@@ -176,58 +112,9 @@ def refuse_bulk_publishing_of_unexplained_dates(request, action_type, objects, a
     return redirect(action.next_url)
 
 
-# 发稿统计 -------------------------------------------------------------------------------------
-
-
-class PublishingStatsMenuItem(MenuItem):
-    """Shown to those who may read it (the view refuses everyone else as well)."""
-
-    def is_shown(self, request):
-        return request.user.has_perm("quality.view_publishingstats")
-
-
-@hooks.register("register_admin_urls")
-def register_publishing_stats_urls():
-    return [
-        path("reports/publishing/", PublishingStatsView.as_view(), name="quality_publishing_stats")
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_publishing_stats_menu_item():
-    return PublishingStatsMenuItem(
-        "发稿统计", reverse("quality_publishing_stats"), icon_name="table", order=110
-    )
-
-
 # 失效链接 ---------------------------------------------------------------------------------------
 
 EDITOR_LINKS_SHOWN = 5
-
-
-class BrokenLinksMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_check_links(request.user)
-
-
-@hooks.register("register_admin_urls")
-def register_broken_links_urls():
-    return [
-        path("quality/broken-links/", BrokenLinksView.as_view(), name="quality_broken_links"),
-        path(
-            "quality/broken-links/results/",
-            BrokenLinksView.as_view(results_only=True),
-            name="quality_broken_links_results",
-        ),
-        path("quality/broken-links/check/", check_now, name="quality_check_links"),
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_broken_links_menu_item():
-    return BrokenLinksMenuItem(
-        "失效链接", reverse("quality_broken_links"), icon_name="link", order=120
-    )
 
 
 @hooks.register("register_log_actions")
@@ -258,49 +145,9 @@ def tell_the_editor_of_broken_links(request, page):
     return None
 
 
-# Every report's permission --------------------------------------------------------------------
-
-REPORT_PERMISSIONS = [
-    "view_scanfinding",
-    "view_datechange",
-    "view_publishingstats",
-    "view_freshness_report",
-    "check_links",
-]
-
-
-@hooks.register("register_permissions")
-def register_report_permissions():
-    # The group form offers only registered permissions, and saving a group keeps only what it
-    # offers: unregistered, 审核 would lose these at the next edit of the group, and an
-    # administrator could not give them to another group (设置 → 用户组).
-    return Permission.objects.filter(
-        content_type__app_label="quality", codename__in=REPORT_PERMISSIONS
-    )
-
-
 # 栏目更新监测 (quality/freshness.py) -------------------------------------------------------------
 # 报告 → 栏目更新, the dashboard's panel and the 栏目更新预警（N） menu item (quality/freshness_report.py),
 # and the daily job's warnings in each column's history (quality/freshness_mail.py).
-
-
-@hooks.register("register_admin_urls")
-def register_freshness_urls():
-    return [
-        path("reports/freshness/", FreshnessReportView.as_view(), name="quality_freshness"),
-        path(
-            "reports/freshness/results/",
-            FreshnessReportView.as_view(results_only=True),
-            name="quality_freshness_results",
-        ),
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_freshness_report_menu_item():
-    return FreshnessReportMenuItem(
-        "栏目更新", reverse("quality_freshness"), icon_name="time", order=120
-    )
 
 
 @hooks.register("construct_homepage_panels")
@@ -317,3 +164,112 @@ def register_freshness_menu_item():
 @hooks.register("register_log_actions")
 def register_freshness_actions(actions):
     actions.register_action(freshness_mail.ACTION, "栏目更新预警", "发出栏目更新预警")
+
+
+# The reports under 报告 -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    address: str
+    view: type
+    name: str
+    icon: str
+    # The permission (of the quality app) that shows the report; its view refuses anyone else.
+    permission: str
+
+
+REPORTS = [
+    Report(
+        "内容检查 · 错敏词",
+        "reports/content-check/words/",
+        ScanFindingsView,
+        "quality_scan_findings",
+        "warning",
+        "view_scanfinding",
+    ),
+    Report(
+        "内容检查 · 发布时间",
+        "reports/content-check/dates/",
+        DateFindingsView,
+        "quality_date_findings",
+        "date",
+        "view_datechange",
+    ),
+    Report(
+        "栏目更新",
+        "reports/freshness/",
+        FreshnessReportView,
+        "quality_freshness",
+        "time",
+        "view_freshness_report",
+    ),
+    Report(
+        "失效链接",
+        "reports/broken-links/",
+        BrokenLinksView,
+        "quality_broken_links",
+        "link",
+        "check_links",
+    ),
+    Report(
+        "发稿统计",
+        "reports/publishing/",
+        PublishingStatsView,
+        "quality_publishing_stats",
+        "table",
+        "view_publishingstats",
+    ),
+]
+# Pages reached from a report rather than from the menu.
+LINKED = [
+    ("reports/content-check/date-changes/", DateChangesView, "quality_date_changes"),
+]
+
+
+def report_urls(address, view, name):
+    urls = [path(address, view.as_view(), name=name)]
+    if issubclass(view, ReportView):
+        # The part of a listing Wagtail reloads when a filter changes.
+        results = view.as_view(results_only=True)
+        urls.append(path(f"{address}results/", results, name=f"{name}_results"))
+    return urls
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    urls = [path("reports/broken-links/check/", check_now, name="quality_check_links")]
+    for report in REPORTS:
+        urls += report_urls(report.address, report.view, report.name)
+    for address, view, name in LINKED:
+        urls += report_urls(address, view, name)
+    return urls
+
+
+class ReportMenuItem(MenuItem):
+    def __init__(self, report, order):
+        super().__init__(report.title, reverse(report.name), icon_name=report.icon, order=order)
+        self.permission = f"quality.{report.permission}"
+
+    def is_shown(self, request):
+        return request.user.is_active and request.user.has_perm(self.permission)
+
+
+def menu_item_registrar(report, order):
+    return lambda: ReportMenuItem(report, order)
+
+
+for number, each in enumerate(REPORTS):
+    hooks.register("register_reports_menu_item", menu_item_registrar(each, 110 + 10 * number))
+
+
+@hooks.register("register_permissions")
+def register_report_permissions():
+    # The group form offers only registered permissions, and saving a group keeps only what it
+    # offers: unregistered, 审核 would lose these at the next edit of the group, and an
+    # administrator could not give them to another group (设置 → 用户组).
+    return Permission.objects.filter(
+        content_type__app_label="quality",
+        codename__in=[report.permission for report in REPORTS],
+    )

@@ -4,19 +4,9 @@ import django.db.models.deletion
 import django.utils.timezone
 import uuid
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-
-def create_roles(apps, schema_editor):
-    from quality.safety_roles import ensure_groups
-
-    # Permissions are normally created after all migrations; the role needs these now.
-    quality = apps.get_app_config("quality")
-    quality.models_module = True
-    create_permissions(quality, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-    quality.models_module = None
-    ensure_groups(apps)
+from quality.safety_roles import grant_in_migration
 
 
 class Migration(migrations.Migration):
@@ -99,5 +89,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['content_type', 'object_id'], name='quality_sta_content_ba2767_idx')],
             },
         ),
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        migrations.RunPython(grant_in_migration, migrations.RunPython.noop),
     ]

@@ -1,19 +1,9 @@
 """发稿统计's permission (quality/stats_models.py, a model without a table), given to
 内容安全管理 and 审核 (quality/safety_roles.py)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-
-def create_roles(apps, schema_editor):
-    from quality.safety_roles import ensure_groups
-
-    # Permissions are normally created after all migrations; the groups need this one now.
-    quality = apps.get_app_config("quality")
-    quality.models_module = True
-    create_permissions(quality, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-    quality.models_module = None
-    ensure_groups(apps)
+from quality.safety_roles import grant_in_migration
 
 
 class Migration(migrations.Migration):
@@ -41,5 +31,5 @@ class Migration(migrations.Migration):
                 "default_permissions": ("view",),
             },
         ),
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        migrations.RunPython(grant_in_migration, migrations.RunPython.noop),
     ]

@@ -4,19 +4,9 @@ the report, given to 内容安全管理 and 审核 (quality/safety_roles.py)."""
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-
-def create_roles(apps, schema_editor):
-    from quality.safety_roles import ensure_groups
-
-    # Permissions are normally created after all migrations; the groups need this one now.
-    quality = apps.get_app_config("quality")
-    quality.models_module = True
-    create_permissions(quality, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-    quality.models_module = None
-    ensure_groups(apps)
+from quality.safety_roles import grant_in_migration
 
 
 class Migration(migrations.Migration):
@@ -50,5 +40,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('page', 'day'), name='quality_freshness_once_a_day')],
             },
         ),
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        migrations.RunPython(grant_in_migration, migrations.RunPython.noop),
     ]
