@@ -3,9 +3,9 @@ an object (quality/page_texts.py) is matched against its site's lists (quality/w
 
 Matching is Aho–Corasick (pyahocorasick) over the text after NFKC, so full-width letters and digits
 match their half-width forms; words marked 同时匹配繁体 are matched a second time over the text
-converted from traditional to simplified characters (OpenCC t2s). Of overlapping matches the
-longest wins, and matches do not overlap; a match inside an occurrence of an allow-listed phrase of
-its list is no finding. The matcher of a site is built once per version of its lists and kept in
+converted from traditional to simplified characters (OpenCC t2s). A match inside an occurrence of
+an allow-listed phrase of its list is no finding; of the others, overlapping matches give one
+finding: the stricter list's, then the longest (so a warning word never hides a banned one). The matcher of a site is built once per version of its lists and kept in
 process memory: each check reads the version (one indexed query), so a list changed in one process
 is used by every process at its next check.
 """
@@ -22,6 +22,7 @@ from wagtail.models import Site
 from core.content_gate import BANNED, STANDARD, TYPO, Finding, Verdict
 from quality import page_texts
 from quality.word_lists import (
+    INVISIBLE,
     AllowedPhrase,
     ListedWord,
     StandardOverride,
@@ -52,18 +53,19 @@ def simplified(text):
 
 
 class Normalised:
-    """A text as it is matched, with the position in the original of each of its characters,
-    so that a finding quotes the text as the editor wrote it."""
+    """A text as it is matched (NFKC, without the characters a reader does not see), with the
+    position in the original of each of its characters, so that a finding quotes the text as the
+    editor wrote it."""
 
     def __init__(self, text):
         folded = unicodedata.normalize("NFKC", text)
-        if len(folded) == len(text):
+        if len(folded) == len(text) and not INVISIBLE.search(folded):
             self.text, self.origin = folded, None
         else:
-            # A character became several (① is 1, ㈠ is (一)): fold one by one to keep the map.
+            # A character became several (① is 1, ㈠ is (一)) or none: fold one by one to keep the map.
             parts, origin = [], []
             for position, character in enumerate(text):
-                one = unicodedata.normalize("NFKC", character)
+                one = INVISIBLE.sub("", unicodedata.normalize("NFKC", character))
                 parts.append(one)
                 origin.extend([position] * len(one))
             self.text, self.origin = "".join(parts), origin
@@ -145,38 +147,39 @@ class Matcher:
         self.size = len(plain)
 
     def matches(self, normalised):
-        """(start, end, entry) in the normalised text: longest first, not overlapping, none
-        inside an allowed phrase of its list."""
+        """(start, end, entry) in the normalised text, in order: none inside an allowed phrase of
+        its list, not overlapping; of overlapping matches the stricter wins, then the longest, so
+        that no listed word written against a banned one hides it."""
         texts = [encoded(normalised.text)]
-        found = long_matches(self.plain, texts[0])
+        found = every_match(self.plain, texts[0])
         if self.traditional is not None:
             texts.append(encoded(normalised.simplified))
-            found += long_matches(self.traditional, texts[1])
+            found += every_match(self.traditional, texts[1])
         if not found:
             return []
-        found.sort(key=lambda match: (match[0], match[0] - match[1]))
-        chosen, reached = [], 0
-        for match in found:
-            if match[0] >= reached:
-                chosen.append(match)
-                reached = match[1]
-        if self.allowed is None:
-            return chosen
-        allowed = [
-            (after - length, after, kinds)
-            for text in texts
-            for after, (length, kinds) in (
-                (last // 2 + 1, value) for last, value in self.allowed.iter(text)
-            )
-        ]
-        return [
-            (start, end, entry)
-            for start, end, entry in chosen
-            if not any(
-                entry.kind in kinds and first <= start and end <= after
-                for first, after, kinds in allowed
-            )
-        ]
+        if self.allowed is not None:
+            allowed = [
+                (after - length, after, kinds)
+                for text in texts
+                for after, (length, kinds) in (
+                    (last // 2 + 1, value) for last, value in self.allowed.iter(text)
+                )
+            ]
+            found = [
+                (start, end, entry)
+                for start, end, entry in found
+                if not any(
+                    entry.kind in kinds and first <= start and end <= after
+                    for first, after, kinds in allowed
+                )
+            ]
+        found.sort(key=lambda match: (SEVERITY[match[2].kind], match[0] - match[1], match[0]))
+        chosen, taken = [], bytearray(len(normalised.text))
+        for start, end, entry in found:
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                chosen.append((start, end, entry))
+        return sorted(chosen, key=lambda match: match[0])
 
 
 def keep(entries, key, entry):
@@ -185,13 +188,13 @@ def keep(entries, key, entry):
         entries[key] = (len(key), entry)
 
 
-def long_matches(built, text):
-    """(start, end, entry) in characters of the matches in `text` (encoded)."""
+def every_match(built, text):
+    """(start, end, entry) in characters of every match in `text` (encoded), overlapping ones
+    included."""
     if built is None:
         return []
     return [
-        (last // 2 + 1 - length, last // 2 + 1, entry)
-        for last, (length, entry) in built.iter_long(text)
+        (last // 2 + 1 - length, last // 2 + 1, entry) for last, (length, entry) in built.iter(text)
     ]
 
 

@@ -3,6 +3,7 @@ a listed word legitimately (allow-list), a counter bumped on every change of eit
 serving process rebuilds its matcher at its next check, quality/checking.py), and the reviewers'
 overrides of 规范表述 findings."""
 
+import re
 import unicodedata
 import uuid
 
@@ -18,12 +19,20 @@ from core.content_gate import BANNED, KIND_NAMES, STANDARD, TYPO
 
 KINDS = [(kind, KIND_NAMES[kind]) for kind in (BANNED, STANDARD, TYPO)]
 WORD_LENGTH = 100
+# Characters a reader does not see (zero-width spaces and joiners, the soft hyphen, direction
+# marks, the byte-order mark): typed inside a listed word they would hide it from the check, so
+# matching leaves them out, in the lists and in the text alike.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 
 
 def normal_form(text):
     """How a word or phrase is stored and compared: NFKC (full-width letters and digits become
-    half-width), without surrounding spaces."""
-    return unicodedata.normalize("NFKC", text or "").strip()
+    half-width), without characters a reader does not see, nor surrounding spaces."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).strip()
 
 
 class ListedWord(models.Model):

@@ -1,0 +1,71 @@
+"""The 错敏词 check as an editor trying to get a listed word past it would meet it: another
+listed word written against it, or characters a reader does not see put inside it."""
+
+import pytest
+
+from core.content_gate import BANNED, TYPO
+from quality import checking
+from quality.word_lists import AllowedPhrase, ListedWord
+
+pytestmark = pytest.mark.django_db
+
+
+def found(site, text):
+    verdict = checking.check_texts(site, [("正文", "body", text)])
+    return [(finding.kind, finding.word) for finding in verdict.findings]
+
+
+def test_a_typo_written_against_a_banned_word_does_not_hide_it(site):
+    ListedWord.objects.create(site=site, kind=TYPO, word="甲乙", right="甲丙")
+    ListedWord.objects.create(site=site, kind=BANNED, word="乙丙丁")
+    assert found(site, "他写了甲乙丙丁。") == [(BANNED, "乙丙丁")]
+
+
+def test_an_allowed_phrase_of_a_typo_does_not_hide_a_banned_word_overlapping_it(site):
+    ListedWord.objects.create(site=site, kind=TYPO, word="甲乙", right="甲丙")
+    AllowedPhrase.objects.create(site=site, kind=TYPO, phrase="零甲乙")
+    ListedWord.objects.create(site=site, kind=BANNED, word="乙丙丁")
+    assert found(site, "零甲乙丙丁") == [(BANNED, "乙丙丁")]
+
+
+def test_the_start_of_a_longer_listed_word_does_not_hide_a_banned_word(site):
+    ListedWord.objects.create(site=site, kind=TYPO, word="示例禁用语", right="示例用语")
+    ListedWord.objects.create(site=site, kind=BANNED, word="禁用词")
+    assert found(site, "示例禁用词") == [(BANNED, "禁用词")]
+
+
+def test_of_two_banned_words_overlapping_the_longest_is_the_finding(site):
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例")
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
+    assert found(site, "一个示例禁用词和一个示例。") == [
+        (BANNED, "示例禁用词"),
+        (BANNED, "示例"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\u2066"],
+    ids=[
+        "zwsp",
+        "zwnj",
+        "zwj",
+        "word-joiner",
+        "bom",
+        "soft-hyphen",
+        "bidi-override",
+        "bidi-isolate",
+    ],
+)
+def test_a_character_readers_do_not_see_inside_a_banned_word_does_not_hide_it(site, invisible):
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
+    text = f"前文示例{invisible}禁用{invisible}词后文"
+    assert found(site, text) == [(BANNED, f"示例{invisible}禁用{invisible}词")]
+
+
+def test_a_listed_word_typed_with_an_invisible_character_is_found_without_it(site):
+    word = ListedWord(site=site, kind=BANNED, word="示例\u200b禁用词")
+    word.full_clean()
+    word.save()
+    assert word.word == "示例禁用词"
+    assert found(site, "前文示例禁用词后文") == [(BANNED, "示例禁用词")]
