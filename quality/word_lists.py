@@ -27,12 +27,15 @@ INVISIBLE = re.compile(
     "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
+# Control characters mean nothing in a word (and no spreadsheet can hold them).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def normal_form(text):
     """How a word or phrase is stored and compared: NFKC (full-width letters and digits become
-    half-width), without characters a reader does not see, nor surrounding spaces."""
-    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).strip()
+    half-width), without characters a reader does not see or control characters, nor surrounding
+    spaces."""
+    return CONTROL.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text or ""))).strip()
 
 
 class ListedWord(models.Model):
