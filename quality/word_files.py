@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.content_gate import BANNED, STANDARD
 from core.spreadsheets import FORMULA_STARTS, neutralised
-from quality.word_lists import WORD_LENGTH, normal_form
+from quality.word_lists import WORD_LENGTH, normal_form, only_punctuation
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -173,6 +173,8 @@ def checked(rows, kind):
             row.right = ""
         if not row.word:
             errors.append(f"第 {row.line} 行：没有词语。")
+        elif only_punctuation(row.word):
+            errors.append(f"第 {row.line} 行：“{row.word}”只有标点，几乎每篇文章都会被找出。")
         elif len(row.word) > WORD_LENGTH or len(row.right) > WORD_LENGTH:
             errors.append(f"第 {row.line} 行：词语或正确形式超过 {WORD_LENGTH} 个字。")
         elif len(row.note) > NOTE_LENGTH:

@@ -38,6 +38,16 @@ def normal_form(text):
     return CONTROL.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text or ""))).strip()
 
 
+def only_punctuation(text):
+    """Whether a word holds nothing but punctuation and spaces: listed, it would be found in
+    nearly every article."""
+    return all(unicodedata.category(character)[0] in "PZ" for character in text)
+
+
+TOO_LONG = f"全角转半角等规范化后不能超过 {WORD_LENGTH} 个字。"
+ONLY_PUNCTUATION = "词语只有标点，几乎每篇文章都会被找出，请填写文字。"
+
+
 class ListedWord(models.Model):
     site = models.ForeignKey(
         "wagtailcore.Site", verbose_name="站点", on_delete=models.CASCADE, related_name="+"
@@ -77,6 +87,12 @@ class ListedWord(models.Model):
         self.right = normal_form(self.right)
         if not self.word:
             raise ValidationError({"word": "请填写词语。"})
+        if only_punctuation(self.word):
+            raise ValidationError({"word": ONLY_PUNCTUATION})
+        for name in ("word", "right"):
+            # NFKC may make a text longer (㈠ is "(一)") than the form's length check saw.
+            if len(getattr(self, name)) > WORD_LENGTH:
+                raise ValidationError({name: TOO_LONG})
         if self.kind == STANDARD and not self.right:
             raise ValidationError({"right": "规范表述须填写正确形式。"})
         if self.kind == BANNED:
@@ -115,6 +131,8 @@ class AllowedPhrase(models.Model):
         self.phrase = normal_form(self.phrase)
         if not self.phrase:
             raise ValidationError({"phrase": "请填写短语。"})
+        if len(self.phrase) > WORD_LENGTH:
+            raise ValidationError({"phrase": TOO_LONG})
 
 
 class ListVersion(models.Model):
