@@ -54,6 +54,12 @@ def read(upload, kind):
 
 
 def decoded(content):
+    # Windows Notepad's "Unicode" is UTF-16 with a byte-order mark.
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            content = content.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError("无法识别文件的编码，请另存为 UTF-8 编码的 .txt。") from None
     if b"\x00" in content:
         raise ValidationError("这不是文本文件（请另存为 UTF-8 或 GBK 编码的 .txt）。")
     for encoding in ("utf-8-sig", "gb18030"):

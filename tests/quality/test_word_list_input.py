@@ -86,3 +86,27 @@ def test_a_word_that_is_an_allowed_phrase_of_its_list_is_refused(keeper, site):
     assert response.status_code == 200
     assert "是禁用词的允许短语" in response.content.decode()
     assert not ListedWord.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "gb18030"])
+def test_a_text_file_saved_by_notepad_in_any_of_its_encodings_is_read(keeper, site, encoding):
+    text = "示例禁用词\n另一个词\n"
+    content = text.encode(encoding)
+    if encoding == "utf-16-be":
+        content = b"\xfe\xff" + content
+    response = keeper.post(
+        IMPORT,
+        {"site": site.pk, "kind": BANNED, "file": SimpleUploadedFile("a.txt", content)},
+    )
+    assert response.status_code == 302
+    assert sorted(ListedWord.objects.values_list("word", flat=True)) == ["另一个词", "示例禁用词"]
+
+
+def test_a_broken_utf16_file_is_refused_in_chinese(keeper, site):
+    content = b"\xff\xfe" + "示例".encode("utf-16-le") + b"\x00\xd8"
+    response = keeper.post(
+        IMPORT,
+        {"site": site.pk, "kind": BANNED, "file": SimpleUploadedFile("a.txt", content)},
+    )
+    assert "无法识别文件的编码" in response.content.decode()
+    assert not ListedWord.objects.exists()
