@@ -155,11 +155,14 @@ class ListVersion(models.Model):
         return f"{self.site_id}:{self.number}"
 
 
-def lists_changed(site_id):
-    """Raise the site's list version (after any change, including bulk ones that send no signal)."""
+def lists_changed(site_id, deleted=False):
+    """Raise the site's list version (after any change, including bulk ones that send no signal).
+    After a row's deletion the version is only raised, never made: when the site itself is being
+    deleted, its version row has gone before its words, and one made again would be left
+    pointing at no site."""
     with transaction.atomic():
         changed = ListVersion.objects.filter(site_id=site_id)
-        if not changed.update(number=F("number") + 1, stamp=uuid.uuid4()):
+        if not changed.update(number=F("number") + 1, stamp=uuid.uuid4()) and not deleted:
             ListVersion.objects.get_or_create(site_id=site_id, defaults={"number": 1})
 
 
