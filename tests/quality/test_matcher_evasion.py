@@ -1,6 +1,8 @@
 """The 错敏词 check as an editor trying to get a listed word past it would meet it: another
 listed word written against it, or characters a reader does not see put inside it."""
 
+import time
+
 import pytest
 
 from core.content_gate import BANNED, TYPO
@@ -69,3 +71,23 @@ def test_a_listed_word_typed_with_an_invisible_character_is_found_without_it(sit
     word.save()
     assert word.word == "示例禁用词"
     assert found(site, "前文示例禁用词后文") == [(BANNED, "示例禁用词")]
+
+
+def test_a_text_full_of_allowed_phrases_is_checked_at_once(site):
+    # Thousands of matches each inside one of thousands of allowed occurrences: compared pair by
+    # pair this took seconds, long enough to hold up a publish.
+    ListedWord.objects.create(site=site, kind=TYPO, word="中国", right="中华")
+    AllowedPhrase.objects.create(site=site, kind=TYPO, phrase="中国共产党")
+    text = "中国共产党" * 8000 + "中国"
+    started = time.perf_counter()
+    assert found(site, text) == [(TYPO, "中国")]
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_match_inside_any_of_several_overlapping_allowed_phrases_is_no_finding(site):
+    ListedWord.objects.create(site=site, kind=BANNED, word="乙丙")
+    AllowedPhrase.objects.create(site=site, kind=BANNED, phrase="甲乙丙丁戊")
+    AllowedPhrase.objects.create(site=site, kind=BANNED, phrase="乙")
+    AllowedPhrase.objects.create(site=site, kind=TYPO, phrase="乙丙丁")
+    assert found(site, "甲乙丙丁戊") == []
+    assert found(site, "乙丙丁") == [(BANNED, "乙丙")]
