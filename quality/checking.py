@@ -24,6 +24,8 @@ from core.content_gate import BANNED, STANDARD, TYPO, Finding, Verdict
 from quality import page_texts
 from quality.word_lists import (
     INVISIBLE,
+    OVERRIDE_CONTEXT_LENGTH,
+    WORD_LENGTH,
     AllowedPhrase,
     ListedWord,
     StandardOverride,
@@ -244,12 +246,15 @@ def findings_in(site_matcher, where, field, text):
         findings.append(
             Finding(
                 kind=entry.kind,
-                word=text[first:last],
+                # As a reader sees it: characters nobody sees, typed inside, are left out.
+                word=INVISIBLE.sub("", text[first:last]),
                 right=entry.right,
                 where=where,
                 field=field,
                 # On one line, as the editor is shown it (paragraphs are lines of their own).
-                context=" ".join(text[max(0, first - CONTEXT) : last + CONTEXT].split()),
+                context=" ".join(
+                    INVISIBLE.sub("", text[max(0, first - CONTEXT) : last + CONTEXT]).split()
+                ),
                 blocks=entry.kind != TYPO,
             )
         )
@@ -287,8 +292,15 @@ def check_object(obj, revision=None):
     return Verdict(
         [
             replace(finding, blocks=False)
-            if finding.kind == STANDARD and (finding.word, finding.context) in let_through
+            if finding.kind == STANDARD and override_key(finding) in let_through
             else finding
             for finding in verdict.findings
         ]
     )
+
+
+def override_key(finding):
+    """What a reviewer's override of `finding` is kept under: its wrong form and context as the
+    override's columns hold them (a form written with composed characters, or its context, may
+    be longer than a listed word)."""
+    return finding.word[:WORD_LENGTH], finding.context[:OVERRIDE_CONTEXT_LENGTH]

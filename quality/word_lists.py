@@ -19,6 +19,7 @@ from core.content_gate import BANNED, KIND_NAMES, STANDARD, TYPO
 
 KINDS = [(kind, KIND_NAMES[kind]) for kind in (BANNED, STANDARD, TYPO)]
 WORD_LENGTH = 100
+OVERRIDE_CONTEXT_LENGTH = 400
 # Characters a reader does not see (zero-width spaces and joiners, the soft hyphen, direction
 # marks, the byte-order mark): typed inside a listed word they would hide it from the check, so
 # matching leaves them out, in the lists and in the text alike.
@@ -188,7 +189,7 @@ class StandardOverride(models.Model):
     object_id = models.CharField(max_length=64)
     word = models.CharField("错误形式", max_length=WORD_LENGTH)
     right = models.CharField("正确形式", max_length=WORD_LENGTH, blank=True)
-    context = models.CharField("上下文", max_length=400)
+    context = models.CharField("上下文", max_length=OVERRIDE_CONTEXT_LENGTH)
     reason = models.TextField("理由")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

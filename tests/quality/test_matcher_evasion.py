@@ -5,9 +5,12 @@ import time
 
 import pytest
 
-from core.content_gate import BANNED, TYPO
+from core import content_gate
+from core.content_gate import BANNED, STANDARD, TYPO
 from quality import checking
+from quality.overrides import let_through
 from quality.word_lists import AllowedPhrase, ListedWord
+from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +65,8 @@ def test_of_two_banned_words_overlapping_the_longest_is_the_finding(site):
 def test_a_character_readers_do_not_see_inside_a_banned_word_does_not_hide_it(site, invisible):
     ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
     text = f"前文示例{invisible}禁用{invisible}词后文"
-    assert found(site, text) == [(BANNED, f"示例{invisible}禁用{invisible}词")]
+    # Quoted as readers see it.
+    assert found(site, text) == [(BANNED, "示例禁用词")]
 
 
 def test_a_listed_word_typed_with_an_invisible_character_is_found_without_it(site):
@@ -91,3 +95,17 @@ def test_a_match_inside_any_of_several_overlapping_allowed_phrases_is_no_finding
     AllowedPhrase.objects.create(site=site, kind=TYPO, phrase="乙丙丁")
     assert found(site, "甲乙丙丁戊") == []
     assert found(site, "乙丙丁") == [(BANNED, "乙丙")]
+
+
+def test_a_standard_form_padded_with_invisible_characters_is_quoted_and_let_through_as_seen(
+    site, column
+):
+    ListedWord.objects.create(site=site, kind=STANDARD, word="党支部书记记", right="党支部书记")
+    padded = "\u200b" * 100
+    article = ArticlePageFactory(parent=column, title=f"党支部{padded}书记记讲话{padded}")
+    [finding] = content_gate.check_object(article).findings
+    assert (finding.word, finding.context) == ("党支部书记记", "党支部书记记讲话")
+    override = let_through(article, finding, "原文引用", None)
+    override.full_clean(exclude=["user"])
+    assert (override.word, override.context) == ("党支部书记记", "党支部书记记讲话")
+    assert content_gate.check_object(article)
