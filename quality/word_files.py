@@ -47,7 +47,7 @@ def read(upload, kind):
     if name.endswith(".xlsx"):
         rows = xlsx_rows(content)
     elif name.endswith(".txt"):
-        rows = text_rows(content)
+        rows = text_rows(content, kind)
     else:
         raise ValidationError("只能导入 .txt 或 .xlsx 文件（Excel 请另存为 .xlsx）。")
     return checked(rows, kind)
@@ -70,13 +70,15 @@ def decoded(content):
     raise ValidationError("无法识别文件的编码，请另存为 UTF-8 编码的 .txt。")
 
 
-def text_rows(content):
+def text_rows(content, kind=None):
+    # A 禁用词 has no right form: an "=" in its line is part of the word (as the export wrote it).
+    separators = ("\t",) if kind == BANNED else ("\t", "=")
     rows = []
     for line, text in enumerate(decoded(content).splitlines(), 1):
         text = text.strip()
         if not text or text.startswith("#"):
             continue
-        for separator in ("\t", "="):
+        for separator in separators:
             if separator in text:
                 word, right = text.split(separator, 1)
                 break

@@ -110,3 +110,15 @@ def test_a_broken_utf16_file_is_refused_in_chinese(keeper, site):
     )
     assert "无法识别文件的编码" in response.content.decode()
     assert not ListedWord.objects.exists()
+
+
+def test_a_banned_word_with_an_equals_sign_comes_back_from_its_text_export(keeper, site):
+    ListedWord.objects.create(site=site, kind=BANNED, word="A=B")
+    exported = keeper.get(reverse("quality_words:export", args=("txt",))).content
+    ListedWord.objects.all().delete()
+    response = keeper.post(
+        IMPORT,
+        {"site": site.pk, "kind": BANNED, "file": SimpleUploadedFile("a.txt", exported)},
+    )
+    assert response.status_code == 302
+    assert list(ListedWord.objects.values_list("word", flat=True)) == ["A=B"]
