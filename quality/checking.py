@@ -10,6 +10,7 @@ process memory: each check reads the version (one indexed query), so a list chan
 is used by every process at its next check.
 """
 
+import re
 import threading
 import unicodedata
 from bisect import bisect_right
@@ -55,6 +56,14 @@ def simplified(text):
     return _t2s().convert(text)
 
 
+# Characters that NFKC joins to the one before them (combining accents, kana voicing marks,
+# Hangul vowel and final jamo): a text holding them is folded a character and its marks at a time.
+JOINS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a\u1160-\u11ff]"
+)
+CLUSTER = re.compile(f"(?s).{JOINS.pattern}*")
+
+
 class Normalised:
     """A text as it is matched (NFKC, without the characters a reader does not see), with the
     position in the original of each of its characters, so that a finding quotes the text as the
@@ -62,16 +71,23 @@ class Normalised:
 
     def __init__(self, text):
         folded = unicodedata.normalize("NFKC", text)
-        if len(folded) == len(text) and not INVISIBLE.search(folded):
+        if len(folded) == len(text) and not INVISIBLE.search(folded) and not JOINS.search(text):
             self.text, self.origin = folded, None
         else:
-            # A character became several (① is 1, ㈠ is (一)) or none: fold one by one to keep the map.
-            parts, origin = [], []
-            for position, character in enumerate(text):
-                one = INVISIBLE.sub("", unicodedata.normalize("NFKC", character))
+            # A character became several (① is 1, ㈠ is (一)), none, or one with the marks after
+            # it (e and ◌́ are é): fold each character with its marks to keep the map.
+            parts, origin, ends = [], [], []
+            for match in CLUSTER.finditer(text):
+                one = INVISIBLE.sub("", unicodedata.normalize("NFKC", match.group()))
+                if not one:
+                    continue
                 parts.append(one)
-                origin.extend([position] * len(one))
-            self.text, self.origin = "".join(parts), origin
+                start, last = match.start(), match.end() - 1
+                places = [min(start + offset, last) for offset in range(len(one))]
+                origin.extend(places)
+                # A character's marks are quoted with it.
+                ends.extend([*(place + 1 for place in places[:-1]), match.end()])
+            self.text, self.origin, self.ends = "".join(parts), origin, ends
         self._simplified = None
 
     @property
@@ -92,7 +108,7 @@ class Normalised:
         """The original text's (start, end) of the normalised text's characters start..end-1."""
         if self.origin is None:
             return start, end
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.origin[start], self.ends[end - 1]
 
 
 class Symbols(dict):

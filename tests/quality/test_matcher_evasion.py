@@ -110,3 +110,17 @@ def test_a_standard_form_padded_with_invisible_characters_is_quoted_and_let_thro
     override.full_clean(exclude=["user"])
     assert (override.word, override.context) == ("党支部书记记", "党支部书记记讲话")
     assert content_gate.check_object(article)
+
+
+def test_a_word_written_with_combining_marks_is_found_in_a_text_with_full_width_punctuation(site):
+    # The full-width comma makes the text fold character by character: the accent typed after
+    # its letter (as a Mac pastes it) must still join it.
+    ListedWord.objects.create(site=site, kind=BANNED, word="Café")
+    assert found(site, "他说，Cafe\u0301很好。") == [(BANNED, "Cafe\u0301")]
+
+
+def test_a_word_is_quoted_in_place_when_characters_grow_and_join_in_one_text(site):
+    # ㈠ grows by two characters and two accents join their letters: lengths match, places not.
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
+    verdict = checking.check_texts(site, [("正文", "body", "㈠示例禁用词e\u0301e\u0301")])
+    assert [finding.word for finding in verdict.findings] == ["示例禁用词"]
