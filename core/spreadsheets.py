@@ -5,7 +5,8 @@ GBK (the titles come out garbled); they write times in UTC; and a cell beginning
 is a formula to Excel, so a title such as "=HYPERLINK(…)" would run when opened. Here the CSV
 starts with a UTF-8 BOM, times are the site's local time, and any text cell that a spreadsheet
 would take for a formula (also after leading spaces) is prefixed with an apostrophe, which Excel
-shows as plain text.
+shows as plain text. Control characters, which an XLSX cannot hold (openpyxl refuses the whole
+file), are left out of every text cell.
 """
 
 import csv
@@ -13,6 +14,7 @@ import datetime
 import io
 
 from django.http import HttpResponse
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.beijing_time import beijing_time
 
@@ -21,7 +23,9 @@ BOM = "\ufeff"
 
 
 def neutralised(text):
-    """Text a spreadsheet shows as text: prefixed with ' when it would start a formula."""
+    """Text a spreadsheet shows as text: prefixed with ' when it would start a formula, without
+    the control characters a title or a name may carry."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if text.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + text
     return text

@@ -3,15 +3,17 @@ an object (quality/page_texts.py) is matched against its site's lists (quality/w
 
 Matching is Aho–Corasick (pyahocorasick) over the text after NFKC, so full-width letters and digits
 match their half-width forms; words marked 同时匹配繁体 are matched a second time over the text
-converted from traditional to simplified characters (OpenCC t2s). Of overlapping matches the
-longest wins, and matches do not overlap; a match inside an occurrence of an allow-listed phrase of
-its list is no finding. The matcher of a site is built once per version of its lists and kept in
+converted from traditional to simplified characters (OpenCC t2s). A match inside an occurrence of
+an allow-listed phrase of its list is no finding; of the others, overlapping matches give one
+finding: the stricter list's, then the longest (so a warning word never hides a banned one). The matcher of a site is built once per version of its lists and kept in
 process memory: each check reads the version (one indexed query), so a list changed in one process
 is used by every process at its next check.
 """
 
+import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -23,11 +25,13 @@ from quality import page_texts
 from quality.overrides import let_through
 from quality.page_texts import site_id_of
 from quality.word_lists import (
+    INVISIBLE,
     AllowedPhrase,
     ListedWord,
     StandardOverride,
     list_version,
     normal_form,
+    override_key,
 )
 
 # Characters shown on each side of a finding.
@@ -52,22 +56,38 @@ def simplified(text):
     return _t2s().convert(text)
 
 
+# Characters that NFKC joins to the one before them (combining accents, kana voicing marks,
+# Hangul vowel and final jamo): a text holding them is folded a character and its marks at a time.
+JOINS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a\u1160-\u11ff]"
+)
+CLUSTER = re.compile(f"(?s).{JOINS.pattern}*")
+
+
 class Normalised:
-    """A text as it is matched, with the position in the original of each of its characters,
-    so that a finding quotes the text as the editor wrote it."""
+    """A text as it is matched (NFKC, without the characters a reader does not see), with the
+    position in the original of each of its characters, so that a finding quotes the text as the
+    editor wrote it."""
 
     def __init__(self, text):
         folded = unicodedata.normalize("NFKC", text)
-        if len(folded) == len(text):
+        if len(folded) == len(text) and not INVISIBLE.search(folded) and not JOINS.search(text):
             self.text, self.origin = folded, None
         else:
-            # A character became several (① is 1, ㈠ is (一)): fold one by one to keep the map.
-            parts, origin = [], []
-            for position, character in enumerate(text):
-                one = unicodedata.normalize("NFKC", character)
+            # A character became several (① is 1, ㈠ is (一)), none, or one with the marks after
+            # it (e and ◌́ are é): fold each character with its marks to keep the map.
+            parts, origin, ends = [], [], []
+            for match in CLUSTER.finditer(text):
+                one = INVISIBLE.sub("", unicodedata.normalize("NFKC", match.group()))
+                if not one:
+                    continue
                 parts.append(one)
-                origin.extend([position] * len(one))
-            self.text, self.origin = "".join(parts), origin
+                start, last = match.start(), match.end() - 1
+                places = [min(start + offset, last) for offset in range(len(one))]
+                origin.extend(places)
+                # A character's marks are quoted with it.
+                ends.extend([*(place + 1 for place in places[:-1]), match.end()])
+            self.text, self.origin, self.ends = "".join(parts), origin, ends
         self._simplified = None
 
     @property
@@ -88,7 +108,7 @@ class Normalised:
         """The original text's (start, end) of the normalised text's characters start..end-1."""
         if self.origin is None:
             return start, end
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.origin[start], self.ends[end - 1]
 
 
 class Symbols(dict):
@@ -146,38 +166,51 @@ class Matcher:
         self.size = len(plain)
 
     def matches(self, normalised):
-        """(start, end, entry) in the normalised text: longest first, not overlapping, none
-        inside an allowed phrase of its list."""
+        """(start, end, entry) in the normalised text, in order: none inside an allowed phrase of
+        its list, not overlapping; of overlapping matches the stricter wins, then the longest, so
+        that no listed word written against a banned one hides it."""
         texts = [encoded(normalised.text)]
-        found = long_matches(self.plain, texts[0])
+        found = every_match(self.plain, texts[0])
         if self.traditional is not None:
             texts.append(encoded(normalised.simplified))
-            found += long_matches(self.traditional, texts[1])
+            found += every_match(self.traditional, texts[1])
         if not found:
             return []
-        found.sort(key=lambda match: (match[0], match[0] - match[1]))
-        chosen, reached = [], 0
-        for match in found:
-            if match[0] >= reached:
-                chosen.append(match)
-                reached = match[1]
-        if self.allowed is None:
-            return chosen
-        allowed = [
-            (after - length, after, kinds)
-            for text in texts
-            for after, (length, kinds) in (
-                (last // 2 + 1, value) for last, value in self.allowed.iter(text)
-            )
-        ]
-        return [
-            (start, end, entry)
-            for start, end, entry in chosen
-            if not any(
-                entry.kind in kinds and first <= start and end <= after
-                for first, after, kinds in allowed
-            )
-        ]
+        if self.allowed is not None:
+            allowed = [
+                (after - length, after, kinds)
+                for text in texts
+                for after, (length, kinds) in (
+                    (last // 2 + 1, value) for last, value in self.allowed.iter(text)
+                )
+            ]
+            found = outside_allowed(found, allowed)
+        found.sort(key=lambda match: (SEVERITY[match[2].kind], match[0] - match[1], match[0]))
+        chosen, taken = [], bytearray(len(normalised.text))
+        for start, end, entry in found:
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                chosen.append((start, end, entry))
+        return sorted(chosen, key=lambda match: match[0])
+
+
+def outside_allowed(found, allowed):
+    """The matches not inside an occurrence of an allowed phrase of their list. Per list, the
+    furthest end reached by the phrases starting at or before each position is found by
+    bisection, so that a text with thousands of both takes no longer than a few."""
+    reach = {}
+    for first, after, kinds in sorted(allowed, key=lambda occurrence: occurrence[0]):
+        for kind in kinds:
+            starts, ends = reach.setdefault(kind, ([], []))
+            starts.append(first)
+            ends.append(max(after, ends[-1]) if ends else after)
+    kept = []
+    for start, end, entry in found:
+        starts, ends = reach.get(entry.kind, ((), ()))
+        before = bisect_right(starts, start)
+        if not before or ends[before - 1] < end:
+            kept.append((start, end, entry))
+    return kept
 
 
 def keep(entries, key, entry):
@@ -186,13 +219,13 @@ def keep(entries, key, entry):
         entries[key] = (len(key), entry)
 
 
-def long_matches(built, text):
-    """(start, end, entry) in characters of the matches in `text` (encoded)."""
+def every_match(built, text):
+    """(start, end, entry) in characters of every match in `text` (encoded), overlapping ones
+    included."""
     if built is None:
         return []
     return [
-        (last // 2 + 1 - length, last // 2 + 1, entry)
-        for last, (length, entry) in built.iter_long(text)
+        (last // 2 + 1 - length, last // 2 + 1, entry) for last, (length, entry) in built.iter(text)
     ]
 
 
@@ -229,12 +262,15 @@ def findings_in(site_matcher, where, field, text):
         findings.append(
             Finding(
                 kind=entry.kind,
-                word=text[first:last],
+                # As a reader sees it: characters nobody sees, typed inside, are left out.
+                word=INVISIBLE.sub("", text[first:last]),
                 right=entry.right,
                 where=where,
                 field=field,
                 # On one line, as the editor is shown it (paragraphs are lines of their own).
-                context=" ".join(text[max(0, first - CONTEXT) : last + CONTEXT].split()),
+                context=" ".join(
+                    INVISIBLE.sub("", text[max(0, first - CONTEXT) : last + CONTEXT]).split()
+                ),
                 blocks=entry.kind != TYPO,
             )
         )
@@ -266,7 +302,7 @@ def check_object(obj, revision=None):
     return Verdict(
         [
             replace(finding, blocks=False)
-            if finding.kind == STANDARD and (finding.word, finding.context) in let_through
+            if finding.kind == STANDARD and override_key(finding) in let_through
             else finding
             for finding in verdict.findings
         ]

@@ -31,7 +31,7 @@ from datetime import timedelta
 from django.db.models import DateTimeField as DateTimeOutput
 from django.db.models import ExpressionWrapper, F, Q
 from django.utils.dateparse import parse_datetime
-from django.utils.timezone import localtime
+from django.utils.timezone import is_naive, localtime, make_aware
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import Site
 
@@ -209,7 +209,14 @@ def typed_by(page, revision, when):
 
 
 def parse(value):
-    return parse_datetime(value) if isinstance(value, str) else None
+    """A revision's stored date; one stored without its offset is the site's wall-clock time."""
+    try:
+        when = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if when is not None and is_naive(when):
+        when = make_aware(when)
+    return when
 
 
 # The nightly check -----------------------------------------------------------------------------

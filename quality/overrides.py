@@ -9,7 +9,7 @@ from wagtail.log_actions import log
 
 from core.content_gate import STANDARD
 from quality import page_texts
-from quality.word_lists import StandardOverride, object_reference
+from quality.word_lists import WORD_LENGTH, StandardOverride, object_reference, override_key
 
 LET_THROUGH = "quality.let_through"
 ACTIONS = {LET_THROUGH: "放行规范表述"}
@@ -23,14 +23,15 @@ def let_through(obj, finding, reason, user):
     if not reason:
         raise ValidationError("请写明放行的理由。")
     content_type, object_id = object_reference(obj)
+    word, context = override_key(finding)
     with transaction.atomic():
         override = StandardOverride.objects.create(
             site_id=page_texts.site_id_of(page_texts.site_of(obj)),
             content_type=content_type,
             object_id=object_id,
-            word=finding.word,
-            right=finding.right,
-            context=finding.context,
+            word=word,
+            right=finding.right[:WORD_LENGTH],
+            context=context,
             reason=reason,
             user=user,
         )

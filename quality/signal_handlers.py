@@ -36,14 +36,19 @@ def list_row_changed(sender, instance, **kwargs):
     lists_changed(instance.site_id)
 
 
+def list_row_deleted(sender, instance, **kwargs):
+    lists_changed(instance.site_id, deleted=True)
+
+
 def register_signal_handlers():
     site_set_up.connect(site_set_up_for_quality, sender=Site, dispatch_uid="quality_site_set_up")
     demo_content_loaded.connect(demo_loaded, sender=Site, dispatch_uid="quality_demo")
     for model in (ListedWord, AllowedPhrase):
-        for event, signal in (("saved", post_save), ("deleted", post_delete)):
-            signal.connect(
-                list_row_changed, sender=model, dispatch_uid=f"quality_{model.__name__}_{event}"
-            )
+        for event, signal, receiver in (
+            ("saved", post_save, list_row_changed),
+            ("deleted", post_delete, list_row_deleted),
+        ):
+            signal.connect(receiver, sender=model, dispatch_uid=f"quality_{model.__name__}_{event}")
     # 发布时间 changes (quality/date_changes.py).
     pre_save.connect(
         date_changes.article_saving, sender=ArticlePage, dispatch_uid="quality_date_saving"

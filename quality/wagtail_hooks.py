@@ -6,11 +6,12 @@ opening a page is told of its broken links."""
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.timezone import localtime
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
@@ -112,6 +113,40 @@ def refuse_bulk_publishing_of_unexplained_dates(request, action_type, objects, a
     return redirect(action.next_url)
 
 
+@hooks.register("before_copy_page")
+def refuse_published_copies_of_unexplained_dates(request, page):
+    """A copy kept live is first published now, with the original's 发布时间: a date more than
+    the tolerance ahead would need a reason the copy cannot have yet, and a refusal from inside
+    the copy could no longer undo it. So the copy is refused, named, before anything is made."""
+    if request.method != "POST" or not date_gate.asks_reasons():
+        return None
+    checkbox = forms.CheckboxInput()
+    if not checkbox.value_from_datadict(request.POST, None, "publish_copies"):
+        return None
+    if checkbox.value_from_datadict(request.POST, None, "alias"):
+        return None  # an alias is the original itself in another column
+    pages = [page]
+    if checkbox.value_from_datadict(request.POST, None, "copy_subpages"):
+        pages += list(page.get_descendants().live())
+    now = timezone.now()
+    refused = []
+    for one in pages:
+        if not one.live or not issubclass(one.specific_class or object, ArticlePage):
+            continue
+        article = one.specific
+        when = article.published_at
+        if date_gate.beyond_tolerance(when, now) and not date_changes.imported(article, when):
+            refused.append(f"《{article.title}》{date_gate.in_words(when, now)}")
+    if not refused:
+        return None
+    messages.error(
+        request,
+        "未复制：" + "；".join(refused) + "。请不勾选“发布副本”复制为草稿，"
+        f"由审核人员在副本的编辑页面写明“{date_gate.REASON_LABEL}”后发布。",
+    )
+    return redirect(request.get_full_path())
+
+
 # 失效链接 ---------------------------------------------------------------------------------------
 
 EDITOR_LINKS_SHOWN = 5
@@ -136,7 +171,7 @@ def tell_the_editor_of_broken_links(request, page):
     more = f"等 {len(found)} 处" if len(found) > EDITOR_LINKS_SHOWN else ""
     text = (
         f"本页已发布的版本中有 {len(found)} 个链接有问题"
-        f"（{localtime(checked):%Y-%m-%d %H:%M} 检查）：{shown}{more}。请修改后重新发布。"
+        f"（{timezone.localtime(checked):%Y-%m-%d %H:%M} 检查）：{shown}{more}。请修改后重新发布。"
     )
     buttons = []
     if may_check_links(request.user):

@@ -72,6 +72,15 @@ class ListedWordForm(SiteScopedForm):
             same = ListedWord.objects.filter(site=cleaned["site"], kind=cleaned["kind"], word=word)
             if same.exclude(pk=self.instance.pk).exists():
                 self.add_error("word", f"“{word}”已在{KIND_NAMES[cleaned['kind']]}词表中。")
+            elif AllowedPhrase.objects.filter(
+                site=cleaned["site"], kind=cleaned["kind"], phrase=word
+            ).exists():
+                # Found, it would always lie inside that phrase: listed, it would never be found.
+                self.add_error(
+                    "word",
+                    f"“{word}”是{KIND_NAMES[cleaned['kind']]}的允许短语，列入词表也不会被找出；"
+                    "请先删除这条允许短语。",
+                )
         return cleaned
 
 
@@ -87,8 +96,18 @@ class AllowedPhraseForm(SiteScopedForm):
             same = AllowedPhrase.objects.filter(
                 site=cleaned["site"], kind=cleaned["kind"], phrase=phrase
             )
+            kind = KIND_NAMES[cleaned["kind"]]
             if same.exclude(pk=self.instance.pk).exists():
-                self.add_error("phrase", f"“{phrase}”已是{KIND_NAMES[cleaned['kind']]}的允许短语。")
+                self.add_error("phrase", f"“{phrase}”已是{kind}的允许短语。")
+            elif ListedWord.objects.filter(
+                site=cleaned["site"], kind=cleaned["kind"], word=phrase
+            ).exists():
+                # A phrase that is the word itself would switch the word off everywhere.
+                self.add_error(
+                    "phrase",
+                    f"“{phrase}”就是{kind}“{phrase}”本身，这样等于删除该词；"
+                    "如不再需要，请在词表中删除它。",
+                )
         return cleaned
 
 

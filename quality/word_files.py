@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.content_gate import BANNED, STANDARD
 from core.spreadsheets import FORMULA_STARTS, neutralised
-from quality.word_lists import WORD_LENGTH, normal_form
+from quality.word_lists import WORD_LENGTH, normal_form, only_punctuation
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -47,13 +47,19 @@ def read(upload, kind):
     if name.endswith(".xlsx"):
         rows = xlsx_rows(content)
     elif name.endswith(".txt"):
-        rows = text_rows(content)
+        rows = text_rows(content, kind)
     else:
         raise ValidationError("只能导入 .txt 或 .xlsx 文件（Excel 请另存为 .xlsx）。")
     return checked(rows, kind)
 
 
 def decoded(content):
+    # Windows Notepad's "Unicode" is UTF-16 with a byte-order mark.
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            content = content.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError("无法识别文件的编码，请另存为 UTF-8 编码的 .txt。") from None
     if b"\x00" in content:
         raise ValidationError("这不是文本文件（请另存为 UTF-8 或 GBK 编码的 .txt）。")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -64,13 +70,15 @@ def decoded(content):
     raise ValidationError("无法识别文件的编码，请另存为 UTF-8 编码的 .txt。")
 
 
-def text_rows(content):
+def text_rows(content, kind=None):
+    # A 禁用词 has no right form: an "=" in its line is part of the word (as the export wrote it).
+    separators = ("\t",) if kind == BANNED else ("\t", "=")
     rows = []
     for line, text in enumerate(decoded(content).splitlines(), 1):
         text = text.strip()
         if not text or text.startswith("#"):
             continue
-        for separator in ("\t", "="):
+        for separator in separators:
             if separator in text:
                 word, right = text.split(separator, 1)
                 break
@@ -173,6 +181,8 @@ def checked(rows, kind):
             row.right = ""
         if not row.word:
             errors.append(f"第 {row.line} 行：没有词语。")
+        elif only_punctuation(row.word):
+            errors.append(f"第 {row.line} 行：“{row.word}”只有标点，几乎每篇文章都会被找出。")
         elif len(row.word) > WORD_LENGTH or len(row.right) > WORD_LENGTH:
             errors.append(f"第 {row.line} 行：词语或正确形式超过 {WORD_LENGTH} 个字。")
         elif len(row.note) > NOTE_LENGTH:

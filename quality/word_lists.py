@@ -3,6 +3,7 @@ a listed word legitimately (allow-list), a counter bumped on every change of eit
 serving process rebuilds its matcher at its next check, quality/checking.py), and the reviewers'
 overrides of 规范表述 findings."""
 
+import re
 import unicodedata
 import uuid
 
@@ -18,12 +19,34 @@ from core.content_gate import BANNED, KIND_NAMES, STANDARD, TYPO
 
 KINDS = [(kind, KIND_NAMES[kind]) for kind in (BANNED, STANDARD, TYPO)]
 WORD_LENGTH = 100
+OVERRIDE_CONTEXT_LENGTH = 400
+# Characters a reader does not see (zero-width spaces and joiners, the soft hyphen, direction
+# marks, the byte-order mark): typed inside a listed word they would hide it from the check, so
+# matching leaves them out, in the lists and in the text alike.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+# Control characters mean nothing in a word (and no spreadsheet can hold them).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def normal_form(text):
     """How a word or phrase is stored and compared: NFKC (full-width letters and digits become
-    half-width), without surrounding spaces."""
-    return unicodedata.normalize("NFKC", text or "").strip()
+    half-width), without characters a reader does not see or control characters, nor surrounding
+    spaces."""
+    return CONTROL.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text or ""))).strip()
+
+
+def only_punctuation(text):
+    """Whether a word holds nothing but punctuation and spaces: listed, it would be found in
+    nearly every article."""
+    return all(unicodedata.category(character)[0] in "PZ" for character in text)
+
+
+TOO_LONG = f"全角转半角等规范化后不能超过 {WORD_LENGTH} 个字。"
+ONLY_PUNCTUATION = "词语只有标点，几乎每篇文章都会被找出，请填写文字。"
 
 
 class ListedWord(models.Model):
@@ -65,6 +88,12 @@ class ListedWord(models.Model):
         self.right = normal_form(self.right)
         if not self.word:
             raise ValidationError({"word": "请填写词语。"})
+        if only_punctuation(self.word):
+            raise ValidationError({"word": ONLY_PUNCTUATION})
+        for name in ("word", "right"):
+            # NFKC may make a text longer (㈠ is "(一)") than the form's length check saw.
+            if len(getattr(self, name)) > WORD_LENGTH:
+                raise ValidationError({name: TOO_LONG})
         if self.kind == STANDARD and not self.right:
             raise ValidationError({"right": "规范表述须填写正确形式。"})
         if self.kind == BANNED:
@@ -103,6 +132,8 @@ class AllowedPhrase(models.Model):
         self.phrase = normal_form(self.phrase)
         if not self.phrase:
             raise ValidationError({"phrase": "请填写短语。"})
+        if len(self.phrase) > WORD_LENGTH:
+            raise ValidationError({"phrase": TOO_LONG})
 
 
 class ListVersion(models.Model):
@@ -125,11 +156,14 @@ class ListVersion(models.Model):
         return f"{self.site_id}:{self.number}"
 
 
-def lists_changed(site_id):
-    """Raise the site's list version (after any change, including bulk ones that send no signal)."""
+def lists_changed(site_id, deleted=False):
+    """Raise the site's list version (after any change, including bulk ones that send no signal).
+    After a row's deletion the version is only raised, never made: when the site itself is being
+    deleted, its version row has gone before its words, and one made again would be left
+    pointing at no site."""
     with transaction.atomic():
         changed = ListVersion.objects.filter(site_id=site_id)
-        if not changed.update(number=F("number") + 1, stamp=uuid.uuid4()):
+        if not changed.update(number=F("number") + 1, stamp=uuid.uuid4()) and not deleted:
             ListVersion.objects.get_or_create(site_id=site_id, defaults={"number": 1})
 
 
@@ -155,7 +189,7 @@ class StandardOverride(models.Model):
     object_id = models.CharField(max_length=64)
     word = models.CharField("错误形式", max_length=WORD_LENGTH)
     right = models.CharField("正确形式", max_length=WORD_LENGTH, blank=True)
-    context = models.CharField("上下文", max_length=400)
+    context = models.CharField("上下文", max_length=OVERRIDE_CONTEXT_LENGTH)
     reason = models.TextField("理由")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,3 +216,10 @@ def object_reference(obj):
     a Page, so its specific and generic forms share their overrides."""
     model = Page if isinstance(obj, Page) else type(obj)
     return ContentType.objects.get_for_model(model, for_concrete_model=True), str(obj.pk)
+
+
+def override_key(finding):
+    """What a reviewer's override of `finding` is kept under: its wrong form and context as the
+    override's columns hold them (a form written with composed characters, or its context, may
+    be longer than a listed word)."""
+    return finding.word[:WORD_LENGTH], finding.context[:OVERRIDE_CONTEXT_LENGTH]

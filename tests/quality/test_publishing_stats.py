@@ -403,6 +403,17 @@ def test_a_name_that_looks_like_a_formula_stays_text(reviewer, newsroom, people)
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
 
 
+def test_a_name_with_control_characters_is_exported_without_them(reviewer, newsroom, people):
+    people["wang"].first_name = "王\x1b编\x07辑"
+    people["wang"].save()
+    response = reviewer.get(URL, {**QUARTER, "export": "xlsx"})
+    assert response.status_code == 200
+    names = [
+        row[0] for row in sheet_rows(openpyxl.load_workbook(io.BytesIO(response.content))["按编辑"])
+    ]
+    assert any(name.startswith("王编辑") for name in names), names
+
+
 # Who may see it --------------------------------------------------------------------------------
 
 

@@ -323,6 +323,20 @@ def test_the_export_cannot_run_formulas_and_imports_back_as_it_was(keeper, site)
     }
 
 
+def test_a_word_with_control_characters_is_kept_without_them_and_exports(keeper, site):
+    keeper.post(ADD, word_form(site, word="示例\x01禁用\x1b词", note="说\x07明"))
+    assert ListedWord.objects.get().word == "示例禁用词"
+    # A row stored before, with the characters still in it, exports all the same.
+    ListedWord.objects.create(site=site, kind=BANNED, word="旧\x02词", note="旧\x0b说明")
+    response = keeper.get(export_url("xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "旧词",
+        "示例禁用词",
+    ]
+
+
 def test_the_text_export_has_one_word_a_line(keeper, site):
     ListedWord.objects.create(site=site, kind=TYPO, word="既使", right="即使")
     ListedWord.objects.create(site=site, kind=TYPO, word="按步就班")
