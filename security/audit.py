@@ -24,6 +24,7 @@ import json
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from wagtail.log_actions import registry
 from wagtail.models import Site
 
 from core.beijing_time import beijing_time
@@ -155,7 +156,8 @@ class SecurityEvent(models.Model):
         if self.event == "content_action":
             try:
                 joined = json.loads(self.detail)
-                return f"{joined['action']}（Wagtail 日志 {joined['log']} #{joined['id']}）"
+                action = joined["action"]
+                return f"{action_label(action)}（{action}，Wagtail 日志 {joined['log']} #{joined['id']}）"
             except (ValueError, KeyError, TypeError):
                 pass
         return self.detail
@@ -235,3 +237,9 @@ def record(event, *, obj="", outcome=SUCCESS, detail="", user=None, username=Non
         head.digest = entry.digest
         head.save(update_fields=["length", "digest"])
     return entry
+
+
+def action_label(action):
+    """The words Wagtail's log gives an action (the history's 操作), or the action itself."""
+    registry.scan_for_actions()
+    return registry.get_action_label(action) if registry.action_exists(action) else action

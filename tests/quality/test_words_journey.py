@@ -204,6 +204,7 @@ def test_a_reviewer_keeps_a_standard_form_with_a_reason_and_the_audit_log_shows_
     auditor.goto(reverse("security_audit_log"))
     row = auditor.page.locator("tr", has_text="quality.let_through")
     assert "座谈会召开" in row.inner_text() and "shenhe" in row.inner_text()
+    assert "放行规范表述" in row.inner_text()
     screenshot(auditor.page, "quality-override-audit-log", row)
     auditor.assert_met_no_obstacle()
     auditor.close()

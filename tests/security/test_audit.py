@@ -197,6 +197,14 @@ def test_a_page_action_in_wagtails_log_joins_the_chain(site, home, django_user_m
     assert joined.event == "content_action"
     assert joined.username == "editor2"
     assert json.loads(joined.detail)["id"] == entry.pk
+    # The auditor reads the action in the words of the page's history, its code beside them.
+    assert joined.shown_detail().startswith(f"编辑（wagtail.edit，Wagtail 日志 page #{entry.pk}）")
+
+
+@pytest.mark.django_db
+def test_a_content_quality_decision_reads_as_its_words_in_the_audit_log(site, home):
+    PageLogEntry.objects.log_action(home, "quality.let_through", data={"reason": "引用原文"})
+    assert newest().shown_detail().startswith("放行规范表述（quality.let_through")
 
 
 # The database's refusal.
