@@ -5,7 +5,8 @@ it was in, a workflow approval's among them, is undone) comes back as a Chinese 
 each finding, on the page the request came from, instead of a 500: the dashboard's 批准 and its
 批准并附言 dialog (which expects JSON), a revision's 恢复并发布, anything else in the admin. And
 the warnings (易错词) of an action the edit form let through (core/gate_forms.py) are said once it
-is done, without stopping it.
+is done, without stopping it; a 规范表述 whose wording a reviewer kept with a reason is said apart,
+as kept, not as a word to mind.
 """
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from core.gate_forms import WARNINGS_ATTRIBUTE
 
 REFUSED = "未能发布：{findings}。请改正后再发布。"
 WARNED = "请留意以下易错词（不影响发布）：{findings}。"
+KEPT = "已保留原写法的规范表述（审核人员已写明理由）：{findings}。"
 
 
 def refusal_message(verdict):
@@ -36,8 +38,8 @@ class ContentGateMiddleware:
         user = signed_in_user(request)
         warnings = getattr(user, WARNINGS_ATTRIBUTE, None) if user is not None else None
         if warnings and hasattr(request, "_messages"):
-            messages.warning(request, WARNED.format(findings=content_gate.describe_all(warnings)))
             setattr(user, WARNINGS_ATTRIBUTE, None)
+            say_warnings(request, warnings)
         return response
 
     def process_exception(self, request, exception):
@@ -45,6 +47,10 @@ class ContentGateMiddleware:
             return None
         if not request.path.startswith("/admin/") or not hasattr(request, "_messages"):
             return None
+        user = signed_in_user(request)
+        if user is not None:
+            # The form let the action through, the last gate did not: nothing was done to mind.
+            setattr(user, WARNINGS_ATTRIBUTE, None)
         messages.error(request, refusal_message(exception.verdict))
         back = way_back(request, getattr(exception, "obj", None))
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
@@ -53,6 +59,15 @@ class ContentGateMiddleware:
                 request, "", None, {}, json_data={"step": "success", "redirect": back}
             )
         return HttpResponseRedirect(back)
+
+
+def say_warnings(request, warnings):
+    kept = [finding for finding in warnings if finding.kind == content_gate.STANDARD]
+    others = [finding for finding in warnings if finding.kind != content_gate.STANDARD]
+    if others:
+        messages.warning(request, WARNED.format(findings=content_gate.describe_all(others)))
+    if kept:
+        messages.info(request, KEPT.format(findings=content_gate.describe_all(kept)))
 
 
 def signed_in_user(request):

@@ -84,12 +84,17 @@ def beyond_tolerance(when, first):
 
 def in_words(when, first):
     """发布时间 and first publication compared, in the words of a refusal."""
-    days = (when - first) / timedelta(days=1)
     local, first_local = timezone.localtime(when), timezone.localtime(first)
     return (
         f"发布时间 {local:%Y-%m-%d %H:%M} 比首次发布（{first_local:%Y-%m-%d %H:%M}）晚 "
-        f"{days:.1f} 天，超过允许的 {settings.DATE_TOLERANCE_DAYS} 天"
+        f"{days_and_hours(when - first)}，超过允许的 {settings.DATE_TOLERANCE_DAYS} 天"
     )
+
+
+def days_and_hours(span):
+    """ "5 天", "5 天 3 小时": whole days as people count them, never "5.0 天"."""
+    days, hours = divmod(round(span / timedelta(hours=1)), 24)
+    return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
 
 
 def reason_needed(page, when, go_live_at=None):

@@ -40,8 +40,20 @@ REFUSED = "有 {count} 处{kinds}须改正后才能{action}，已在所在位置
 MAY_OVERRIDE = f"如确需保留规范表述的原写法，请在“{OVERRIDE_LABEL}”中写明理由后再{{action}}。"
 ASK_A_REVIEWER = "如确需保留规范表述的原写法，请保存草稿，由审核人员填写理由后发布。"
 SAVE_FIRST = "新建的页面不能保留规范表述的原写法：请先保存草稿，再填写理由。"
+# Said in the error banner beside the StreamField's label, in place of Wagtail's English summary.
+PLACED_IN_BLOCKS = "有 {count} 处须改正，已在所在位置标出"
 # The user object of the request carries the warnings to the message the middleware adds.
 WARNINGS_ATTRIBUTE = "content_gate_warnings"
+
+
+class PlacedFindings(blocks.StreamBlockValidationError):
+    """The findings placed inside a StreamField's blocks. Wagtail's error banner lists each
+    field's error by its message, and StreamBlockValidationError's is a fixed English sentence
+    (not one gettext can translate), so the summary here is said in Chinese."""
+
+    def __init__(self, error, count):
+        super().__init__(block_errors=error.block_errors, non_block_errors=error.non_block_errors)
+        self.message = PLACED_IN_BLOCKS.format(count=count)
 
 
 def finding_here(finding):
@@ -155,9 +167,10 @@ class ContentGateMixin:
             obj._gate_site = site
         verdict = self.overridden(obj, content_gate.check_object(obj))
         self.content_verdict = verdict
-        if verdict.warnings and self.for_user is not None:
-            setattr(self.for_user, WARNINGS_ATTRIBUTE, verdict.warnings)
         if verdict:
+            # Said once the action is done, and only then: a refused one says nothing later.
+            if verdict.warnings and self.for_user is not None:
+                setattr(self.for_user, WARNINGS_ATTRIBUTE, verdict.warnings)
             return True
         self.place_findings(obj, verdict.blocking, action)
         return False
@@ -196,7 +209,7 @@ class ContentGateMixin:
             else:
                 self.asks_for_override = True
                 self.add_error(None, MAY_OVERRIDE.format(action=words))
-        streams = {}
+        streams, counts = {}, {}
         for finding in findings:
             name, path = split_path(finding.field or "")
             message = finding_here(finding)
@@ -206,13 +219,15 @@ class ContentGateMixin:
                 for part in path:
                     node = node["children"].setdefault(part, _node())
                 node["messages"].append(message)
+                counts[name] = counts.get(name, 0) + 1
             elif field is not None and not path:
                 self.add_error(name, message)
             elif not self.placed_in_formset(name, path, message):
                 self.add_error(None, f"{finding.where}：{message}" if finding.where else message)
         for name, node in streams.items():
             value = self.cleaned_data.get(name, getattr(obj, name))
-            self.add_error(name, block_error(stream_block(obj, name), value, node))
+            error = block_error(stream_block(obj, name), value, node)
+            self.add_error(name, PlacedFindings(error, counts[name]))
 
     def placed_in_formset(self, name, path, message):
         """An inline row's field (an attachment's 显示名称): beside it, in the order the rows are

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.content_gate import KIND_NAMES
+from core.content_gate import KIND_NAMES, STANDARD
 
 
 class ScanFinding(models.Model):
@@ -39,6 +39,13 @@ class ScanFinding(models.Model):
     @property
     def kind_name(self):
         return KIND_NAMES[self.kind]
+
+    @property
+    def effect(self):
+        """须改正, 已放行 (a 规范表述 a reviewer kept with a reason) or 提醒 (a 易错词)."""
+        if self.blocks:
+            return "须改正"
+        return "已放行" if self.kind == STANDARD else "提醒"
 
     @property
     def page_title(self):

@@ -1,6 +1,7 @@
 """报告 → 内容检查: what the nightly re-scan (quality/rescan.py) found on live pages of the sites the
 user works on, the findings that must be fixed first; each with its page (a link to edit it),
-the words around it, the right form and the editor who last saved the page. Exported as CSV or
+the words around it, the right form, its effect (须改正, 已放行 for a 规范表述 a reviewer kept, 提醒)
+and the editor who last saved the page. Exported as CSV or
 XLSX. Seen by the 内容安全管理 role, the reviewers and superusers (the `view_scanfinding`
 permission, quality/safety_roles.py)."""
 
@@ -44,6 +45,7 @@ class ScanFindingsView(SafeSpreadsheetExportMixin, ReportView):
     columns = [
         TitleColumn("page_title", label="页面", get_url=edit_url),
         Column("kind_name", label="类型"),
+        Column("effect", label="影响"),
         Column("word", label="词语"),
         Column("right", label="正确形式"),
         Column("where", label="位置"),
@@ -51,12 +53,22 @@ class ScanFindingsView(SafeSpreadsheetExportMixin, ReportView):
         Column("editor_name", label="编辑"),
         LocalDateTimeColumn("found_at", label="检查时间"),
     ]
-    list_export = ["page_title", "page_url", "kind_name", "word", "right", "where", "context"]
+    list_export = [
+        "page_title",
+        "page_url",
+        "kind_name",
+        "effect",
+        "word",
+        "right",
+        "where",
+        "context",
+    ]
     list_export += ["editor_name", "found_at"]
     export_headings = {
         "page_title": "页面",
         "page_url": "网址",
         "kind_name": "类型",
+        "effect": "影响",
         "word": "词语",
         "right": "正确形式",
         "where": "位置",

@@ -59,11 +59,23 @@ class SiteScopedForm(WagtailAdminModelForm):
         if self.instance.pk is None and len(sites) == 1:
             field.initial = sites[0].pk
 
+    def _update_errors(self, errors):
+        # The model's clean() sees a field the form refused as empty (quality/word_lists.py asks
+        # for the word again): one message a field is enough, and the form's is the right one.
+        if hasattr(errors, "error_dict"):
+            errors.error_dict = {
+                name: messages
+                for name, messages in errors.error_dict.items()
+                if name not in self._errors
+            }
+        super()._update_errors(errors)
+
 
 class ListedWordForm(SiteScopedForm):
     class Meta:
         model = ListedWord
         fields = ["site", "kind", "word", "right", "note", "traditional"]
+        error_messages = {"word": {"required": "请填写词语。"}}
 
     def clean(self):
         cleaned = super().clean()
@@ -88,6 +100,7 @@ class AllowedPhraseForm(SiteScopedForm):
     class Meta:
         model = AllowedPhrase
         fields = ["site", "kind", "phrase", "note"]
+        error_messages = {"phrase": {"required": "请填写短语。"}}
 
     def clean(self):
         cleaned = super().clean()
@@ -155,10 +168,14 @@ class WordIndexView(ScopedIndexView):
                 key: self.request.GET[key] for key in ("kind", "site") if self.request.GET.get(key)
             }
             suffix = f"?{urlencode(query)}" if query else ""
-            buttons += [
+            buttons.append(
                 HeaderButton(
                     "导入", url=reverse("quality_words:import") + suffix, icon_name="upload"
-                ),
+                )
+            )
+        if user.has_perm(IMPORT_PERMISSION) and self.request.GET.get("kind") in KIND_NAMES:
+            # One list at a time, as an import takes them: a file can go back where it came from.
+            buttons += [
                 HeaderButton(
                     "导出 XLSX",
                     url=reverse("quality_words:export", args=("xlsx",)) + suffix,
@@ -408,16 +425,18 @@ class ExportWordsView(ImportPermissionMixin, View):
         sites = sites_for(request.user)
         words = ListedWord.objects.filter(site__in=sites)
         kind = request.GET.get("kind")
-        if kind not in KIND_NAMES:
-            kind = None
         site = chosen_site(request, sites)
         if site is None:
             messages.error(request, "请先在列表中选择站点，再导出。")
             return redirect("quality_words:index")
-        words = words.filter(site=site).order_by("kind", "word")
-        if kind:
-            words = words.filter(kind=kind)
-        name = KIND_NAMES[kind] if kind else "错敏词"
+        if kind not in KIND_NAMES:
+            # An import goes into one list; an export of all three could not go back.
+            messages.error(
+                request, "请先在列表中选择一个词表（禁用词、规范表述或易错词），再导出。"
+            )
+            return redirect("quality_words:index")
+        words = words.filter(site=site, kind=kind).order_by("word")
+        name = KIND_NAMES[kind]
         log(
             instance=site,
             action=EXPORTED,

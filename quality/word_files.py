@@ -105,7 +105,9 @@ def xlsx_rows(content):
                     prologue = part.read(4096).upper()
                 if b"<!DOCTYPE" in prologue or b"<!ENTITY" in prologue:
                     raise ValidationError("无法读取这个 Excel 文件：其中含有不允许的 XML 声明。")
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Formulas as written, not their results: a word typed starting with "=" is a formula
+        # to Excel, and is named as one rather than read as its result or as nothing.
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except ValidationError:
         raise
     except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not usable
@@ -115,8 +117,12 @@ def xlsx_rows(content):
     try:
         sheet = book.worksheets[0]
         rows, columns = [], {"词语": 0, "正确形式": 1, "说明": 2, "繁体": 3}
-        for line, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            cells = [cell_text(value) for value in values[:20]]
+        formulas = []
+        for line, row_cells in enumerate(sheet.iter_rows(), 1):
+            if any(getattr(cell, "data_type", None) == "f" for cell in row_cells[:20]):
+                formulas.append(FORMULA.format(line=line))
+                continue
+            cells = [cell_text(cell.value) for cell in row_cells[:20]]
             if line == 1 and "词语" in cells:
                 columns = {
                     heading: cells.index(heading) for heading in HEADINGS if heading in cells
@@ -138,6 +144,11 @@ def xlsx_rows(content):
             )
             if len(rows) > MAX_ROWS:
                 raise ValidationError(f"一个文件最多 {MAX_ROWS} 个词语，请分成几个文件导入。")
+        if formulas:
+            more = len(formulas) - MAX_ERRORS
+            raise ValidationError(
+                formulas[:MAX_ERRORS] + ([f"……另有 {more} 行是公式。"] if more > 0 else [])
+            )
     except ValidationError:
         raise
     except Exception as error:
@@ -147,6 +158,12 @@ def xlsx_rows(content):
     finally:
         book.close()
     return rows
+
+
+FORMULA = (
+    "第 {line} 行是公式（以“=”开头）：请在 Excel 中把这一格设为文本格式，"
+    "或在词语前加一个单引号（'），再导入。"
+)
 
 
 def cell_text(value):

@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from wagtail.log_actions import LogContext
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site, Workflow
 
+from core import date_gate
 from core.date_gate import DateNeedsReason
 from news.importing.importer import import_article
 from news.importing.seedformat import parse
@@ -96,7 +97,7 @@ def test_a_date_beyond_the_tolerance_is_refused_without_a_reason(article, review
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "比首次发布（2025-03-01 10:00）晚 4.0 天，超过允许的 1 天" in html
+    assert "比首次发布（2025-03-01 10:00）晚 4 天，超过允许的 1 天" in html
     assert 'name="date_reason"' in html
     assert live_date(article) == SHOWN and not DateChange.objects.exists()
 
@@ -168,7 +169,7 @@ def test_approving_from_the_workflow_dialog_is_refused_without_a_reason(
     assert response.status_code == 302 and response.url == edit_url(page)
     said = [str(message) for message in get_messages(response.wsgi_request)]
     assert said == [
-        "《三月的报道》未发布：发布时间 2025-03-05 10:00 比首次发布（2025-03-01 10:00）晚 4.0 天，"
+        "《三月的报道》未发布：发布时间 2025-03-05 10:00 比首次发布（2025-03-01 10:00）晚 4 天，"
         "超过允许的 1 天，须在本页写明“改期理由”后发布。"
     ]
     dialog = reviewer_client.post(
@@ -369,3 +370,8 @@ def test_with_date_reasons_emptied_nothing_is_refused_and_changes_are_still_reco
     assert response.status_code == 302
     assert live_date(article) == BEYOND
     assert DateChange.objects.get().reason == ""
+
+
+def test_a_late_date_is_said_in_whole_days_and_hours():
+    assert date_gate.days_and_hours(timedelta(days=5)) == "5 天"
+    assert date_gate.days_and_hours(timedelta(days=5, hours=3, minutes=10)) == "5 天 3 小时"

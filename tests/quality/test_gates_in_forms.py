@@ -280,3 +280,41 @@ def test_a_finding_in_an_attachments_name_is_shown_on_its_row(words, reviewer_cl
     first, second = response.context["form"].formsets["attachments"].forms[:2]
     assert not first.errors
     assert any(BANNED in error for error in second.errors["title"])
+
+
+def test_the_error_banner_sums_up_the_findings_inside_the_body_in_chinese(
+    words, editor_client, column
+):
+    words(banned=[BANNED])
+    data = {**with_subsection_text(f"会上提到{BANNED}的问题。"), "action-submit": "1"}
+    response = editor_client.post(add_url(column), data)
+    assert response.context["form"].errors["body"] == ["有 1 处须改正，已在所在位置标出"]
+    banner = " ".join(messages_of(response))
+    assert "有 1 处须改正，已在所在位置标出" in banner
+    assert "Validation error" not in banner
+
+
+def test_the_warnings_of_a_refused_action_are_never_said(words, editor_client, column):
+    words(banned=[BANNED], typo={TYPO: TYPO_RIGHT})
+    data = {**article_form(summary=f"本文有{TYPO}和{BANNED}。"), "action-submit": "1"}
+    refused = editor_client.post(add_url(column), data)
+    assert refused.status_code == 200
+    later = editor_client.get(reverse("wagtailadmin_home"))
+    assert not any("请留意" in message for message in messages_of(refused) + messages_of(later))
+
+
+def test_the_warnings_are_said_once_after_a_refused_then_accepted_publish(
+    words, editor_client, reviewer_client, column
+):
+    words(standard={WRONG: RIGHT}, typo={TYPO: TYPO_RIGHT})
+    page = draft_with(editor_client, column, f"会议由{WRONG}主持，{TYPO}。")
+    data = {**with_subsection_text(f"会议由{WRONG}主持，{TYPO}。"), "action-publish": "1"}
+    assert reviewer_client.post(edit_url(page), data).status_code == 200
+    response = reviewer_client.post(
+        edit_url(page), {**data, OVERRIDE_FIELD: "引用文件原文"}, follow=True
+    )
+    said = messages_of(response)
+    [warned] = [message for message in said if "请留意以下易错词" in message]
+    assert f"易错词：“{TYPO}”" in warned and "规范表述：" not in warned
+    [kept] = [message for message in said if "已保留原写法的规范表述" in message]
+    assert f"规范表述：“{WRONG}”" in kept and "易错词：" not in kept

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from core.content_gate import BANNED, STANDARD
+from core.content_gate import BANNED, STANDARD, TYPO
 from quality import nightly, rescan
 from quality.scan_findings import ScanFinding
 from quality.word_lists import ListedWord
@@ -90,3 +90,25 @@ def test_a_reviewer_sees_only_the_findings_of_their_sites(
     # Two sites: a reviewer whose group holds no permission on the other site's pages sees none
     # of its findings (the reviewers' page permissions are on the first site's pages).
     assert "旧说法一词" not in reviewer_client.get(REPORT).content.decode()
+
+
+def test_the_report_says_which_findings_must_be_fixed_and_which_were_let_through(
+    site, old_article, reviewer_client
+):
+    rows = [("禁用甲", BANNED, True), ("规范乙", STANDARD, False), ("易错丙", TYPO, False)]
+    for word, kind, blocks in rows:
+        ScanFinding.objects.create(
+            site=site,
+            page=old_article,
+            kind=kind,
+            word=word,
+            where="正文",
+            context=word,
+            blocks=blocks,
+        )
+    answer = reviewer_client.get(REPORT, {"export": "csv"})
+    table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    effect = table[0].index("影响")
+    said = {row[table[0].index("词语")]: row[effect] for row in table[1:]}
+    assert said == {"禁用甲": "须改正", "规范乙": "已放行", "易错丙": "提醒"}
+    assert "<th" in (html := reviewer_client.get(REPORT).content.decode()) and "已放行" in html

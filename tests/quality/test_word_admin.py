@@ -328,7 +328,7 @@ def test_a_word_with_control_characters_is_kept_without_them_and_exports(keeper,
     assert ListedWord.objects.get().word == "示例禁用词"
     # A row stored before, with the characters still in it, exports all the same.
     ListedWord.objects.create(site=site, kind=BANNED, word="旧\x02词", note="旧\x0b说明")
-    response = keeper.get(export_url("xlsx"))
+    response = keeper.get(export_url("xlsx", kind=BANNED))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
@@ -349,7 +349,7 @@ def test_the_text_export_has_one_word_a_line(keeper, site):
 def test_with_several_sites_an_export_needs_a_site_the_keeper_keeps(tied_keeper, site, other_site):
     ListedWord.objects.create(site=other_site, kind=BANNED, word="别站的词")
     assert tied_keeper.get(export_url("txt", site=other_site.pk)).status_code == 404
-    response = tied_keeper.get(export_url("txt", site=site.pk))
+    response = tied_keeper.get(export_url("txt", site=site.pk, kind=BANNED))
     assert "别站的词".encode() not in response.content
     assert tied_keeper.get(export_url("txt", site="9" * 30)).status_code == 404
     assert tied_keeper.get(export_url("csv")).status_code == 404
@@ -373,3 +373,42 @@ def test_every_page_of_the_lists_opens_for_the_keeper(keeper, site):
     for url in urls:
         assert keeper.get(url).status_code == 200, url
     assert 'value="standard" selected' in keeper.get(f"{ADD}?kind={STANDARD}").content.decode()
+
+
+def field_errors(response, name):
+    assert response.status_code == 200, response.status_code
+    return [str(error) for error in response.context["form"].errors[name]]
+
+
+def test_a_duplicate_or_a_blank_word_or_phrase_gets_one_clear_message(keeper, site):
+    ListedWord.objects.create(site=site, kind=BANNED, word="测试禁词甲")
+    AllowedPhrase.objects.create(site=site, kind=BANNED, phrase="测试禁词甲乙")
+    assert field_errors(keeper.post(ADD, word_form(site, word="测试禁词甲")), "word") == [
+        "“测试禁词甲”已在禁用词词表中。"
+    ]
+    assert field_errors(keeper.post(ADD, word_form(site)), "word") == ["请填写词语。"]
+    phrases = reverse("quality_phrases:add")
+    phrase = {"site": site.pk, "kind": BANNED, "phrase": "测试禁词甲乙", "note": ""}
+    assert field_errors(keeper.post(phrases, phrase), "phrase") == [
+        "“测试禁词甲乙”已是禁用词的允许短语。"
+    ]
+    blank = keeper.post(phrases, {**phrase, "phrase": ""})
+    assert field_errors(blank, "phrase") == ["请填写短语。"]
+
+
+def test_only_one_list_at_a_time_is_exported_so_it_imports_back(keeper, site):
+    ListedWord.objects.create(site=site, kind=BANNED, word="示例禁用词")
+    ListedWord.objects.create(site=site, kind=TYPO, word="既使", right="即使")
+    response = keeper.get(export_url("xlsx"), follow=True)
+    assert "请先在列表中选择一个词表" in " ".join(str(m) for m in response.context["messages"])
+    assert not ModelLogEntry.objects.filter(action=EXPORTED).exists()
+    assert export_url("xlsx") not in keeper.get(INDEX).content.decode()
+    listing = keeper.get(INDEX, {"kind": TYPO}).content.decode()
+    assert reverse("quality_words:export", args=("xlsx",)) + f"?kind={TYPO}" in listing
+
+
+def test_a_formula_in_an_excel_file_is_named_as_one(keeper, site):
+    content = xlsx([["词语", "说明"], ["示例禁用词", ""], ["=示例公式()", ""]])
+    [message] = errors(import_file(keeper, site, BANNED, "words.xlsx", content))
+    assert message.startswith("第 3 行是公式")
+    assert not ListedWord.objects.exists()

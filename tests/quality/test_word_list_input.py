@@ -114,7 +114,7 @@ def test_a_broken_utf16_file_is_refused_in_chinese(keeper, site):
 
 def test_a_banned_word_with_an_equals_sign_comes_back_from_its_text_export(keeper, site):
     ListedWord.objects.create(site=site, kind=BANNED, word="A=B")
-    exported = keeper.get(reverse("quality_words:export", args=("txt",))).content
+    exported = keeper.get(reverse("quality_words:export", args=("txt",)), {"kind": BANNED}).content
     ListedWord.objects.all().delete()
     response = keeper.post(
         IMPORT,
