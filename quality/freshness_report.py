@@ -176,8 +176,12 @@ class FreshnessPanel(Component):
     template_name = "quality/admin/panel_freshness.html"
 
     def get_context_data(self, parent_context):
-        measured = _warnings(parent_context["request"])
+        request = parent_context["request"]
+        measured = _warnings(request)
+        warned = [column.page_id for m in measured for column in m.warnings]
         return {
+            # Who may not edit a column is sent to it as readers see it (quality/page_address.py).
+            "editable": editable_ids(request.user, warned),
             "panel_id": PANEL_ID,
             "sites": [m for m in measured if m.warnings or m.alarms],
             "several_sites": len(measured) > 1,

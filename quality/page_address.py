@@ -55,9 +55,11 @@ class PageTitleColumn(TitleColumn):
 
     def __init__(self, name, page_accessor="page", **kwargs):
         super().__init__(name, **kwargs)
+        # None: the row is the page itself.
         self.page_accessor = page_accessor
 
     def get_link_url(self, instance, parent_context):
-        page = multigetattr(instance, self.page_accessor)
+        accessor = self.page_accessor
+        page = instance if accessor is None else multigetattr(instance, accessor)
         admin_url = reverse("wagtailadmin_pages:edit", args=[page.pk]) if page else None
         return address_for(parent_context["request"].user, page, admin_url)

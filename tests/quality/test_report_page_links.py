@@ -87,3 +87,19 @@ def test_freshness_columns_lead_to_their_pages_in_the_admin_for_who_may_edit(
 ):
     html = superuser_client.get(reverse("quality_freshness")).content.decode()
     assert reverse("wagtailadmin_explore", args=[column.pk]) in hrefs(html)
+
+
+def test_the_date_change_record_leads_content_safety_to_the_live_article(site, column, safety):
+    from django.utils import timezone
+
+    from quality.date_models import DateChange
+
+    page = article(column, "改过日期的文章")
+    now = timezone.now()
+    DateChange.objects.create(
+        site=site, page=page, title=page.title, new=now, first_published_at=now, origin="publish"
+    )
+    html = safety.get(reverse("quality_date_changes")).content.decode()
+    assert "改过日期的文章" in html
+    assert page.url in hrefs(html)
+    assert reverse("wagtailadmin_pages:edit", args=[page.pk]) not in hrefs(html)
