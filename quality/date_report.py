@@ -6,7 +6,7 @@ link to or include them. Each lists the sites the user is tied to (core/staff_si
 
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -19,6 +19,7 @@ from news.hits.reports import with_column_title
 from news.models import ArticlePage
 from quality.date_changes import date_findings
 from quality.date_models import DateChange
+from quality.page_address import PageTitleColumn
 
 
 def days_later(article):
@@ -48,7 +49,7 @@ class DateFindingsView(DateReportPermission, SafeSpreadsheetExportMixin, ReportV
     paginate_by = 50
     model = ArticlePage
     columns = [
-        TitleColumn("title", label="文章（点击修改）", url_name="wagtailadmin_pages:edit"),
+        PageTitleColumn("title", label="文章", page_accessor=None),
         Column("column_title", label="栏目"),
         LocalDateTimeColumn("published_at", label="发布时间"),
         LocalDateTimeColumn("first_published_at", label="首次发布"),
@@ -111,15 +112,7 @@ class DateChangesView(DateReportPermission, SafeSpreadsheetExportMixin, ReportVi
     paginate_by = 50
     model = DateChange
     columns = [
-        TitleColumn(
-            "title",
-            label="文章",
-            get_url=lambda change: (
-                reverse("wagtailadmin_pages:edit", args=[change.page_id])
-                if change.page_id
-                else None
-            ),
-        ),
+        PageTitleColumn("title", label="文章"),
         LocalDateTimeColumn("old", label="原发布时间"),
         LocalDateTimeColumn("new", label="新发布时间"),
         LocalDateTimeColumn("first_published_at", label="首次发布"),
@@ -163,7 +156,7 @@ class DateChangesView(DateReportPermission, SafeSpreadsheetExportMixin, ReportVi
 
     def get_queryset(self):
         changes = DateChange.objects.filter(site__in=sites_for(self.request.user))
-        return changes.select_related("changed_by", "published_by", "reason_by")
+        return changes.select_related("page", "changed_by", "published_by", "reason_by")
 
     def get_filename(self):
         return f"发布时间变更记录-{timezone.localdate():%Y%m%d}"

@@ -18,6 +18,7 @@ from wagtail.models import Site
 
 from core.spreadsheets import SafeSpreadsheetExportMixin
 from quality.freshness import STALE, may_read, measure, sites_for
+from quality.page_address import editable_ids
 
 PANEL_ID = "quality-freshness"
 
@@ -40,9 +41,19 @@ class SiteFilterSet(WagtailFilterSet):
 
 
 class TitleColumn(Column):
-    """The column's name, linked to its pages in the admin."""
+    """The column's name, linked to its pages in the admin for who may edit the column, else to
+    the column as readers see it (the admin would refuse the rest: quality/page_address.py)."""
 
     cell_template_name = "quality/admin/freshness_title_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        editable = getattr(parent_context["request"], "quality_editable_pages", ())
+        if instance.page_id in editable:
+            context["link_url"] = reverse("wagtailadmin_explore", args=[instance.page_id])
+        else:
+            context["link_url"] = instance.url
+        return context
 
 
 class StatusColumn(Column):
@@ -133,7 +144,11 @@ class FreshnessReportView(SafeSpreadsheetExportMixin, ReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["freshness"] = self.measured()
+        context["freshness"] = measured = self.measured()
+        # Read by TitleColumn for each row: one query for the whole table.
+        self.request.quality_editable_pages = editable_ids(
+            self.request.user, [column.page_id for column in measured.columns] if measured else []
+        )
         return context
 
     def get_filename(self):
@@ -161,8 +176,12 @@ class FreshnessPanel(Component):
     template_name = "quality/admin/panel_freshness.html"
 
     def get_context_data(self, parent_context):
-        measured = _warnings(parent_context["request"])
+        request = parent_context["request"]
+        measured = _warnings(request)
+        warned = [column.page_id for m in measured for column in m.warnings]
         return {
+            # Who may not edit a column is sent to it as readers see it (quality/page_address.py).
+            "editable": editable_ids(request.user, warned),
             "panel_id": PANEL_ID,
             "sites": [m for m in measured if m.warnings or m.alarms],
             "several_sites": len(measured) > 1,

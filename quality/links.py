@@ -1,14 +1,14 @@
 """失效链接: what the live pages of each site link to, and whether each link still leads where a
 reader can go.
 
-Finding the links. Every live page of a site (not a 一稿多发 copy, whose links are its original's)
-is read as readers get it: its rich-text fields, its StreamField blocks by their definitions
-(paragraphs, tables, 议程 and 小节, chooser blocks), its foreign keys and its inline children (an
-article's 附件). Each link is kept with where it is, in the words of the editing form (正文 › 议程
-（第2块） › 段落（第1块）), its words, and the user who wrote the version readers see (its editor). Links are of four
-kinds: an external address (<a href> in rich text, a URL block), a page (a rich-text page link,
-a page chooser), a document (a rich-text document link, a document chooser or 附件) and a
-picture.
+Finding the links. Every page of a site that readers can open (not a 一稿多发 copy, whose links
+are its original's) is read as readers get it: its rich-text fields, its StreamField blocks by
+their definitions (paragraphs, tables, 议程 and 小节, chooser blocks), its foreign keys and its
+inline children (an article's 附件; a row's own key back to its page is no link). Each link is
+kept with where it is, in the words of the editing form (正文 › 议程（第2块） › 段落（第1块）), its
+words, and the user who wrote the version readers see (its editor). Links are of four kinds: an
+external address (<a href> in rich text, a URL block), a page (a rich-text page link, a page
+chooser), a document (a rich-text document link, a document chooser or 附件) and a picture.
 
 Why the stored content and not Wagtail's reference index (wagtail.models.ReferenceIndex) alone:
 the index records the same internal references with their paths, but when a page, document or
@@ -190,8 +190,12 @@ def block_links(block, value, where):
             yield from block_links(child, value.get(name), inner)
 
 
-def field_links(instance, where_prefix=""):
+def field_links(instance, where_prefix="", parent_key=None):
+    """The links in an instance's own fields; `parent_key` (an inline row's key to the page it
+    belongs to: an 附件's page, a tag's content_object) says where the row is, not a link."""
     for field in type(instance)._meta.get_fields(include_parents=False):
+        if field is parent_key:
+            continue
         name = f"{where_prefix}{field.verbose_name}" if hasattr(field, "verbose_name") else ""
         if isinstance(field, RichTextField):
             yield from rich_text_links(getattr(instance, field.attname), name)
@@ -212,7 +216,7 @@ def page_links(page):
         children = getattr(page, relation.get_accessor_name()).all()
         plural = relation.related_model._meta.verbose_name_plural
         for number, child in enumerate(children, 1):
-            yield from field_links(child, f"{plural}（第{number}项） › ")
+            yield from field_links(child, f"{plural}（第{number}项） › ", relation.field)
 
 
 # Finding the links of a site.
@@ -222,9 +226,9 @@ BATCH = 200
 
 
 def live_pages(site):
-    """The site's live pages, specific, a batch at a time (10,000 bodies are not held at once)."""
+    """The site's pages readers can open (a restricted page's links reach no reader), specific, a batch at a time (10,000 bodies are not held at once)."""
     ids = list(
-        Page.objects.live()
+        Page.objects.filter(readable_q())
         .filter(path__startswith=site.root_page.path, alias_of__isnull=True)
         .order_by("path")
         .values_list("pk", flat=True)
@@ -330,8 +334,8 @@ def refresh_page(page):
     site = page.get_site()
     if site is None:
         return
-    live = page.live and page.alias_of_id is None
-    found = list(links_of(site, [page])) if live else []
+    readable = page.alias_of_id is None and Page.objects.filter(readable_q(), pk=page.pk).exists()
+    found = list(links_of(site, [page])) if readable else []
     new = record(site, found, pages=[page.pk])
     judge_internal(LinkTarget.objects.filter(site=site, address__in=new))
 
@@ -459,9 +463,17 @@ def last_run(site):
     )
 
 
+def readable_links(queryset):
+    """The links on pages readers can open now: a page restricted or withdrawn since the last
+    check keeps its rows until the next one, and its links reach no reader."""
+    return queryset.filter(page__in=Page.objects.filter(readable_q()).values("pk"))
+
+
 def summary(site):
+    """The site's links as the table holds them now, in words: the targets are judged again
+    between checks (quality/link_watch.py), so this may differ from the last run's report."""
     counts = dict(
-        FoundLink.objects.filter(site=site)
+        readable_links(FoundLink.objects.filter(site=site))
         .values_list("target__outcome")
         .annotate(count=Count("pk"))
         .values_list("target__outcome", "count")
@@ -541,7 +553,9 @@ def _run_in_thread(pk):
 def broken_links(queryset=None):
     """The links whose last check found a problem, with their page, target and editor."""
     queryset = FoundLink.objects.all() if queryset is None else queryset
-    return queryset.filter(target__outcome__in=PROBLEMS).select_related("page", "target", "editor")
+    return readable_links(queryset.filter(target__outcome__in=PROBLEMS)).select_related(
+        "page", "target", "editor"
+    )
 
 
 def broken_links_of(page):

@@ -1,6 +1,6 @@
 """报告 → 失效链接: each link of a live page whose last check found a problem, with its page (a
-link to edit it), where on the page, the editor, the outcome and when it was checked; filtered
-by outcome and kind, exported as XLSX or CSV; and 立即检查, which starts a check of the user's
+link to edit it, for who may: quality/page_address.py), where on the page, the editor, the
+outcome and when it was checked; filtered by outcome and kind, exported as XLSX or CSV; and 立即检查, which starts a check of the user's
 sites in the background (quality/links.py) and returns at once."""
 
 import django_filters
@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from core.spreadsheets import SafeSpreadsheetExportMixin
@@ -19,6 +19,7 @@ from news.admin_views import LocalDateTimeColumn
 from quality import links
 from quality.link_checker import OUTCOMES
 from quality.links_models import KINDS, FoundLink
+from quality.page_address import PageTitleColumn
 
 PERMISSION = "quality.check_links"
 
@@ -53,13 +54,7 @@ class BrokenLinksView(SafeSpreadsheetExportMixin, ReportView):
     paginate_by = 50
     model = FoundLink
     columns = [
-        TitleColumn(
-            "page",
-            label="页面",
-            url_name="wagtailadmin_pages:edit",
-            id_accessor="page_id",
-            accessor="page.title",
-        ),
+        PageTitleColumn("page", label="页面", accessor="page.title"),
         Column("where", label="位置"),
         Column("shown_address", label="链接"),
         Column("text", label="链接文字"),
@@ -108,7 +103,13 @@ class BrokenLinksView(SafeSpreadsheetExportMixin, ReportView):
         context = super().get_context_data(**kwargs)
         sites = list(sites_for(self.request.user))
         context["runs"] = [
-            {"site": site, "running": links.running(site), "last": links.last_run(site)}
+            {
+                "site": site,
+                "running": links.running(site),
+                "last": links.last_run(site),
+                # The counts of the rows below: links are judged again between checks.
+                "now": links.summary(site),
+            }
             for site in sites
         ]
         context["several_sites"] = len(sites) > 1

@@ -1,15 +1,14 @@
 """报告 → 内容检查: what the nightly re-scan (quality/rescan.py) found on live pages of the sites the
-user works on, the findings that must be fixed first; each with its page (a link to edit it),
-the words around it, the right form, its effect (须改正, 已放行 for a 规范表述 a reviewer kept, 提醒)
-and the editor who last saved the page. Exported as CSV or
+user works on, the findings that must be fixed first; each with its page (a link to edit it, for
+who may: quality/page_address.py), the words around it, the right form, its effect (须改正, 已放行
+for a 规范表述 a reviewer kept, 提醒) and the editor who last saved the page. Exported as CSV or
 XLSX. Seen by the 内容安全管理 role, the reviewers and superusers (the `view_scanfinding`
 permission, quality/safety_roles.py)."""
 
 import django_filters
-from django.urls import reverse
 from django.utils.timezone import localdate
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -17,6 +16,7 @@ from core.content_gate import KIND_NAMES
 from core.spreadsheets import SafeSpreadsheetExportMixin
 from core.staff_sites import sites_for
 from news.admin_views import LocalDateTimeColumn
+from quality.page_address import PageTitleColumn
 from quality.scan_findings import ScanFinding
 
 
@@ -26,10 +26,6 @@ class ScanFindingFilterSet(WagtailFilterSet):
     class Meta:
         model = ScanFinding
         fields = ["kind"]
-
-
-def edit_url(finding):
-    return reverse("wagtailadmin_pages:edit", args=[finding.page_id])
 
 
 class ScanFindingsView(SafeSpreadsheetExportMixin, ReportView):
@@ -43,7 +39,7 @@ class ScanFindingsView(SafeSpreadsheetExportMixin, ReportView):
     permission_policy = ModelPermissionPolicy(ScanFinding)
     any_permission_required = ["view"]
     columns = [
-        TitleColumn("page_title", label="页面", get_url=edit_url),
+        PageTitleColumn("page_title", label="页面"),
         Column("kind_name", label="类型"),
         Column("effect", label="影响"),
         Column("word", label="词语"),

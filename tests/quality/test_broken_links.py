@@ -4,13 +4,14 @@ the local server; the report, its filters and export, 立即检查 in the backgr
 warning in the page editor, and the daily job's step."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
-from wagtail.models import ModelLogEntry, PageViewRestriction
+from wagtail.models import ModelLogEntry, Page, PageViewRestriction
 
 from news.models import ArticleAttachment, ArticlePage, NewsIndexPage
 from news.roles import EDITORS
@@ -179,7 +180,10 @@ def test_the_report_lists_broken_links_filtered_by_outcome(linking, site, safety
     assert response.status_code == 200
     content = response.content.decode()
     assert "有链接的文章" in content and "页面已删除" in content and "王编辑" in content
-    assert reverse("wagtailadmin_pages:edit", args=[linking.pk]) in content
+    # 内容安全管理 may not edit pages: the title leads to the page as readers see it.
+    assert reverse("wagtailadmin_pages:edit", args=[linking.pk]) not in content
+    # (The slug address, which redirects to the article's own: no query per row.)
+    assert f'href="{Page.objects.get(pk=linking.pk).url}"' in content
     assert "正常页面" not in content
     only_review = safety.get(reverse("quality_broken_links"), {"outcome": REVIEW})
     assert "像是不存在" in only_review.content.decode()
@@ -322,3 +326,51 @@ def test_check_now_finishes_in_a_thread_of_its_own(site, column, server, safety,
     run = LinkCheckRun.objects.get()
     assert run.finished_at is not None and "失效 1 个" in run.report
     assert FoundLink.objects.get(text="坏链").target.detail == "HTTP 404"
+
+
+def test_an_inline_rows_key_back_to_its_page_is_no_link(site, column, committing):
+    document = library_document("附件全文", "annex.pdf")
+    page = ArticlePage(title="有标签和附件的文章", source="测试来源", body=[])
+    page.tags.add("党建")
+    page.attachments = [ArticleAttachment(document=document)]
+    column.add_child(instance=page)
+    page.save_revision().publish()
+    links.find_links(site)
+    found = FoundLink.objects.filter(page=page).select_related("target")
+    assert [(link.where, link.target.address) for link in found] == [
+        ("附件（第1项） › 文件", links.internal("document", document.pk))
+    ]
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    links.find_links(site)
+    assert not links.broken_links_of(page).exists()
+
+
+def test_every_place_a_link_is_found_is_named_in_chinese(linking, site):
+    links.find_links(site)
+    for where in FoundLink.objects.values_list("where", flat=True):
+        assert not re.search("[A-Za-z]", where), where
+
+
+def test_the_links_of_a_page_readers_cannot_open_are_not_reported(linking, site, safety):
+    links.find_links(site)
+    assert links.broken_links_of(linking).exists()
+    # Restricted since the check: its rows stay until the next one, and are not shown.
+    PageViewRestriction.objects.create(page=linking, restriction_type=PageViewRestriction.LOGIN)
+    assert not links.broken_links_of(linking).exists()
+    assert "有链接的文章" not in safety.get(reverse("quality_broken_links")).content.decode()
+    links.find_links(site)
+    assert not FoundLink.objects.filter(page=linking).exists()
+
+
+def test_the_header_counts_the_links_as_they_stand_since_the_last_check(
+    site, column, other_column, safety, committing
+):
+    target = article(other_column, "被链接的文章", [])
+    article(column, "链接它的文章", [paragraph(f"<p>{page_link(target, '参见')}</p>")])
+    assert "失效 0 个" in links.run(links.claim(site))
+    with committing():
+        target.unpublish()
+    content = safety.get(reverse("quality_broken_links")).content.decode()
+    assert "参见" in content
+    # (The other link is the home page's 通知公告栏目.)
+    assert "目前共 2 个链接，失效 1 个" in content and "失效 0 个" not in content

@@ -438,6 +438,22 @@ def test_the_panel_lists_stale_blank_and_soon_to_be_stale_columns(reviewer_clien
     assert warning_items(html) == ["栏目更新预警（4）"]
 
 
+def test_the_panel_and_report_send_content_safety_to_the_column_readers_see(
+    safety, superuser_client, known
+):
+    news = known[0]
+    explore = reverse("wagtailadmin_explore", args=[news.pk])
+    with clock():
+        panel = safety.get(reverse("wagtailadmin_home")).content.decode()
+        report = safety.get(reverse("quality_freshness")).content.decode()
+        admin_report = superuser_client.get(reverse("quality_freshness")).content.decode()
+    panel = panel.split('id="quality-freshness"')[1].split("</section>")[0]
+    # 内容安全管理 holds no page permission: the admin would refuse it.
+    for html in (panel, report):
+        assert re.search(f'href="[^"]*{news.url}"', html) and explore not in html
+    assert f'href="{explore}"' in admin_report
+
+
 def test_a_column_further_than_the_warning_days_is_not_in_the_panel(
     reviewer_client, settings, site, columns
 ):
