@@ -18,6 +18,12 @@ from wagtail.models import Page, PageQuerySet, PageViewRestriction
 from core.generation import remember
 
 
+def ancestors_and_self(path):
+    """The tree paths of the page at `path` and of every page above it, the root's first."""
+    step = Page.steplen
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
 def outermost(paths):
     """The paths not inside another of them: a section inside a hidden one adds nothing."""
     kept = []

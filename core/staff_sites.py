@@ -5,7 +5,9 @@ page, or above it. An app with ties of its own (a
 互动交流 handling unit belongs to a site) adds them (interaction/staff_access.py)."""
 
 from django.db.models import Q
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import GroupPagePermission, Site
+
+from core.restrictions import ancestors_and_self
 
 
 def all_sites_for(user):
@@ -22,11 +24,11 @@ def tied_by_page_permissions(user):
         "page__path", flat=True
     )
     tied = Q(pk__in=[])
-    step = Page.steplen
     for path in set(paths):
         # Above or at the home page, or inside the site: its home page is one of the path's own.
-        ancestors = [path[:end] for end in range(step, len(path) + 1, step)]
-        tied |= Q(root_page__path__startswith=path) | Q(root_page__path__in=ancestors)
+        tied |= Q(root_page__path__startswith=path) | Q(
+            root_page__path__in=ancestors_and_self(path)
+        )
     return tied
 
 

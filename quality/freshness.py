@@ -33,8 +33,7 @@ from django.utils.timezone import localdate
 from wagtail.models import Page, Site
 
 from core.generation import remember
-from core.restrictions import readable_q
-from core.staff_sites import sites_for  # noqa: F401 (the reports and the mail ask here)
+from core.restrictions import ancestors_and_self, readable_q
 from news.models import ArticlePage, NewsIndexPage, UpdateClass
 
 STALE_VETO = 5
@@ -311,11 +310,8 @@ def reviewer_groups(column_path):
     """The groups that review a column: those with the permission to publish on it or above it
     (the 审核 role, or a column's own reviewers given it there) and the groups of the review
     workflow's steps that apply to it."""
-    ancestors = [
-        column_path[:end] for end in range(Page.steplen, len(column_path) + 1, Page.steplen)
-    ]
     publishing = Q(
-        page_permissions__page__path__in=ancestors,
+        page_permissions__page__path__in=ancestors_and_self(column_path),
         page_permissions__permission__codename="publish_page",
     )
     column = Page.objects.filter(path=column_path).first()

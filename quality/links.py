@@ -50,7 +50,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page, PageViewRestriction, Revision, Site
 
-from core.restrictions import readable_q
+from core.restrictions import ancestors_and_self, readable_q
 from quality import link_checker
 from quality.link_checker import BROKEN, OK, REVIEW, Refused
 from quality.links_models import (
@@ -352,10 +352,6 @@ def rejudge(kind, pks=None):
 
 
 # Judging internal targets.
-
-
-def ancestors_and_self(path, step=Page.steplen):
-    return [path[:end] for end in range(step, len(path) + 1, step)]
 
 
 def judge_pages(ids):
