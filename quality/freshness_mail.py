@@ -25,7 +25,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
-from quality.freshness import BLANK, STALE, measure, reviewer_groups, sites_for
+from core.staff_sites import sites_for
+from quality.freshness import BLANK, STALE, measure, reviewer_groups
 from quality.freshness_models import FreshnessWarning
 from quality.safety_roles import CONTENT_SAFETY
 
@@ -36,7 +37,7 @@ ACTION = "quality.freshness_warning"
 
 def recipients_for(site, column):
     """The addresses of the column's reviewers and of 内容安全管理 (only 内容安全管理 for a home
-    page), each only if they may be shown the site (quality/freshness.py's sites_for)."""
+    page), each only if they may be shown the site (core/staff_sites.py)."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     wanted = Q(groups__name=CONTENT_SAFETY)
     if not column.is_home:

@@ -17,7 +17,8 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 
 from core.spreadsheets import SafeSpreadsheetExportMixin
-from quality.freshness import STALE, may_read, measure, sites_for
+from core.staff_sites import sites_for
+from quality.freshness import STALE, may_read, measure
 from quality.page_address import editable_ids
 
 PANEL_ID = "quality-freshness"

@@ -10,7 +10,8 @@ from urllib.parse import quote
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -354,11 +355,9 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-class ImportPermissionMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(IMPORT_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class ImportPermissionMixin(PermissionRequiredMixin):
+    permission_required = IMPORT_PERMISSION
+    raise_exception = True
 
 
 class ImportWordsView(ImportPermissionMixin, AdminPage, FormView):

@@ -21,12 +21,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, PageLogEntry, PageViewRestriction
 
-from core import generation
+from core import generation, staff_sites
 from core.beijing_time import BEIJING
 from news.models import NewsIndexPage, UpdateClass
 from news.roles import EDITORS, REVIEWERS
 from news.sitetree import add_published
-from quality import freshness, nightly
+from quality import nightly
 from quality.freshness import BLANK, FRESH, SOON, STALE, UNMONITORED, measure
 from quality.freshness_mail import send_warnings
 from quality.freshness_models import FreshnessWarning
@@ -648,16 +648,16 @@ def test_with_two_sites_staff_see_the_sites_they_work_on(
     district = add_published(root, HomePage(title="区委党建网", slug="district"))
     other = Site.objects.create(hostname="district.example.cn", root_page=district)
     # The reviewers through their permissions on the first site's columns.
-    assert list(freshness.sites_for(reviewer_client.user)) == [site]
-    assert list(freshness.sites_for(safety.user)) == []
+    assert list(staff_sites.sites_for(reviewer_client.user)) == [site]
+    assert list(staff_sites.sites_for(safety.user)) == []
     tie = Group.objects.create(name="区委网站")
     GroupPagePermission.objects.create(
         group=tie, page=district, permission=Permission.objects.get(codename="change_page")
     )
     safety.user.groups.add(tie)
-    assert list(freshness.sites_for(safety.user)) == [other]
+    assert list(staff_sites.sites_for(safety.user)) == [other]
     admin = django_user_model.objects.create_superuser("root", password="x")
-    assert set(freshness.sites_for(admin)) == {site, other}
+    assert set(staff_sites.sites_for(admin)) == {site, other}
 
 
 def test_an_administrator_can_give_the_report_to_editors(superuser_client):
