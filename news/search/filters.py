@@ -29,6 +29,7 @@ FUTURE_DAYS = 366
 # A parameter longer than this is not a choice or a date anyone typed; it is shown cut short.
 MAX_PARAM_CHARS = 40
 SHOWN_CHARS = 12
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -39,6 +40,19 @@ class SearchFilters:
     since: datetime.date | None = None  # first day included
     until: datetime.date | None = None  # last day included
     errors: tuple[str, ...] = ()  # Chinese messages; the search runs without the bad part
+    # The dates as typed (cut short), shown again in the form when they could not be used, so
+    # that a reversed range is corrected rather than typed again.
+    typed: tuple[str, str] = ("", "")
+
+    @property
+    def from_value(self):
+        """开始日期 as the form shows it."""
+        return self.since.isoformat() if self.is_custom and self.since else self.typed[0]
+
+    @property
+    def to_value(self):
+        """结束日期 as the form shows it."""
+        return self.until.isoformat() if self.is_custom and self.until else self.typed[1]
 
     @property
     def by_date(self):
@@ -133,7 +147,14 @@ def read_filters(params, today):
             since = until = None
         if period == "custom" and since is None and until is None and not errors:
             errors.append("选择“自定义”时请填写开始日期或结束日期；本次搜索不限时间。")
-    return SearchFilters(sort, period, since, until, tuple(errors))
+    typed = ("", "")
+    if period == "custom" and (since is None or until is None):
+        # Only what a date field can show (2024-03-15); anything else it would drop anyway.
+        typed = tuple(
+            value if ISO_DATE_RE.fullmatch(value) else ""
+            for value in (text(params, "from"), text(params, "to"))
+        )
+    return SearchFilters(sort, period, since, until, tuple(errors), typed)
 
 
 def text(params, name):

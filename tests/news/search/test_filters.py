@@ -64,6 +64,7 @@ def test_a_preset_wins_over_dates_and_says_so():
 def test_reversed_range_is_an_error_not_a_swap():
     filters = read_filters({"period": "custom", "from": "2024-05-01", "to": "2024-03-01"}, TODAY)
     assert (filters.since, filters.until) == (None, None)
+    assert (filters.from_value, filters.to_value) == ("2024-05-01", "2024-03-01")
     assert filters.errors == (
         "开始日期（2024-05-01）晚于结束日期（2024-03-01），请重新选择；本次搜索不限时间。",
     )
