@@ -7,7 +7,9 @@ Shared by tests/news/search/test_relevance.py (every query through the public pa
 a `search(query) -> titles in order`.
 """
 
+import re
 import tomllib
+from html import unescape
 from pathlib import Path
 
 from news.importing.importer import import_article
@@ -33,6 +35,17 @@ def add_samples(site):
     written for. Returns the pages."""
     columns = {column.slug: column for column in NewsIndexPage.objects.child_of(site.root_page)}
     return [import_article(parse(text), columns[slug]).page for slug, text in SAMPLES]
+
+
+def result_titles(html):
+    """The titles of /search/'s result list, in order, without the highlighting: what `search`
+    returns when it asks the public page (the test, and `make bench` over HTTP)."""
+    marker = '<ol class="search-results"'
+    listed = html.split(marker, 1)[1] if marker in html else ""
+    return [
+        unescape(re.sub(r"<[^>]+>", "", title))
+        for title in re.findall(r"<h2><a href=\"[^\"]+\">(.*?)</a></h2>", listed)
+    ]
 
 
 def reciprocal_rank(titles, expected):

@@ -2,9 +2,6 @@
 through the public page /search/?q=, over the demo content and the seed-format samples, with its
 expected articles in the first three (and first where the set says so)."""
 
-import re
-from html import unescape
-
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -12,7 +9,7 @@ from wagtail.models import Site
 
 from news.importing.demo import load_demo_content
 from news.models import ArticlePage
-from tests.news.search.relevance import FIRST, QUERIES, add_samples, misses
+from tests.news.search.relevance import FIRST, QUERIES, add_samples, misses, result_titles
 
 # On PostgreSQL too: each engine ranks in its own SQL (tsvector and ts_rank_cd, FTS5 and bm25()).
 pytestmark = pytest.mark.engine_dependent
@@ -54,15 +51,6 @@ def corpus(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def result_titles(html):
-    """The titles of the result list, in order, without the highlighting."""
-    listed = html.split('<ol class="search-results"', 1)[-1] if "search-results" in html else ""
-    return [
-        unescape(re.sub(r"<[^>]+>", "", title))
-        for title in re.findall(r"<h2><a href=\"[^\"]+\">(.*?)</a></h2>", listed)
-    ]
-
-
 def search(query):
     response = Client().get("/search/", {"q": query})
     assert response.status_code == 200, query
@@ -76,7 +64,7 @@ class TestRelevanceSet:
     def _searches_unlimited(self, settings):
         settings.SEARCH_RATE_LIMIT = "1000/m"
 
-    @pytest.mark.parametrize(("query", "expected"), queries())
+    @pytest.mark.parametrize(("query", "expected"), list(queries()))
     def test_expected_articles_lead(self, query, expected):
         titles = search(query)
         assert not misses(titles, expected, query), (query, misses(titles, expected, query))
