@@ -15,10 +15,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.template.response import TemplateResponse
+from django.utils.timezone import localdate
 from django.views.decorators.http import require_safe
 
 from core import limits
 from news.models import ArticlePage, NewsIndexPage, paginated
+from news.search.filters import read_filters
 from news.search.queries import count_matches, highlight, search_articles, snippet
 from news.search.tokens import query_terms
 
@@ -73,37 +75,50 @@ def search(request):
     )
     column = next((c for c in columns if str(c.pk) == request.GET.get("column", "")), None)
     terms = query_terms(query)
+    filters = read_filters(request.GET, localdate())
     context = {"query": query, "terms": terms, "columns": columns, "column": column}
-    context.update(searched=bool(query), results=None, hits=[], limit_message="")
+    context["filters"] = filters
+    context.update(searched=bool(query), results=None, hits=[], count=0, limit_message="")
     if terms and limited(request):
         context["limit_message"] = TOO_OFTEN
         return TemplateResponse(request, "news/search.html", context, status=429)
     articles = ArticlePage.objects.readable().originals()
     if column is not None:
         articles = articles.child_of(column)
+    since, until = filters.bounds()
+    if since is not None:
+        articles = articles.filter(published_at__gte=since)
+    if until is not None:
+        articles = articles.filter(published_at__lt=until)
     try:
         with time_limited(settings.SEARCH_TIME_LIMIT):
-            context.update(find(request, articles, query, terms, column, columns))
+            context.update(find(request, articles, query, terms, column, columns, filters))
     except SearchTooSlow:
         context["limit_message"] = TOO_SLOW
         return TemplateResponse(request, "news/search.html", context, status=503)
     return TemplateResponse(request, "news/search.html", context)
 
 
-def find(request, articles, query, terms, column, columns):
+def find(request, articles, query, terms, column, columns, filters):
     """The page of results asked for, every query made here, within the time limit."""
     results = search_articles(articles, query) if terms else articles.none()
     paginator = Paginator(results, RESULTS_PER_PAGE)
-    paginator.count = count_matches(articles, query, results, scope=column.pk if column else "all")
+    if filters.narrowed:
+        paginator.count = results.count()
+    else:
+        scope = column.pk if column else "all"
+        paginator.count = count_matches(articles, query, results, scope=scope)
     page = paginated(request, paginator)
     column_titles = {c.path: c.title for c in columns}
     hits = [
         {
-            "article": article,
-            "column": column_titles.get(article.path[: -ArticlePage.steplen], ""),
+            "url": article.url,
             "title": highlight(article.title, terms, length=200),
             "snippet": snippet(article, terms),
+            "column": column_titles.get(article.path[: -ArticlePage.steplen], ""),
+            "published_at": article.published_at,
+            "source": article.source,
         }
         for article in page.object_list
     ]
-    return {"results": page, "hits": hits}
+    return {"results": page, "hits": hits, "count": paginator.count}

@@ -1,6 +1,6 @@
 /* Reading tools: the 大/中/小 font-size switch and the 适老化 mode (both remembered in localStorage),
    the compact header's 搜索 and 菜单, the print button (the printed page carries the day it was
-   printed), 分享's 复制链接 and the 纠错 link's selected words. Readers without JavaScript never see these dead buttons: the
+   printed), 分享's 复制链接, the 纠错 link's selected words and 站内搜索's 自定义 dates. Readers without JavaScript never see these dead buttons: the
    header's are shown only on a page prefs.js has marked as scripted (css/site.css), so they are
    there from the first paint; the others are hidden until this script runs. */
 (function () {
@@ -148,6 +148,20 @@
         var text = Array.from(selected).slice(0, 500).join("");
         correction.setAttribute("href", correctionBase + "&text=" + encodeURIComponent(text));
       }
+    });
+  }
+
+  // 站内搜索: a date typed or picked means 自定义 (the server reads it so even without this
+  // script, news/search/filters.py); choosing a preset again leaves the dates for the server to
+  // set aside.
+  var period = document.querySelector("[data-search-period]");
+  if (period) {
+    document.querySelectorAll("[data-search-date]").forEach(function (field) {
+      field.addEventListener("change", function () {
+        if (field.value) {
+          period.value = "custom";
+        }
+      });
     });
   }
 })();
