@@ -15,7 +15,7 @@ from collections import Counter
 
 from news.search.words import words
 
-KEY_WORDS = 12
+KEY_WORDS = 20
 TAG_MARK = "#"
 TAG_WEIGHT = 2.0
 # The longest word kept, within the tables' columns (news/related/models.py).
