@@ -14,7 +14,7 @@ class NewsConfig(AppConfig):
     verbose_name = "新闻"
     default_auto_field = "django.db.models.BigAutoField"
     # The rooms of news/ that keep tables of their own, each in its models module.
-    rooms_with_tables = ("hits", "importing", "library", "search")
+    rooms_with_tables = ("hits", "importing", "library", "related", "search")
 
     def import_models(self):
         """Django imports an app's models module, news/models.py, which holds the pages; the

@@ -7,9 +7,10 @@ the generation (core/generation.py), with what else it depends on:
 - a list (the home page, a column, a feed, a search …): the articles number, so any article
   published or withdrawn shows in it on the next request;
 - an article: the articles number too, read on every view in the same round trip as its count;
-  once it has moved, the article's own live revision and its neighbours (上一篇/下一篇) are checked
-  (one more query), and the page is kept again under the new number if they are unchanged, so
-  another article's publishing leaves it kept unless that article is, or becomes, its neighbour.
+  once it has moved, the article's own live revision, its neighbours (上一篇/下一篇) and its
+  相关阅读 (news/related/reading.py) are checked (a query each at most), and the page is kept
+  again under the new number if they are unchanged, so another article's publishing leaves it
+  kept unless that article is, or becomes, its neighbour or one of its related articles.
 
 A change to anything else (the site number) serves fresh pages on the next request of every
 process. The counter middleware above this one still sees every view served from the cache and
@@ -46,6 +47,7 @@ from news.models import (
     ArticlePage,
     neighbours_key,
 )
+from news.related.reading import related_articles
 
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
 # How long others wait for the request rendering a page, and how long that one may hold its turn.
@@ -101,7 +103,8 @@ def is_cacheable(response):
 
 
 def article_dependency(article):
-    """What a kept article page shows of the tree: its revision, where it sits, its neighbours."""
+    """What a kept article page shows of the tree: its revision, where it sits, its neighbours,
+    its 相关阅读."""
     return {
         "id": article.pk,
         "revision": article.live_revision_id,
@@ -109,6 +112,7 @@ def article_dependency(article):
         "depth": article.depth,
         "published_at": article.published_at,
         "neighbours": article.neighbours(),
+        "related": related_articles(article),
     }
 
 
@@ -130,7 +134,8 @@ def current_neighbours(dependency):
 def is_current(stored, current):
     """Whether a page kept under `current`'s site number still shows what a new one would: a
     list, if nothing was published since; an article, also if its own live revision and its
-    neighbours are what it shows (one query for the revision, only after a publish)."""
+    neighbours and 相关阅读 are what it shows (one query for the revision, only after a publish,
+    and one for each of the others not yet found under the new generation)."""
     kept_under = stored["kept_under"]
     if current.site != kept_under.site:
         return False
@@ -142,7 +147,11 @@ def is_current(stored, current):
     revision = generation.live_revision(article["id"])
     if revision is generation.UNKNOWN:  # the database is away: nothing changed meanwhile
         return True
-    return revision == article["revision"] and current_neighbours(article) == article["neighbours"]
+    return (
+        revision == article["revision"]
+        and current_neighbours(article) == article["neighbours"]
+        and related_articles(ArticlePage(pk=article["id"])) == article.get("related")
+    )
 
 
 def still_current(name, stored, current):

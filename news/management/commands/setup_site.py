@@ -1,8 +1,10 @@
 """manage.py setup_site: the page tree, a search index built the current way, a private database
-file, and with --demo the demo content when there are no articles yet."""
+file, with --demo the demo content when there are no articles yet, and 相关阅读's key words
+(manage.py rebuild_related) when the demo was loaded or they were never built."""
 
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from wagtail.models import Site
@@ -10,6 +12,7 @@ from wagtail.models import Site
 from core.signal_handlers import demo_content_loaded
 from news.importing.demo import load_demo_content
 from news.models import ArticlePage
+from news.related.models import IndexedArticle
 from news.search.backend import index_is_current, rebuild_index
 from news.sitetree import ensure_site_tree
 
@@ -25,7 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, demo, **options):
         keep_the_database_file_private()
         site = ensure_site_tree()
+        loaded = False
         if demo and not ArticlePage.objects.exists():
+            loaded = True
             load_demo_content(site)
             # The demo content of the apps news may not import (互动交流).
             demo_content_loaded.send(sender=Site, site=site)
@@ -35,6 +40,9 @@ class Command(BaseCommand):
             # words, entities as words).
             rebuild_index(stdout=self.stdout)
             self.stdout.write("已重建搜索索引。")
+        if loaded or (not IndexedArticle.objects.exists() and ArticlePage.objects.live().exists()):
+            # Published one by one, the demo's first articles were weighed among few others.
+            call_command("rebuild_related", stdout=self.stdout)
         self.stdout.write("站点结构已就绪。")
 
 

@@ -1,7 +1,7 @@
 """The page cache after a publish (news/serving/pagecache.py): an article's page is kept through
-other articles' publishing and shown afresh only when it, or one of its neighbours, changed; the
-lists show the change at once; and after a change one request renders a page while the others
-for it wait for that one."""
+other articles' publishing and shown afresh only when it, one of its neighbours or its 相关阅读
+changed; the lists show the change at once; and after a change one request renders a page while
+the others for it wait for that one."""
 
 import threading
 import time
@@ -47,7 +47,12 @@ def test_an_article_stays_kept_while_articles_elsewhere_are_published(
     first = column_of_three[0]
     read(first.url)
     assert read(first.url)[1]
-    elsewhere = ArticlePageFactory(parent=other_column, title="别的栏目的新文章")
+    # On another subject: an article sharing its words would be among its 相关阅读.
+    elsewhere = ArticlePageFactory(
+        parent=other_column,
+        title="别的栏目的新文章",
+        body=[{"type": "paragraph", "value": "<p>天文爱好者观测流星雨。</p>"}],
+    )
     elsewhere.save_revision().publish()
     html, kept = read(first.url)
     assert kept and "第1篇" in html
