@@ -1,8 +1,8 @@
 """The relevance set's figures for `make bench` (bench/run.py): the mean reciprocal rank and P@3 of
-the queries of tests/news/search/relevance.py, asked over HTTP of the production stack, on a site of
+the queries of tests.news.search.relevance, asked over HTTP of the production stack, on a site of
 its own (SQLite) holding the demo content and the seed format samples, never the generated corpus.
 
-The set is the one the tests hold (tests/news/search/relevance.py): `QUERIES`, `mean_scores(search)`
+The set is the one the tests hold (tests.news.search.relevance): `QUERIES`, `mean_scores(search)`
 where `search(query)` gives the titles of the results in their order, and a function adding the
 seed format samples to a site (called in a process of the site's own, with the default Site if it
 takes an argument). Until that module is there, this step says so and is skipped.
@@ -39,7 +39,7 @@ def relevance_figures(port):
     """{"queries", "mrr", "p_at_3", "database"}, or None (saying why) when the set is not there."""
     if not RELEVANCE.exists():
         print(
-            "Relevance set: skipped, tests/news/search/relevance.py is not there yet "
+            "Relevance set: skipped, tests.news.search.relevance is not there yet "
             "(the relevance set of issue 31)",
             flush=True,
         )
