@@ -12,12 +12,13 @@ with wrk (2 threads, 16 connections, BENCH_SECONDS each):
    the same settings, the pages from the page cache, the cached article counted in the database
    and buffered in Redis (BENCH_REDIS_URL), and counting off, each as a ratio to the trivial view;
    and how long building the search index takes;
-3. the relevance set's mean reciprocal rank and P@3 on a demo site of its own (bench/relevance_figures.py).
+3. the relevance set's mean reciprocal rank and P@3 on a demo site of its own
+   (bench/relevance_figures.py).
 
 Every article request is a counted view (HITCOUNT_WINDOW=0), except in the run with counting off,
-which shows what counting costs. It ends by checking the goals and the workers' memory. The corpus
-stays in the database between runs: a later run only adds what a larger size lacks (a smaller size
-than the one kept starts again from nothing).
+which shows what counting costs. It ends by checking the goals and the workers' memory. Each size's
+corpus is kept between runs in a database of its own beside the benchmark's (bench/measure.py,
+sized_database_url), so a run generates it once. BENCH_PORT (8800) is the stacks' port.
 """
 
 import os
