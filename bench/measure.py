@@ -81,6 +81,25 @@ def sized_database_url(database_url, size):
     return existing_database(f"{name}_{size}", server_url, template=name), kept
 
 
+def applied_migrations(database_url):
+    """How many migrations the database at `database_url` has applied."""
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        count = connection.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
+        connection.close()
+        return count
+    import psycopg2
+
+    connection = psycopg2.connect(database_url, connect_timeout=5)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_migrations")
+        count = cursor.fetchone()[0]
+    connection.close()
+    return count
+
+
 def database_exists(name, server_url):
     import psycopg2
 
