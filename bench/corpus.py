@@ -3,8 +3,12 @@ articles (import key `bench-…`), spread over the columns, with bodies, covers 
 taken from the demo articles, and indexed for search. `python bench/corpus.py 0` removes them;
 `python bench/corpus.py --at-least N` keeps a larger corpus as it is.
 
-Pages are written in bulk (tree paths computed here, as treebeard would) because adding 10,000
-pages one by one through Wagtail would take longer than the benchmark itself.
+Pages are written in bulk (tree paths computed here, as treebeard would; the page rows and the
+articles' own rows each in one statement a batch) because adding 10,000 pages one by one through
+Wagtail would take longer than the benchmark itself.
+
+One title, and one only, holds RARE_WORD: the rare search of bench/run.py, which must find exactly
+one article whatever the corpus's size.
 """
 
 import os
@@ -24,6 +28,7 @@ django.setup()
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils.timezone import now  # noqa: E402
+from measure import RARE_NUMBER, RARE_WORD  # noqa: E402
 from modelsearch.conf import get_app_config  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
@@ -74,6 +79,7 @@ def grow_to(target):
         get_search_backend().add_bulk(ArticlePage, articles)
         number += count
         print(f"  {number} / {target} generated articles", flush=True)
+    mark_the_rare_title()
     bump()
     analyze()
 
@@ -85,6 +91,21 @@ def analyze():
             cursor.execute("ANALYZE")
 
 
+def generated_title(number):
+    title = f"{TOPICS[number % len(TOPICS)]}工作简报第{number}期"
+    return f"{title}（{RARE_WORD}）" if number == RARE_NUMBER else title
+
+
+def mark_the_rare_title():
+    """The rare word in its title, for a corpus generated before it was given one."""
+    article = generated().filter(slug=f"{PREFIX}{RARE_NUMBER}").first()
+    if article is None or RARE_WORD in article.title:
+        return
+    article.title = article.draft_title = generated_title(RARE_NUMBER)
+    ArticlePage.objects.filter(pk=article.pk).update(title=article.title, draft_title=article.title)
+    get_search_backend().add(article)
+
+
 def add_batch(column, count, first_number, models, content_type, randomness):
     last = column.get_last_child()
     step = Page._str2int(last.path[-Page.steplen :]) if last else 0
@@ -94,7 +115,7 @@ def add_batch(column, count, first_number, models, content_type, randomness):
         number = first_number + offset
         model = models[number % len(models)]
         slug = f"{PREFIX}{number}"
-        title = f"{TOPICS[number % len(TOPICS)]}工作简报第{number}期"
+        title = generated_title(number)
         articles.append(
             ArticlePage(
                 path=Page._get_path(column.path, column.depth + 1, step + offset + 1),
@@ -127,8 +148,11 @@ def add_batch(column, count, first_number, models, content_type, randomness):
     )
     for article, page in zip(articles, pages, strict=True):
         article.pk = article.page_ptr_id = page.pk
-        # Only the article's own row: the page row is written above.
-        article.save_base(raw=True, force_insert=True)
+    # Only the articles' own rows, in one statement (as save_base(raw=True) writes one): the page
+    # rows are written above, and bulk_create refuses a model with a parent table.
+    ArticlePage._base_manager._insert(
+        articles, fields=ArticlePage._meta.local_concrete_fields, raw=True
+    )
     PageHits.objects.bulk_create(
         PageHits(page_id=page.pk, hits=randomness.randint(20, 2000)) for page in pages
     )

@@ -17,6 +17,10 @@ from stack.services import POSTGRES_URL, postgres_answers, redis_answers  # noqa
 from stack.site import prepare_site, production_environment  # noqa: E402
 
 PYTHON = sys.executable
+# A word in the title of one generated article alone (bench/corpus.py), whatever the corpus's
+# size: the rare search of bench/run.py.
+RARE_WORD = "鹭鸶洲"
+RARE_NUMBER = 7
 
 
 def bench_environment(database_url, **overrides):
@@ -42,19 +46,69 @@ def prepare(database_url):
     return env
 
 
-def existing_database(name):
-    """The machine's PostgreSQL database `name`, created if it is not there yet (kept between
-    runs, with its corpus)."""
+def existing_database(name, server_url=POSTGRES_URL, template=None):
+    """The PostgreSQL database `name` on the server of `server_url` (the machine's), created (a
+    copy of `template`, if given) if it is not there yet; kept between runs, with its corpus."""
     import psycopg2
 
-    connection = psycopg2.connect(POSTGRES_URL, connect_timeout=5)
+    connection = psycopg2.connect(server_url, connect_timeout=5)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
+            copy = f' TEMPLATE "{template}"' if template else ""
+            cursor.execute(f'CREATE DATABASE "{name}"{copy}')
     connection.close()
-    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def sized_database_url(database_url, size):
+    """A database beside `database_url` (a prepared site) for the corpus of `size` articles alone
+    (its name ends in _`size`), kept between runs: a run at several sizes then generates each
+    corpus once, instead of removing a larger one and generating it again on every run. A new one
+    starts as a copy of `database_url`. Its URL, and whether it was kept from an earlier run (and
+    so may need preparing for the code as it is now)."""
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        sized = path.with_name(f"{path.stem}_{size}{path.suffix}")
+        kept = sized.exists()
+        if not kept:
+            shutil.copy2(path, sized)
+        return f"sqlite:///{sized}", kept
+    server, name = database_url.rsplit("/", 1)
+    server_url = f"{server}/postgres"
+    kept = database_exists(f"{name}_{size}", server_url)
+    return existing_database(f"{name}_{size}", server_url, template=name), kept
+
+
+def applied_migrations(database_url):
+    """How many migrations the database at `database_url` has applied."""
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        count = connection.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
+        connection.close()
+        return count
+    import psycopg2
+
+    connection = psycopg2.connect(database_url, connect_timeout=5)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_migrations")
+        count = cursor.fetchone()[0]
+    connection.close()
+    return count
+
+
+def database_exists(name, server_url):
+    import psycopg2
+
+    connection = psycopg2.connect(server_url, connect_timeout=5)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cursor.fetchone() is not None
+    connection.close()
+    return found
 
 
 def ensure_wrk():
