@@ -53,7 +53,6 @@ def rows(articles, column_url=None):
                 "source": row["source"].replace(COUNT_SLOT, ""),
                 "iso_time": iso_beijing_time(row["published_at"]),
                 "date": f"{published_at:%Y-%m-%d}",
-                "published_at": row["published_at"],
                 "count_id": shown["pk"],
             }
         )
