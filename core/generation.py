@@ -212,7 +212,7 @@ def shared_cache():
 # The shape of what is cached under these keys. Redis outlives a release: a release that changes
 # what it keeps (a page-cache entry's fields, a fragment's form) moves this on, so that no process
 # of it is ever handed a value an earlier release kept under the same generation.
-FORMAT = 3
+FORMAT = 4
 
 
 def key_for(name, generation=None, articles=True):

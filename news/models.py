@@ -29,7 +29,7 @@ from wagtail.url_routing import RouteResult
 from core import limits
 from core.admin_forms import SafePageForm
 from core.gate_forms import ContentOverridePanel
-from core.generation import ARTICLES, remember
+from core.generation import ARTICLES, MISSING, remember
 from core.publishing import AtomicPublishMixin
 from core.restrictions import (
     CachedViewRestrictionsMixin,
@@ -46,6 +46,7 @@ from news.forms import (
     DateConfirmationPanel,
     DateReasonPanel,
 )
+from news.listing import kept_list, render, rows
 from news.pictures import prefetch_pictures, render_picture
 from news.review import (
     EDITED,
@@ -60,7 +61,7 @@ from news.slugs import is_usable, new_article_slug
 
 ARTICLES_PER_PAGE = 20
 # Set on the request by ArticlePage.serve when the page sent is a live article: the view the
-# counter (news/hits/middleware.py) counts. Never guessed from the URL.
+# counter (news/hits/counting.py) counts. Never guessed from the URL.
 COUNTABLE_PAGE_ATTR = "countable_article_id"
 # The live article itself, set beside it.
 SERVED_ARTICLE_ATTR = "served_article"
@@ -126,10 +127,11 @@ class HomePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
                     "pk": column.pk,
                     "title": column.title,
                     "url": column.url,
-                    "articles": [
-                        article_link(article)
-                        for article in column.articles()[: self.latest_per_column]
-                    ],
+                    # Without counts: the whole list is one piece of HTML.
+                    "article_list": render(
+                        rows(column.articles()[: self.latest_per_column], column.url),
+                        with_counts=False,
+                    ),
                 }
                 for column in self.columns()
             ]
@@ -326,17 +328,18 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         return super().route(request, path_components)
 
     @staticmethod
-    def route_to_article(column_path, path_components):
-        """The route to the article a `<yyyy>/<mmdd>/<id>` URL of the column at `column_path` names:
-        one query, whichever column the article is in now (elsewhere, or with another date, the
-        route redirects to its current URL)."""
-        article = (
-            ArticlePage.objects.live()
-            .select_related("hit_count")
-            .defer("body")  # loaded only when its rendering is not cached
-            .filter(pk=int(path_components[2]))
-            .first()
-        )
+    def route_to_article(column_path, path_components, article=MISSING):
+        """The route to the article a `<yyyy>/<mmdd>/<id>` URL of the column at `column_path` names
+        (`article`, when the caller has it already, news/serving/routing.py): whichever column the
+        article is in now (elsewhere, or with another date, the route redirects to its current
+        URL)."""
+        if article is MISSING:
+            article = (
+                ArticlePage.objects.live()
+                .defer("body")  # loaded only when its rendering is not cached
+                .filter(pk=int(path_components[2]))
+                .first()
+            )
         if article is None:
             raise Http404
         is_canonical = article.path.startswith(column_path) and article.url_components == list(
@@ -362,7 +365,12 @@ class NewsIndexPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
             context["archive"] = {"year": year, "month": month}
         context["archive_months"] = self.archive_months()
         period = "{}-{}".format(*archive) if archive else "all"
-        context["articles"] = article_page(request, articles, f"column:{self.pk}:count:{period}")
+        shown = article_page(request, articles, f"column:{self.pk}:count:{period}")
+        context["articles"] = shown
+        context["article_list"] = kept_list(
+            f"column:{self.pk}:list:{period}:{shown.number}",
+            lambda: rows(shown.object_list, self.get_url(request)),
+        )
         return context
 
 
@@ -791,7 +799,11 @@ class TopicPage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = article_page(request, self.articles(), f"topic:{self.pk}:count")
+        shown = article_page(request, self.articles(), f"topic:{self.pk}:count")
+        context["articles"] = shown
+        context["article_list"] = kept_list(
+            f"topic:{self.pk}:list:{shown.number}", lambda: rows(shown.object_list)
+        )
         return context
 
 

@@ -1,7 +1,6 @@
 """The click-count beacon: counts a view the server could not see (a page from a CDN, a
-prerendered page shown later), and answers with the count."""
+prerendered page shown later), as news/hits/counting.py decides, and answers with the count."""
 
-import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,14 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core import limits
-from news.hits import store
-from news.hits.counting import NOT_COUNTED, count_view, prefetch_key
+from news.hits.counting import beacon_count
 from news.models import MAX_ID, ArticlePage
-
-logger = logging.getLogger(__name__)
-
-# Reasons the page's script gives for a view the server did not count.
-UNSEEN_VIEW_REASONS = {"prerender", "prefetch"}
 
 
 def cross_site(request):
@@ -49,19 +42,4 @@ def hit_beacon(request, page_id):
     page = ArticlePage.objects.readable().filter(pk=page_id).select_related("hit_count").first()
     if page is None:
         return JsonResponse({"error": "文章不存在或尚未发布。"}, status=404)
-    total = NOT_COUNTED
-    reason = request.headers.get("X-Hit-Reason", "")
-    # In "beacon" mode this is how every view is counted; in "server" mode only views whose
-    # request the server saw as a prefetch are, so nothing is counted twice, and only if this
-    # reader's browser was really sent that prefetch.
-    if settings.HITCOUNT_ENABLED and (
-        settings.HITCOUNT_MODE == "beacon"
-        or (reason in UNSEEN_VIEW_REASONS and store.take_prefetch(prefetch_key(request, page.pk)))
-    ):
-        try:
-            total = count_view(request, page.pk)
-        except Exception:
-            logger.exception("Counting a beacon view of page %s failed", page.pk)
-    if not isinstance(total, int):
-        total = store.current_count(page.pk, stored=page.click_count_stored)
-    return JsonResponse({"count": total})
+    return JsonResponse({"count": beacon_count(request, page.pk, page.click_count_stored)})

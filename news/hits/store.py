@@ -469,6 +469,23 @@ def _read_total_and_applied(page_id, batch_ids):
     return hits, {key for key, _ in rows if key != ""}
 
 
+def stored_counts(page_ids):
+    """{page id: count in the database} for a list's rows, in one statement (a page never
+    viewed has no row, and is 0)."""
+    if not page_ids:
+        return {}
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(page_ids))
+    # Quoted model names only are formatted in; values are parameters.
+    sql = (
+        f"SELECT {quote('page_id')}, {quote('hits')} FROM {quote(PageHits._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote('page_id')} IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(page_ids))
+        return dict(cursor.fetchall())
+
+
 # Flushing -------------------------------------------------------------------------------------
 
 _last_flush = 0.0

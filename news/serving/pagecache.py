@@ -13,8 +13,8 @@ the generation (core/generation.py), with what else it depends on:
   kept unless that article is, or becomes, its neighbour or one of its related articles.
 
 A change to anything else (the site number) serves fresh pages on the next request of every
-process. The counter middleware above this one still sees every view served from the cache and
-writes the current count into it. With "cdn", pages also carry `Cache-Control: public, s-maxage`
+process. A kept article's view is counted as it is looked up (news/hits/counting.py decides), and
+the count is written into the kept page's slots for it. With "cdn", pages also carry `Cache-Control: public, s-maxage`
 for a proxy that answers without asking Django; their script's beacon then does the counting.
 
 After a change, the first request for a page renders it while the others for the same page wait
@@ -24,6 +24,7 @@ A page that could not be kept the last time (a password form, a 404, a redirect)
 each request at once, with no turn to wait for.
 """
 
+import re
 import threading
 import time
 
@@ -39,6 +40,8 @@ from news.hits.counting import (
     KEPT_PAGE_GONE,
     SERVED_FROM_CACHE_ATTR,
     count_kept_view,
+    counts_kept_view,
+    shown_count,
 )
 from news.models import (
     CANONICAL_PAGE_ATTR,
@@ -54,6 +57,24 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
 RENDER_WAIT_SECONDS = 2.0
 RENDER_LOCK_SECONDS = 10
 POLL_SECONDS = 0.02
+
+
+# Where a kept article shows its click count: the page's 点击数 and its structured data's
+# userInteractionCount (templates/news/article_page.html). A kept page is split there once, when it
+# is kept, and each answer joins it with the number shown_count gives (news/hits/counting.py).
+COUNT_SLOT_RE = re.compile(
+    rb"(?<=<span data-hit-count>)\d+(?=</span>)|(?<=\"userInteractionCount\": )\d+"
+)
+
+
+def split_at_counts(content):
+    """(the content's pieces around its click counts, the number rendered there, or None)."""
+    pieces, start, number = [], 0, None
+    for found in COUNT_SLOT_RE.finditer(content):
+        pieces.append(content[start : found.start()])
+        start, number = found.end(), int(found.group())
+    pieces.append(content[start:])
+    return pieces, number
 
 
 def cache_name(request):
@@ -255,7 +276,7 @@ class PageCacheMiddleware:
         setattr(request, SERVED_FROM_CACHE_ATTR, True)
         if stored["page_id"] is not None:
             setattr(request, COUNTABLE_PAGE_ATTR, stored["page_id"])
-        return self.rebuild(stored)
+        return self.rebuild(request, stored)
 
     def render(self, request, name):
         kept_under = generation.current()  # read before rendering: a change meanwhile is newer
@@ -270,8 +291,10 @@ class PageCacheMiddleware:
         mark_not_kept(name, kept)
         if kept:
             article = getattr(request, SERVED_ARTICLE_ATTR, None)
+            pieces, count = split_at_counts(response.content)
             entry = {
-                "content": response.content,
+                "pieces": pieces,
+                "count": count,
                 "headers": {
                     header: response[header]
                     for header in KEPT_HEADERS
@@ -295,8 +318,7 @@ class PageCacheMiddleware:
         still live: then the article is what the reader gets, kept or rendered afresh if it
         changed (and its view is not counted again). A page no longer current is dropped."""
         guess = generation.last_read()
-        counting = settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server"
-        if guess is not None and counting and request.method == "GET":
+        if guess is not None and counts_kept_view(request):
             stored = generation.get(name, tier="pages", generation=guess, articles=False)
             if stored is not None and stored["page_id"] is not None:
                 page_id, kept_under = stored["page_id"], stored["kept_under"]
@@ -324,8 +346,15 @@ class PageCacheMiddleware:
                 return None
         return None
 
-    def rebuild(self, stored):
-        response = HttpResponse(stored["content"])
+    def rebuild(self, request, stored):
+        """The kept page, with the current click count where it shows one: written once, the
+        number shown_count decides (the view counted, if it counts, as the page was looked up)."""
+        pieces = stored["pieces"]
+        content = pieces[0]
+        if len(pieces) > 1:
+            count = shown_count(request, stored["page_id"], fallback=stored["count"])
+            content = str(count).encode().join(pieces)
+        response = HttpResponse(content)
         for name, value in stored["headers"].items():
             response[name] = value
         self.add_shared_cache_headers(response)

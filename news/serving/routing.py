@@ -1,11 +1,13 @@
-"""What serving a public page costs: the site, the route to an article and the view-restriction
-check come from cached plain data, so an article is one query for the article itself.
+"""What serving a public page costs: the site, the route to the home page, a column or an
+article and the view-restriction check come from cached plain data (the pages' own field values,
+kept under the site generation), so routing a page costs no query once its fields are kept.
 
 Wagtail's serve view reuses `request._wagtail_site` and `request._wagtail_route_for_request` when
 they are already set. The middleware sets them for what it can answer from the tree cache and
 leaves every other request to Wagtail's own routing. The cache entries are keyed by the tree
 version, which changes with any publish, move, delete, site or view-restriction change.
-The home page, a column and its archive cost one query each to route; an article too.
+The home page, a column, its archive and an article cost one query each to route the first time
+after a change, none after that.
 """
 
 from django.http import Http404
@@ -13,8 +15,9 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.sites import get_site_for_hostname
 
-from core.generation import remember
-from news.models import HomePage, NewsIndexPage, is_article_path
+from core import generation
+from core.generation import MISSING, remember
+from news.models import ArticlePage, HomePage, NewsIndexPage, is_article_path
 
 
 def site_for_request(request):
@@ -60,6 +63,24 @@ def live_columns(site):
     return remember(f"site:{site.pk}:columns", compute, articles=False)
 
 
+def kept_page(model, pk, articles=False, live_only=False, leave_out=()):
+    """The page `pk` of `model`, made from its field values kept under the generation (the site
+    number, and with `articles` the articles number too): no query once kept. None when there is
+    no such page (or, with `live_only`, no live one); a miss is not kept, so addresses made up
+    by the thousand cannot fill the cache. Fields in `leave_out` are loaded when first used."""
+    names = [field.attname for field in model._meta.concrete_fields if field.name not in leave_out]
+    name = f"route:{model._meta.label_lower}:{pk}"
+    values = generation.get(name, MISSING, articles=articles)
+    if values is MISSING:
+        found = model.objects.filter(pk=pk)
+        row = (found.filter(live=True) if live_only else found).values_list(*names).first()
+        if row is None:
+            return None
+        values = list(row)
+        generation.put(name, values, articles=articles)
+    return model.from_db("default", names, values)
+
+
 class CachedRouteMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,7 +113,7 @@ class CachedRouteMiddleware:
         NOT_ROUTED for anything else, which Wagtail's own routing then finds."""
         components = [part for part in request.path_info.split("/") if part]
         if not components:
-            home = HomePage.objects.filter(pk=site.root_page_id).first()
+            home = kept_page(HomePage, site.root_page_id)
             return home.route(request, []) if home else NOT_ROUTED
         column = live_columns(site).get(components[0])
         if column is None:
@@ -100,8 +121,16 @@ class CachedRouteMiddleware:
         column_path, column_id = column
         rest = components[1:]
         if is_article_path(rest):
-            return NewsIndexPage.route_to_article(column_path, rest)
-        return NewsIndexPage.objects.get(pk=column_id).route(request, rest)
+            # An article's own fields change only when it is published (the articles number);
+            # its body is loaded only when its rendering is not cached (ArticlePage.published_parts).
+            article = kept_page(
+                ArticlePage, int(rest[2]), articles=True, live_only=True, leave_out={"body"}
+            )
+            return NewsIndexPage.route_to_article(column_path, rest, article)
+        column = kept_page(NewsIndexPage, column_id)
+        if column is None:
+            raise Http404
+        return column.route(request, rest)
 
 
 NOT_ROUTED = object()

@@ -1,32 +1,34 @@
 """An article page's click count (点击数), `{% click_count page %}`, and its structured data,
-`{% article_json_ld page image_url teaser %}`, which carries the same number: both read from the
-click counter (news/hits/store.py) as the page is rendered, once for the two."""
+`{% article_json_ld page image_url teaser %}`, which carries the same number: both ask the click
+counter (news/hits/counting.py) as the page is rendered, once for the two; a reader's view is
+counted then, and the number written is the total it came to."""
 
 from django import template
-from django.conf import settings
 from wagtail.models import Site
 
-from news.hits.store import current_count
+from news.hits.counting import shown_count
+from news.models import ArticlePage
 from news.structured_data import article_data, json_ld
 
 register = template.Library()
 
 
 def count_to_render(context, page):
-    """Stored views plus any still buffered in Redis, asked once per rendering of the page.
-
-    When the server counts views, the counter middleware writes the exact number into every
-    article page it answers (news/hits/middleware.py), so the stored count is rendered as a
-    placeholder and Redis is asked once per request, by the counter, rather than twice."""
+    """The number this request's page shows (news/hits/counting.py decides whether the view counts
+    and counts it first), asked once per rendering of the page."""
     if page.pk is None:  # previewing an article that has not been saved yet
         return 0
     counts = context.render_context.setdefault("click_counts", {})
     if page.pk not in counts:
-        if settings.HITCOUNT_ENABLED and settings.HITCOUNT_MODE == "server":
-            counts[page.pk] = page.click_count_stored
-        else:
-            counts[page.pk] = current_count(page.pk, stored=page.click_count_stored)
+        counts[page.pk] = shown_count(context.get("request"), page.pk, stored=loaded_count(page))
     return counts[page.pk]
+
+
+def loaded_count(page):
+    """The stored count where it came with the page, else None (then it is read if needed)."""
+    if page.alias_of_id or ArticlePage.hit_count.is_cached(page):
+        return page.click_count_stored
+    return None
 
 
 @register.simple_tag(takes_context=True)

@@ -113,8 +113,6 @@ MIDDLEWARE = [
     # (after the password page: a password that must be changed is changed first).
     "security.two_factor_middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Counting sits above the page cache so that views served from the cache are counted too.
-    "news.hits.middleware.HitCounterMiddleware",
     "news.serving.pagecache.PageCacheMiddleware",
     "news.serving.routing.CachedRouteMiddleware",
     "news.pictures.PrefetchedPicturesMiddleware",

@@ -333,7 +333,7 @@ def test_a_redis_restart_with_persistence_loses_no_view_and_counts_each_reader_o
 def test_a_view_whose_worker_dies_before_answering_is_counted_and_its_reload_is_not(
     persistent_redis, tmp_path
 ):
-    # The trade-off news/hits/middleware.py documents: the count is written into the page, so
+    # The trade-off news/hits/counting.py documents: the count is written into the page, so
     # it is made before the page leaves the worker.
     redis, environment, folder = persistent_redis
     stack = Gunicorn(environment, tmp_path / "gunicorn.log", workers=2, app="tests.dying_worker")

@@ -878,3 +878,61 @@ def test_the_structured_data_shows_the_same_count_as_the_page(article, settings)
             "userInteractionCount"
         ]
         assert shown == structured == 11 + number
+
+
+# Decided in one place (news/hits/counting.py) -------------------------------------------------
+
+
+def served(article, **headers):
+    """A reader's request for the article, as ArticlePage.serve marks it once Wagtail serves it."""
+    from news.models import COUNTABLE_PAGE_ATTR
+
+    request = RequestFactory(HTTP_USER_AGENT=CHROME_UA, REMOTE_ADDR="203.0.113.7", **headers).get(
+        article.url
+    )
+    setattr(request, COUNTABLE_PAGE_ATTR, article.pk)
+    return request
+
+
+def test_a_view_is_decided_once_however_often_its_number_is_asked(article):
+    request = served(article)
+    assert counting.shown_count(request, article.pk) == 11
+    assert counting.shown_count(request, article.pk) == 11
+    assert count(article) == 11
+
+
+def test_only_the_article_wagtail_served_is_counted(article):
+    request = RequestFactory(HTTP_USER_AGENT=CHROME_UA).get(article.url)
+    assert counting.shown_count(request, article.pk) == 10
+    other = served(article)
+    assert counting.shown_count(other, article.pk + 1) == 0  # another page's number: not counted
+    assert count(article) == 10
+
+
+def test_a_prefetch_is_noted_not_counted(article):
+    request = served(article, HTTP_SEC_PURPOSE="prefetch")
+    assert counting.shown_count(request, article.pk) == 10
+    assert beacon(article, reason="prefetch").json() == {"count": 11}
+
+
+def test_a_kept_article_holds_no_number_and_each_answer_writes_the_current_one(article, settings):
+    from core import generation
+
+    settings.PAGE_CACHE = "django"
+    settings.HITCOUNT_WINDOW = 0
+    view(article)
+    kept = generation.get(f"page:testserver:{article.url}", tier="pages", articles=False)
+    assert len(kept["pieces"]) == 3 and kept["count"] == 11
+    assert not any(b">11</span>" in piece for piece in kept["pieces"])
+    html = view(article).content.decode()
+    assert "点击数：<span data-hit-count>12</span>" in html
+    assert '"userInteractionCount": 12' in html
+
+
+def test_a_prefetch_of_a_kept_article_counts_when_its_beacon_reports_it_shown(article, settings):
+    settings.PAGE_CACHE = "django"
+    view(article, ip="198.51.100.9")  # rendered, kept and counted: 11
+    response = view(article, HTTP_SEC_PURPOSE="prefetch;prerender")  # kept: not counted
+    assert "点击数：<span data-hit-count>11</span>" in response.content.decode()
+    assert count(article) == 11
+    assert beacon(article, reason="prerender").json() == {"count": 12}
