@@ -1,18 +1,21 @@
 """The newsroom's receivers, each connected with its sender when Django starts
 (NewsConfig.ready): a column added later is open to editors and reviewers, and goes through
 review, as soon as it is published; a picture's new file is cleaned of its camera metadata before
-it is stored; a deleted picture or document takes the files kept for it along."""
+it is stored; a deleted picture or document takes the files kept for it along; the public
+search's table follows every article saved, published, unpublished or moved
+(news/search/indexing.py; a deleted article's row goes with it by its foreign key)."""
 
-from django.db.models.signals import post_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import UploadedFile
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from news.library.metadata import strip_before_storing
 from news.library.replacement import forget_kept_files
-from news.models import NewsIndexPage
+from news.models import ArticlePage, NewsIndexPage
 from news.roles import grant_column
+from news.search import indexing
 
 
 def new_column_gets_roles(sender, instance, **kwargs):
@@ -27,6 +30,27 @@ def kept_files_deleted_too(sender, instance, **kwargs):
     forget_kept_files(sender, instance)
 
 
+def article_saved(sender, instance, update_fields=None, **kwargs):
+    # A full save writes the content (adding a page, publishing); Wagtail's saves of a draft
+    # name their fields and leave the live content as it is, unless they take it offline.
+    if update_fields is None:
+        indexing.index_article(instance)
+    elif "live" in update_fields and not instance.live:
+        indexing.unindex(instance.pk)
+
+
+def article_published(sender, instance, **kwargs):
+    indexing.index_article(instance)
+
+
+def article_unpublished(sender, instance, **kwargs):
+    indexing.unindex(instance.pk)
+
+
+def page_moved(sender, instance, **kwargs):
+    indexing.follow_move(instance)
+
+
 def register_signal_handlers():
     page_published.connect(new_column_gets_roles, sender=NewsIndexPage)
     # The image model, and Wagtail's UploadedFile, where the multiple uploader parks a file when
@@ -37,3 +61,10 @@ def register_signal_handlers():
         )
     for model in (get_image_model(), get_document_model()):
         post_delete.connect(kept_files_deleted_too, sender=model, dispatch_uid="forget_kept_files")
+    post_save.connect(article_saved, sender=ArticlePage, dispatch_uid="search_entry_saved")
+    page_published.connect(article_published, sender=ArticlePage, dispatch_uid="search_published")
+    page_unpublished.connect(
+        article_unpublished, sender=ArticlePage, dispatch_uid="search_unpublished"
+    )
+    # Any page: a column moved takes its articles along.
+    post_page_move.connect(page_moved, dispatch_uid="search_entries_moved")

@@ -486,6 +486,10 @@ TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 # search a minute (core/limits.py: counted once for every worker, in Redis or the database).
 SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
 SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/m")
+# Days after which an article's relevance counts half as much among equal matches
+# (news/search/ranking.py). SEARCH_EXTRA_WORDS_FILE, read by news/search/words.py, names a file of
+# extra words for the segmenter, one a line.
+SEARCH_HALF_LIFE_DAYS = float(os.environ.get("SEARCH_HALF_LIFE_DAYS", "365"))
 # How often one address may make the site build a page of /sitemap.xml, a feed or a list (a
 # column's later pages, a month) that no cache holds (core/limits.py); kept ones are always served.
 UNCACHED_RATE_LIMIT = os.environ.get("UNCACHED_RATE_LIMIT", "120/m")

@@ -10,6 +10,7 @@ from wagtail.models import Site
 from core.signal_handlers import demo_content_loaded
 from news.importing.demo import load_demo_content
 from news.models import ArticlePage
+from news.search import indexing
 from news.search.backend import index_is_current, rebuild_index
 from news.sitetree import ensure_site_tree
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
             # words, entities as words).
             rebuild_index(stdout=self.stdout)
             self.stdout.write("已重建搜索索引。")
+        if not indexing.is_current():
+            # The public search's own table (news/search/entries.py), built another way or never.
+            indexing.rebuild(stdout=self.stdout)
+            self.stdout.write("已重建公众搜索的检索表。")
         self.stdout.write("站点结构已就绪。")
 
 
