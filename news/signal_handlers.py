@@ -13,7 +13,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from news.library.metadata import strip_before_storing
 from news.library.replacement import forget_kept_files
-from news.models import ArticlePage, NewsIndexPage
+from news.models import ArticlePage, HomePage, NewsIndexPage
 from news.roles import grant_column
 from news.search import indexing
 
@@ -66,5 +66,6 @@ def register_signal_handlers():
     page_unpublished.connect(
         article_unpublished, sender=ArticlePage, dispatch_uid="search_unpublished"
     )
-    # Any page: a column moved takes its articles along.
-    post_page_move.connect(page_moved, dispatch_uid="search_entries_moved")
+    # A column (or a home page) moved takes its articles along.
+    for model in (ArticlePage, NewsIndexPage, HomePage):
+        post_page_move.connect(page_moved, sender=model, dispatch_uid=f"search_moved_{model}")

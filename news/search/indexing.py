@@ -11,20 +11,15 @@ any typed word is found) followed by its words (news/search/words.py: what the r
 from django.db import connection, transaction
 from wagtail.models import Page, Site
 
-from news.search.entries import SearchEntry
-from news.search.tokens import index_tokens
-from news.search.words import words
+from news.models import ArticlePage
+from news.search.models import SearchEntry, SearchIndexState
+from news.search.words import index_terms as terms
 
 # How the rows are built; raised when that changes, so that setup_site rebuilds them.
 # 1, tokens and words per field, plain text for snippets.
 ENTRIES_VERSION = 1
 STATE_ROW = 2  # the row of SearchIndexState that records ENTRIES_VERSION (1 is Wagtail's index)
 CHUNK = 200
-
-
-def terms(text):
-    """What the index holds of a text: its tokens, then its words."""
-    return " ".join(part for part in (index_tokens(text), " ".join(words(text))) if part)
 
 
 def site_roots():
@@ -79,8 +74,6 @@ def unindex(page_id):
 
 def follow_move(page):
     """The rows of the articles at or under a moved page: their column path and site."""
-    from news.models import ArticlePage
-
     roots = site_roots()
     moved = ArticlePage.objects.filter(path__startswith=page.path).values_list("pk", "path")
     for pk, path in moved:
@@ -90,15 +83,11 @@ def follow_move(page):
 
 
 def searchable_articles():
-    from news.models import ArticlePage
-
     return ArticlePage.objects.live().filter(alias_of__isnull=True).order_by("pk")
 
 
 def rebuild(stdout=None):
     """Every row built afresh, in one transaction, and the version recorded."""
-    from news.search.models import SearchIndexState
-
     roots = site_roots()
     articles = searchable_articles()
     written = 0
@@ -124,7 +113,5 @@ def rebuild(stdout=None):
 
 
 def is_current():
-    from news.search.models import SearchIndexState
-
     state = SearchIndexState.objects.filter(pk=STATE_ROW).first()
     return state is not None and state.version == ENTRIES_VERSION

@@ -11,7 +11,7 @@ articles match, so that a rare word and a common one both cost little at any siz
   few pages of articles however many match. The count is then estimated from how far the walk
   went, and the exact count is made after the response (`exact_count`, news/search/views.py)
   and kept under the site generation for the next search of the word;
-- the candidates are then ordered in Python (news/search/ranking.py), the one order on every
+- the candidates are then ordered in Python (news/search/scoring.py), the one order on every
   database.
 Sorted by time, the results are read newest first, a page at a time, from the same walk.
 
@@ -30,7 +30,7 @@ from core.generation import get as cached
 from core.generation import put as keep
 from core.generation import remember
 from core.restrictions import hidden_sections
-from news.search import ranking
+from news.search import scoring
 from news.search.entries import SearchEntry
 from news.search.tokens import is_cjk, query_tokens
 from news.search.words import words
@@ -75,7 +75,7 @@ def search_query(terms):
     tokens = tuple(query_tokens(terms))
     found_words = tuple(dict.fromkeys(words(" ".join(terms))))
     phrases = tuple(term.lower() for term in terms if len(term) > 1 and is_cjk(term))
-    return ranking.Query(tokens, found_words, phrases)
+    return scoring.Query(tokens, found_words, phrases)
 
 
 def scope_sql(scope):
@@ -259,7 +259,7 @@ def find(query, scope, sort, now, half_life_days):
 def rank(rows, query, now, half_life_days):
     by_id = {row["page_id"]: row for row in rows}
     candidates = [
-        ranking.Candidate(
+        scoring.Candidate(
             id=row["page_id"],
             published_at=row["published_at"],
             title=row["title"],
@@ -270,7 +270,7 @@ def rank(rows, query, now, half_life_days):
         )
         for row in rows
     ]
-    return [by_id[c.id] for c in ranking.ranked(candidates, query, now, half_life_days)]
+    return [by_id[c.id] for c in scoring.ranked(candidates, query, now, half_life_days)]
 
 
 class NewestFirst:

@@ -487,7 +487,7 @@ TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
 SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/m")
 # Days after which an article's relevance counts half as much among equal matches
-# (news/search/ranking.py). SEARCH_EXTRA_WORDS_FILE, read by news/search/words.py, names a file of
+# (news/search/scoring.py). SEARCH_EXTRA_WORDS_FILE, read by news/search/words.py, names a file of
 # extra words for the segmenter, one a line.
 SEARCH_HALF_LIFE_DAYS = float(os.environ.get("SEARCH_HALF_LIFE_DAYS", "365"))
 # How often one address may make the site build a page of /sitemap.xml, a feed or a list (a
