@@ -8,7 +8,7 @@ search's table follows every article saved, published, unpublished or moved
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import UploadedFile
+from wagtail.models import Site, UploadedFile
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from news.library.metadata import strip_before_storing
@@ -51,6 +51,10 @@ def page_moved(sender, instance, **kwargs):
     indexing.follow_move(instance)
 
 
+def sites_changed(sender, **kwargs):
+    indexing.assign_sites()
+
+
 def register_signal_handlers():
     page_published.connect(new_column_gets_roles, sender=NewsIndexPage)
     # The image model, and Wagtail's UploadedFile, where the multiple uploader parks a file when
@@ -69,3 +73,5 @@ def register_signal_handlers():
     # A column (or a home page) moved takes its articles along.
     for model in (ArticlePage, NewsIndexPage, HomePage):
         post_page_move.connect(page_moved, sender=model, dispatch_uid=f"search_moved_{model}")
+    for signal in (post_save, post_delete):
+        signal.connect(sites_changed, sender=Site, dispatch_uid=f"search_sites_{signal}")

@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                     "site",
                     models.ForeignKey(
                         null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to="wagtailcore.site",
                         verbose_name="站点",

@@ -24,7 +24,7 @@ class SearchEntry(models.Model):
         "wagtailcore.Site",
         verbose_name="站点",
         null=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     # The column's tree path: the column filter, hidden sections and the result's URL.

@@ -82,6 +82,14 @@ def follow_move(page):
         )
 
 
+def assign_sites():
+    """Every row's site again, after a site was added, removed or given another home page: the
+    shallowest home page first, so that a site inside another's tree keeps its own articles."""
+    SearchEntry.objects.update(site=None)
+    for root, pk in reversed(site_roots()):
+        SearchEntry.objects.filter(column_path__startswith=root).update(site_id=pk)
+
+
 def searchable_articles():
     return ArticlePage.objects.live().filter(alias_of__isnull=True).order_by("pk")
 
