@@ -30,9 +30,12 @@ def kept_files_deleted_too(sender, instance, **kwargs):
     forget_kept_files(sender, instance)
 
 
-def article_saved(sender, instance, update_fields=None, **kwargs):
+def article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     # A full save writes the content (adding a page, publishing); Wagtail's saves of a draft
     # name their fields and leave the live content as it is, unless they take it offline.
+    # Raw saves (fixtures, bench/corpus.py's bulk load) write their rows themselves.
+    if raw:
+        return
     if update_fields is None:
         indexing.index_article(instance)
     elif "live" in update_fields and not instance.live:

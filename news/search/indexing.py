@@ -32,7 +32,8 @@ def site_of(path, roots):
     return next((pk for root, pk in roots if path.startswith(root)), None)
 
 
-def entry_for(article, roots):
+def entry_for(article, roots, terms=terms):
+    """The row of an article; `terms` may be given a cache when many articles share texts."""
     body = article.body_text()
     meta = " ".join(part for part in (article.source, article.author) if part)
     return SearchEntry(

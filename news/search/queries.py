@@ -132,7 +132,18 @@ class Matches:
         )
 
     def _walked(self):
-        """FROM and WHERE walking the table newest first, testing each article."""
+        """FROM and WHERE walking the table newest first, testing each article against the
+        matches (SQLite reads them from FTS5 once; `+` keeps it from looking each one up)."""
+        if self.postgres:
+            return self._indexed()
+        where = [*self.conditions, f"+e.page_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"]  # noqa: S608
+        return f"FROM {TABLE} e WHERE {' AND '.join(where)}", [
+            *self.params,
+            fts5_match(self.tokens),
+        ]
+
+    def _found(self):
+        """FROM and WHERE over the matches, for sorting them (few)."""
         if self.postgres:
             return self._indexed()
         where = [*self.conditions, f"e.page_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"]  # noqa: S608
@@ -158,8 +169,10 @@ class Matches:
         order = f"{rank}, e.published_at DESC, e.page_id DESC"
         return ids(f"SELECT e.page_id {sql} ORDER BY {order} LIMIT %s", [*params, limit])
 
-    def newest(self, limit, offset=0):
-        sql, params = self._walked()
+    def newest(self, limit, offset=0, walk=False):
+        """Matches newest first: `walk` for a common word (the walk stops early), else the
+        matches found, then sorted."""
+        sql, params = self._walked() if walk else self._found()
         order = "e.published_at DESC, e.page_id DESC"
         return ids(
             f"SELECT e.page_id {sql} ORDER BY {order} LIMIT %s OFFSET %s",
@@ -221,13 +234,54 @@ def rows_in_scope(scope):
     return remember(f"search:rows:{scope.key()}", compute)
 
 
-def estimate(scope, newest_rows, probed):
-    """How many match, from how far the newest-first walk went to find its rows."""
-    if not newest_rows:
-        return probed
-    walked = rows_in_scope_since(scope, newest_rows[-1]["published_at"])
-    share = len(newest_rows) / max(walked, 1)
-    return max(probed, round(rows_in_scope(scope) * share))
+def estimate(scope, last_row, found):
+    """How many match, from how far the newest-first walk went to find `found` matches, the
+    last of them `last_row`: the share of matches among the articles walked, times all."""
+    if not last_row:
+        return found
+    walked = rows_in_scope_since(scope, last_row[0]["published_at"])
+    return max(found, round(rows_in_scope(scope) * found / max(walked, 1)))
+
+
+@dataclass
+class Size:
+    """How many match, as far as the plan needs to know."""
+
+    count: int
+    estimated: bool
+    common: bool  # more than PROBE
+    first: list | None = None  # ids of every match, when there are no more than PROBE
+    newest: list | None = None  # ids of the newest CANDIDATES matches, when asked for
+
+
+def size_on_postgres(matches, key):
+    """The newest matches first (a walk of the publication-time index stopped at CANDIDATES
+    for a common word, the GIN index and a sort for a rare one); only when there are more is the
+    index asked for a bounded count: PostgreSQL would read each article's vector to count them."""
+    newest = matches.newest(CANDIDATES)
+    if len(newest) < CANDIDATES:
+        return Size(len(newest), False, False, first=newest, newest=newest)
+    known = cached(key)
+    if known is not None:
+        return Size(known, False, known > PROBE, newest=newest)
+    guess = estimate(matches.scope, rows_for(newest[-1:]), CANDIDATES)
+    if guess > PROBE:
+        return Size(guess, True, True, newest=newest)
+    return size_from_probe(matches, key, newest)
+
+
+def size_from_probe(matches, key, newest=None):
+    """Up to PROBE + 1 matches, from the full-text index (cheap on FTS5 whatever the word)."""
+    first = matches.first(PROBE + 1)
+    if len(first) <= PROBE:
+        return Size(len(first), False, False, first=first, newest=newest)
+    known = cached(key)
+    if known is not None:
+        return Size(known, False, True, newest=newest)
+    newest = newest if newest is not None else matches.newest(CANDIDATES, walk=True)
+    return Size(
+        estimate(matches.scope, rows_for(newest[-1:]), CANDIDATES), True, True, newest=newest
+    )
 
 
 def find(query, scope, sort, now, half_life_days):
@@ -235,25 +289,19 @@ def find(query, scope, sort, now, half_life_days):
     if not query.tokens:
         return Found("none", 0, False, [])
     matches = Matches(query.tokens, scope)
-    first = matches.first(PROBE + 1)
-    common = len(first) > PROBE
-    count, estimated = len(first), False
-    if common:
-        known = cached(count_key(query.tokens, scope))
-        count, estimated = (known, False) if known is not None else (None, True)
+    key = count_key(query.tokens, scope)
+    size = size_on_postgres(matches, key) if matches.postgres else size_from_probe(matches, key)
     if sort == "date":
-        if estimated:
-            count = estimate(scope, rows_for(matches.newest(CANDIDATES)), len(first))
-        return Found("newest" if common else "few", count, estimated, NewestFirst(matches, count))
-    if common:
-        plan, candidates = "newest", rows_for(matches.newest(CANDIDATES))
-        if estimated:
-            count = estimate(scope, candidates, len(first))
-    elif len(first) > CANDIDATES:
+        plan = "newest" if size.common else "few"
+        return Found(plan, size.count, size.estimated, NewestFirst(matches, size))
+    if size.common:
+        newest = size.newest if size.newest is not None else matches.newest(CANDIDATES, walk=True)
+        plan, candidates = "newest", rows_for(newest)
+    elif size.count > CANDIDATES:
         plan, candidates = "ranked", rows_for(matches.best(CANDIDATES))
     else:
-        plan, candidates = "few", rows_for(first)
-    return Found(plan, count, estimated, rank(candidates, query, now, half_life_days))
+        plan, candidates = "few", rows_for(size.first)
+    return Found(plan, size.count, size.estimated, rank(candidates, query, now, half_life_days))
 
 
 def rank(rows, query, now, half_life_days):
@@ -276,9 +324,10 @@ def rank(rows, query, now, half_life_days):
 class NewestFirst:
     """All matches newest first, read a page at a time (for the paginator)."""
 
-    def __init__(self, matches, count):
+    def __init__(self, matches, size):
         self.matches = matches
-        self.total = count
+        self.total = size.count
+        self.walk = size.common
 
     def __len__(self):
         return self.total
@@ -289,5 +338,5 @@ class NewestFirst:
     def __getitem__(self, index):
         if isinstance(index, slice):
             start = index.start or 0
-            return rows_for(self.matches.newest(index.stop - start, start))
-        return rows_for(self.matches.newest(1, index))[0]
+            return rows_for(self.matches.newest(index.stop - start, start, walk=self.walk))
+        return rows_for(self.matches.newest(1, index, walk=self.walk))[0]
