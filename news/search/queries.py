@@ -36,7 +36,7 @@ from news.search.tokens import is_cjk, query_tokens
 from news.search.words import words
 
 PROBE = 1000
-CANDIDATES = 100
+CANDIDATES = 60
 TABLE = "news_searchentry"
 FTS = "news_searchfts"
 # PostgreSQL weights of D, C, B, A (来源/作者, body, summary, title); FTS5 weights of the title,
