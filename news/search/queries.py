@@ -117,6 +117,16 @@ class Matches:
         self.conditions, self.params = scope_sql(scope)
         self.postgres = connection.vendor == "postgresql"
 
+    def _subquery(self, plus=""):
+        """FROM and WHERE for SQLite: the FTS5 matches read once, as a list the articles are
+        looked up in (joined, SQLite would ask FTS5 once per article of the site instead)."""
+        fts = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608
+        where = [*self.conditions, f"{plus}e.page_id IN ({fts})"]
+        return f"FROM {TABLE} e WHERE {' AND '.join(where)}", [
+            *self.params,
+            fts5_match(self.tokens),
+        ]
+
     def _indexed(self):
         """FROM and WHERE asking the full-text index first (few matches)."""
         if self.postgres:
@@ -125,54 +135,42 @@ class Matches:
                 " ".join(self.tokens),
                 *self.params,
             ]
-        where = [f"{FTS} MATCH %s", *self.conditions]
-        return (
-            f"FROM {FTS} JOIN {TABLE} e ON e.page_id = {FTS}.rowid WHERE {' AND '.join(where)}",
-            [fts5_match(self.tokens), *self.params],
-        )
+        return self._subquery()
 
     def _walked(self):
-        """FROM and WHERE walking the table newest first, testing each article against the
-        matches (SQLite reads them from FTS5 once; `+` keeps it from looking each one up)."""
-        if self.postgres:
-            return self._indexed()
-        where = [*self.conditions, f"+e.page_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"]  # noqa: S608
-        return f"FROM {TABLE} e WHERE {' AND '.join(where)}", [
-            *self.params,
-            fts5_match(self.tokens),
-        ]
-
-    def _found(self):
-        """FROM and WHERE over the matches, for sorting them (few)."""
-        if self.postgres:
-            return self._indexed()
-        where = [*self.conditions, f"e.page_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"]  # noqa: S608
-        return f"FROM {TABLE} e WHERE {' AND '.join(where)}", [
-            *self.params,
-            fts5_match(self.tokens),
-        ]
+        """FROM and WHERE walking the table newest first and testing each article: the
+        planner's own choice on PostgreSQL (it knows a common lexeme from its statistics); on
+        SQLite `+` keeps it from looking up each match by id and sorting them all."""
+        return self._indexed() if self.postgres else self._subquery(plus="+")
 
     def first(self, limit):
         sql, params = self._indexed()
         return ids(f"SELECT e.page_id {sql} LIMIT %s", [*params, limit])
 
-    def best(self, limit):
-        sql, params = self._indexed()
+    def best(self, limit, among):
+        """The `limit` best of the matches `among` (their ids), by the database's rank."""
         if self.postgres:
+            sql, params = self._indexed()
             rank = (
                 f"ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], e.vector, "
                 f"plainto_tsquery('simple', %s), {POSTGRES_NORMALISATION}) DESC"
             )
-            params = [*params, " ".join(self.tokens)]
-        else:
-            rank = f"bm25({FTS}, {FTS5_WEIGHTS})"
-        order = f"{rank}, e.published_at DESC, e.page_id DESC"
-        return ids(f"SELECT e.page_id {sql} ORDER BY {order} LIMIT %s", [*params, limit])
+            order = f"{rank}, e.published_at DESC, e.page_id DESC"
+            return ids(
+                f"SELECT e.page_id {sql} ORDER BY {order} LIMIT %s",
+                [*params, " ".join(self.tokens), limit],
+            )
+        listed = ", ".join(["%s"] * len(among))
+        return ids(
+            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({listed})"  # noqa: S608
+            f" ORDER BY bm25({FTS}, {FTS5_WEIGHTS}), rowid DESC LIMIT %s",
+            [fts5_match(self.tokens), *among, limit],
+        )
 
     def newest(self, limit, offset=0, walk=False):
         """Matches newest first: `walk` for a common word (the walk stops early), else the
         matches found, then sorted."""
-        sql, params = self._walked() if walk else self._found()
+        sql, params = self._walked() if walk else self._indexed()
         order = "e.published_at DESC, e.page_id DESC"
         return ids(
             f"SELECT e.page_id {sql} ORDER BY {order} LIMIT %s OFFSET %s",
@@ -298,9 +296,9 @@ def find(query, scope, sort, now, half_life_days):
         newest = size.newest if size.newest is not None else matches.newest(CANDIDATES, walk=True)
         plan, candidates = "newest", rows_for(newest)
     elif size.count > CANDIDATES:
-        plan, candidates = "ranked", rows_for(matches.best(CANDIDATES))
+        plan, candidates = "ranked", rows_for(matches.best(CANDIDATES, size.first))
     else:
-        plan, candidates = "few", rows_for(size.first)
+        plan, candidates = "few", rows_for(size.first if size.first is not None else size.newest)
     return Found(plan, size.count, size.estimated, rank(candidates, query, now, half_life_days))
 
 
