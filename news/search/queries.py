@@ -229,7 +229,9 @@ def rows_in_scope(scope):
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return scalar(f"SELECT count(*) FROM {TABLE} e {where}", params)  # noqa: S608
 
-    return remember(f"search:rows:{scope.key()}", compute)
+    # Only an estimate's scale: kept across articles' publishing (for TREE_CACHE_TIMEOUT at
+    # most), where counting every article of a large site again would cost more than the search.
+    return remember(f"search:rows:{scope.key()}", compute, articles=False)
 
 
 def estimate(scope, last_row, found):
