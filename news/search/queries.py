@@ -37,6 +37,9 @@ from news.search.words import words
 
 PROBE = 1000
 CANDIDATES = 60
+# SQLite: the share of a site's articles above which a common word's newest matches are found
+# by walking the articles rather than by listing the matches.
+WALK_SHARE = 0.1
 TABLE = "news_searchentry"
 FTS = "news_searchfts"
 # PostgreSQL weights of D, C, B, A (来源/作者, body, summary, title); FTS5 weights of the title,
@@ -116,16 +119,33 @@ class Matches:
         self.scope = scope
         self.conditions, self.params = scope_sql(scope)
         self.postgres = connection.vendor == "postgresql"
+        # SQLite, few matches: their ids, read from FTS5 alone, which the articles are looked up by.
+        self.among = None
 
-    def _subquery(self, plus=""):
-        """FROM and WHERE for SQLite: the FTS5 matches read once, as a list the articles are
-        looked up in (joined, SQLite would ask FTS5 once per article of the site instead)."""
+    def _subquery(self):
+        """FROM and WHERE for SQLite: the articles looked up by the ids of the matches (listed,
+        or the FTS5 matches read once as a list; joined, SQLite would ask FTS5 once per article
+        of the site instead)."""
+        if self.among is not None:
+            listed = ", ".join(["%s"] * len(self.among)) or "NULL"
+            where = [*self.conditions, f"e.page_id IN ({listed})"]
+            return f"FROM {TABLE} e WHERE {' AND '.join(where)}", [*self.params, *self.among]
         fts = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608
-        where = [*self.conditions, f"{plus}e.page_id IN ({fts})"]
+        where = [*self.conditions, f"e.page_id IN ({fts})"]
         return f"FROM {TABLE} e WHERE {' AND '.join(where)}", [
             *self.params,
             fts5_match(self.tokens),
         ]
+
+    def fts_ids(self, limit):
+        """SQLite: the ids of up to `limit` matches anywhere, as FTS5 streams them (it stops
+        there, whatever the word)."""
+        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s"  # noqa: S608
+        return ids(sql, [fts5_match(self.tokens), limit])
+
+    def fts_more_than(self, limit):
+        sql = f"SELECT count(*) FROM (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s)"  # noqa: S608
+        return scalar(sql, [fts5_match(self.tokens), limit + 1]) > limit
 
     def _indexed(self):
         """FROM and WHERE asking the full-text index first (few matches)."""
@@ -140,8 +160,15 @@ class Matches:
     def _walked(self):
         """FROM and WHERE walking the table newest first and testing each article: the
         planner's own choice on PostgreSQL (it knows a common lexeme from its statistics); on
-        SQLite `+` keeps it from looking up each match by id and sorting them all."""
-        return self._indexed() if self.postgres else self._subquery(plus="+")
+        SQLite FTS5 is asked about each article walked, which stops early only when most match."""
+        if self.postgres:
+            return self._indexed()
+        fts = f"SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s AND {FTS}.rowid = e.page_id"  # noqa: S608
+        where = [*self.conditions, f"EXISTS ({fts})"]
+        return f"FROM {TABLE} e WHERE {' AND '.join(where)}", [
+            *self.params,
+            fts5_match(self.tokens),
+        ]
 
     def first(self, limit):
         sql, params = self._indexed()
@@ -252,6 +279,7 @@ class Size:
     common: bool  # more than PROBE
     first: list | None = None  # ids of every match, when there are no more than PROBE
     newest: list | None = None  # ids of the newest CANDIDATES matches, when asked for
+    walk: bool = False  # the newest matches are found by walking the articles newest first
 
 
 def size_on_postgres(matches, key):
@@ -263,25 +291,39 @@ def size_on_postgres(matches, key):
         return Size(len(newest), False, False, first=newest, newest=newest)
     known = cached(key)
     if known is not None:
-        return Size(known, False, known > PROBE, newest=newest)
+        return Size(known, False, known > PROBE, newest=newest, walk=True)
     guess = estimate(matches.scope, rows_for(newest[-1:]), CANDIDATES)
     if guess > PROBE:
-        return Size(guess, True, True, newest=newest)
-    return size_from_probe(matches, key, newest)
-
-
-def size_from_probe(matches, key, newest=None):
-    """Up to PROBE + 1 matches, from the full-text index (cheap on FTS5 whatever the word)."""
+        return Size(guess, True, True, newest=newest, walk=True)
     first = matches.first(PROBE + 1)
     if len(first) <= PROBE:
         return Size(len(first), False, False, first=first, newest=newest)
+    return Size(guess, True, True, newest=newest, walk=True)
+
+
+def size_on_sqlite(matches, key):
+    """FTS5 streams up to PROBE + 1 matches at no cost: few, and the articles are looked up by
+    their ids. More, and the plan depends on their share of the site's articles: under
+    WALK_SHARE the matches are read as a list (cost in proportion to them) and counted exactly;
+    above it the articles are walked newest first, asking FTS5 about each, which stops after
+    about CANDIDATES / share of them."""
+    found = matches.fts_ids(PROBE + 1)
+    if len(found) <= PROBE:
+        matches.among = found
+        first = matches.first(PROBE + 1)
+        return Size(len(first), False, False, first=first)
     known = cached(key)
+    if not matches.fts_more_than(max(PROBE, int(rows_in_scope(matches.scope) * WALK_SHARE))):
+        count = known if known is not None else matches.count()
+        if count <= PROBE:  # few in this column or these dates
+            first = matches.first(PROBE + 1)
+            return Size(len(first), False, False, first=first)
+        return Size(count, False, True)
     if known is not None:
-        return Size(known, False, True, newest=newest)
-    newest = newest if newest is not None else matches.newest(CANDIDATES, walk=True)
-    return Size(
-        estimate(matches.scope, rows_for(newest[-1:]), CANDIDATES), True, True, newest=newest
-    )
+        return Size(known, False, True, walk=True)
+    newest = matches.newest(CANDIDATES, walk=True)
+    guess = estimate(matches.scope, rows_for(newest[-1:]), CANDIDATES)
+    return Size(guess, True, True, newest=newest, walk=True)
 
 
 def find(query, scope, sort, now, half_life_days):
@@ -290,12 +332,14 @@ def find(query, scope, sort, now, half_life_days):
         return Found("none", 0, False, [])
     matches = Matches(query.tokens, scope)
     key = count_key(query.tokens, scope)
-    size = size_on_postgres(matches, key) if matches.postgres else size_from_probe(matches, key)
+    size = size_on_postgres(matches, key) if matches.postgres else size_on_sqlite(matches, key)
     if sort == "date":
         plan = "newest" if size.common else "few"
         return Found(plan, size.count, size.estimated, NewestFirst(matches, size))
     if size.common:
-        newest = size.newest if size.newest is not None else matches.newest(CANDIDATES, walk=True)
+        newest = size.newest
+        if newest is None:
+            newest = matches.newest(CANDIDATES, walk=size.walk)
         plan, candidates = "newest", rows_for(newest)
     elif size.count > CANDIDATES:
         plan, candidates = "ranked", rows_for(matches.best(CANDIDATES, size.first))
@@ -327,7 +371,7 @@ class NewestFirst:
     def __init__(self, matches, size):
         self.matches = matches
         self.total = size.count
-        self.walk = size.common
+        self.walk = size.walk
 
     def __len__(self):
         return self.total

@@ -158,3 +158,15 @@ def test_an_uncommon_word_is_ranked_by_the_database_first(column, small_plans):
     response = Client().get("/search/", {"q": "睦邻"})
     assert response.context["plan"] == "ranked" and response.context["count"] == 4
     assert titles(response)[0] == "睦邻中心"
+
+
+def test_a_word_in_a_small_share_of_many_articles_is_counted_exactly(
+    column, small_plans, monkeypatch
+):
+    # More matches than PROBE but a small share of the site's articles: listed, not walked.
+    monkeypatch.setattr(queries, "WALK_SHARE", 1.0)
+    for number in range(6):
+        ArticlePageFactory(parent=column, title=f"党建简报{number}")
+    response = Client().get("/search/", {"q": "党建"})
+    assert response.context["plan"] == "newest" and response.context["count"] == 6
+    assert titles(response) == ["党建简报5", "党建简报4", "党建简报3"]
