@@ -5,10 +5,13 @@ stored for them.
 Per field, a BM25 term score (saturating in the term's count, normalised by the field's length
 against a typical length) for each query token (character pairs, news/search/tokens.py) and
 query word (news/search/words.py; in the title counted as whole words), weighted by field:
-title ≫ summary > body > 来源/作者. A phrase of two characters or more typed as one piece and
-found contiguous adds a bonus (title most). The sum, averaged over the query's terms, is
-multiplied by a date decay, exp(-ln2 · age / SEARCH_HALF_LIFE_DAYS), kept above DECAY_FLOOR so an
-old article that matches far better still comes first; ties go to the newer, then the higher id.
+title ≫ summary > body > 来源/作者; the best field of each term counts in full, the others at
+TIE_BREAKER. A phrase of two characters or more typed as one piece and
+found contiguous adds a bonus (title most; in the body more for each time it recurs, up to
+PHRASE_REPEATS), added to the term scores averaged over the query's terms; the whole is
+multiplied by a date decay, exp(-ln2 · age / SEARCH_HALF_LIFE_DAYS), kept above DECAY_FLOOR: it
+orders near-equal matches newest first, and an old article that matches better still comes
+first; ties go to the newer, then the higher id.
 Pure functions: no database, no Django settings read here.
 """
 
@@ -21,12 +24,15 @@ FIELDS = {
     # field: (weight, length normalisation b, typical length in characters)
     "title": (10.0, 0.3, 24),
     "summary": (3.0, 0.5, 80),
-    "body": (1.0, 0.75, 1500),
+    "body": (1.0, 0.5, 1500),
     "meta": (0.4, 0.0, 10),
 }
-PHRASE_BONUS = {"title": 6.0, "summary": 1.5, "body": 1.5}
+PHRASE_BONUS = {"title": 6.0, "summary": 1.5, "body": 3.0}
+# In the body the bonus grows with each time the phrase recurs, up to this many.
+PHRASE_REPEATS = 10
 WORD_WEIGHT = 1.0
-DECAY_FLOOR = 0.35
+TIE_BREAKER = 0.3
+DECAY_FLOOR = 0.9
 SECONDS_PER_DAY = 86_400
 
 
@@ -70,15 +76,23 @@ def relevance(candidate, query):
     terms += [(word, WORD_WEIGHT, True) for word in query.words if word not in query.tokens]
     total = 0.0
     for term, weight, is_word in terms:
+        scores = []
         for field, text in texts.items():
             # In the title a word counts as a whole word; elsewhere as the characters.
             whole = field == "title" and is_word
             count = title_words.get(term, 0) if whole else text.count(term)
-            total += weight * term_score(count, len(text), field)
+            scores.append(term_score(count, len(text), field))
+        # The best field counts in full, the others in part (a "dis-max"): a word in the title
+        # and the summary is not worth twice a word in the title.
+        best = max(scores)
+        total += weight * (best + TIE_BREAKER * (sum(scores) - best))
     score = total / max(len(terms), 1)
     for phrase in query.phrases:
         for field, bonus in PHRASE_BONUS.items():
-            if phrase in texts[field]:
+            found = texts[field].count(phrase)
+            if field == "body":
+                score += bonus * min(found, PHRASE_REPEATS) / PHRASE_REPEATS
+            elif found:
                 score += bonus
     return score
 

@@ -5,13 +5,16 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from news.importing.demo import load_demo_content
 from news.search import scoring
 from news.search.queries import search_query
 from news.search.tokens import query_terms
 from tests.factories import SHANGHAI, ArticlePageFactory
+from tests.news.search.test_search import SEED
 
 # On PostgreSQL too: each engine chooses candidates its own way, and must give this order.
 pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
@@ -124,6 +127,18 @@ def test_the_same_order_on_every_database(column):
     for title, text, day in CORPUS:
         ArticlePageFactory(parent=column, title=title, body=paragraph(text), published_at=on(day))
     assert {query: titles(q=query) for query in EXPECTED} == EXPECTED
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"seed page not found at {SEED}")
+def test_the_seed_among_the_demo_articles_comes_first_for_its_own_words(site, column):
+    # The demo holds a dozen newer articles with 社会组织党建 in their titles; the seed has it in
+    # its title and nineteen times in its text.
+    load_demo_content(site)
+    call_command("import_articles", str(SEED), stdout=None)
+    seed = "全市社会组织党建工作现场推进会召开"
+    assert titles(q="全市社会组织党建工作现场推进会")[0] == seed
+    assert titles(q="党建工作")[0] == seed
+    assert seed in titles(q="社会组织党建")[:3]
 
 
 def test_the_score_is_a_function_of_the_text_alone():
