@@ -1,6 +1,7 @@
 """A generated corpus for the benchmarks: `python bench/corpus.py N` grows the site to N generated
 articles (import key `bench-…`), spread over the columns, with bodies, covers and click counts
-taken from the demo articles, and indexed for search. `python bench/corpus.py 0` removes them;
+taken from the demo articles, and indexed for search (Wagtail's index, for the admin, and the
+public search's table, news/search/indexing.py). `python bench/corpus.py 0` removes them;
 `python bench/corpus.py --at-least N` keeps a larger corpus as it is.
 
 Pages are written in bulk (tree paths computed here, as treebeard would; the page rows and the
@@ -11,6 +12,7 @@ One title, and one only, holds RARE_WORD: the rare search of bench/run.py, which
 one article whatever the corpus's size.
 """
 
+import functools
 import os
 import random
 import sys
@@ -36,6 +38,8 @@ from wagtail.search.backends import get_search_backend  # noqa: E402
 from core.generation import bump  # noqa: E402
 from news.hits.models import PageHits  # noqa: E402
 from news.models import ArticlePage, NewsIndexPage  # noqa: E402
+from news.search import indexing  # noqa: E402
+from news.search.models import SearchEntry  # noqa: E402
 
 PREFIX = "bench-"
 IndexEntry = get_app_config().get_model("IndexEntry")
@@ -70,6 +74,7 @@ def grow_to(target):
     columns = list(NewsIndexPage.objects.live().order_by("path"))
     content_type = ContentType.objects.get_for_model(ArticlePage)
     randomness = random.Random(have)  # noqa: S311 - made-up click counts
+    roots = indexing.site_roots()
     number = have
     while number < target:
         count = min(BATCH, target - number)
@@ -77,11 +82,18 @@ def grow_to(target):
             column = NewsIndexPage.objects.select_for_update().get(pk=columns[number % 3].pk)
             articles = add_batch(column, count, number, models, content_type, randomness)
         get_search_backend().add_bulk(ArticlePage, articles)
+        SearchEntry.objects.bulk_create(
+            indexing.entry_for(article, roots, terms=shared_terms) for article in articles
+        )
         number += count
         print(f"  {number} / {target} generated articles", flush=True)
     mark_the_rare_title()
     bump()
     analyze()
+
+
+# The bodies repeat the demo articles': each is segmented once.
+shared_terms = functools.lru_cache(maxsize=4096)(indexing.terms)
 
 
 def analyze():

@@ -1,6 +1,6 @@
 """The newsroom app: the tables its rooms keep in their own models modules registered with its
-pages, its receivers connected (news/signal_handlers.py) and its deployment check registered,
-when Django starts."""
+pages, its receivers connected (news/signal_handlers.py), its deployment check registered and the
+search's segmenter loaded (news/search/words.py), when Django starts."""
 
 from importlib import import_module
 
@@ -27,7 +27,12 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from news.hits.checks import redis_keeps_buffered_views
+        from news.search import words
         from news.signal_handlers import register_signal_handlers
+
+        # The segmenter's dictionary, loaded here so that gunicorn's master (which preloads the
+        # site) loads it once before forking its workers.
+        words.load()
 
         checks.register(redis_keeps_buffered_views, "hits", deploy=True)
         register_signal_handlers()

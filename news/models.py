@@ -506,8 +506,16 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
         )
     ]
 
+    # The admin's relevance (news/search/backend.py): title ≫ summary > the rest, as the public
+    # search ranks them (news/search/scoring.py).
     search_fields = [
-        *Page.search_fields,
+        *(
+            index.SearchField("title", boost=10)
+            if isinstance(field, index.SearchField) and field.field_name == "title"
+            else field
+            for field in Page.search_fields
+        ),
+        index.SearchField("summary", boost=3),
         index.SearchField("search_text"),
         index.FilterField("published_at"),
     ]

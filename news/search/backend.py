@@ -3,7 +3,8 @@
 The public search, the admin's page explorer and listings, and the image, document, page and
 snippet choosers all ask the search backend. This one is Wagtail's own database backend (FTS5 on
 SQLite, tsvector on PostgreSQL) with Chinese segmented on both sides, as news/search/tokens.py does it:
-every indexed text is stored as its CJK characters and character pairs, and every query is turned
+every indexed text is stored as its CJK characters and character pairs, then its words
+(news/search/words.py, for relevance), and every query is turned
 into the pairs of its Chinese words, so 党建 finds "全市社会组织党建工作现场推进会召开" in a title,
 a caption or a body. Latin words and numbers pass through whole.
 """
@@ -16,7 +17,8 @@ from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
 
 from news.search.models import SearchIndexState
-from news.search.tokens import CJK_RUN, index_tokens, query_terms, query_tokens
+from news.search.tokens import CJK_RUN, query_terms, query_tokens
+from news.search.words import index_terms
 
 CJK = re.compile(CJK_RUN)
 
@@ -59,7 +61,7 @@ def segmented(field):
         return related
     if isinstance(field, SearchField | AutocompleteField):
         text_field = copy.copy(field)
-        text_field.get_value = lambda obj: index_tokens(as_text(field.get_value(unwrap(obj))))
+        text_field.get_value = lambda obj: index_terms(as_text(field.get_value(unwrap(obj))))
         return text_field
     return field
 
@@ -145,8 +147,9 @@ def SearchBackend(params):  # the name Wagtail looks for in a backend module
 
 
 # How the index is built; raised when what it holds changes, so that setup_site rebuilds it:
-# 1, character pairs of every field; 2, entities such as &amp; as the characters they stand for.
-INDEX_VERSION = 2
+# 1, character pairs of every field; 2, entities such as &amp; as the characters they stand for;
+# 3, the segmenter's words after the pairs, and field boosts.
+INDEX_VERSION = 3
 
 
 def index_is_current():

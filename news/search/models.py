@@ -1,7 +1,11 @@
-"""Which way the search index was built. It belongs to the news app (news/apps.py registers it),
+"""Which way the search index was built, and the public search's own table (news/search/entries.py). It belongs to the news app (news/apps.py registers it),
 whose migrations made it."""
 
 from django.db import models
+
+from news.search.entries import SearchEntry
+
+__all__ = ["SearchEntry", "SearchIndexState"]
 
 
 class SearchIndexState(models.Model):

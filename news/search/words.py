@@ -15,7 +15,7 @@ from pathlib import Path
 
 import rjieba
 
-from news.search.tokens import CJK_RUN, WORD_RUN
+from news.search.tokens import CJK_RUN, WORD_RUN, index_tokens
 
 PARTY_TERMS = Path(__file__).with_name("party_terms.txt")
 WORD_OR_RUN = re.compile(rf"({CJK_RUN})|({WORD_RUN})")
@@ -59,3 +59,9 @@ def words(text):
         else:
             found.extend(word for word in rjieba.cut_for_search(cjk) if len(word) > 1)
     return found
+
+
+def index_terms(text):
+    """What an index holds of a text: its characters and pairs (any typed word is found), then
+    its words (which the ranking prefers)."""
+    return " ".join(part for part in (index_tokens(text), " ".join(words(text))) if part)

@@ -386,6 +386,9 @@ WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Wagtail's database search with Chinese segmented in the index and in every query (news/search/backend.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "news.search.backend"}}
+# ArticlePage replaces Page's title search field with a boosted one (news/models.py), which
+# Wagtail's check of the core search fields takes for a missing field.
+SILENCED_SYSTEM_CHECKS = ["wagtailsearch.W001"]
 # Office files and PDFs for 附件; MP4/WebM with WebVTT captions for the video block.
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
@@ -484,6 +487,10 @@ TREE_CACHE_TIMEOUT = int(os.environ.get("TREE_CACHE_TIMEOUT", "300"))
 # search a minute (core/limits.py: counted once for every worker, in Redis or the database).
 SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
 SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/m")
+# Days after which an article's relevance counts half as much among equal matches
+# (news/search/scoring.py). SEARCH_EXTRA_WORDS_FILE, read by news/search/words.py, names a file of
+# extra words for the segmenter, one a line.
+SEARCH_HALF_LIFE_DAYS = float(os.environ.get("SEARCH_HALF_LIFE_DAYS", "365"))
 # How often one address may make the site build a page of /sitemap.xml, a feed or a list (a
 # column's later pages, a month) that no cache holds (core/limits.py); kept ones are always served.
 UNCACHED_RATE_LIMIT = os.environ.get("UNCACHED_RATE_LIMIT", "120/m")
