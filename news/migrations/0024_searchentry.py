@@ -77,6 +77,7 @@ class Migration(migrations.Migration):
                 ("body", models.TextField(blank=True, verbose_name="正文")),
                 ("source", models.CharField(blank=True, max_length=100, verbose_name="来源")),
                 ("author", models.CharField(blank=True, max_length=100, verbose_name="作者")),
+                ("tags", models.TextField(blank=True, verbose_name="专题标签")),
                 ("title_terms", models.TextField(blank=True)),
                 ("summary_terms", models.TextField(blank=True)),
                 ("body_terms", models.TextField(blank=True)),

@@ -35,7 +35,9 @@ class SearchEntry(models.Model):
     body = models.TextField("正文", blank=True)
     source = models.CharField("来源", max_length=100, blank=True)
     author = models.CharField("作者", max_length=100, blank=True)
-    # Index tokens and words, space-separated, per field; 来源 and 作者 together.
+    # The article's 专题 tags, so that a 专题's name finds its articles.
+    tags = models.TextField("专题标签", blank=True)
+    # Index tokens and words, space-separated, per field; 来源, 作者 and the tags together.
     title_terms = models.TextField(blank=True)
     summary_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)

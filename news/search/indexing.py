@@ -16,8 +16,8 @@ from news.search.models import SearchEntry, SearchIndexState
 from news.search.words import index_terms as terms
 
 # How the rows are built; raised when that changes, so that setup_site rebuilds them.
-# 1, tokens and words per field, plain text for snippets.
-ENTRIES_VERSION = 1
+# 1, tokens and words per field, plain text for snippets; 2, the 专题 tags with 来源 and 作者.
+ENTRIES_VERSION = 2
 STATE_ROW = 2  # the row of SearchIndexState that records ENTRIES_VERSION (1 is Wagtail's index)
 CHUNK = 200
 
@@ -35,7 +35,8 @@ def site_of(path, roots):
 def entry_for(article, roots, terms=terms):
     """The row of an article; `terms` may be given a cache when many articles share texts."""
     body = article.body_text()
-    meta = " ".join(part for part in (article.source, article.author) if part)
+    tags = "、".join(tag.name for tag in article.tags.all())
+    meta = " ".join(part for part in (article.source, article.author, tags) if part)
     return SearchEntry(
         page_id=article.pk,
         site_id=site_of(article.path, roots),
@@ -46,6 +47,7 @@ def entry_for(article, roots, terms=terms):
         body=body,
         source=article.source,
         author=article.author,
+        tags=tags,
         title_terms=terms(article.title),
         summary_terms=terms(article.summary),
         body_terms=terms(body),
@@ -92,7 +94,12 @@ def assign_sites():
 
 
 def searchable_articles():
-    return ArticlePage.objects.live().filter(alias_of__isnull=True).order_by("pk")
+    return (
+        ArticlePage.objects.live()
+        .filter(alias_of__isnull=True)
+        .prefetch_related("tags")
+        .order_by("pk")
+    )
 
 
 def rebuild(stdout=None):

@@ -48,7 +48,7 @@ POSTGRES_WEIGHTS = "{0.04, 0.1, 0.3, 1.0}"
 # ts_rank_cd normalisation: divided by 1 + the logarithm of the document's length.
 POSTGRES_NORMALISATION = 1
 FTS5_WEIGHTS = "10.0, 3.0, 1.0, 0.4"
-FIELDS = ("page_id", "published_at", "title", "summary", "body", "source", "author")
+FIELDS = ("page_id", "published_at", "title", "summary", "body", "source", "author", "tags")
 FIELDS += ("title_terms", "column_path")
 
 
@@ -357,7 +357,7 @@ def rank(rows, query, now, half_life_days):
             title=row["title"],
             summary=row["summary"],
             body=row["body"],
-            meta=" ".join(part for part in (row["source"], row["author"]) if part),
+            meta=" ".join(part for part in (row["source"], row["author"], row["tags"]) if part),
             title_terms=row["title_terms"],
         )
         for row in rows

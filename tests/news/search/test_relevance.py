@@ -14,29 +14,10 @@ from tests.news.search.relevance import FIRST, QUERIES, add_samples, misses, res
 # On PostgreSQL too: each engine ranks in its own SQL (tsvector and ts_rank_cd, FTS5 and bm25()).
 pytestmark = pytest.mark.engine_dependent
 
-# The queries that today's newest-first order (news/search/queries.py) fails, before issue 31's
-# ranking: expected to fail, strictly, so that each one passing is seen and taken off this list.
-# The set itself is never changed to pass.
-BEFORE_RANKING = {
-    "全市社会组织党建工作现场推进会召开",
-    "社会组织党建",
-    "新就业群体",
-    "学习贯彻党的二十大精神",
-    "党建",
-    "党务",
-    "养老",
-    "培训 0599-1234567",
-    "优秀案例",
-    "党支部",
-}
-
 
 def queries():
     for query, expected in QUERIES:
-        marks = []
-        if query in BEFORE_RANKING:
-            marks.append(pytest.mark.xfail(strict=True, reason="newest first, before issue 31"))
-        yield pytest.param(query, expected, id=query, marks=marks)
+        yield pytest.param(query, expected, id=query)
 
 
 @pytest.fixture(scope="class")
