@@ -42,7 +42,7 @@ def bench_environment(database_url, **overrides):
 
 def prepare(database_url):
     env = bench_environment(database_url)
-    prepare_site(env)
+    prepare_site(env, timeout=None)
     return env
 
 

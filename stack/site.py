@@ -48,15 +48,15 @@ def production_environment(database_url, **env):
     return result
 
 
-def _run(command, what, check=True, **options):
+def _run(command, what, check=True, timeout=600, **options):
     """`command` in the project folder, and what it printed; with `check`, a failure raises with
-    its error output, saying `what` failed."""
+    its error output, saying `what` failed; after `timeout` seconds (None: never) it is stopped."""
     result = subprocess.run(
         [*map(str, command)],
         cwd=ROOT,
         capture_output=True,
         encoding="utf-8",
-        timeout=600,
+        timeout=timeout,
         check=False,
         **options,
     )
@@ -65,10 +65,11 @@ def _run(command, what, check=True, **options):
     return result
 
 
-def python(env, arguments, what, check=True):
+def python(env, arguments, what, check=True, timeout=600):
     """The site's Python under `env` with `arguments` (in the project folder), and what it
     printed; with `check`, a failure raises with its error output, saying `what` failed."""
-    return _run([sys.executable, *arguments], what, check, env={**env, "PYTHONIOENCODING": "utf-8"})
+    env = {**env, "PYTHONIOENCODING": "utf-8"}
+    return _run([sys.executable, *arguments], what, check, timeout, env=env)
 
 
 def manage(env, *args, check=True):
@@ -90,10 +91,12 @@ for name, *args in json.loads(sys.argv[1]):
 """
 
 
-def prepare_site(env):
+def prepare_site(env, timeout=600):
     """What `make serve` does before starting gunicorn: migrate, the demo site, the first admin
-    and the collected static files."""
-    python(env, ["-c", RUN_COMMANDS, json.dumps(PREPARE_COMMANDS)], "preparing the site")
+    and the collected static files. A benchmark's kept corpus of 100,000 articles, indexed again
+    after a migration, takes longer than a test's site: it passes timeout=None."""
+    commands = json.dumps(PREPARE_COMMANDS)
+    python(env, ["-c", RUN_COMMANDS, commands], "preparing the site", timeout=timeout)
     collect_static(env)
 
 
