@@ -88,6 +88,8 @@ def test_slow_clients_lose_their_connection_and_free_their_thread(site, tmp_path
             assert seconds < 3.0, f"the reader waited {seconds:.1f} s"
             late = [client for client in clients if not client.dropped_by_server(within=4)]
             assert late == [], f"{len(late)} of {len(clients)} slow clients kept their connection"
+        # Each reset is logged just after it is made.
+        wait_for(lambda: "request headers not in within 1.0s" in stack.log(), seconds=5)
         log = stack.log()
     assert "request headers not in within 1.0s" in log, log[-3000:]
     assert re.search(r"GET /documents/\S+ stalled for 1.0s", log), log[-3000:]
@@ -101,6 +103,8 @@ def test_a_form_sent_a_byte_at_a_time_is_cut_off_at_the_request_timeout(site, tm
     with Gunicorn(environment, tmp_path / "gunicorn.log") as stack:
         with TrickledBody(stack.port, "/") as client:
             assert client.dropped_by_server(within=6)
+        # The worker resets the connection, then logs it: the client may see the reset first.
+        wait_for(lambda: "POST / not answered within 3s" in stack.log(), seconds=5)
         log = stack.log()
     assert "POST / not answered within 3s" in log, log[-3000:]
     # The application returned once its connection was gone: no worker had to be replaced.
