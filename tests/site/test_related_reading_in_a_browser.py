@@ -8,6 +8,7 @@ import pytest
 
 from tests.chromium import AXE, CHROMIUM, RECORD_POLICY_VIOLATIONS, axe_violations
 from tests.demo_site import load_demo_site
+from tests.site.test_admin_journeys import screenshot
 
 pytestmark = [
     pytest.mark.skipif(
@@ -40,6 +41,7 @@ def test_related_reading_reads_at_320_pixels(browser, live_server):
     assert links.all_inner_texts() == [link["title"] for link in related]
     assert region.locator("time").count() == len(related)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, "related-reading-phone", showing=region)
     for link in links.all():
         assert link.bounding_box()["width"] <= 320
     assert axe_violations(page) == []

@@ -12,6 +12,7 @@ import pytest
 
 from tests.chromium import CHROMIUM, RECORD_POLICY_VIOLATIONS, NetworkQuiet, axe_violations
 from tests.demo_site import load_demo_site
+from tests.site.test_admin_journeys import screenshot
 
 pytestmark = [
     pytest.mark.skipif(
@@ -133,6 +134,8 @@ def test_sort_by_date_within_a_custom_range_at_320_pixels(browser, site_url, jav
     assert page.get_by_label("时间范围").input_value() == "custom"
     assert page.get_by_label("开始日期").input_value() == FIRST_DAY
     reader.check()
+    if javascript:
+        screenshot(page, "search-filters-phone", showing=page.locator(".search-count"))
 
     # 下一页 keeps every choice.
     with page.expect_navigation(wait_until="load"):
