@@ -24,7 +24,8 @@ ROW_FIELDS = ("pk", "title", "source", "published_at", "alias_of_id")
 
 
 def article_path(published_at, pk):
-    """An article's address below its column, `<yyyy>/<mmdd>/<id>/` (ArticlePage.url_components)."""
+    """An article's address below its column, `<yyyy>/<mmdd>/<id>/`: the one place the scheme is
+    written (ArticlePage's URL, the lists' rows, search results through news.models)."""
     local = localtime(published_at)
     return f"{local:%Y}/{local:%m%d}/{pk}/"
 

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.timezone import localdate, localtime, now
+from django.utils.timezone import localdate, now
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -46,7 +46,7 @@ from news.forms import (
     DateConfirmationPanel,
     DateReasonPanel,
 )
-from news.listing import kept_list, render, rows
+from news.listing import article_path, kept_list, render, rows
 from news.pictures import prefetch_pictures, render_picture
 from news.review import (
     EDITED,
@@ -568,8 +568,7 @@ class ArticlePage(AtomicPublishMixin, CachedViewRestrictionsMixin, Page):
 
     @property
     def url_components(self):
-        local = localtime(self.published_at)
-        return [f"{local:%Y}", f"{local:%m%d}", str(self.pk)]
+        return article_path(self.published_at, self.pk).rstrip("/").split("/")
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request)

@@ -26,7 +26,7 @@ from wagtail.models import Page, Site
 
 from core import limits
 from core.generation import remember
-from news.models import ArticlePage, NewsIndexPage, paginated
+from news.models import ArticlePage, NewsIndexPage, article_path, paginated
 from news.search import queries
 from news.search.filters import read_filters
 from news.search.snippets import highlight, snippet
@@ -169,9 +169,8 @@ def find(request, query, terms, scope, filters, columns):
 
 def hit(row, terms, by_path):
     column = by_path.get(row["column_path"])
-    local = timezone.localtime(row["published_at"])
     if column is not None and column["url"]:
-        url = f"{column['url']}{local:%Y}/{local:%m%d}/{row['page_id']}/"
+        url = column["url"] + article_path(row["published_at"], row["page_id"])
     else:  # a column outside the site's public ones: asked of the page itself
         url = ArticlePage.objects.get(pk=row["page_id"]).url
     return {
