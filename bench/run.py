@@ -211,7 +211,8 @@ def main():
         if size == reference:
             results.update({f"uncached {name}": result for name, result in growth[size].items()})
             index_build = at_reference_size(environment, results, memory)
-    relevance = relevance_figures(PORT + 1)
+    # The stacks above have stopped: their port is free again.
+    relevance = relevance_figures(PORT)
     report(database_url, growth, generating, reference, results, memory, index_build, relevance)
     print(f"\nThe run took {time.monotonic() - started_at:.0f} s")
 
