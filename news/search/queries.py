@@ -40,7 +40,7 @@ CANDIDATES = 60
 # SQLite: the share of a site's articles above which a common word's newest matches are found
 # by walking the articles rather than by listing the matches.
 WALK_SHARE = 0.1
-TABLE = "news_searchentry"
+TABLE = SearchEntry._meta.db_table
 FTS = "news_searchfts"
 # PostgreSQL weights of D, C, B, A (来源/作者, body, summary, title); FTS5 weights of the title,
 # summary, body and 来源/作者 columns: the database's rank only chooses candidates.
@@ -194,13 +194,16 @@ class Matches:
             [fts5_match(self.tokens), *among, limit],
         )
 
-    def newest(self, limit, offset=0, walk=False):
-        """Matches newest first: `walk` for a common word (the walk stops early), else the
-        matches found, then sorted."""
+    def newest_rows(self, limit, offset=0, walk=False):
+        """The stored rows of the matches, newest first: `walk` for a common word (the walk
+        stops early), else the matches found, then sorted. The rows come with the matches, in
+        the same statement: the newest are what the results are made from for a common word
+        and for a rare one."""
         sql, params = self._walked() if walk else self._indexed()
         order = "e.published_at DESC, e.page_id DESC"
-        return ids(
-            f"SELECT e.page_id {sql} ORDER BY {order} LIMIT %s OFFSET %s",
+        columns = ", ".join(f"e.{field}" for field in FIELDS)
+        return stored_rows(
+            f"SELECT {columns} {sql} ORDER BY {order} LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
 
@@ -221,11 +224,28 @@ def scalar(sql, params):
         return cursor.fetchone()[0]
 
 
+def stored_rows(sql, params):
+    """The rows `sql` selects (the columns FIELDS, in that order) as dicts: read as tuples, as a
+    search reads sixty on every request, where the ORM's compiling and per-value handling would
+    cost more than the query."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    # SQLite answers with the time as text: made an aware datetime as the ORM makes it.
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    if convert is not None:
+        for row in rows:
+            row["published_at"] = convert(row["published_at"], None, connection)
+    return rows
+
+
 def rows_for(page_ids):
     """The stored rows of these articles, in this order."""
-    found = {
-        row["page_id"]: row for row in SearchEntry.objects.filter(pk__in=page_ids).values(*FIELDS)
-    }
+    if not page_ids:
+        return []
+    listed = ", ".join(["%s"] * len(page_ids))
+    sql = f"SELECT {', '.join(FIELDS)} FROM {TABLE} WHERE page_id IN ({listed})"  # noqa: S608
+    found = {row["page_id"]: row for row in stored_rows(sql, list(page_ids))}
     return [found[pk] for pk in page_ids if pk in found]
 
 
@@ -278,7 +298,7 @@ class Size:
     estimated: bool
     common: bool  # more than PROBE
     first: list | None = None  # ids of every match, when there are no more than PROBE
-    newest: list | None = None  # ids of the newest CANDIDATES matches, when asked for
+    newest: list | None = None  # rows of the newest CANDIDATES matches, when asked for
     walk: bool = False  # the newest matches are found by walking the articles newest first
 
 
@@ -286,13 +306,15 @@ def size_on_postgres(matches, key):
     """The newest matches first (a walk of the publication-time index stopped at CANDIDATES
     for a common word, the GIN index and a sort for a rare one); only when there are more is the
     index asked for a bounded count: PostgreSQL would read each article's vector to count them."""
-    newest = matches.newest(CANDIDATES)
+    newest = matches.newest_rows(CANDIDATES)
     if len(newest) < CANDIDATES:
-        return Size(len(newest), False, False, first=newest, newest=newest)
+        return Size(
+            len(newest), False, False, first=[row["page_id"] for row in newest], newest=newest
+        )
     known = cached(key)
     if known is not None:
         return Size(known, False, known > PROBE, newest=newest, walk=True)
-    guess = estimate(matches.scope, rows_for(newest[-1:]), CANDIDATES)
+    guess = estimate(matches.scope, newest[-1:], CANDIDATES)
     if guess > PROBE:
         return Size(guess, True, True, newest=newest, walk=True)
     first = matches.first(PROBE + 1)
@@ -321,8 +343,8 @@ def size_on_sqlite(matches, key):
         return Size(count, False, True)
     if known is not None:
         return Size(known, False, True, walk=True)
-    newest = matches.newest(CANDIDATES, walk=True)
-    guess = estimate(matches.scope, rows_for(newest[-1:]), CANDIDATES)
+    newest = matches.newest_rows(CANDIDATES, walk=True)
+    guess = estimate(matches.scope, newest[-1:], CANDIDATES)
     return Size(guess, True, True, newest=newest, walk=True)
 
 
@@ -339,12 +361,12 @@ def find(query, scope, sort, now, half_life_days):
     if size.common:
         newest = size.newest
         if newest is None:
-            newest = matches.newest(CANDIDATES, walk=size.walk)
-        plan, candidates = "newest", rows_for(newest)
+            newest = matches.newest_rows(CANDIDATES, walk=size.walk)
+        plan, candidates = "newest", newest
     elif size.count > CANDIDATES:
         plan, candidates = "ranked", rows_for(matches.best(CANDIDATES, size.first))
     else:
-        plan, candidates = "few", rows_for(size.first if size.first is not None else size.newest)
+        plan, candidates = "few", size.newest if size.newest is not None else rows_for(size.first)
     return Found(plan, size.count, size.estimated, rank(candidates, query, now, half_life_days))
 
 
@@ -382,5 +404,5 @@ class NewestFirst:
     def __getitem__(self, index):
         if isinstance(index, slice):
             start = index.start or 0
-            return rows_for(self.matches.newest(index.stop - start, start, walk=self.walk))
-        return rows_for(self.matches.newest(1, index, walk=self.walk))[0]
+            return self.matches.newest_rows(index.stop - start, start, walk=self.walk)
+        return self.matches.newest_rows(1, index, walk=self.walk)[0]

@@ -65,36 +65,51 @@ def term_score(count, length, field):
     return weight * tf * (K1 + 1) / (tf + K1)
 
 
-def relevance(candidate, query):
-    texts = {
-        "title": candidate.title.lower(),
-        "summary": candidate.summary.lower(),
-        "body": candidate.body.lower(),
-        "meta": candidate.meta.lower(),
-    }
-    title_words = Counter(candidate.title_terms.split())
+def query_terms(query):
+    """(term, weight, whether it is a word) for each term the query is scored by."""
     terms = [(token, 1.0, False) for token in query.tokens]
     terms += [(word, WORD_WEIGHT, True) for word in query.words if word not in query.tokens]
+    return terms
+
+
+def relevance(candidate, query, terms=None):
+    """The candidate's score for `query` before the date decay (`terms`, the query's
+    query_terms, when many candidates are scored for one query)."""
+    texts = (
+        ("title", candidate.title.lower()),
+        ("summary", candidate.summary.lower()),
+        ("body", candidate.body.lower()),
+        ("meta", candidate.meta.lower()),
+    )
+    if terms is None:
+        terms = query_terms(query)
+    title_words = None
     total = 0.0
     for term, weight, is_word in terms:
-        scores = []
-        for field, text in texts.items():
+        best = whole = 0.0
+        for field, text in texts:
             # In the title a word counts as a whole word; elsewhere as the characters.
-            whole = field == "title" and is_word
-            count = title_words.get(term, 0) if whole else text.count(term)
-            scores.append(term_score(count, len(text), field))
+            if field == "title" and is_word:
+                if title_words is None:
+                    title_words = Counter(candidate.title_terms.split())
+                count = title_words.get(term, 0)
+            else:
+                count = text.count(term)
+            if count:
+                score = term_score(count, len(text), field)
+                whole += score
+                best = max(best, score)
         # The best field counts in full, the others in part (a "dis-max"): a word in the title
         # and the summary is not worth twice a word in the title.
-        best = max(scores)
-        total += weight * (best + TIE_BREAKER * (sum(scores) - best))
+        total += weight * (best + TIE_BREAKER * (whole - best))
     score = total / max(len(terms), 1)
     for phrase in query.phrases:
-        for field, bonus in PHRASE_BONUS.items():
-            found = texts[field].count(phrase)
+        for field, text in texts:
+            found = text.count(phrase)
             if field == "body":
-                score += bonus * min(found, PHRASE_REPEATS) / PHRASE_REPEATS
+                score += PHRASE_BONUS[field] * min(found, PHRASE_REPEATS) / PHRASE_REPEATS
             elif found:
-                score += bonus
+                score += PHRASE_BONUS[field]
     return score
 
 
@@ -106,8 +121,10 @@ def decay(published_at, now, half_life_days):
 
 def ranked(candidates, query, now, half_life_days):
     """The candidates best first; each one's `score` set."""
+    terms = query_terms(query)
     for candidate in candidates:
         candidate.score = round(
-            relevance(candidate, query) * decay(candidate.published_at, now, half_life_days), 9
+            relevance(candidate, query, terms) * decay(candidate.published_at, now, half_life_days),
+            9,
         )
     return sorted(candidates, key=lambda c: (c.score, c.published_at, c.id), reverse=True)

@@ -21,10 +21,12 @@ from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from core import limits
+from core.beijing_time import iso_beijing_time
 from core.generation import remember
 from news.models import ArticlePage, NewsIndexPage, article_path, paginated
 from news.search import queries
@@ -178,6 +180,8 @@ def hit(row, terms, by_path):
         "title": highlight(row["title"], terms, length=200),
         "snippet": snippet(row["body"], row["summary"], terms),
         "column": column["title"] if column else "",
-        "published_at": row["published_at"],
+        # Formatted here, as the lists' rows are (news/listing.py), not by a filter per row.
+        "iso_time": iso_beijing_time(row["published_at"]),
+        "date": f"{localtime(row['published_at']):%Y-%m-%d}",
         "source": row["source"],
     }

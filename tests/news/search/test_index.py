@@ -131,8 +131,9 @@ def test_a_rare_word_is_answered_from_the_index(column, small_plans):
     assert response.context["plan"] == "few" and response.context["count"] == 1
     assert titles(response) == ["党建简报 第2024001期"]
     searches = [q["sql"] for q in queries_made if "news_searchentry" in q["sql"]]
-    # The index asked once for the matches, then the rows of the one found.
-    assert len(searches) == 2, searches
+    # PostgreSQL: the index asked once, for the matches with their rows. SQLite: FTS5 gives the
+    # matches' ids, then the table is asked once for those in scope and once for their rows.
+    assert len(searches) == (1 if connection.vendor == "postgresql" else 2), searches
 
 
 def test_a_common_word_ranks_the_newest_matches_and_counts_after_the_response(column, small_plans):
