@@ -189,6 +189,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Its health check asks the server only when the connection's socket has news (core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Readers and the editor write at the same time; WAL and a busy timeout keep SQLite
     # from answering "database is locked" under light concurrency.
