@@ -299,6 +299,8 @@ CONVENTIONAL_NAMES = {
     "urls.py",
     "views.py",
     "wagtail_hooks.py",
+    # A database backend's module (ENGINE + ".base", core/postgresql/), and the settings' shared part.
+    "base.py",
 }
 
 
