@@ -97,10 +97,12 @@ shared_terms = functools.lru_cache(maxsize=4096)(indexing.terms)
 
 
 def analyze():
-    """Fresh planner statistics, as autovacuum would gather them some time after a bulk load."""
+    """Fresh planner statistics and the search index's pending entries merged into it, as
+    autovacuum would leave them some time after a bulk load (otherwise each search reads the
+    new entries one by one until it does)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 def generated_title(number):

@@ -276,12 +276,15 @@ def report(database_url, growth, generating, reference, results, memory, index_b
         )
     p99 = results["uncached article"]["p99"]
     checks.append((f"uncached article p99 {p99:.1f} ms < {P99_GOAL_MS} ms", p99 < P99_GOAL_MS))
-    workers = ", ".join(f"{size:.0f}" for sizes in memory.values() for size in sizes)
-    largest_worker = max(size for sizes in memory.values() for size in sizes)
+    sizes = [size for workers in memory.values() for size in workers]
+    resident = ", ".join(f"{rss:.0f}" for rss, _ in sizes)
+    proportional = ", ".join(f"{pss:.0f}" for _, pss in sizes)
     checks.append(
         (
-            f"worker memory after the run ({workers} MB) < {MEMORY_GOAL_MB} MB",
-            largest_worker < MEMORY_GOAL_MB,
+            f"worker memory after the run (resident {resident} MB; proportional, shared pages "
+            f"divided among the processes sharing them, {proportional} MB) < {MEMORY_GOAL_MB} MB "
+            "resident",
+            max(rss for rss, _ in sizes) < MEMORY_GOAL_MB,
         )
     )
     for text, met in checks:

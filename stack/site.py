@@ -282,8 +282,8 @@ class Gunicorn:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
     def worker_memory_mb(self):
-        """Resident memory of each worker, in MB."""
-        return [resident_mb(pid) for pid in self.worker_pids()]
+        """(resident, proportional) memory of each worker, in MB (see proportional_mb)."""
+        return [(resident_mb(pid), proportional_mb(pid)) for pid in self.worker_pids()]
 
     def log(self):
         return self.log_path.read_text(errors="replace") if self.log_path else ""
@@ -311,3 +311,12 @@ def overruns(log):
 def resident_mb(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def proportional_mb(pid):
+    """The process's proportional set size in MB: each page it shares with others (a gunicorn
+    worker shares the code and data its master imported before forking) counted as its share.
+    Resident memory counts those pages in every worker; the proportional sizes of the master and
+    its workers add up to what they use together."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    return int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE).group(1)) / 1024
