@@ -36,7 +36,7 @@ APPS = ["core", "news", "contact", "ops", "security", "interaction", "quality"]
 KEEP = 3
 IN_USE_SECONDS = 3600
 # Where a setting says where files go, not what the site holds.
-PLACES = {"DATABASE_URL", "MEDIA_ROOT"}
+PLACES = {"DATABASE_URL", "MEDIA_ROOT", "AUDIT_EXPORT_DIR"}
 # The Makefile exports PORT, 8000 unless given, which the settings also read when it is unset:
 # `make test-one` and pytest run by hand make the same site, and share it.
 SAME_AS_UNSET = {"PORT": "8000"}
