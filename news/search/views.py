@@ -21,7 +21,6 @@ from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
@@ -182,6 +181,6 @@ def hit(row, terms, by_path):
         "column": column["title"] if column else "",
         # Formatted here, as the lists' rows are (news/listing.py), not by a filter per row.
         "iso_time": iso_beijing_time(row["published_at"]),
-        "date": f"{localtime(row['published_at']):%Y-%m-%d}",
+        "date": f"{timezone.localtime(row['published_at']):%Y-%m-%d}",
         "source": row["source"],
     }
