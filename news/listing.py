@@ -25,9 +25,19 @@ ROW_FIELDS = ("pk", "title", "source", "published_at", "alias_of_id")
 
 def article_path(published_at, pk):
     """An article's address below its column, `<yyyy>/<mmdd>/<id>/`: the one place the scheme is
-    written (ArticlePage's URL, the lists' rows, search results through news.models)."""
+    written (ArticlePage's URL, the lists' rows, search results)."""
     local = localtime(published_at)
     return f"{local:%Y}/{local:%m%d}/{pk}/"
+
+
+def shown_dates(published_at):
+    """How a row shows when its article was published: the `datetime` attribute (at +08:00) and
+    the date a reader reads, formatted once, not by a template filter per row (the lists' rows,
+    search results)."""
+    return {
+        "iso_time": iso_beijing_time(published_at),
+        "date": f"{localtime(published_at):%Y-%m-%d}",
+    }
 
 
 def rows(articles, column_url=None):
@@ -46,14 +56,12 @@ def rows(articles, column_url=None):
     for row in found:
         shown = originals.get(row["alias_of_id"], row)
         column = addresses[shown["path"][: -Page.steplen]]
-        published_at = localtime(row["published_at"])
         listed.append(
             {
                 "title": row["title"].replace(COUNT_SLOT, ""),
                 "url": column + article_path(shown["published_at"], shown["pk"]),
                 "source": row["source"].replace(COUNT_SLOT, ""),
-                "iso_time": iso_beijing_time(row["published_at"]),
-                "date": f"{published_at:%Y-%m-%d}",
+                **shown_dates(row["published_at"]),
                 "count_id": shown["pk"],
             }
         )

@@ -50,6 +50,8 @@ POSTGRES_NORMALISATION = 1
 FTS5_WEIGHTS = "10.0, 3.0, 1.0, 0.4"
 FIELDS = ("page_id", "published_at", "title", "summary", "body", "source", "author", "tags")
 FIELDS += ("title_terms", "column_path")
+# The same columns of the table `e` in a SELECT, read as rows by stored_rows.
+ROW_COLUMNS = ", ".join(f"e.{field}" for field in FIELDS)
 
 
 @dataclass(frozen=True)
@@ -201,9 +203,8 @@ class Matches:
         and for a rare one."""
         sql, params = self._walked() if walk else self._indexed()
         order = "e.published_at DESC, e.page_id DESC"
-        columns = ", ".join(f"e.{field}" for field in FIELDS)
         return stored_rows(
-            f"SELECT {columns} {sql} ORDER BY {order} LIMIT %s OFFSET %s",
+            f"SELECT {ROW_COLUMNS} {sql} ORDER BY {order} LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
 
@@ -244,7 +245,7 @@ def rows_for(page_ids):
     if not page_ids:
         return []
     listed = ", ".join(["%s"] * len(page_ids))
-    sql = f"SELECT {', '.join(FIELDS)} FROM {TABLE} WHERE page_id IN ({listed})"  # noqa: S608
+    sql = f"SELECT {ROW_COLUMNS} FROM {TABLE} e WHERE e.page_id IN ({listed})"  # noqa: S608
     found = {row["page_id"]: row for row in stored_rows(sql, list(page_ids))}
     return [found[pk] for pk in page_ids if pk in found]
 

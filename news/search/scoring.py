@@ -72,17 +72,14 @@ def query_terms(query):
     return terms
 
 
-def relevance(candidate, query, terms=None):
-    """The candidate's score for `query` before the date decay (`terms`, the query's
-    query_terms, when many candidates are scored for one query)."""
+def relevance(candidate, query, terms):
+    """The candidate's score for `query` (whose query_terms are `terms`) before the date decay."""
     texts = (
         ("title", candidate.title.lower()),
         ("summary", candidate.summary.lower()),
         ("body", candidate.body.lower()),
         ("meta", candidate.meta.lower()),
     )
-    if terms is None:
-        terms = query_terms(query)
     title_words = None
     total = 0.0
     for term, weight, is_word in terms:

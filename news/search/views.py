@@ -25,9 +25,9 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from core import limits
-from core.beijing_time import iso_beijing_time
 from core.generation import remember
-from news.models import ArticlePage, NewsIndexPage, article_path, paginated
+from news.listing import article_path, shown_dates
+from news.models import ArticlePage, NewsIndexPage, paginated
 from news.search import queries
 from news.search.filters import read_filters
 from news.search.snippets import highlight, snippet
@@ -179,8 +179,6 @@ def hit(row, terms, by_path):
         "title": highlight(row["title"], terms, length=200),
         "snippet": snippet(row["body"], row["summary"], terms),
         "column": column["title"] if column else "",
-        # Formatted here, as the lists' rows are (news/listing.py), not by a filter per row.
-        "iso_time": iso_beijing_time(row["published_at"]),
-        "date": f"{timezone.localtime(row['published_at']):%Y-%m-%d}",
+        **shown_dates(row["published_at"]),
         "source": row["source"],
     }
