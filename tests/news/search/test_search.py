@@ -85,6 +85,17 @@ def test_results_show_column_date_and_highlighted_snippet(articles):
     assert re.search(r"<time datetime=\"[^\"]+\">\d{4}-\d{2}-\d{2}</time>", html)
 
 
+def test_a_result_shows_the_day_it_was_published_in_beijing(column):
+    # 07:30 in Beijing is 23:30 the day before in UTC.
+    ArticlePageFactory(
+        parent=column,
+        title="清晨发布的通知",
+        published_at=datetime(2024, 3, 2, 7, 30, tzinfo=SHANGHAI),
+    )
+    html = get("/search/", q="清晨发布")
+    assert '<time datetime="2024-03-02T07:30:00+08:00">2024-03-02</time>' in html
+
+
 def snippets(html):
     return [
         re.sub(r"<[^>]+>", "", text)
