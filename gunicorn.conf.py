@@ -63,6 +63,17 @@ preload_app = True
 raw_env = ["SCHEDULER_STARTED_BY_SERVER=1"]
 
 
+def post_fork(server, worker):
+    """A worker inherits the master's signal handlers, which only queue a signal for the master
+    to read; until the worker sets its own, a stop sent to it (the master passing on its own
+    stop, while this worker boots) would be lost, and the master would wait its graceful timeout
+    to kill a worker that never heard. Until then a stop ends the booting worker at once."""
+    import signal
+
+    for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+        signal.signal(stop, signal.SIG_DFL)
+
+
 def post_worker_init(worker):
     from interaction.daily_job import start_daily_job as start_interaction_daily_job
     from news.importing.worker import start_import_worker

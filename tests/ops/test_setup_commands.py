@@ -1,6 +1,8 @@
 """The commands behind `make run`: site tree, demo content and the first admin account."""
 
 import re
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -208,6 +210,32 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert conf.workers == 3
     assert conf.max_requests > 0 and 0 < conf.max_requests_jitter < conf.max_requests
     assert conf.timeout == 30
+
+
+def test_a_worker_told_to_stop_while_it_boots_stops_at_once():
+    """A forked worker holds the master's handlers until it sets its own, and they only queue a
+    signal for the master: gunicorn.conf.py's post_fork lets a stop end the booting worker rather
+    than be lost (the master would then wait its whole graceful timeout to kill it)."""
+    import signal
+    import textwrap
+
+    config = Path(settings.BASE_DIR) / "gunicorn.conf.py"
+    booting_worker = textwrap.dedent(
+        f"""
+        import importlib.util, os, signal, time
+        signal.signal(signal.SIGTERM, lambda *args: None)  # as the master's handler does
+        spec = importlib.util.spec_from_file_location("gunicorn_conf", {str(config)!r})
+        conf = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(conf)
+        conf.post_fork(None, None)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)
+        """
+    )
+    worker = subprocess.run(
+        [sys.executable, "-c", booting_worker], cwd=settings.BASE_DIR, timeout=60, check=False
+    )
+    assert worker.returncode == -signal.SIGTERM
 
 
 def test_production_settings_use_redis_as_cache_and_keep_connections():
