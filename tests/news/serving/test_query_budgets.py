@@ -28,7 +28,22 @@ def queries(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return [query["sql"] for query in captured.captured_queries]
+    return [prepared_text(query["sql"]) for query in captured.captured_queries]
+
+
+def prepared_text(sql):
+    """A statement prepared on the server (core/postgresql/base.py) as the text it runs, after
+    what was sent before it in the same query: `SET LOCAL …; EXECUTE p_… (…)` reads as the SET
+    and the statement, still one round trip."""
+    before, found, rest = sql.partition("EXECUTE p_")
+    if not found:
+        return sql
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE name = %s",
+            ["p_" + rest.split(" ", 1)[0]],
+        )
+        return before + cursor.fetchone()[0]
 
 
 @pytest.fixture
