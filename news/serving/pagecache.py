@@ -355,6 +355,8 @@ class PageCacheMiddleware:
             count = shown_count(request, stored["page_id"], fallback=stored["count"])
             content = str(count).encode().join(pieces)
         response = HttpResponse(content)
+        # Said here, as CommonMiddleware says it for a rendered page: a kept one never meets it.
+        response["Content-Length"] = len(content)
         for name, value in stored["headers"].items():
             response[name] = value
         self.add_shared_cache_headers(response)

@@ -77,6 +77,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy: strict on public pages, relaxed in the admin (core/csp.py).
     "core.csp.AreaPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page kept for anonymous readers is answered here, with the headers above, before the
+    # machinery of signed-in users below (sessions, accounts, second factors, the audit), which
+    # a request without a session cookie never uses (news/serving/pagecache.py).
+    "news.serving.pagecache.PageCacheMiddleware",
     # A Chinese page for any 4xx a view answered without a body, such as a 405.
     "core.errors.ErrorBodyMiddleware",
     # A form posted to the admin that cannot be read gets a Chinese 400, not a 500 (core/admin_forms.py).
@@ -112,8 +117,6 @@ MIDDLEWARE = [
     # With ADMIN_2FA_REQUIRED, a session without a second factor is kept on the 两步验证 page
     # (after the password page: a password that must be changed is changed first).
     "security.two_factor_middleware.TwoFactorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "news.serving.pagecache.PageCacheMiddleware",
     "news.serving.routing.CachedRouteMiddleware",
     "news.pictures.PrefetchedPicturesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -167,3 +167,19 @@ def test_a_kept_article_that_readers_may_no_longer_read_counts_no_view(
         assert answer.status_code == (404 if change == "unpublished" else 200)
         assert "观摩段落" not in answer.content.decode()  # the password form, not the article
     assert current_count(article.pk) == before
+
+
+def test_a_kept_page_is_answered_with_the_headers_of_a_rendered_one(cached, column_of_three):
+    """The page cache answers before the session and account middleware (sitecms/settings/base.py),
+    but after the ones that set the security headers: a kept page carries the same ones."""
+    client = Client(HTTP_USER_AGENT=CHROME_UA)
+    for url in (column_of_three[1].url, "/"):
+        rendered = client.get(url)
+        kept = client.get(url)
+        assert getattr(kept.wsgi_request, SERVED_FROM_CACHE_ATTR, False), url
+        assert dict(kept.headers) == dict(rendered.headers), url
+        assert int(kept["Content-Length"]) == len(kept.content)
+        assert (
+            kept["X-Frame-Options"] == "DENY"
+            and "script-src 'self'" in kept["Content-Security-Policy"]
+        )
