@@ -52,7 +52,19 @@ from news.models import (
 )
 from news.related.reading import related_articles
 
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
+# The headers a kept page is answered with, as its render got them: the page cache sits outside
+# the middleware that sets the policy and framing headers (MIDDLEWARE in sitecms/settings/base.py).
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Link",
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+    "X-Frame-Options",
+)
+# What a kept entry holds changes with the code: one kept by another version (in Redis, shared
+# with machines not yet upgraded) is not answered, but rendered again. 2: with the headers above.
+KEPT_FORMAT = 2
 # How long others wait for the request rendering a page, and how long that one may hold its turn.
 RENDER_WAIT_SECONDS = 2.0
 RENDER_LOCK_SECONDS = 10
@@ -158,7 +170,7 @@ def is_current(stored, current):
     neighbours and 相关阅读 are what it shows (one query for the revision, only after a publish,
     and one for each of the others not yet found under the new generation)."""
     kept_under = stored["kept_under"]
-    if current.site != kept_under.site:
+    if current.site != kept_under.site or stored.get("format") != KEPT_FORMAT:
         return False
     if current.articles == kept_under.articles:
         return True
@@ -293,6 +305,7 @@ class PageCacheMiddleware:
             article = getattr(request, SERVED_ARTICLE_ATTR, None)
             pieces, count = split_at_counts(response.content)
             entry = {
+                "format": KEPT_FORMAT,
                 "pieces": pieces,
                 "count": count,
                 "headers": {

@@ -75,13 +75,15 @@ MIDDLEWARE = [
     # Each request reads the site generation once, on first use (core/generation.py).
     "core.generation.GenerationMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A page kept for anonymous readers is answered here, as it was first sent: with the
+    # policy and framing headers the two below gave it, and without the machinery of signed-in
+    # users further down (sessions, accounts, second factors, the audit), which a request
+    # without a session cookie never uses (news/serving/pagecache.py). Django's security
+    # headers and its HTTPS redirect, above, apply to every answer.
+    "news.serving.pagecache.PageCacheMiddleware",
     # Content-Security-Policy: strict on public pages, relaxed in the admin (core/csp.py).
     "core.csp.AreaPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A page kept for anonymous readers is answered here, with the headers above, before the
-    # machinery of signed-in users below (sessions, accounts, second factors, the audit), which
-    # a request without a session cookie never uses (news/serving/pagecache.py).
-    "news.serving.pagecache.PageCacheMiddleware",
     # A Chinese page for any 4xx a view answered without a body, such as a 405.
     "core.errors.ErrorBodyMiddleware",
     # A form posted to the admin that cannot be read gets a Chinese 400, not a 500 (core/admin_forms.py).

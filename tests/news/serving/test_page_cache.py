@@ -170,8 +170,8 @@ def test_a_kept_article_that_readers_may_no_longer_read_counts_no_view(
 
 
 def test_a_kept_page_is_answered_with_the_headers_of_a_rendered_one(cached, column_of_three):
-    """The page cache answers before the session and account middleware (sitecms/settings/base.py),
-    but after the ones that set the security headers: a kept page carries the same ones."""
+    """The page cache answers before the policy, framing, session and account middleware
+    (sitecms/settings/base.py): a kept page carries the headers its render was sent with."""
     client = Client(HTTP_USER_AGENT=CHROME_UA)
     for url in (column_of_three[1].url, "/"):
         rendered = client.get(url)
@@ -183,3 +183,22 @@ def test_a_kept_page_is_answered_with_the_headers_of_a_rendered_one(cached, colu
             kept["X-Frame-Options"] == "DENY"
             and "script-src 'self'" in kept["Content-Security-Policy"]
         )
+
+
+def test_a_page_kept_by_another_version_of_the_site_is_rendered_again(cached, column_of_three):
+    """An entry kept before the policy header was kept with it (in a Redis shared with machines
+    not yet upgraded) would answer without it: it is rendered again instead."""
+    from core import generation
+    from news.serving import pagecache
+
+    client = Client(HTTP_USER_AGENT=CHROME_UA)
+    url = column_of_three[1].url
+    name = pagecache.cache_name(client.get(url).wsgi_request)
+    stored = generation.get(name, tier="pages", articles=False)
+    old = {key: value for key, value in stored.items() if key != "format"}
+    old["headers"] = {"Content-Type": stored["headers"]["Content-Type"]}
+    pagecache.keep(name, old, stored["kept_under"])
+    again = client.get(url)
+    assert not getattr(again.wsgi_request, SERVED_FROM_CACHE_ATTR, False)
+    assert "script-src 'self'" in again["Content-Security-Policy"]
+    assert getattr(client.get(url).wsgi_request, SERVED_FROM_CACHE_ATTR, False)
