@@ -1,2 +1,3 @@
-"""Django's PostgreSQL backend with a health check that costs no round trip (base.py): the
-ENGINE sitecms/settings/base.py names for a postgres:// DATABASE_URL. Imports Django only."""
+"""Django's PostgreSQL backend with a health check that costs no round trip and statements
+prepared on the server (base.py): the ENGINE sitecms/settings/base.py names for a postgres://
+DATABASE_URL. Imports Django only."""

@@ -17,6 +17,7 @@ the page cache sends on every counted view (news/hits/store.py) is then parsed a
 per connection instead of on every request, which halves the server's work for it.
 """
 
+import functools
 import hashlib
 import re
 import select
@@ -43,6 +44,18 @@ def parameter_type(value):
     raise TypeError(f"No type to prepare a parameter of type {type(value).__name__} with")
 
 
+@functools.cache
+def prepared_statement(sql, types):
+    """(name, PREPARE, EXECUTE with %s for each parameter) of `sql` with parameters of `types`,
+    made once per process: the name is a hash of both, the same on every connection."""
+    key = f"{sql}|{','.join(types)}".encode()
+    name = "p_" + hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]
+    numbers = iter(range(1, len(types) + 1))
+    statement = re.sub("%s", lambda _: f"${next(numbers)}", sql)
+    prepare = f"PREPARE {name} ({', '.join(types)}) AS {statement}"
+    return name, prepare, f"EXECUTE {name} ({', '.join(['%s'] * len(types))})"
+
+
 class DatabaseWrapper(PostgresWrapper):
     def get_new_connection(self, conn_params):
         # A new session has no prepared statements: {name: True when prepared, None when a
@@ -55,18 +68,12 @@ class DatabaseWrapper(PostgresWrapper):
         connection, in one round trip: on its first use the PREPARE goes in the same query.
         `prefix`: statements to send before it (a SET LOCAL). The rows are then fetched from
         `cursor` as after execute()."""
-        types = [parameter_type(value) for value in params]
-        key = f"{sql}|{','.join(types)}".encode()
-        name = "p_" + hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]
+        name, prepare, execute = prepared_statement(sql, tuple(map(parameter_type, params)))
         prepared = self.prepared_statements.get(name, False)
         if prepared is None:
             cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name])
             prepared = cursor.fetchone() is not None
-        query = f"{prefix}EXECUTE {name} ({', '.join(['%s'] * len(params))})"
-        if not prepared:
-            numbers = iter(range(1, len(params) + 1))
-            statement = re.sub("%s", lambda _: f"${next(numbers)}", sql)
-            query = f"PREPARE {name} ({', '.join(types)}) AS {statement}; {query}"
+        query = prefix + execute if prepared else f"{prepare}; {prefix}{execute}"
         self.prepared_statements[name] = None
         cursor.execute(query, params)
         self.prepared_statements[name] = True
