@@ -94,10 +94,15 @@ restore: install ## Replace the database and the media files with a backup: make
 # showing its change.
 LINT := $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
+# pytest rewrites each test module's asserts and compiles it again in every test process unless it
+# may keep the result beside the module (__pycache__/*-pytest-*.pyc), which PYTHONDONTWRITEBYTECODE
+# forbids: some five seconds of CPU for each process of each run.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
+
 # Django's system checks and makemigrations --check are tests too (tests/test_django_checks.py).
 test: install bytecode translations node_modules/.installed ## Lint and run the whole test suite
 	$(LINT)
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 # One test file in one process, without linting: a few seconds once the migrated database and the
 # test database with its page tree are kept in .cache/prepared-site/ (stack/site_cache.py), which
@@ -108,12 +113,12 @@ $(error Which file? make test-one FILE=tests/…)
 endif
 endif
 test-one: install bytecode translations node_modules/.installed ## Run one test file, no lint: make test-one FILE=tests/news/test_article_page.py
-	$(BIN)/pytest -n 0 $(FILE) $(PYTEST_ARGS)
+	$(PYTEST) -n 0 $(FILE) $(PYTEST_ARGS)
 
 # The tests whose outcome can depend on the database engine (marked engine_dependent), run again
 # on DATABASE_URL: CI's PostgreSQL pass.
 test-engine: install bytecode translations node_modules/.installed ## Only the engine-dependent tests, on DATABASE_URL
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder -m engine_dependent $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_PROCESSES) --dist loadscope --no-loadscope-reorder -m engine_dependent $(PYTEST_ARGS)
 
 lint: install ## Lint only (pre-commit's hooks on every file; `.venv/bin/pre-commit install` runs them on each commit)
 	$(LINT)
