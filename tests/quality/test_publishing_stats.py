@@ -12,8 +12,9 @@ from unittest import mock
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -86,8 +87,7 @@ def reviewed(column, title, editor, reviewer, submitted, approved, hits=None):
     return ArticlePage.objects.get(pk=page.pk)
 
 
-@pytest.fixture
-def people(site, django_user_model):
+def make_people(django_user_model):
     return {
         "wang": user_in(django_user_model, EDITORS, "wang", first_name="王编辑")[0],
         "zhang": user_in(django_user_model, EDITORS, "zhang", first_name="张编辑")[0],
@@ -96,8 +96,7 @@ def people(site, django_user_model):
     }
 
 
-@pytest.fixture
-def newsroom(site, column, other_column, people):
+def make_newsroom(column, other_column, people):
     """The first quarter of 2026 on the default site, with what lies just outside it."""
     wang, zhang, li, zhao = people["wang"], people["zhang"], people["li"], people["zhao"]
     articles = {}
@@ -128,6 +127,40 @@ def newsroom(site, column, other_column, people):
     # A draft never published counts nowhere.
     draft(column, "张的草稿", zhang, at(2, 15))
     return articles
+
+
+@pytest.fixture(scope="module")
+def _newsroom_pks(django_db_setup, django_db_blocker):
+    """The people and the newsroom, made once for the module (nine pages, most through their
+    workflows: about a second for each test otherwise) in a transaction rolled back after the
+    module's last test; each test's own changes are rolled back to it (pytest-django's
+    transaction per test is a savepoint inside this one)."""
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        home = Site.objects.get(is_default_site=True).root_page
+        column = NewsIndexPage.objects.child_of(home).get(slug="news")
+        other_column = NewsIndexPage.objects.child_of(home).get(slug="notices")
+        people = make_people(get_user_model())
+        articles = make_newsroom(column, other_column, people)
+    yield (
+        {name: user.pk for name, user in people.items()},
+        {name: page.pk for name, page in articles.items()},
+    )
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
+@pytest.fixture
+def people(_newsroom_pks, site, django_user_model):
+    # Read again for each test: a test that changes a person changes only its own copy.
+    return {name: django_user_model.objects.get(pk=pk) for name, pk in _newsroom_pks[0].items()}
+
+
+@pytest.fixture
+def newsroom(_newsroom_pks, people):
+    return {name: ArticlePage.objects.get(pk=pk) for name, pk in _newsroom_pks[1].items()}
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Word files (.docx) crafted to break an importer, built here: python-docx writes a good
 document, and zipfile and byte patches damage it the ways attackers and broken tools do (the
-second security test's 32 files, and more). CRAFTED lists each with what the editor must be told:
+second security test's 32 files, and more). crafted() lists each with what the editor must be told:
 a fragment of the Chinese message for a file that is refused, or None for one that imports (its
 problem reported as a note)."""
 
@@ -239,81 +239,95 @@ def main_part_named(name, content):
     return package(parts)
 
 
-def crafted():
-    """[(file name, its bytes, a fragment of the message it must get or None if it imports)]."""
+def _recipes():
+    """[(file name, what makes its bytes, a fragment of the message it must get or None if it
+    imports)]: the bytes are made only when a test asks for them (crafted), not each time a test
+    process collects the tests that name them."""
     broken_xml = "格式有误"
     return [
-        ("空文件.docx", b"", "文件是空的"),
-        ("纯文本.docx", "这只是一段文字。".encode(), "这不是 Word 文档"),
+        ("空文件.docx", lambda: b"", "文件是空的"),
+        ("纯文本.docx", lambda: "这只是一段文字。".encode(), "这不是 Word 文档"),
         (
             "网页.docx",
-            b"<!DOCTYPE html><html><body><p>\xe7\xbd\x91\xe9\xa1\xb5</p></body></html>",
+            lambda: b"<!DOCTYPE html><html><body><p>\xe7\xbd\x91\xe9\xa1\xb5</p></body></html>",
             "网页文件",
         ),
         (
             "MHT网页.docx",
-            b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\n",
+            lambda: b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\n",
             "网页文件",
         ),
-        ("RTF.docx", b"{\\rtf1\\ansi hello}", "RTF"),
-        ("旧版.docx", old_word(), "旧版 Word 文档"),
-        ("设了密码.docx", old_word(encrypted=True), "打开密码"),
-        ("图片.docx", png(), "这不是 Word 文档"),
-        ("程序.docx", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 100, "是 Windows 程序"),
-        ("脚本.docx", b"#!/bin/sh\nrm -rf ~\n", "是脚本，不是 Word 文档"),
-        ("截断.docx", good()[: len(good()) // 2], "已损坏"),
-        ("没有正文.docx", package({"hello.txt": b"hi"}), "没有正文"),
-        ("压缩方式99.docx", patched_headers(good(), method=99), "压缩或加密方式"),
-        ("加密标志.docx", patched_headers(good(), flag_bits=0x1), "加密"),
-        ("压缩数据损坏.docx", corrupt_deflate(), "已损坏"),
-        ("校验和不符.docx", bad_checksum(), "已损坏"),
-        ("实体膨胀.docx", with_part(DOCUMENT, billion_laughs()), "DOCTYPE"),
-        ("外部实体.docx", with_part(DOCUMENT, external_entity()), "DOCTYPE"),
-        ("标签不配对.docx", with_part(DOCUMENT, titled("<w:p><w:r></w:p></w:r>")), broken_xml),
+        ("RTF.docx", lambda: b"{\\rtf1\\ansi hello}", "RTF"),
+        ("旧版.docx", lambda: old_word(), "旧版 Word 文档"),
+        ("设了密码.docx", lambda: old_word(encrypted=True), "打开密码"),
+        ("图片.docx", lambda: png(), "这不是 Word 文档"),
+        (
+            "程序.docx",
+            lambda: b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 100,
+            "是 Windows 程序",
+        ),
+        ("脚本.docx", lambda: b"#!/bin/sh\nrm -rf ~\n", "是脚本，不是 Word 文档"),
+        ("截断.docx", lambda: good()[: len(good()) // 2], "已损坏"),
+        ("没有正文.docx", lambda: package({"hello.txt": b"hi"}), "没有正文"),
+        ("压缩方式99.docx", lambda: patched_headers(good(), method=99), "压缩或加密方式"),
+        ("加密标志.docx", lambda: patched_headers(good(), flag_bits=0x1), "加密"),
+        ("压缩数据损坏.docx", lambda: corrupt_deflate(), "已损坏"),
+        ("校验和不符.docx", lambda: bad_checksum(), "已损坏"),
+        ("实体膨胀.docx", lambda: with_part(DOCUMENT, billion_laughs()), "DOCTYPE"),
+        ("外部实体.docx", lambda: with_part(DOCUMENT, external_entity()), "DOCTYPE"),
+        (
+            "标签不配对.docx",
+            lambda: with_part(DOCUMENT, titled("<w:p><w:r></w:p></w:r>")),
+            broken_xml,
+        ),
         (
             "非UTF8.docx",
-            with_part(
+            lambda: with_part(
                 DOCUMENT,
                 titled(paragraph("党建")).encode().replace("党建".encode(), b"\xff\xfe\xfd"),
             ),
             broken_xml,
         ),
-        ("正文为空.docx", with_part(DOCUMENT, b""), broken_xml),
-        ("正文是二进制.docx", with_part(DOCUMENT, bytes(range(256)) * 4), broken_xml),
+        ("正文为空.docx", lambda: with_part(DOCUMENT, b""), broken_xml),
+        ("正文是二进制.docx", lambda: with_part(DOCUMENT, bytes(range(256)) * 4), broken_xml),
         (
             "未知编码.docx",
-            with_part(DOCUMENT, titled(paragraph("党建")).replace("UTF-8", "GBK")),
+            lambda: with_part(DOCUMENT, titled(paragraph("党建")).replace("UTF-8", "GBK")),
             broken_xml,
         ),
-        ("表格嵌套300层.docx", with_part(DOCUMENT, nested_tables(300)), "表格嵌套过深"),
-        ("元素嵌套3000层.docx", with_part(DOCUMENT, nested_elements(3000)), "嵌套过深"),
+        ("表格嵌套300层.docx", lambda: with_part(DOCUMENT, nested_tables(300)), "表格嵌套过深"),
+        ("元素嵌套3000层.docx", lambda: with_part(DOCUMENT, nested_elements(3000)), "嵌套过深"),
         (
             "样式损坏.docx",
-            with_part("word/styles.xml", "<w:styles><w:style></w:styles>"),
+            lambda: with_part("word/styles.xml", "<w:styles><w:style></w:styles>"),
             "word/styles.xml",
         ),
-        ("样式含DOCTYPE.docx", with_part("word/styles.xml", external_entity()), "DOCTYPE"),
+        ("样式含DOCTYPE.docx", lambda: with_part("word/styles.xml", external_entity()), "DOCTYPE"),
         (
             "关系损坏.docx",
-            with_part("word/_rels/document.xml.rels", "<Relationships><"),
+            lambda: with_part("word/_rels/document.xml.rels", "<Relationships><"),
             broken_xml,
         ),
-        ("类型表损坏.docx", with_part("[Content_Types].xml", "not xml at all"), broken_xml),
-        ("属性损坏.docx", with_part("docProps/core.xml", "<cp:coreProperties>"), broken_xml),
-        ("部件过多.docx", many_parts(1500), "部件过多"),
-        ("解压炸弹.docx", zip_bomb(210), "解压后过大"),
-        ("20MB文字.docx", text_of_megabytes(20), "文字过多"),
-        ("段落过多.docx", with_part(DOCUMENT, titled("<w:p/>" * 25_000)), "段落过多"),
+        ("类型表损坏.docx", lambda: with_part("[Content_Types].xml", "not xml at all"), broken_xml),
+        (
+            "属性损坏.docx",
+            lambda: with_part("docProps/core.xml", "<cp:coreProperties>"),
+            broken_xml,
+        ),
+        ("部件过多.docx", lambda: many_parts(1500), "部件过多"),
+        ("解压炸弹.docx", lambda: zip_bomb(210), "解压后过大"),
+        ("20MB文字.docx", lambda: text_of_megabytes(20), "文字过多"),
+        ("段落过多.docx", lambda: with_part(DOCUMENT, titled("<w:p/>" * 25_000)), "段落过多"),
         # The main part that mammoth reads named otherwise than .xml, beside a harmless
         # document.xml: it is counted all the same.
         (
             "正文另有其名.docx",
-            main_part_named("word/body.bin", titled("<w:p/>" * 25_000)),
+            lambda: main_part_named("word/body.bin", titled("<w:p/>" * 25_000)),
             "段落过多",
         ),
         (
             "格式片段过多.docx",
-            with_part(
+            lambda: with_part(
                 DOCUMENT,
                 titled(
                     "<w:p>" + "<w:r><w:rPr><w:b/></w:rPr><w:t>字</w:t></w:r>" * 60_000 + "</w:p>"
@@ -321,18 +335,37 @@ def crafted():
             ),
             "过于复杂",
         ),
-        ("四十张3600万像素图片.docx", large_pictures(40, 6000, 6000), "总像素"),
-        ("图片过多.docx", large_pictures(101, 8, 8), "图片过多"),
-        ("像素炸弹.docx", picture_part_replaced(png_claiming(60_000, 60_000)), "总像素"),
-        ("没有标题.docx", no_title(), "没有标题"),
-        ("只有标题.docx", title_only(), "没有正文内容"),
+        ("四十张3600万像素图片.docx", lambda: large_pictures(40, 6000, 6000), "总像素"),
+        ("图片过多.docx", lambda: large_pictures(101, 8, 8), "图片过多"),
+        ("像素炸弹.docx", lambda: picture_part_replaced(png_claiming(60_000, 60_000)), "总像素"),
+        ("没有标题.docx", lambda: no_title(), "没有标题"),
+        ("只有标题.docx", lambda: title_only(), "没有正文内容"),
         # These import: what is wrong is a picture, left out and said on the file's line.
-        ("图片指向外部文件.docx", external_picture_relationship("file:///etc/passwd"), None),
         (
-            "图片路径越界.docx",
-            external_picture_relationship("../../../../etc/passwd", mode=None),
+            "图片指向外部文件.docx",
+            lambda: external_picture_relationship("file:///etc/passwd"),
             None,
         ),
-        ("图片不是图片.docx", picture_part_replaced(b"this is not a picture"), None),
-        ("图片缺失.docx", picture_part_replaced(None), None),
+        (
+            "图片路径越界.docx",
+            lambda: external_picture_relationship("../../../../etc/passwd", mode=None),
+            None,
+        ),
+        ("图片不是图片.docx", lambda: picture_part_replaced(b"this is not a picture"), None),
+        ("图片缺失.docx", lambda: picture_part_replaced(None), None),
     ]
+
+
+def crafted_names():
+    return [name for name, _, _ in _recipes()]
+
+
+@cache
+def crafted():
+    """[(file name, its bytes, a fragment of the message it must get or None if it imports)]."""
+    return [(name, make(), expected) for name, make, expected in _recipes()]
+
+
+def crafted_file(name):
+    """(bytes, expected message fragment or None) of the crafted file `name`."""
+    return next((data, expected) for each, data, expected in crafted() if each == name)
