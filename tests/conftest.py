@@ -57,7 +57,7 @@ SLOWEST_MODULES = [
     "tests/site/test_floods.py",
     "tests/interaction/test_public_forms_on_the_stack.py",
     "tests/interaction/test_reader_journey.py",
-    "tests/ops/test_setup_commands.py",
+    "tests/ops/test_demo_content.py",
 ]
 
 

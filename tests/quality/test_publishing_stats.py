@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,6 +34,7 @@ from quality.publishing_stats import Period, publishing_figures
 from quality.safety_roles import CONTENT_SAFETY
 from security.audit import SecurityEvent
 from tests.admin_forms import user_in
+from tests.module_transaction import module_transaction
 
 # SQL dates in the site's zone, casts and correlated subqueries: CI runs these on PostgreSQL too.
 pytestmark = [pytest.mark.django_db, pytest.mark.engine_dependent]
@@ -132,24 +133,18 @@ def make_newsroom(column, other_column, people):
 @pytest.fixture(scope="module")
 def _newsroom_pks(django_db_setup, django_db_blocker):
     """The people and the newsroom, made once for the module (nine pages, most through their
-    workflows: about a second for each test otherwise) in a transaction rolled back after the
-    module's last test; each test's own changes are rolled back to it (pytest-django's
-    transaction per test is a savepoint inside this one)."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        home = Site.objects.get(is_default_site=True).root_page
-        column = NewsIndexPage.objects.child_of(home).get(slug="news")
-        other_column = NewsIndexPage.objects.child_of(home).get(slug="notices")
-        people = make_people(get_user_model())
-        articles = make_newsroom(column, other_column, people)
-    yield (
-        {name: user.pk for name, user in people.items()},
-        {name: page.pk for name, page in articles.items()},
-    )
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
+    workflows: about a second for each test otherwise; tests/module_transaction.py)."""
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            home = Site.objects.get(is_default_site=True).root_page
+            column = NewsIndexPage.objects.child_of(home).get(slug="news")
+            other_column = NewsIndexPage.objects.child_of(home).get(slug="notices")
+            people = make_people(get_user_model())
+            articles = make_newsroom(column, other_column, people)
+        yield (
+            {name: user.pk for name, user in people.items()},
+            {name: page.pk for name, page in articles.items()},
+        )
 
 
 @pytest.fixture
