@@ -19,7 +19,7 @@ from stack import site_cache
 from stack.raw_http import CHROME_UA
 from stack.services import create_database, drop_database, redis_answers
 from stack.site import migrate_from_template, migrated_template
-from tests import sqlite_copy
+from tests import postgres_copy, sqlite_copy
 from tests.admin_forms import user_in
 from tests.chromium import CHROMIUM_FLAGS, HEADLESS_SHELL
 
@@ -99,6 +99,8 @@ _db_blocker = None
 _built_database = None
 # Whether this process's SQLite test database began as a kept copy with the page tree built.
 _tree_was_kept = False
+# On PostgreSQL, every table's rows as django_db_setup left them (tests/postgres_copy.py).
+_built_rows = None
 
 
 @functools.cache
@@ -146,7 +148,7 @@ def django_db_keepdb(django_db_modify_db_settings):
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """The test database with the site's page tree, built once for the code (kept on SQLite):
     each test's rollback leaves it as it was."""
-    global _db_blocker, _built_database
+    global _db_blocker, _built_database, _built_rows
     _db_blocker = django_db_blocker
     with django_db_blocker.unblock():
         if not _tree_was_kept:
@@ -160,13 +162,16 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
                     kept_test_database_key(),
                     lambda folder: shutil.copy2(_built_database, folder / "built.sqlite3"),
                 )
+        elif postgres_copy.can_copy():
+            _built_rows = postgres_copy.save()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _flush_passes_the_audit_triggers():
     """A test that commits ends with Django's `flush`, which empties every table; the database
     refuses that for the audit log (security/audit_triggers.py), so its triggers are dropped
-    for the flush and made again after it."""
+    for the flush and made again after it. On PostgreSQL the rows kept when the tree was built
+    are put back instead, when they could be kept (tests/postgres_copy.py)."""
     from django.core.management.commands import flush
     from django.db import connections
 
@@ -174,6 +179,9 @@ def _flush_passes_the_audit_triggers():
 
     def handle(self, **options):
         connection = connections[options["database"]]
+        if _built_rows is not None and connection.alias == "default":
+            postgres_copy.put_back(_built_rows)
+            return
         audit_triggers.drop(connection)
         try:
             return original(self, **options)
@@ -195,14 +203,14 @@ def commits(item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A test that commits empties every table when it ends; the database is put back as it was
-    built (or the tree built again) for the tests after it, which parallel test processes run in
-    any order."""
+    built (on PostgreSQL by the flush, above; or the tree built again) for the tests after it,
+    which parallel test processes run in any order."""
     result = yield
     if _db_blocker is not None and nextitem is not None and commits(item):
         with _db_blocker.unblock():
             if _built_database is not None:
                 sqlite_copy.put_back(_built_database)
-            else:
+            elif _built_rows is None:
                 ensure_site_tree()
     return result
 
