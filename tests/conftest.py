@@ -37,26 +37,40 @@ def pytest_configure(config):
         config.migrating.start()
 
 
-# The modules that take longest (browsers, whole stacks), longest first as measured with
-# --durations: handed out first to the parallel test processes (make test passes
-# --no-loadscope-reorder, so modules go out in this order), the many quick modules then fill in
-# around them and the processes finish together instead of one waiting on another's last module.
+# The modules that take longest (browsers, whole stacks, and journeys that wait on the clock, such
+# as the idle logout's), longest first by their time alone in one process: handed out first to the
+# parallel test processes (make test passes --no-loadscope-reorder, so modules go out in this
+# order). The many quick modules then fill in around them and the processes finish together,
+# instead of the last to start a long module running on alone with the cores idle. A module that
+# mostly waits lets the other processes have the cores meanwhile.
 SLOWEST_MODULES = [
-    "tests/site/test_admin_journeys.py",
     "tests/site/test_every_process_sees_changes.py",
+    "tests/site/test_admin_journeys.py",
+    "tests/security/test_idle_logout_journey.py",
+    "tests/site/test_bench_run.py",
     "tests/site/test_reader_toolbar.py",
-    "tests/site/test_browser.py",
-    "tests/ops/test_backup.py",
     "tests/site/test_faults.py",
+    "tests/ops/test_backup.py",
     "tests/news/importing/test_import_on_the_stack.py",
     "tests/site/test_lighthouse.py",
-    "tests/site/test_nginx_micro_cache.py",
-    "tests/site/test_slow_clients.py",
-    "tests/site/test_gunicorn_control_socket.py",
-    "tests/news/hits/test_counting.py",
+    "tests/site/test_browser.py",
     "tests/site/test_floods.py",
+    "tests/quality/test_broken_links.py",
+    "tests/site/test_slow_clients.py",
+    "tests/site/test_nginx_micro_cache.py",
+    "tests/quality/test_words_journey.py",
+    "tests/site/test_html_validity.py",
+    "tests/security/test_two_factor_journey.py",
+    "tests/security/test_two_factor.py",
+    "tests/security/test_sessions_on_the_stack.py",
+    "tests/interaction/test_message_journey.py",
+    "tests/site/test_gunicorn_control_socket.py",
     "tests/interaction/test_public_forms_on_the_stack.py",
+    "tests/quality/test_word_journey.py",
     "tests/interaction/test_reader_journey.py",
+    "tests/news/hits/test_counting.py",
+    "tests/quality/test_freshness.py",
+    "tests/news/importing/test_import_jobs.py",
     "tests/ops/test_demo_content.py",
 ]
 
