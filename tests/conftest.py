@@ -181,7 +181,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _flush_passes_the_audit_triggers():
+def _flush_after_a_committing_test():
     """A test that commits ends with Django's `flush`, which empties every table; the database
     refuses that for the audit log (security/audit_triggers.py), so its triggers are dropped
     for the flush and made again after it. On PostgreSQL the rows kept when the tree was built
